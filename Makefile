@@ -1,0 +1,59 @@
+# Everyday commands. `make run` starts the system, `make test` runs the tests (see README).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+SERVICES := $(notdir $(patsubst %/,%,$(dir $(wildcard services/*/*/service.py))))
+SERVICES := $(sort $(foreach s,$(SERVICES),$(if $(wildcard services/$(s)/$(s)/service.py),$(s))))
+export PYTHONPATH := $(CURDIR):$(CURDIR)/services/identity:$(CURDIR)/services/lockout:$(CURDIR)/services/notification:$(CURDIR)/services/delegation
+
+.PHONY: help venv infra run test test-unit lint format bench bench-quick dead-letters clean lock
+
+help:
+	@echo "make run    - set up and run all services (embedded stores unless DATABASE_URL is set)"
+	@echo "make test   - set up and run the whole test suite (needs PostgreSQL and RabbitMQ: started if local)"
+	@echo "make lint   - ruff and mypy"
+	@echo "make bench  - benchmarks against baselines measured in the same run (bench-quick: < 2 min)"
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (nameko 2.14 runs on Python 3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+lock: venv
+	$(VENV)/bin/pip freeze --exclude-editable > requirements.txt
+
+infra:
+	@bash scripts/infra-up.sh
+
+run: venv
+	$(PY) -m shared.runtime.runner $(SERVICES)
+
+test: venv infra
+	$(PY) -m pytest -q -p no:cacheprovider; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "no tests were collected: failing" >&2; exit 1; fi; exit $$status
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy shared
+	@for service in $(SERVICES); do $(VENV)/bin/mypy services/$$service || exit 1; done
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: venv infra
+	$(PY) -m bench.run --mode full
+
+bench-quick: venv infra
+	$(PY) -m bench.run --mode quick
+
+dead-letters: venv
+	$(PY) -m shared.runtime.dead_letters list
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,42 @@
+"""The identity application: the bounded context of logins, accounts and their journeys.
+
+Each journey is a mixin in its own module; this class only assembles them and names what the
+outbox relay publishes.
+
+>>> app = IdentityApplication(IdentitySettings.from_env("identity"))   # doctest: +SKIP
+>>> app.check_password("Bonjour2024Caf")["valid"]                       # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .back_office import BackOfficeCommands
+from .identifier_recovery import IdentifierRecoveryCommands
+from .integration import integration_event
+from .login import LoginCommands
+from .my_account import MyAccountCommands
+from .password_reset import PasswordResetCommands
+from .registration import RegistrationCommands
+
+
+class IdentityApplication(
+    RegistrationCommands,
+    LoginCommands,
+    MyAccountCommands,
+    PasswordResetCommands,
+    IdentifierRecoveryCommands,
+    BackOfficeCommands,
+):
+    # Set here, not only on IdentityCore: eventsourcing names each subclass after its class
+    # unless it says otherwise, and the name is the store's schema, tables and relay producer.
+    name = "identity"
+
+    def check_password(self, password: str) -> dict[str, Any]:
+        """The per-rule checklist: ``{"valid": False, "rules": [{"rule": "length", "ok": …,
+        "label": "10 à 64 caractères"}, …]}``."""
+        return self.password_policy.check(password).as_dict()
+
+    def integration_event(self, domain_event: Any) -> tuple[str, dict[str, Any]] | None:
+        return integration_event(domain_event)

@@ -1,0 +1,29 @@
+"""What identity asks the lockout service (contracts.md), as a typed port.
+
+In the service it is a nameko RPC proxy with a timeout; in unit tests an in-memory fake. Identity
+never sends a plaintext identifier: only its keyed pseudonym.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class LockoutPort(Protocol):
+    def reserve_attempt(
+        self,
+        identifier_key: str,
+        source_key: str | None = None,
+        captcha_id: str | None = None,
+        captcha_answer: str | None = None,
+    ) -> dict[str, Any]:
+        """``{"decision": "check" | "captcha_required" | "frozen" | "source_throttled", …}``."""
+        ...
+
+    def report_attempt(self, reservation_id: str, succeeded: bool) -> dict[str, Any]:
+        """The ladder after this attempt: failures, attempts_left, frozen_until, …"""
+        ...
+
+    def check_captcha(self, captcha_id: str, answer: str) -> dict[str, Any]:
+        """``{"valid": bool}``; the captcha is consumed either way."""
+        ...

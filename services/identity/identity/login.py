@@ -1,0 +1,156 @@
+"""Login with a NIR or a provisional identifier and a password (spec §5).
+
+The lockout service is asked *before* any password check: when it says frozen, captcha required
+or source throttled, no hash is computed at all. When it grants the attempt, the password is
+verified (against a dummy hash if there is no account: same cost, same answer) and the result is
+reported back, so the ladder counts every check, across replicas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.identifiers import Identifier
+
+from . import messages
+from .core import IdentityCore
+from .domain import Account
+from .lockout_port import LockoutPort
+from .login_records import UnattributedLoginFailure
+
+
+class LoginCommands(IdentityCore):
+    def login(
+        self,
+        identifier: Identifier,
+        password: str,
+        lockout: LockoutPort,
+        captcha: dict[str, str] | None = None,
+        source: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """``app.login(parse_identifier("1 63 06 31 555 082"), "Bonjour2024Caf", lockout)``
+        -> ``{"outcome": "ok", "session": {"token": "eyJ…", …}, …}``."""
+        identifier_key = self.identifier_key(identifier)
+        source_key = (
+            self.pseudonyms.of("source", source["ip"]) if source and source.get("ip") else None
+        )
+        reservation = lockout.reserve_attempt(
+            identifier_key,
+            source_key=source_key,
+            captcha_id=(captcha or {}).get("captcha_id"),
+            captcha_answer=(captcha or {}).get("answer"),
+        )
+        account = self.account_for(identifier)
+        decision = reservation["decision"]
+        if decision != "check":
+            # decision is frozen, captcha_required or source_throttled: recorded as such
+            self.record_failure(account, identifier_key, decision, source, source_key)
+            return self.login_result(
+                "frozen" if decision == "frozen" else "captcha_required", reservation
+            )
+
+        stored_hash = account.password_hash.value if account else None
+        ok = self.hasher.verify(stored_hash, password)
+        state = lockout.report_attempt(reservation["reservation_id"], ok)
+        if not ok or account is None:
+            outcome = "frozen" if state.get("frozen_until") else "invalid_credentials"
+            self.record_failure(account, identifier_key, outcome, source, source_key)
+            return self.login_result(outcome, state)
+
+        now = self.clock.now()
+        campaign = self.campaign.decision(changed_at=account.password_changed_at, now=now)
+        if campaign == "reset_required":
+            self.record_failure(
+                account, identifier_key, "password_reset_required", source, source_key
+            )
+            return self.login_result("password_reset_required", state)
+        session = self.sessions.issue(
+            account_id=account.id,
+            identifier_kind=account.identifier_kind,
+            auth_method="password",
+            now=now,
+        )
+        new_hash = (
+            self.hasher.hash(password) if self.hasher.needs_rehash(str(stored_hash)) else None
+        )
+
+        def record() -> list[Account]:
+            current: Account = self.repository.get(account.id)
+            if new_hash is not None:
+                current.rehash_password(password_hash=self.personal(current.id, new_hash))
+            current.record_login(
+                at=now,
+                method="password",
+                source=self.personal(current.id, source) if source else None,
+                source_key=source_key,
+                session_id=session.session_id,
+            )
+            return [current]
+
+        self.save_with_retry(record)
+        result = self.login_result("ok", state, recommended=campaign == "recommended")
+        result["session"] = {
+            "token": session.token,
+            "token_type": "Bearer",
+            "expires_at": session.expires_at.isoformat(),
+        }
+        return result
+
+    def record_failure(
+        self,
+        account: Account | None,
+        identifier_key: str,
+        reason: str,
+        source: dict[str, str] | None,
+        source_key: str | None,
+    ) -> None:
+        """On the account's history if there is one, apart otherwise (published alike)."""
+        now = self.clock.now()
+        if account is None:
+            self.save(
+                UnattributedLoginFailure(
+                    identifier_key=identifier_key, reason=reason, source_key=source_key, at=now
+                )
+            )
+            return
+        account_id = account.id
+
+        def record() -> list[Account]:
+            current: Account = self.repository.get(account_id)
+            current.record_failed_login(
+                at=now,
+                method="password",
+                reason=reason,
+                source=self.personal(account_id, source) if source else None,
+                source_key=source_key,
+            )
+            return [current]
+
+        self.save_with_retry(record)
+
+    @staticmethod
+    def login_result(
+        outcome: str, state: dict[str, Any], recommended: bool = False
+    ) -> dict[str, Any]:
+        """The contract's shape, whatever the outcome (same keys for every answer)."""
+        retry_after_s = state.get("retry_after_s")
+        attempts_left = int(state.get("attempts_left") or 0)
+        text = {
+            "ok": messages.PASSWORD_CHANGE_RECOMMENDED if recommended else None,
+            "invalid_credentials": messages.attempts_left_message(attempts_left),
+            "captcha_required": messages.CAPTCHA_REQUIRED,
+            "frozen": messages.frozen_message(retry_after_s),
+            "password_reset_required": messages.PASSWORD_RESET_REQUIRED,
+        }[outcome]
+        return {
+            "outcome": outcome,
+            "attempts_left": state.get("attempts_left"),
+            "captcha_required": bool(state.get("captcha_required"))
+            or outcome == "captcha_required",
+            "captcha_invalid": bool(state.get("captcha_invalid")),
+            "frozen_until": state.get("frozen_until") if outcome == "frozen" else None,
+            "retry_after_s": retry_after_s if outcome == "frozen" else None,
+            "password_change_recommended": recommended,
+            "session": None,
+            "message": text,
+        }

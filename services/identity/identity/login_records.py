@@ -1,0 +1,33 @@
+"""What logins leave behind outside accounts: revoked sessions, failures of unknown identifiers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from eventsourcing.domain import Aggregate, event
+
+
+class RevokedSession(Aggregate):
+    """A session token revoked at logout; id: the token's ``jti``. verify_session refuses it."""
+
+    id: uuid.UUID  # given by the caller (derived or drawn), see eventsourcing's id=
+
+    @event("Revoked")
+    def __init__(self, *, account_id: uuid.UUID, at: datetime, expires_at: datetime):
+        self.account_id = account_id
+        self.revoked_at = at
+        self.expires_at = expires_at
+
+
+class UnattributedLoginFailure(Aggregate):
+    """A failed login for an identifier with no account: published as LoginFailed like any
+    other (consumers cannot tell), kept apart from accounts.
+    """
+
+    @event("Recorded")
+    def __init__(self, *, identifier_key: str, reason: str, source_key: str | None, at: datetime):
+        self.identifier_key = identifier_key
+        self.reason = reason
+        self.source_key = source_key
+        self.at = at

@@ -1,0 +1,249 @@
+"""nameko entrypoints of the identity service (spec §14): validate at the edge, then ask the
+application. Invalid input raises ``InvalidInput`` (nothing stored); outcomes are results.
+
+The lockout service is called over RPC with a timeout (``TimedRpcProxy``) for login attempts and
+captchas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.rpc import rpc
+
+from shared.runtime.dependencies import CorrelationContext
+from shared.runtime.rpc import InvalidInput, TimedRpcProxy, load_or_reject
+
+from . import schemas
+from .application import IdentityApplication
+from .dependencies import IdentityApplicationDependency
+
+
+class IdentityService:
+    name = "identity"
+
+    app: IdentityApplication = IdentityApplicationDependency()  # type: ignore[assignment]
+    correlation_id: str = CorrelationContext()  # type: ignore[assignment]
+    lockout: Any = TimedRpcProxy("lockout")
+
+    # -- passwords and login -------------------------------------------------------------------
+
+    @rpc
+    def check_password(self, password: str) -> dict[str, Any]:
+        """``check_password("Bonjour2024Caf")`` -> ``{"valid": True, "rules": [...]}``."""
+        if not isinstance(password, str) or len(password) > 128:
+            raise InvalidInput.for_field("password", "Texte de 128 caractères au plus attendu.")
+        return self.app.check_password(password)
+
+    @rpc
+    def login(
+        self,
+        identifier: str,
+        password: str,
+        captcha: dict[str, str] | None = None,
+        source: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """``login("1 63 06 31 555 082", "Bonjour2024Caf")`` -> ``{"outcome": "ok", …}``."""
+        data = load_or_reject(
+            schemas.LoginForm(),
+            {"identifier": identifier, "password": password, "captcha": captcha, "source": source},
+        )
+        return self.app.login(
+            data["identifier"], data["password"], self.lockout, data["captcha"], data["source"]
+        )
+
+    # -- registration --------------------------------------------------------------------------
+
+    @rpc
+    def start_registration(self, form: dict[str, Any]) -> dict[str, Any]:
+        """Step 1, état civil: ``{"outcome": "started", "registration_id": …, "steps": […]}``."""
+        data = load_or_reject(schemas.RegistrationForm(), form)
+        return self.app.start_registration(schemas.registration_form_to_store(data), self.lockout)
+
+    @rpc
+    def send_registration_code(
+        self, registration_id: str, channel: str, address: str, confirmation: str
+    ) -> dict[str, Any]:
+        """Step 2: ``send_registration_code(rid, "sms", "06 12 34 56 12", "0612345612")``."""
+        data = load_or_reject(
+            schemas.SendRegistrationCode(),
+            {"registration_id": registration_id, "channel": channel, "address": address,
+             "confirmation": confirmation},
+        )  # fmt: skip
+        return self.app.send_registration_code(
+            str(data["registration_id"]), data["channel"], data["address"]
+        )
+
+    @rpc
+    def verify_registration_code(self, registration_id: str, code: str) -> dict[str, Any]:
+        """``{"verified": True, "attempts_left": 3, "outcome": "verified", …}``."""
+        data = load_or_reject(schemas.FlowCode(), {"flow_id": registration_id, "code": code})
+        return self.app.verify_registration_code(str(data["flow_id"]), data["code"])
+
+    @rpc
+    def complete_registration(
+        self, registration_id: str, password: str, confirmation: str
+    ) -> dict[str, Any]:
+        """Step 3 and the récapitulatif: ``{"account_id", "identifier", …}``."""
+        flow = load_or_reject(schemas.FlowChannel(only=("flow_id",)), {"flow_id": registration_id})
+        data = load_or_reject(
+            schemas.NewPassword(), {"password": password, "confirmation": confirmation}
+        )
+        self.app.require_new_password(data["password"], data["confirmation"])
+        return self.app.complete_registration(str(flow["flow_id"]), data["password"])
+
+    # -- password reset ------------------------------------------------------------------------
+
+    @rpc
+    def start_password_reset(
+        self, nir: str, birth_name: str, captcha: dict[str, str]
+    ) -> dict[str, Any]:
+        """``{"reset_id": …, "channels": [{"channel": "email", "masked": "d****n@t***.fr"}]}``."""
+        data = load_or_reject(
+            schemas.StartPasswordReset(), {"nir": nir, "birth_name": birth_name, "captcha": captcha}
+        )
+        return self.app.start_password_reset(
+            data["nir"], data["birth_name"], data["captcha"], self.lockout
+        )
+
+    @rpc
+    def send_password_reset_code(self, reset_id: str, channel: str) -> dict[str, Any]:
+        """``{"outcome": "sent", "sent_to": "d****n@t***.fr", "expires_at": …}``."""
+        data = load_or_reject(schemas.FlowChannel(), {"flow_id": reset_id, "channel": channel})
+        return self.app.send_password_reset_code(str(data["flow_id"]), data["channel"])
+
+    @rpc
+    def verify_password_reset_code(self, reset_id: str, code: str) -> dict[str, Any]:
+        """``{"verified": True, "attempts_left": 3, "outcome": "verified", …}``."""
+        data = load_or_reject(schemas.FlowCode(), {"flow_id": reset_id, "code": code})
+        return self.app.verify_password_reset_code(str(data["flow_id"]), data["code"])
+
+    @rpc
+    def complete_password_reset(
+        self, reset_id: str, password: str, confirmation: str
+    ) -> dict[str, Any]:
+        """``{"outcome": "password_changed", "message": "Nouveau mot de passe enregistré"}``."""
+        flow = load_or_reject(schemas.FlowChannel(only=("flow_id",)), {"flow_id": reset_id})
+        data = load_or_reject(
+            schemas.NewPassword(), {"password": password, "confirmation": confirmation}
+        )
+        self.app.require_new_password(data["password"], data["confirmation"])
+        return self.app.complete_password_reset(str(flow["flow_id"]), data["password"])
+
+    # -- identifier recovery -------------------------------------------------------------------
+
+    @rpc
+    def start_identifier_recovery(
+        self, birth_name: str, first_names: str, birth_date: str, captcha: dict[str, str]
+    ) -> dict[str, Any]:
+        """``{"recovery_id": …, "channels": [{"channel": "sms", "masked": "06 ** ** ** 12"}]}``."""
+        data = load_or_reject(
+            schemas.StartIdentifierRecovery(),
+            {"birth_name": birth_name, "first_names": first_names, "birth_date": birth_date,
+             "captcha": captcha},
+        )  # fmt: skip
+        return self.app.start_identifier_recovery(
+            data["birth_name"], data["first_names"], data["birth_date"], data["captcha"],
+            self.lockout,
+        )  # fmt: skip
+
+    @rpc
+    def send_identifier_recovery_code(self, recovery_id: str, channel: str) -> dict[str, Any]:
+        """``{"outcome": "sent", "sent_to": "06 ** ** ** 12", "expires_at": …}``."""
+        data = load_or_reject(schemas.FlowChannel(), {"flow_id": recovery_id, "channel": channel})
+        return self.app.send_identifier_recovery_code(str(data["flow_id"]), data["channel"])
+
+    @rpc
+    def complete_identifier_recovery(self, recovery_id: str, code: str) -> dict[str, Any]:
+        """``{"outcome": "identifier_sent", "sent_to": "06 ** ** ** 12", …}``."""
+        data = load_or_reject(schemas.FlowCode(), {"flow_id": recovery_id, "code": code})
+        return self.app.complete_identifier_recovery(str(data["flow_id"]), data["code"])
+
+    # -- sessions and "Gérer Mon Compte" -------------------------------------------------------
+
+    @rpc
+    def session_keys(self) -> dict[str, Any]:
+        """The JWKS verifying session tokens: ``{"keys": [{"kty": "EC", "kid": …}]}``."""
+        return self.app.session_keys()
+
+    @rpc
+    def verify_session(self, token: str) -> dict[str, Any]:
+        """``{"valid": True, "account_id", "identifier_kind", "auth_method", "expires_at"}``."""
+        data = load_or_reject(schemas.Token(), {"token": token})
+        return self.app.verify_session(data["token"])
+
+    @rpc
+    def logout(self, token: str) -> dict[str, Any]:
+        """``{"outcome": "logged_out"}``; the token is refused from then on."""
+        data = load_or_reject(schemas.Token(), {"token": token})
+        return self.app.logout(data["token"])
+
+    @rpc
+    def change_password(
+        self,
+        token: str,
+        current_password: str,
+        password: str,
+        confirmation: str,
+        captcha: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """``{"outcome": "changed", "message": "Nouveau mot de passe enregistré"}``."""
+        data = load_or_reject(
+            schemas.ChangePassword(),
+            {"token": token, "current_password": current_password, "password": password,
+             "confirmation": confirmation, "captcha": captcha},
+        )  # fmt: skip
+        self.app.live_session(data["token"])
+        self.app.require_new_password(data["password"], data["confirmation"])
+        return self.app.change_password(
+            data["token"], data["current_password"], data["password"], self.lockout,
+            data["captcha"],
+        )  # fmt: skip
+
+    @rpc
+    def account_summary(self, token: str) -> dict[str, Any]:
+        """``{"identifier_display", "civil_status", "contact", "last_login_at", …}``."""
+        data = load_or_reject(schemas.Token(), {"token": token})
+        return self.app.account_summary(data["token"])
+
+    @rpc
+    def connection_history(self, token: str) -> list[dict[str, Any]]:
+        """``[{"at", "method", "outcome", "source"}]``, newest first."""
+        data = load_or_reject(schemas.Token(), {"token": token})
+        return self.app.connection_history(data["token"])
+
+    # -- back office ---------------------------------------------------------------------------
+
+    @rpc
+    def assign_nir(
+        self, provisional_identifier: str, nir: str, operator: str, reason: str | None = None
+    ) -> dict[str, Any]:
+        """``assign_nir("P33392250", "1 62 09 99 …", "agent-42")`` -> ``{"outcome": …}``."""
+        data = load_or_reject(
+            schemas.AssignNir(),
+            {"provisional_identifier": provisional_identifier, "nir": nir, "operator": operator,
+             "reason": reason},
+        )  # fmt: skip
+        return self.app.assign_nir(
+            data["provisional_identifier"], data["nir"], data["operator"], data["reason"]
+        )
+
+    @rpc
+    def update_contacts(
+        self,
+        identifier: str,
+        contacts: dict[str, Any],
+        operator: str,
+        reason: str | None = None,
+    ) -> dict[str, Any]:
+        """``update_contacts("P33392250", {"email": "d@test.fr"}, "agent-42", "appel du 05/03")``
+        -> ``{"outcome": "updated"}``."""
+        data = load_or_reject(
+            schemas.UpdateContacts(),
+            {"identifier": identifier, "contacts": contacts, "operator": operator,
+             "reason": reason},
+        )  # fmt: skip
+        return self.app.update_contacts(
+            data["identifier"], schemas.contacts_to_store(data["contacts"]), data["operator"],
+            data["reason"],
+        )  # fmt: skip

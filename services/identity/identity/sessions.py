@@ -1,0 +1,119 @@
+"""Session tokens: short-lived JWTs signed with an asymmetric key (ES256), verifiable by anyone
+holding the published key set (``session_keys()``), revocable at logout by their ``jti``.
+
+Gateways may verify tokens themselves with the JWKS; ``verify_session`` also checks revocation.
+Older verification keys can stay published during a key rotation (``previous_public_jwks``).
+
+>>> tokens = SessionTokens(ECKey.generate_key("P-256", private=True).as_dict(private=True))
+>>> issued = tokens.issue(account_id=ACCOUNT, identifier_kind="nir", auth_method="password",
+...                       now=NOW)                                          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, KeySet
+
+ALGORITHM = "ES256"
+ISSUER = "identity"
+AUDIENCE = "mon-compte"
+
+
+@dataclass(frozen=True)
+class IssuedSession:
+    token: str
+    session_id: str  # the jti
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionClaims:
+    account_id: uuid.UUID
+    identifier_kind: str
+    auth_method: str
+    session_id: str
+    expires_at: datetime
+
+
+class SessionTokens:
+    def __init__(
+        self,
+        private_jwk: dict[str, Any],
+        lifetime: timedelta = timedelta(minutes=15),
+        previous_public_jwks: tuple[dict[str, Any], ...] = (),
+    ):
+        key = ECKey.import_key(private_jwk)
+        key.ensure_kid()
+        self._key = key
+        self.lifetime = lifetime
+        public = [ECKey.import_key(key.as_dict(private=False))]
+        for jwk in previous_public_jwks:
+            old = ECKey.import_key({k: v for k, v in jwk.items() if k != "d"})
+            old.ensure_kid()
+            public.append(old)
+        self._verification_keys = KeySet(public)  # type: ignore[arg-type]
+
+    @property
+    def kid(self) -> str:
+        return str(self._key.kid)
+
+    def jwks(self) -> dict[str, Any]:
+        """The public keys, as published by ``session_keys()``: ``{"keys": [{…, "kid": …}]}``."""
+        return {
+            "keys": [
+                {**k.as_dict(private=False), "use": "sig", "alg": ALGORITHM}
+                for k in self._verification_keys.keys
+            ]
+        }
+
+    def issue(
+        self, *, account_id: uuid.UUID, identifier_kind: str, auth_method: str, now: datetime
+    ) -> IssuedSession:
+        session_id = str(uuid.uuid4())
+        expires_at = now + self.lifetime
+        claims = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": str(account_id),
+            "iat": int(now.timestamp()),
+            "exp": int(expires_at.timestamp()),
+            "jti": session_id,
+            "account_id": str(account_id),
+            "identifier_kind": identifier_kind,
+            "auth_method": auth_method,
+        }
+        header = {"alg": ALGORITHM, "kid": self.kid}
+        token = jwt.encode(header, claims, self._key, algorithms=[ALGORITHM])
+        return IssuedSession(token, session_id, expires_at.replace(microsecond=0))
+
+    def read(self, token: str, now: datetime) -> SessionClaims | None:
+        """The claims of a genuine, unexpired token of ours; None otherwise (no reason given:
+        the caller only needs to know it cannot be trusted)."""
+        if not isinstance(token, str) or len(token) > 4096:
+            return None
+        try:
+            decoded = jwt.decode(token, self._verification_keys, algorithms=[ALGORITHM])
+            registry = jwt.JWTClaimsRegistry(
+                now=int(now.timestamp()),
+                iss={"essential": True, "value": ISSUER},
+                aud={"essential": True, "value": AUDIENCE},
+                exp={"essential": True},
+                jti={"essential": True},
+            )
+            registry.validate(decoded.claims)
+            claims = decoded.claims
+            return SessionClaims(
+                account_id=uuid.UUID(claims["account_id"]),
+                identifier_kind=str(claims["identifier_kind"]),
+                auth_method=str(claims["auth_method"]),
+                session_id=str(claims["jti"]),
+                expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+            )
+        except (JoseError, ValueError, KeyError, TypeError):
+            return None

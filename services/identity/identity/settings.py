@@ -1,0 +1,148 @@
+"""The identity service's settings: the common ones plus passwords, codes, sessions, campaign.
+
+Every value has the spec's default; production defaults are OWASP's for argon2 (tests lower
+them through the nameko config). ``SESSION_SIGNING_JWK`` is a secret: generated in development,
+required elsewhere.
+
+>>> IdentitySettings.from_mapping({"ENVIRONMENT": "development"}, "identity").argon2_memory_kib
+19456
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta
+from typing import Any, ClassVar
+
+from shared.runtime.settings import ServiceSettings, parse_bool, parse_json, setting
+
+from .password_hashing import OWASP_MEMORY_KIB, OWASP_PARALLELISM, OWASP_TIME_COST
+from .passwords import PasswordPolicy
+from .renewal_campaign import (
+    CHANGED_BEFORE,
+    ENCOURAGE_FROM,
+    ENFORCE_FROM,
+    RenewalCampaign,
+    paris_midnight,
+)
+from .verification_codes import CodePolicy
+
+
+def parse_instant(raw: str) -> datetime:
+    """``2024-03-08`` (midnight, Paris) or a full ISO 8601 instant with its offset."""
+    text = raw.strip()
+    if len(text) == 10:
+        return paris_midnight(date.fromisoformat(text))
+    instant = datetime.fromisoformat(text)
+    if instant.tzinfo is None:
+        raise ValueError("expected a date or an instant with its UTC offset")
+    return instant
+
+
+@dataclasses.dataclass(frozen=True)
+class IdentitySettings(ServiceSettings):
+    session_private_jwk: dict[str, Any] | None = setting(
+        "SESSION_SIGNING_JWK",
+        None,
+        parse=parse_json,
+        secret=True,
+        doc="private EC P-256 key (JWK JSON) signing session tokens (ES256)",
+    )
+    session_previous_public_jwks: tuple[dict[str, Any], ...] = setting(
+        "SESSION_PREVIOUS_PUBLIC_JWKS",
+        (),
+        parse=lambda raw: tuple(parse_json(raw)),
+        doc="JSON list of retired public keys still published during a key rotation",
+    )
+    session_lifetime_s: int = setting("SESSION_LIFETIME_S", 900, parse=int, doc="session expiry")
+    argon2_memory_kib: int = setting(
+        "ARGON2_MEMORY_KIB", OWASP_MEMORY_KIB, parse=int, doc="argon2id memory (KiB, ≥ 19456)"
+    )
+    argon2_time_cost: int = setting(
+        "ARGON2_TIME_COST", OWASP_TIME_COST, parse=int, doc="argon2id passes (≥ 2)"
+    )
+    argon2_parallelism: int = setting(
+        "ARGON2_PARALLELISM", OWASP_PARALLELISM, parse=int, doc="argon2id lanes"
+    )
+    password_min_length: int = setting("PASSWORD_MIN_LENGTH", 10, parse=int, doc="new passwords")
+    password_max_length: int = setting("PASSWORD_MAX_LENGTH", 64, parse=int, doc="new passwords")
+    password_refuse_common: bool = setting(
+        "PASSWORD_REFUSE_COMMON", True, parse=parse_bool, doc="rule 'common' (zxcvbn lists)"
+    )
+    password_common_list_size: int = setting(
+        "PASSWORD_COMMON_LIST_SIZE", 30000, parse=int, doc="most frequent passwords refused"
+    )
+    code_lifetime_sms_s: int = setting("CODE_LIFETIME_SMS_S", 900, parse=int, doc="SMS code")
+    code_lifetime_email_s: int = setting("CODE_LIFETIME_EMAIL_S", 900, parse=int, doc="mail code")
+    code_lifetime_letter_s: int = setting(
+        "CODE_LIFETIME_LETTER_S", 30 * 24 * 3600, parse=int, doc="code sent by letter"
+    )
+    code_max_wrong_entries: int = setting(
+        "CODE_MAX_WRONG_ENTRIES", 3, parse=int, doc="wrong entries that invalidate a code"
+    )
+    code_resend_interval_s: int = setting(
+        "CODE_RESEND_INTERVAL_S", 60, parse=int, doc="minimum delay between two codes of a flow"
+    )
+    code_max_sends: int = setting("CODE_MAX_SENDS", 5, parse=int, doc="codes per flow")
+    code_completion_window_s: int = setting(
+        "CODE_COMPLETION_WINDOW_S", 1800, parse=int, doc="to finish a flow once its code is entered"
+    )
+    renewal_campaign_enabled: bool = setting(
+        "RENEWAL_CAMPAIGN_ENABLED", True, parse=parse_bool, doc="forced password renewal"
+    )
+    renewal_encourage_from: datetime = setting(
+        "RENEWAL_ENCOURAGE_FROM",
+        ENCOURAGE_FROM,
+        parse=parse_instant,
+        doc="date (Paris) or ISO instant: logins carry password_change_recommended",
+    )
+    renewal_enforce_from: datetime = setting(
+        "RENEWAL_ENFORCE_FROM",
+        ENFORCE_FROM,
+        parse=parse_instant,
+        doc="from then, outcome password_reset_required for old passwords",
+    )
+    renewal_changed_before: datetime = setting(
+        "RENEWAL_CHANGED_BEFORE",
+        CHANGED_BEFORE,
+        parse=parse_instant,
+        doc="passwords last changed before this date are concerned",
+    )
+    connection_history_limit: int = setting(
+        "CONNECTION_HISTORY_LIMIT", 50, parse=int, doc="entries returned by connection_history"
+    )
+
+    secret_fields: ClassVar[tuple[str, ...]] = (
+        "pseudonym_key",
+        "personal_data_master_key",
+        "session_private_jwk",
+    )
+
+    def password_policy(self) -> PasswordPolicy:
+        return PasswordPolicy(
+            min_length=self.password_min_length,
+            max_length=self.password_max_length,
+            refuse_common=self.password_refuse_common,
+            common_list_size=self.password_common_list_size,
+        )
+
+    def code_policy(self) -> CodePolicy:
+        return CodePolicy(
+            lifetimes={
+                "sms": timedelta(seconds=self.code_lifetime_sms_s),
+                "email": timedelta(seconds=self.code_lifetime_email_s),
+                "letter": timedelta(seconds=self.code_lifetime_letter_s),
+            },
+            max_wrong_entries=self.code_max_wrong_entries,
+            resend_interval=timedelta(seconds=self.code_resend_interval_s),
+            max_sends=self.code_max_sends,
+            completion_window=timedelta(seconds=self.code_completion_window_s),
+        )
+
+    def renewal_campaign(self) -> RenewalCampaign:
+        return RenewalCampaign(
+            encourage_from=self.renewal_encourage_from,
+            enforce_from=self.renewal_enforce_from,
+            changed_before=self.renewal_changed_before,
+            enabled=self.renewal_campaign_enabled,
+        )

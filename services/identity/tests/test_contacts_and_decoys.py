@@ -1,0 +1,47 @@
+"""Contacts as typed, as shown masked; decoy channels for unknown people."""
+
+from __future__ import annotations
+
+import pytest
+from identity.contacts import (
+    InvalidContactError,
+    mask_email,
+    mask_phone,
+    normalize_email,
+    normalize_mobile,
+)
+from identity.decoys import decoy_channels
+
+
+def test_masks_are_the_specs():
+    assert mask_email("daniel@test.fr") == "d****l@t***.fr"
+    assert mask_email("dupont.jean@orange.fr") == "d****n@o***.fr"
+    assert mask_phone("0612345612") == "06 ** ** ** 12"
+
+
+@pytest.mark.parametrize(
+    "typed", ["06 12 34 56 12", "06.12.34.56.12", "+33 6 12 34 56 12", "0033612345612"]
+)
+def test_french_mobiles_are_accepted_however_typed(typed):
+    assert normalize_mobile(typed) == "0612345612"
+
+
+@pytest.mark.parametrize("typed", ["0112345612", "061234561", "06123456123", "+44 7911 123456"])
+def test_other_numbers_are_refused(typed):
+    with pytest.raises(InvalidContactError):
+        normalize_mobile(typed)
+
+
+def test_emails_keep_their_local_part_and_lower_their_domain():
+    assert normalize_email(" Daniel.Morvan@Test.FR ") == "Daniel.Morvan@test.fr"
+    with pytest.raises(InvalidContactError):
+        normalize_email("daniel.morvan@test")
+
+
+def test_decoys_are_stable_for_the_same_input_and_vary_between_inputs():
+    seeds = [f"{n:064x}" for n in range(40)]
+    shown = [decoy_channels(seed) for seed in seeds]
+
+    assert shown == [decoy_channels(seed) for seed in seeds]
+    assert {channels[0]["channel"] for channels in shown} == {"email", "sms"}
+    assert len({channels[0]["masked"] for channels in shown}) > 20

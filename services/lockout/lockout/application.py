@@ -1,0 +1,254 @@
+"""The lockout application: failed-login ladders, captchas and credential-stuffing throttles.
+
+Every decision loads the identifier's ladder, decides, and saves the new events under the
+store's optimistic concurrency; a concurrent save of the same ladder version (another request,
+another replica) makes the save fail, and the decision is taken again on the reloaded ladder.
+
+>>> app = LockoutApplication(settings)                          # doctest: +SKIP
+>>> app.reserve_attempt("ab" * 32)["decision"]                  # doctest: +SKIP
+'check'
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+
+from shared.identifiers import Identifier
+from shared.runtime.clock import Clock
+from shared.runtime.eventstore import ServiceApplication
+from shared.runtime.personal_data import PersonalData
+
+from . import integration
+from .answers import reservation_answer, state_fields, status_answer
+from .captcha_images import CaptchaArtist
+from .domain import CaptchaChallenge, FailedLoginLadder, SourceActivity, fresh_view
+from .reservations import ReservationId
+from .settings import LockoutSettings
+from .sources import SourceBook
+
+
+class LockoutApplication(ServiceApplication):
+    name = "lockout"
+    snapshotted = (FailedLoginLadder, SourceActivity)
+
+    def __init__(
+        self,
+        settings: LockoutSettings,
+        clock: Clock | None = None,
+        env: dict[str, str] | None = None,
+    ):
+        super().__init__(settings, clock=clock, env=env)
+        self.ladder_policy = settings.ladder_policy()
+        self.source_policy = settings.source_policy()
+        self.captcha_policy = settings.captcha_policy()
+        assert settings.pseudonym_key is not None
+        self.captchas = CaptchaArtist(self.captcha_policy, settings.pseudonym_key)
+        #: Where captcha answers come from; tests replace it to know the answer (never RPC).
+        self.captcha_answers: Callable[[], str] = self.captchas.random_answer
+
+    # --- the password-check gate (internal RPC, called by identity) ------------------------
+
+    def reserve_attempt(
+        self,
+        identifier_key: str,
+        source_key: str | None = None,
+        captcha_id: uuid.UUID | None = None,
+        captcha_answer: str | None = None,
+    ) -> dict[str, Any]:
+        """Decides whether one password check may happen now, and records it if so.
+
+        >>> app.reserve_attempt("ab" * 32, source_key="cd" * 32)   # doctest: +SKIP
+        {'decision': 'check', 'reservation_id': '…', 'failures': 0, 'attempts_left': 4, …}
+        """
+        answer: dict[str, Any] = {}
+
+        def decide() -> list[Any]:
+            now = self.clock.now()
+            known = self._ladder(identifier_key)
+            ladder = known or FailedLoginLadder(identifier_key=identifier_key)
+            sources = SourceBook(self.repository, self.source_policy)
+            sources.count(ladder.settle(now, self.ladder_policy))
+            challenge, captcha_passed = self._spend_captcha(captcha_id, captcha_answer)
+            token = uuid.uuid4().hex
+            if sources.is_throttled(source_key, now) and not captcha_passed:
+                decision = "source_throttled"
+            else:
+                decision = ladder.reserve(
+                    token,
+                    now,
+                    self.ladder_policy,
+                    captcha_passed=captcha_passed,
+                    source_key=source_key,
+                )
+            reservation = str(ReservationId(ladder.id, token)) if decision == "check" else None
+            answer.clear()
+            answer.update(
+                reservation_answer(
+                    decision,
+                    ladder.view(now, self.ladder_policy),
+                    reservation,
+                    captcha_invalid=captcha_id is not None and not captcha_passed,
+                )
+            )
+            # A ladder is stored only once a check was reserved on it: refusals cost nothing.
+            keep = known is not None or decision == "check"
+            return [ladder if keep else None, challenge, *sources.changed()]
+
+        self.save_with_retry(decide)
+        return answer
+
+    def report_attempt(self, reservation_id: ReservationId, succeeded: bool) -> dict[str, Any]:
+        """Settles a reserved check: success resets the ladder, failure climbs it.
+
+        >>> app.report_attempt(ReservationId.parse("…"), succeeded=False)   # doctest: +SKIP
+        {'failures': 1, 'attempts_left': 4, 'captcha_required': False, …}
+        """
+        answer: dict[str, Any] = {}
+
+        def settle() -> list[Any]:
+            now = self.clock.now()
+            ladder = self._ladder_by_id(reservation_id.ladder_id)
+            if ladder is None:
+                answer.update(state_fields(fresh_view(self.ladder_policy)))
+                return []
+            sources = SourceBook(self.repository, self.source_policy)
+            counted = ladder.settle(now, self.ladder_policy)
+            failure = ladder.report(reservation_id.token, succeeded, now, self.ladder_policy)
+            sources.count([*counted, *([failure] if failure else [])])
+            answer.update(state_fields(ladder.view(now, self.ladder_policy)))
+            return [ladder, *sources.changed()]
+
+        self.save_with_retry(settle)
+        return answer
+
+    # --- captchas --------------------------------------------------------------------------
+
+    def new_captcha(self) -> dict[str, Any]:
+        """Issues an image challenge; only a digest of its answer is stored.
+
+        >>> app.new_captcha()   # doctest: +SKIP
+        {'captcha_id': '9f0c…', 'image_png_base64': 'iVBORw0KGgo…'}
+        """
+        now = self.clock.now()
+        answer = self.captcha_answers()
+        captcha_id = uuid.uuid4()
+        challenge = CaptchaChallenge(
+            challenge_id=captcha_id,
+            answer_digest=self.captchas.digest(captcha_id, answer),
+            issued_at=now,
+            expires_at=now + self.captcha_policy.ttl,
+        )
+        self.save(challenge)
+        return {"captcha_id": str(captcha_id), "image_png_base64": self.captchas.png_base64(answer)}
+
+    def check_captcha(self, captcha_id: uuid.UUID, answer: str) -> dict[str, bool]:
+        """Checks and spends a captcha (registration without NIR, password reset start).
+
+        >>> app.check_captcha(captcha_id, "k7PzQ")   # doctest: +SKIP
+        {'valid': True}
+        """
+        result: dict[str, bool] = {}
+
+        def spend() -> list[Any]:
+            challenge, valid = self._spend_captcha(captcha_id, answer)
+            result["valid"] = valid
+            return [challenge]
+
+        self.save_with_retry(spend)
+        return result
+
+    # --- back office -------------------------------------------------------------------------
+
+    def status(self, identifier: Identifier) -> dict[str, Any]:
+        """Where an identifier stands on the ladder (it never tells whether an account exists).
+
+        >>> app.status(parse_identifier("1 63 06 31 555 082"))   # doctest: +SKIP
+        {'state': 'frozen', 'failures': 5, 'attempts_left': 0, …, 'retry_after_s': 540}
+        """
+        now = self.clock.now()
+        ladder = self._ladder(self.identifier_key(identifier))
+        if ladder is None:
+            return status_answer(fresh_view(self.ladder_policy))
+        ladder.settle(now, self.ladder_policy)  # a read: what settling would record is not saved
+        return status_answer(ladder.view(now, self.ladder_policy))
+
+    def lift_freeze(self, identifier: Identifier, operator: str, reason: str) -> dict[str, str]:
+        """Lifts an active freeze and resets the ladder, recording who and why.
+
+        >>> app.lift_freeze(identifier, "agent-042", "appel de l'allocataire")   # doctest: +SKIP
+        {'outcome': 'lifted'}
+        """
+        outcome: dict[str, str] = {}
+
+        def lift() -> list[Any]:
+            now = self.clock.now()
+            ladder = self._ladder(self.identifier_key(identifier))
+            if ladder is None:
+                outcome["outcome"] = "not_frozen"
+                return []
+            sources = SourceBook(self.repository, self.source_policy)
+            sources.count(ladder.settle(now, self.ladder_policy))
+            # The reason is free text typed by an agent: it may name the person.
+            note = PersonalData(ladder.id, reason)
+            lifted = ladder.reset("operator", now, operator=operator, note=note)
+            outcome["outcome"] = "lifted" if lifted else "not_frozen"
+            return [ladder, *sources.changed()]
+
+        self.save_with_retry(lift)
+        return outcome
+
+    # --- consumed integration events ---------------------------------------------------------
+
+    def reset_after_password_reset(self, identifier_key: str) -> list[Any]:
+        """PasswordChanged(reason=reset): the ladder is reset and any freeze lifted."""
+        return self._reset(identifier_key, "password_reset")
+
+    def reset_after_nir_assigned(self, identifier_key: str) -> list[Any]:
+        """NirAssigned: the account's new identifier starts clean (the old ladder stays)."""
+        return self._reset(identifier_key, "nir_assigned")
+
+    def _reset(self, identifier_key: str, cause: Any) -> list[Any]:
+        now = self.clock.now()
+        ladder = self._ladder(identifier_key)
+        if ladder is None:
+            return []
+        sources = SourceBook(self.repository, self.source_policy)
+        sources.count(ladder.settle(now, self.ladder_policy))
+        ladder.reset(cause, now)
+        return [ladder, *sources.changed()]
+
+    # --- plumbing ------------------------------------------------------------------------------
+
+    def identifier_key(self, identifier: Identifier) -> str:
+        return self.pseudonyms.of("identifier", identifier.value)
+
+    def integration_event(self, domain_event: Any) -> tuple[str, dict[str, Any]] | None:
+        return integration.integration_event(domain_event)
+
+    def _spend_captcha(
+        self, captcha_id: uuid.UUID | None, answer: str | None
+    ) -> tuple[CaptchaChallenge | None, bool]:
+        if captcha_id is None:
+            return None, False
+        try:
+            challenge: CaptchaChallenge = self.repository.get(captcha_id)
+        except AggregateNotFoundError:
+            return None, False
+        if not isinstance(challenge, CaptchaChallenge):
+            return None, False
+        digest = self.captchas.digest(captcha_id, answer or "")
+        return challenge, challenge.consume(digest, self.clock.now())
+
+    def _ladder(self, identifier_key: str) -> FailedLoginLadder | None:
+        return self._ladder_by_id(FailedLoginLadder.create_id(identifier_key))
+
+    def _ladder_by_id(self, ladder_id: uuid.UUID) -> FailedLoginLadder | None:
+        try:
+            ladder: object = self.repository.get(ladder_id)
+        except AggregateNotFoundError:
+            return None
+        return ladder if isinstance(ladder, FailedLoginLadder) else None

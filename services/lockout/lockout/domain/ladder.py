@@ -1,0 +1,255 @@
+"""The failed-login ladder of one identifier: the aggregate behind every lockout decision.
+
+It only knows the identifier's keyed pseudonym, never whether an account exists, so an unknown
+identifier climbs the same ladder with the same answers. A password check is *reserved* on the
+ladder before it happens (an event, saved under optimistic concurrency), and in-flight
+reservations count as failures when deciding: two replicas cannot both take the last attempt.
+
+>>> ladder = FailedLoginLadder(identifier_key="ab" * 32)
+>>> ladder.reserve("r1", now, LadderPolicy(), captcha_passed=False)   # doctest: +SKIP
+'check'
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from eventsourcing.domain import Aggregate, event
+
+from .policy import LadderPolicy
+
+LADDER_NAMESPACE = uuid.UUID("0b7d7c1e-4a63-4f0e-9d0c-5a1f3c7e2b91")
+
+Gate = Literal["open", "captcha", "frozen"]
+Decision = Literal["check", "captcha_required", "frozen"]
+ResetCause = Literal["password_reset", "operator", "nir_assigned"]
+
+
+@dataclass(frozen=True)
+class LadderView:
+    """What the ladder answers at an instant (the state fields of every lockout answer)."""
+
+    failures: int
+    in_flight: int
+    gate: Gate
+    attempts_left: int
+    captcha_required: bool
+    frozen_until: datetime | None
+    retry_after_s: int | None
+
+    @property
+    def state(self) -> str:
+        """``open`` | ``captcha_required`` | ``frozen``, for the back office's status."""
+        if self.gate == "frozen":
+            return "frozen"
+        return "captcha_required" if self.captcha_required else "open"
+
+
+@dataclass(frozen=True)
+class CountedFailure:
+    """A failure the ladder has just counted (the source it came from is throttled on it)."""
+
+    identifier_key: str
+    source_key: str | None
+    at: datetime
+
+
+def fresh_view(policy: LadderPolicy) -> LadderView:
+    """The answer for an identifier never seen (no aggregate is created just to read)."""
+    return LadderView(0, 0, "open", policy.attempts_before_freeze, False, None, None)
+
+
+class FailedLoginLadder(Aggregate):
+    """Consecutive failed logins of one identifier, its freezes and its reserved checks."""
+
+    @staticmethod
+    def create_id(identifier_key: str) -> uuid.UUID:
+        return uuid.uuid5(LADDER_NAMESPACE, identifier_key)
+
+    @event("Opened")
+    def __init__(self, identifier_key: str) -> None:
+        self.identifier_key = identifier_key
+        self.failures = 0
+        self.frozen_until: datetime | None = None
+        self.last_failure_at: datetime | None = None
+        # reservation -> {"deadline": datetime, "source_key": str | None}
+        self.pending: dict[str, dict[str, Any]] = {}
+
+    # Queries -------------------------------------------------------------------------------
+
+    def view(self, now: datetime, policy: LadderPolicy) -> LadderView:
+        """The ladder at ``now``, counting in-flight checks as failures to come."""
+        in_flight = len(self.pending)
+        projected = self.failures + in_flight
+        frozen_until = None
+        if self.frozen_until is not None and self.frozen_until > now:
+            frozen_until = self.frozen_until
+        elif in_flight and policy.freezes_at(projected):
+            # An in-flight check would freeze if it failed: answer that freeze now.
+            frozen_until = now + policy.freeze_duration(projected)
+        captcha_required = projected >= policy.captcha_after_failures
+        gate: Gate = "frozen" if frozen_until else ("captcha" if captcha_required else "open")
+        if gate == "frozen":
+            attempts_left = 0
+        elif projected < policy.attempts_before_freeze:
+            attempts_left = policy.attempts_before_freeze - projected
+        else:
+            attempts_left = 1  # one check per elapsed freeze
+        retry_after_s = math.ceil((frozen_until - now).total_seconds()) if frozen_until else None
+        return LadderView(
+            self.failures,
+            in_flight,
+            gate,
+            attempts_left,
+            captcha_required,
+            frozen_until,
+            retry_after_s,
+        )
+
+    # Commands ------------------------------------------------------------------------------
+
+    def settle(self, now: datetime, policy: LadderPolicy) -> list[CountedFailure]:
+        """Counts overdue reservations as failures and forgets an idle ladder.
+
+        Called before every decision, so time-based rules need no background job.
+        """
+        counted = []
+        overdue = sorted(
+            (p["deadline"], r) for r, p in self.pending.items() if p["deadline"] <= now
+        )
+        for deadline, reservation in overdue:
+            counted.append(self._count_failure(reservation, deadline, policy, expired=True))
+        # An idle ladder is forgotten: unknown identifiers must not weigh on the store forever.
+        marks = [m for m in (self.last_failure_at, self.frozen_until) if m is not None]
+        if marks and not self.pending and max(marks) + policy.idle_forget_after <= now:
+            self._forgotten(at=now)
+        return counted
+
+    def reserve(
+        self,
+        reservation: str,
+        now: datetime,
+        policy: LadderPolicy,
+        *,
+        captcha_passed: bool,
+        source_key: str | None = None,
+    ) -> Decision:
+        """Takes one password check if the ladder allows it, else says why not."""
+        view = self.view(now, policy)
+        if view.gate == "frozen":
+            return "frozen"
+        if view.gate == "captcha" and not captcha_passed:
+            return "captcha_required"
+        deadline = now + policy.reservation_timeout
+        self._reserved(reservation=reservation, at=now, deadline=deadline, source_key=source_key)
+        return "check"
+
+    def report(
+        self, reservation: str, succeeded: bool, now: datetime, policy: LadderPolicy
+    ) -> CountedFailure | None:
+        """Settles a reserved check: success resets the ladder, failure climbs it.
+
+        A reservation already settled (reported twice, or expired) changes nothing: it has
+        been counted once, as a failure.
+        """
+        if reservation not in self.pending:
+            return None
+        if succeeded:
+            self._succeeded(
+                reservation=reservation,
+                at=now,
+                identifier_key=self.identifier_key,
+                lifted_freeze=self.frozen_until is not None,
+            )
+            return None
+        return self._count_failure(reservation, now, policy, expired=False)
+
+    def reset(
+        self, cause: ResetCause, now: datetime, operator: str | None = None, note: Any = None
+    ) -> bool:
+        """Clears failures and any freeze (password reset, back office, NIR assigned).
+
+        The back office only lifts an active freeze; a reset on a clean ladder records nothing.
+        """
+        active = self.frozen_until is not None and self.frozen_until > now
+        if cause == "operator" and not active:
+            return False
+        if not self.failures and self.frozen_until is None:
+            return False
+        self._reset(
+            cause=cause,
+            at=now,
+            operator=operator,
+            note=note,
+            identifier_key=self.identifier_key,
+            lifted_freeze=self.frozen_until is not None,
+        )
+        return True
+
+    def _count_failure(
+        self, reservation: str, at: datetime, policy: LadderPolicy, *, expired: bool
+    ) -> CountedFailure:
+        source_key = self.pending[reservation]["source_key"]
+        self._failed(reservation=reservation, at=at, expired=expired)
+        if policy.freezes_at(self.failures):
+            duration = policy.freeze_duration(self.failures)
+            self._frozen(
+                identifier_key=self.identifier_key,
+                at=at,
+                until=at + duration,
+                failures=self.failures,
+                duration_s=int(duration.total_seconds()),
+            )
+        return CountedFailure(self.identifier_key, source_key, at)
+
+    # Events: bodies run again on every replay, so they only assign what they are given. ----
+
+    @event("AttemptReserved")
+    def _reserved(
+        self, reservation: str, at: datetime, deadline: datetime, source_key: str | None
+    ) -> None:
+        self.pending[reservation] = {"deadline": deadline, "source_key": source_key}
+
+    @event("AttemptFailed")
+    def _failed(self, reservation: str, at: datetime, expired: bool) -> None:
+        self.pending.pop(reservation, None)
+        self.failures += 1
+        self.last_failure_at = at
+
+    @event("Frozen")
+    def _frozen(
+        self, identifier_key: str, at: datetime, until: datetime, failures: int, duration_s: int
+    ) -> None:
+        self.frozen_until = until
+
+    @event("AttemptSucceeded")
+    def _succeeded(
+        self, reservation: str, at: datetime, identifier_key: str, lifted_freeze: bool
+    ) -> None:
+        self.pending.pop(reservation, None)
+        self._clear()
+
+    @event("Reset")
+    def _reset(
+        self,
+        cause: str,
+        at: datetime,
+        operator: str | None,
+        note: Any,
+        identifier_key: str,
+        lifted_freeze: bool,
+    ) -> None:
+        self._clear()
+
+    @event("Forgotten")
+    def _forgotten(self, at: datetime) -> None:
+        self._clear()
+
+    def _clear(self) -> None:
+        self.failures = 0
+        self.frozen_until = None
+        self.last_failure_at = None

@@ -1,0 +1,73 @@
+"""Schemas of the lockout RPC edge, with French field messages (shared.runtime.rpc)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+
+from shared.identifiers import InvalidIdentifier, parse_identifier
+
+from .reservations import PATTERN, ReservationId
+
+PSEUDONYM = validate.Regexp(r"^[0-9a-f]{64}$", error="Pseudonyme attendu.")
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ReserveAttempt(Strict):
+    identifier_key = fields.String(required=True, validate=PSEUDONYM)
+    source_key = fields.String(load_default=None, allow_none=True, validate=PSEUDONYM)
+    captcha_id = fields.UUID(load_default=None, allow_none=True)
+    captcha_answer = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=32, error="Réponse trop longue."),
+    )
+
+
+class ReportAttempt(Strict):
+    reservation_id = fields.String(
+        required=True, validate=validate.Regexp(PATTERN, error="Réservation inconnue.")
+    )
+    succeeded = fields.Boolean(required=True, truthy={True}, falsy={False})
+
+    @post_load
+    def to_reservation(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        return {**data, "reservation_id": ReservationId.parse(data["reservation_id"])}
+
+
+class CheckCaptcha(Strict):
+    captcha_id = fields.UUID(required=True)
+    answer = fields.String(
+        required=True, validate=validate.Length(min=1, max=32, error="Saisissez les caractères.")
+    )
+
+
+class IdentifierField(fields.Field):
+    """A NIR or provisional identifier in plaintext, parsed with shared.identifiers."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        try:
+            return parse_identifier(value)
+        except InvalidIdentifier as exc:
+            raise ValidationError(exc.message) from None
+
+
+class Status(Strict):
+    identifier = IdentifierField(required=True)
+
+
+class LiftFreeze(Strict):
+    identifier = IdentifierField(required=True)
+    operator = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64, error="Identifiant d'agent de 1 à 64 caractères."),
+    )
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=500, error="Motif de 1 à 500 caractères."),
+    )

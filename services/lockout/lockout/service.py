@@ -1,0 +1,92 @@
+"""nameko entrypoints of the lockout service: validate at the edge, then ask the application.
+
+Public (spec §14): new_captcha, status, lift_freeze. Internal (identity only, contracts.md):
+reserve_attempt, report_attempt, check_captcha.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.rpc import rpc
+
+from shared.events import Envelope
+from shared.runtime.consumer import integration_event_handler
+from shared.runtime.dependencies import ApplicationDependency, CorrelationContext
+from shared.runtime.rpc import load_or_reject
+
+from . import schemas
+from .application import LockoutApplication
+from .settings import LockoutSettings
+
+
+class LockoutService:
+    name = "lockout"
+
+    app: LockoutApplication = ApplicationDependency(LockoutApplication, LockoutSettings)
+    correlation: str = CorrelationContext()
+
+    @rpc
+    def reserve_attempt(
+        self,
+        identifier_key: str,
+        source_key: str | None = None,
+        captcha_id: str | None = None,
+        captcha_answer: str | None = None,
+    ) -> dict[str, Any]:
+        """Internal: may one password check happen now? Recorded before answering."""
+        data = load_or_reject(
+            schemas.ReserveAttempt(),
+            {
+                "identifier_key": identifier_key,
+                "source_key": source_key,
+                "captcha_id": captcha_id,
+                "captcha_answer": captcha_answer,
+            },
+        )
+        return self.app.reserve_attempt(**data)
+
+    @rpc
+    def report_attempt(self, reservation_id: str, succeeded: bool) -> dict[str, Any]:
+        """Internal: the outcome of a reserved check (success resets, failure counts)."""
+        data = load_or_reject(
+            schemas.ReportAttempt(), {"reservation_id": reservation_id, "succeeded": succeeded}
+        )
+        return self.app.report_attempt(**data)
+
+    @rpc
+    def check_captcha(self, captcha_id: str, answer: str) -> dict[str, bool]:
+        """Internal: checks and spends a captcha (registration without NIR, password reset)."""
+        data = load_or_reject(schemas.CheckCaptcha(), {"captcha_id": captcha_id, "answer": answer})
+        return self.app.check_captcha(**data)
+
+    @rpc
+    def new_captcha(self) -> dict[str, Any]:
+        """A new image challenge: {captcha_id, image_png_base64}."""
+        return self.app.new_captcha()
+
+    @rpc
+    def status(self, identifier: str) -> dict[str, Any]:
+        """Back office / portal: where an identifier stands on the ladder."""
+        data = load_or_reject(schemas.Status(), {"identifier": identifier})
+        return self.app.status(**data)
+
+    @rpc
+    def lift_freeze(self, identifier: str, operator: str, reason: str) -> dict[str, str]:
+        """Back office: lifts an active freeze, recording who and why."""
+        data = load_or_reject(
+            schemas.LiftFreeze(), {"identifier": identifier, "operator": operator, "reason": reason}
+        )
+        return self.app.lift_freeze(**data)
+
+    @integration_event_handler("identity", "PasswordChanged")
+    def on_password_changed(self, envelope: Envelope) -> None:
+        if envelope.payload["reason"] != "reset":
+            return  # a change while logged in: the login already reset the ladder
+        key = envelope.payload["identifier_key"]
+        self.app.process(envelope, lambda _: self.app.reset_after_password_reset(key))
+
+    @integration_event_handler("identity", "NirAssigned")
+    def on_nir_assigned(self, envelope: Envelope) -> None:
+        key = envelope.payload["identifier_key"]
+        self.app.process(envelope, lambda _: self.app.reset_after_nir_assigned(key))

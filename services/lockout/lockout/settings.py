@@ -1,0 +1,89 @@
+"""The lockout service's settings: the platform's, plus the ladder, captcha and throttle rules.
+
+Every rule is configuration (spec §6): ``LOCKOUT_FREEZE_DURATIONS_S=600,1200,3600,86400``.
+
+>>> LockoutSettings.from_mapping({"ENVIRONMENT": "development"}, "lockout").ladder_policy()
+...     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from shared.runtime.settings import ServiceSettings, parse_floats, setting
+
+from .domain import CaptchaPolicy, LadderPolicy, SourcePolicy
+
+
+@dataclasses.dataclass(frozen=True)
+class LockoutSettings(ServiceSettings):
+    attempts_before_freeze: int = setting(
+        "LOCKOUT_ATTEMPTS_BEFORE_FREEZE",
+        5,
+        parse=int,
+        doc="consecutive failures that freeze an identifier (5: the 5th failure freezes)",
+    )
+    captcha_after_failures: int = setting(
+        "LOCKOUT_CAPTCHA_AFTER_FAILURES",
+        3,
+        parse=int,
+        doc="from this many failures on, every attempt must carry a valid captcha",
+    )
+    freeze_durations_s: tuple[float, ...] = setting(
+        "LOCKOUT_FREEZE_DURATIONS_S",
+        (600.0, 1200.0, 3600.0, 86400.0),
+        parse=parse_floats,
+        doc="freeze of the 5th, 6th, 7th failure…; the last one repeats",
+    )
+    reservation_timeout_s: float = setting(
+        "LOCKOUT_RESERVATION_TIMEOUT_S",
+        30.0,
+        parse=float,
+        doc="a reserved password check never reported counts as a failure after this",
+    )
+    idle_forget_days: float = setting(
+        "LOCKOUT_IDLE_FORGET_DAYS",
+        30.0,
+        parse=float,
+        doc="a ladder with no failure (nor freeze) for this long starts afresh",
+    )
+    captcha_ttl_s: float = setting(
+        "LOCKOUT_CAPTCHA_TTL_S", 300.0, parse=float, doc="how long a captcha may be answered"
+    )
+    captcha_length: int = setting(
+        "LOCKOUT_CAPTCHA_LENGTH", 5, parse=int, doc="characters in a captcha image"
+    )
+    source_max_identifiers: int = setting(
+        "LOCKOUT_SOURCE_MAX_IDENTIFIERS",
+        20,
+        parse=int,
+        doc="distinct identifiers a source may fail against within the window before throttling",
+    )
+    source_window_s: float = setting(
+        "LOCKOUT_SOURCE_WINDOW_S", 600.0, parse=float, doc="credential-stuffing window"
+    )
+    source_throttle_s: float = setting(
+        "LOCKOUT_SOURCE_THROTTLE_S",
+        900.0,
+        parse=float,
+        doc="how long a throttled source must solve a captcha for every attempt",
+    )
+
+    def ladder_policy(self) -> LadderPolicy:
+        return LadderPolicy(
+            attempts_before_freeze=self.attempts_before_freeze,
+            captcha_after_failures=self.captcha_after_failures,
+            freeze_durations_s=tuple(self.freeze_durations_s),
+            reservation_timeout_s=self.reservation_timeout_s,
+            idle_forget_days=self.idle_forget_days,
+        )
+
+    def source_policy(self) -> SourcePolicy:
+        return SourcePolicy(
+            max_identifiers=self.source_max_identifiers,
+            window_s=self.source_window_s,
+            throttle_s=self.source_throttle_s,
+        )
+
+    def captcha_policy(self) -> CaptchaPolicy:
+        return CaptchaPolicy(length=self.captcha_length, ttl_s=self.captcha_ttl_s)

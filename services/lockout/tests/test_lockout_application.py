@@ -1,0 +1,144 @@
+"""The application on the embedded store: decisions, reservations, captchas, back office."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from lockout.application import LockoutApplication
+from lockout.reservations import ReservationId
+
+from shared.identifiers import parse_identifier
+from shared.runtime.clock import FrozenClock
+
+KEY = "ab" * 32
+NIR = "1 63 06 31 555 082"
+
+
+def everything_stored(app: LockoutApplication) -> bytes:
+    notifications = app.recorder.select_notifications(start=1, limit=10_000)
+    return b"".join(n.state for n in notifications)
+
+
+def captcha(app: LockoutApplication) -> dict[str, Any]:
+    issued = app.new_captcha()
+    return {"captcha_id": uuid.UUID(issued["captcha_id"]), "captcha_answer": app.captcha_answers()}
+
+
+def wrong_login(app: LockoutApplication, key: str = KEY, **extra: Any) -> dict[str, Any]:
+    reserved = app.reserve_attempt(key, **extra)  # type: ignore[arg-type]
+    assert reserved["decision"] == "check", reserved
+    return app.report_attempt(ReservationId.parse(reserved["reservation_id"]), False)
+
+
+def test_a_check_is_reserved_then_a_failure_counts(app: LockoutApplication) -> None:
+    assert wrong_login(app) == {
+        "failures": 1,
+        "attempts_left": 4,
+        "captcha_required": False,
+        "frozen_until": None,
+        "retry_after_s": None,
+    }
+
+
+def test_the_third_failure_asks_for_a_captcha_and_a_good_one_passes(
+    app: LockoutApplication,
+) -> None:
+    for _ in range(3):
+        wrong_login(app)
+    refused = app.reserve_attempt(KEY)
+    assert (refused["decision"], refused["reservation_id"]) == ("captcha_required", None)
+    assert wrong_login(app, **captcha(app))["attempts_left"] == 1
+
+
+def test_the_fifth_failure_freezes_and_time_left_is_told(
+    app: LockoutApplication, clock: FrozenClock
+) -> None:
+    for _ in range(3):
+        wrong_login(app)
+    wrong_login(app, **captcha(app))
+    frozen = wrong_login(app, **captcha(app))
+    assert (frozen["failures"], frozen["retry_after_s"]) == (5, 600)
+    clock.advance(minutes=7)
+    answer = app.reserve_attempt(KEY, **captcha(app))
+    assert (answer["decision"], answer["retry_after_s"]) == ("frozen", 180)
+
+
+def test_success_resets(app: LockoutApplication) -> None:
+    wrong_login(app)
+    reserved = app.reserve_attempt(KEY)
+    answer = app.report_attempt(ReservationId.parse(reserved["reservation_id"]), True)
+    assert (answer["failures"], answer["attempts_left"]) == (0, 5)
+
+
+def test_a_wrong_captcha_is_said_invalid_and_spent(app: LockoutApplication) -> None:
+    for _ in range(3):
+        wrong_login(app)
+    given = captcha(app)
+    answer = app.reserve_attempt(KEY, captcha_id=given["captcha_id"], captcha_answer="NOPE0")  # type: ignore[arg-type]
+    assert (answer["decision"], answer["captcha_invalid"]) == ("captcha_required", True)
+    again = app.reserve_attempt(KEY, **given)  # type: ignore[arg-type]
+    assert (again["decision"], again["captcha_invalid"]) == ("captcha_required", True)
+
+
+def test_captcha_answers_ignore_case_and_are_single_use(app: LockoutApplication) -> None:
+    captcha_id = uuid.UUID(app.new_captcha()["captcha_id"])
+    assert app.check_captcha(captcha_id, app.captcha_answers().lower()) == {"valid": True}
+    assert app.check_captcha(captcha_id, app.captcha_answers()) == {"valid": False}
+
+
+def test_the_answer_is_not_stored_in_clear(app: LockoutApplication) -> None:
+    app.new_captcha()
+    stored = everything_stored(app)
+    assert (
+        app.captcha_answers().encode() not in stored
+        and app.captcha_answers().lower().encode() not in stored
+    )
+
+
+def test_status_and_lift_freeze_take_the_plain_identifier(app: LockoutApplication) -> None:
+    identifier = parse_identifier(NIR)
+    key = app.identifier_key(identifier)
+    assert app.status(identifier)["state"] == "open"
+    assert app.lift_freeze(identifier, "agent-042", "appel")["outcome"] == "not_frozen"
+    for _ in range(3):
+        wrong_login(app, key)
+    for _ in range(2):
+        wrong_login(app, key, **captcha(app))
+    assert app.status(identifier)["state"] == "frozen"
+    assert app.lift_freeze(identifier, "agent-042", "appel")["outcome"] == "lifted"
+    assert app.status(identifier) == {
+        "state": "open",
+        "failures": 0,
+        "attempts_left": 5,
+        "captcha_required": False,
+        "frozen_until": None,
+        "retry_after_s": None,
+    }
+    stored = everything_stored(app)
+    assert b"appel" not in stored  # the agent's note is personal data: encrypted
+    assert identifier.value.encode() not in stored and b"agent-042" in stored
+
+
+def test_an_unknown_reservation_changes_nothing(app: LockoutApplication) -> None:
+    answer = app.report_attempt(ReservationId(uuid.uuid4(), "0" * 32), False)
+    assert answer["failures"] == 0
+
+
+def test_a_source_failing_on_many_identifiers_is_throttled_not_its_victims(
+    app: LockoutApplication,
+) -> None:
+    source = "cd" * 32
+    limit = app.source_policy.max_identifiers
+    for i in range(limit):
+        wrong_login(app, f"{i:064x}", source_key=source)
+    throttled = app.reserve_attempt(f"{limit:064x}", source_key=source)
+    assert throttled["decision"] == "source_throttled"
+    assert app.reserve_attempt(f"{limit:064x}", source_key="ef" * 32)["decision"] == "check"
+    victim = app.reserve_attempt(f"{0:064x}")
+    assert (victim["decision"], victim["failures"]) == ("check", 1)
+    # a person behind the same address still gets in by solving a captcha
+    assert (
+        app.reserve_attempt(f"{limit:064x}", source_key=source, **captcha(app))["decision"]
+        == "check"
+    )

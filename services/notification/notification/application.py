@@ -1,0 +1,198 @@
+"""The notification application: deliveries requested by triggers, attempted by the loop.
+
+Commands speak the domain: ``request_delivery`` (from a trigger, inside ``process``),
+``claim`` / ``conclude`` (one attempt of the sending loop), ``erase_sealed`` (after the end).
+The only query is ``deliveries(account_id)`` for support and audit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from shared.runtime.clock import Clock
+from shared.runtime.eventstore import ServiceApplication
+from shared.runtime.personal_data import PersonalData
+from shared.runtime.sealing import SealError, Unsealer
+
+from . import integration
+from .board import DeliveryBoard
+from .channels import DeliveryFailure
+from .contacts import CONTACT_SHAPE, Contact, Recipient
+from .domain import INTERRUPTED, Delivery, DeliveryNotDue, delivery_id_for
+from .masking import mask_address
+from .settings import NotificationSettings
+from .triggers import Triggers
+
+log = logging.getLogger(__name__)
+
+SECRET_FIELDS = ("code", "identifier")
+UNREADABLE = "adresse illisible"
+
+
+class NotificationApplication(ServiceApplication):
+    name = "notification"
+    settings: NotificationSettings
+
+    def __init__(
+        self,
+        settings: NotificationSettings,
+        clock: Clock | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(settings, clock, env)
+        assert settings.notification_private_jwk is not None
+        self.unsealer = Unsealer(settings.notification_private_jwk)
+        self.policy = settings.retry_policy
+        self.triggers = Triggers(self)
+        self.board = DeliveryBoard(self)
+
+    # --- requests (from triggers) -------------------------------------------------------
+
+    def request_delivery(
+        self,
+        trigger: str,
+        kind: str,
+        channel: str,
+        account_id: uuid.UUID | None,
+        sealed: str,
+        shape: str,
+        details: dict[str, Any],
+    ) -> Delivery:
+        """A new delivery, to save with the trigger's tracking record (``process``).
+
+        >>> app.request_delivery("identity:42", "password_changed", "email", account_id,
+        ...                      sealed_contact, CONTACT_SHAPE, {})   # doctest: +SKIP
+        """
+        delivery_id = delivery_id_for(trigger, kind)
+        try:
+            masked = mask_address(channel, self._recipient(channel, sealed, shape)[0].address)
+        except (SealError, ValueError):
+            masked = UNREADABLE  # the sending loop gives it up, visibly
+        return Delivery(
+            trigger=trigger,
+            kind=kind,
+            channel=channel,
+            account_id=account_id,
+            masked_address=masked,
+            sealed=PersonalData(delivery_id, {"shape": shape, "sealed": sealed}),
+            details=details,
+            requested_at=self.clock.now(),
+        )
+
+    def open_contact(self, sealed_contact: Any) -> Contact | None:
+        """The contact behind a contact book's sealed value, None if absent or unreadable."""
+        if not isinstance(sealed_contact, PersonalData) or not sealed_contact.value:
+            return None
+        try:
+            return Contact.from_unsealed(self.unsealer.unseal(sealed_contact.value))
+        except SealError:
+            log.error("a sealed contact cannot be opened (wrong NOTIFICATION_SEAL_PRIVATE_JWK?)")
+            return None
+
+    def find(self, aggregate_id: uuid.UUID) -> Any:
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    # --- one attempt (the sending loop) -------------------------------------------------
+
+    def claim(self, delivery_id: uuid.UUID) -> Delivery | None:
+        """Records the start of an attempt if the delivery is due; None if it is not, or if
+        another sender claimed it first (saving the claim conflicts on the version)."""
+        delivery = self.find(delivery_id)
+        now = self.clock.now()
+        if not isinstance(delivery, Delivery) or not delivery.is_due(now):
+            return None
+        try:
+            if delivery.attempt_interrupted(now):
+                delivery.record_failure(now, INTERRUPTED, permanent=False, policy=self.policy)
+                self.save(delivery)
+                return None
+            delivery.start_attempt(now, self.policy)
+            self.save(delivery)
+        except (IntegrityError, DeliveryNotDue):
+            return None
+        return delivery
+
+    def recipient_and_details(self, delivery: Delivery) -> tuple[Recipient, dict[str, Any]]:
+        """Opens the delivery's sealed payload: where to send, and what the template shows."""
+        sealed = delivery.sealed
+        if not isinstance(sealed, PersonalData) or sealed.erased or not sealed.value:
+            raise DeliveryFailure("sealed_message_erased", permanent=True)
+        try:
+            recipient, secrets = self._recipient(
+                delivery.channel, sealed.value["sealed"], sealed.value["shape"]
+            )
+        except SealError:
+            raise DeliveryFailure("sealed_message_unreadable", permanent=True) from None
+        if not recipient.address:
+            raise DeliveryFailure("address_missing", permanent=True)
+        return recipient, {**delivery.details, **secrets}
+
+    def conclude(self, delivery: Delivery, failure: DeliveryFailure | None) -> None:
+        """Records the outcome of the attempt ``claim`` started."""
+        now = self.clock.now()
+        if failure is None:
+            delivery.record_sent(now)
+        else:
+            delivery.record_failure(now, failure.code, failure.permanent, self.policy)
+        self.save(delivery)
+
+    def erase_sealed(self, delivery_id: uuid.UUID) -> None:
+        """Once a delivery is over, its sealed payload becomes unreadable for good: only the
+        masked address, kind and status remain (crypto-shredding of the delivery's own key)."""
+        self.vault.erase(delivery_id)
+        delivery = self.find(delivery_id)
+        if isinstance(delivery, Delivery) and delivery.finished and not delivery.sealed_erased:
+            delivery.record_sealed_erased(self.clock.now())
+            with contextlib.suppress(IntegrityError):  # another replica recorded it first
+                self.save(delivery)
+
+    # --- queries ------------------------------------------------------------------------
+
+    def deliveries(self, account_id: uuid.UUID) -> list[dict[str, Any]]:
+        """Every delivery to an account, oldest first, for support and audit.
+
+        >>> app.deliveries(account_id)[0]["status"]   # doctest: +SKIP
+        'sent'
+        """
+        self.board.catch_up()
+        found = [self.find(i) for i in self.board.deliveries_of(account_id)]
+        return [delivery_view(d) for d in sorted(found, key=lambda d: d.requested_at) if d]
+
+    # --- integration events -------------------------------------------------------------
+
+    def integration_event(self, domain_event: Any) -> tuple[str, dict[str, Any]] | None:
+        return integration.integration_event(self, domain_event)
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _recipient(self, channel: str, sealed: str, shape: str) -> tuple[Recipient, dict[str, Any]]:
+        opened = self.unsealer.unseal(sealed)
+        if shape == CONTACT_SHAPE:
+            return Contact.from_unsealed(opened).recipient(channel), {}
+        recipient = Recipient(
+            channel, opened.get("address"), opened.get("display_name"), opened.get("civility")
+        )
+        return recipient, {name: opened[name] for name in SECRET_FIELDS if name in opened}
+
+
+def delivery_view(delivery: Delivery) -> dict[str, Any]:
+    return {
+        "delivery_id": str(delivery.id),
+        "kind": delivery.kind,
+        "channel": delivery.channel,
+        "status": delivery.status,
+        "attempts": delivery.attempts,
+        "requested_at": delivery.requested_at.isoformat(),
+        "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
+        "masked_address": delivery.masked_address,
+        "last_error": delivery.last_error,
+    }

@@ -1,0 +1,103 @@
+"""The notification service's settings: the common ones plus channels, retries and the loop.
+
+Every variable may also be given as ``NOTIFICATION_<NAME>`` (wins over ``<NAME>``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any, ClassVar
+
+from shared.runtime.settings import ServiceSettings, SettingsError, parse_json, setting
+
+from .domain import RetryPolicy
+
+
+@dataclasses.dataclass(frozen=True)
+class NotificationSettings(ServiceSettings):
+    notification_private_jwk: dict[str, Any] | None = setting(
+        "NOTIFICATION_SEAL_PRIVATE_JWK",
+        None,
+        parse=parse_json,
+        secret=True,
+        doc="private EC key (JWK JSON) that opens sealed codes and contacts",
+    )
+    # --- e-mail (SMTP) ---
+    smtp_host: str = setting("SMTP_HOST", "127.0.0.1", doc="SMTP relay host")
+    smtp_port: int = setting("SMTP_PORT", 587, parse=int, doc="SMTP port (587 STARTTLS, 465 TLS)")
+    smtp_security: str = setting("SMTP_SECURITY", "starttls", doc="starttls | tls | none")
+    smtp_username: str | None = setting("SMTP_USERNAME", None, doc="SMTP login (unset: none)")
+    smtp_password: str | None = setting("SMTP_PASSWORD", None, secret=True, doc="SMTP password")
+    smtp_sender: str = setting("SMTP_SENDER", "Caf <ne-pas-repondre@caf.fr>", doc="From header")
+    smtp_ca_file: str | None = setting("SMTP_CA_FILE", None, doc="extra CA bundle for the relay")
+    smtp_timeout_s: float = setting("SMTP_TIMEOUT_S", 10.0, parse=float, doc="seconds")
+    # --- SMS gateway (HTTP) ---
+    sms_gateway_url: str | None = setting(
+        "SMS_GATEWAY_URL", None, doc="POST endpoint of the gateway"
+    )
+    sms_gateway_token: str | None = setting(
+        "SMS_GATEWAY_TOKEN", None, secret=True, doc="bearer token of the gateway"
+    )
+    sms_sender: str = setting("SMS_SENDER", "CAF", doc="sender name shown on the phone")
+    sms_timeout_s: float = setting("SMS_TIMEOUT_S", 10.0, parse=float, doc="seconds")
+    # --- letters ---
+    letter_spool_dir: Path | None = setting(
+        "LETTER_SPOOL_DIR", None, parse=Path, doc="print spool (default DATA_DIR/letters)"
+    )
+    letter_font_path: Path | None = setting(
+        "LETTER_FONT_PATH", None, parse=Path, doc="TTF font for letters (default: Helvetica)"
+    )
+    message_timezone: str = setting("MESSAGE_TIMEZONE", "Europe/Paris", doc="times in messages")
+    # --- the sending loop and its retries ---
+    delivery_send_interval_s: float = setting(
+        "DELIVERY_SEND_INTERVAL_S", 2.0, parse=float, doc="how often due deliveries are sent"
+    )
+    delivery_batch_size: int = setting("DELIVERY_BATCH_SIZE", 50, parse=int, doc="per tick")
+    delivery_max_attempts: int = setting(
+        "DELIVERY_MAX_ATTEMPTS", 6, parse=int, doc="attempts before a delivery is given up"
+    )
+    delivery_retry_first_delay_s: float = setting(
+        "DELIVERY_RETRY_FIRST_DELAY_S", 60.0, parse=float, doc="wait after the first failure"
+    )
+    delivery_retry_factor: float = setting(
+        "DELIVERY_RETRY_FACTOR", 2.0, parse=float, doc="each further wait is this many times longer"
+    )
+    delivery_retry_max_delay_s: float = setting(
+        "DELIVERY_RETRY_MAX_DELAY_S", 3600.0, parse=float, doc="longest wait between attempts"
+    )
+    delivery_attempt_lease_s: float = setting(
+        "DELIVERY_ATTEMPT_LEASE_S",
+        300.0,
+        parse=float,
+        doc="an attempt not concluded by then counts as failed (the sender died)",
+    )
+
+    #: Secrets a deployment may go without (no SMTP login, no SMS gateway in development).
+    optional_secrets: ClassVar[tuple[str, ...]] = ("smtp_password", "sms_gateway_token")
+
+    def all_secret_fields(self) -> list[str]:
+        return [name for name in super().all_secret_fields() if name not in self.optional_secrets]
+
+    def _check_environment(self) -> None:
+        super()._check_environment()
+        if self.environment == "production" and not (
+            self.sms_gateway_url and self.sms_gateway_token
+        ):
+            raise SettingsError("SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN are required in production")
+        if self.environment == "production" and self.smtp_security == "none":
+            raise SettingsError("SMTP_SECURITY=none is refused in production")
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(
+            max_attempts=self.delivery_max_attempts,
+            first_delay_s=self.delivery_retry_first_delay_s,
+            factor=self.delivery_retry_factor,
+            max_delay_s=self.delivery_retry_max_delay_s,
+            attempt_lease_s=self.delivery_attempt_lease_s,
+        )
+
+    @property
+    def spool_dir(self) -> Path:
+        return self.letter_spool_dir or self.data_dir / "letters"

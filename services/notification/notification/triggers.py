@@ -1,0 +1,162 @@
+"""What each consumed integration event does here (run inside ``app.process``, exactly once).
+
+Each handler returns the aggregates to save with the event's tracking record: the contact book
+and identifier index it updates, and the delivery it requests, if any. Nothing is sent here.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from shared.events import Envelope
+from shared.runtime.personal_data import PersonalData
+
+from .contact_book import (
+    ContactBook,
+    IdentifierIndex,
+    contact_book_id_for,
+    identifier_index_id_for,
+)
+from .contacts import CONTACT_SHAPE, MESSAGE_SHAPE
+from .domain import Delivery
+
+if TYPE_CHECKING:
+    from .application import NotificationApplication
+
+log = logging.getLogger(__name__)
+
+
+class ContactBookMissing(Exception):
+    """An event about an account arrived before its AccountCreated: retried later."""
+
+
+class Triggers:
+    def __init__(self, app: NotificationApplication) -> None:
+        self.app = app
+
+    # --- the contact book ---------------------------------------------------------------
+
+    def account_created(self, envelope: Envelope) -> list[Any]:
+        p = envelope.payload
+        book = self._book(p["account_id"])
+        book.replace_contact(
+            self._sealed_contact(p["account_id"], p["sealed_contact"]), envelope.position
+        )
+        book.follow_identifier(p["identifier_key"], envelope.position)
+        return [book, self._new_index(p["identifier_key"], p["account_id"])]
+
+    def contacts_updated(self, envelope: Envelope) -> list[Any]:
+        p = envelope.payload
+        book = self._book(p["account_id"])
+        book.replace_contact(
+            self._sealed_contact(p["account_id"], p["sealed_contact"]), envelope.position
+        )
+        return [book]
+
+    def nir_assigned(self, envelope: Envelope) -> list[Any]:
+        p = envelope.payload
+        book = self._existing_book(p["account_id"])
+        book.follow_identifier(p["identifier_key"], envelope.position)
+        index = self._new_index(p["identifier_key"], p["account_id"])
+        return [book, index, self._from_book(envelope, "nir_assigned", book, {})]
+
+    # --- messages to the contacts on file -----------------------------------------------
+
+    def password_changed(self, envelope: Envelope) -> list[Any]:
+        book = self._existing_book(envelope.payload["account_id"])
+        return [self._from_book(envelope, "password_changed", book, {})]
+
+    def account_frozen(self, envelope: Envelope) -> list[Any]:
+        p = envelope.payload
+        index = self.app.find(identifier_index_id_for(p["identifier_key"]))
+        if index is None:  # no account behind this identifier: nobody to tell
+            return []
+        book = self._existing_book(index.account_id)
+        details = {"frozen_until": p["frozen_until"].isoformat(), "duration_s": p["duration_s"]}
+        return [self._from_book(envelope, "freeze_alert", book, details)]
+
+    def delegation_granted(self, envelope: Envelope) -> list[Any]:
+        return self._to_spouse(envelope, "delegation_granted", {})
+
+    def delegation_revoked(self, envelope: Envelope) -> list[Any]:
+        return self._to_spouse(
+            envelope, "delegation_revoked", {"reason": envelope.payload["reason"]}
+        )
+
+    # --- messages whose address travels with them ---------------------------------------
+
+    def verification_code_issued(self, envelope: Envelope) -> list[Any]:
+        p = envelope.payload
+        details = {"purpose": p["purpose"], "expires_at": p["expires_at"].isoformat()}
+        return [self._from_sealed(envelope, "verification_code", p.get("account_id"), details)]
+
+    def provisional_identifier_issued(self, envelope: Envelope) -> list[Any]:
+        p = envelope.payload
+        details = {"reason": p["reason"]}
+        return [self._from_sealed(envelope, "provisional_identifier", p["account_id"], details)]
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _from_sealed(
+        self, envelope: Envelope, kind: str, account_id: uuid.UUID | None, details: dict[str, Any]
+    ) -> Delivery | None:
+        sealed = envelope.payload.get("sealed")
+        if not sealed:
+            log.warning(
+                "%s without sealed payload at %s: nothing to send", kind, trigger_of(envelope)
+            )
+            return None
+        channel = envelope.payload["channel"]
+        return self.app.request_delivery(
+            trigger_of(envelope), kind, channel, account_id, sealed, MESSAGE_SHAPE, details
+        )
+
+    def _from_book(
+        self, envelope: Envelope, kind: str, book: ContactBook, details: dict[str, Any]
+    ) -> Delivery | None:
+        contact = self.app.open_contact(book.sealed_contact)
+        channel = contact.channel_for(kind) if contact else None
+        if channel is None:
+            log.info("no contact to send %s to account %s", kind, book.account_id)
+            return None
+        return self.app.request_delivery(
+            trigger_of(envelope),
+            kind,
+            channel,
+            book.account_id,
+            book.sealed_contact.value,
+            CONTACT_SHAPE,
+            details,
+        )
+
+    def _to_spouse(self, envelope: Envelope, kind: str, details: dict[str, Any]) -> list[Any]:
+        spouse = envelope.payload.get("spouse_account_id")
+        if spouse is None:  # the spouse has no account: no contact on file
+            return []
+        return [self._from_book(envelope, kind, self._existing_book(spouse), details)]
+
+    def _book(self, account_id: uuid.UUID) -> ContactBook:
+        book = self.app.find(contact_book_id_for(account_id))
+        return book if book is not None else ContactBook(account_id=account_id)
+
+    def _existing_book(self, account_id: uuid.UUID) -> ContactBook:
+        book = self.app.find(contact_book_id_for(account_id))
+        if book is None:
+            raise ContactBookMissing(str(account_id))
+        return book  # type: ignore[no-any-return]
+
+    def _new_index(self, identifier_key: str, account_id: uuid.UUID) -> IdentifierIndex | None:
+        if self.app.find(identifier_index_id_for(identifier_key)) is not None:
+            return None
+        return IdentifierIndex(identifier_key=identifier_key, account_id=account_id)
+
+    @staticmethod
+    def _sealed_contact(account_id: uuid.UUID, sealed: str | None) -> PersonalData | None:
+        return PersonalData(account_id, sealed) if sealed else None
+
+
+def trigger_of(envelope: Envelope) -> str:
+    """The trigger's identity: its producer and its position in the producer's log."""
+    return f"{envelope.producer}:{envelope.position}"

@@ -1,0 +1,330 @@
+"""The notification service through its real entrypoints: events in, messages out.
+
+Triggers are real integration events, built with the shared schemas and published on the
+producer's exchange of the real broker; messages are read back from a real SMTP server, a real
+HTTP SMS gateway and PDFs in the spool.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from eventsourcing.persistence import Tracking
+from notification.channels.letter import read_batch_index
+from pypdf import PdfReader
+
+from shared.runtime.rpc import InvalidInput
+from shared.testing import both_stores, wait_for
+
+ACCOUNT = uuid.UUID("0b0c3c52-91a4-4f0e-9b8e-3f1d2a6c7e10")
+SPOUSE = uuid.UUID("7d2e8f01-5c3b-4a9d-8e6f-1a2b3c4d5e6f")
+KEY = "1" * 64
+EMAIL = "daniel.morvan@test.fr"
+PHONE = "0612345678"
+POSTAL = {"lines": ["12 rue des Lilas", "06000 NICE"]}
+
+
+def contact(seal, email=EMAIL, phone=PHONE, preferred="email") -> str:
+    return seal(
+        {
+            "display_name": "Daniel MORVAN",
+            "civility": "M",
+            "email": email,
+            "phone": phone,
+            "postal_address": POSTAL,
+            "preferred": preferred,
+        }
+    )
+
+
+def code_issued(seal, notification, channel="email", address=EMAIL, code="483920") -> dict:
+    return {
+        "flow_id": str(uuid.uuid4()),
+        "purpose": "password_reset",
+        "account_id": str(ACCOUNT),
+        "channel": channel,
+        "expires_at": (notification.clock.now() + timedelta(minutes=15)).isoformat(),
+        "sealed": seal({"code": code, "address": address, "display_name": "Daniel MORVAN"}),
+    }
+
+
+def account_created(seal, account_id=ACCOUNT, **contact_kw) -> dict:
+    return {
+        "account_id": str(account_id),
+        "identifier_kind": "nir",
+        "identifier_key": KEY if account_id == ACCOUNT else "2" * 64,
+        "nir_key": "3" * 64,
+        "supporting_documents_required": False,
+        "benefit_request": None,
+        "sealed_contact": contact(seal, **contact_kw),
+    }
+
+
+def processed(notification, producer: str, position: int) -> bool:
+    return notification.app.is_processed(Tracking(producer, position))
+
+
+@both_stores
+def test_a_reset_code_is_mailed_and_nothing_readable_stays_in_the_store(
+    notification, publish_event, seal, smtp_server, rpc
+):
+    publish_event(
+        "VerificationCodeIssued", code_issued(seal, notification), producer="identity", position=3
+    )
+    wait_for(lambda: processed(notification, "identity", 3))
+
+    assert notification.tick() == 1
+
+    [mail] = smtp_server.messages
+    assert mail["To"] == EMAIL and mail["Subject"] == "Votre code de vérification"
+    assert "483920" in mail.get_content() and "27/11/2026 à 10h15" in mail.get_content()
+    [delivery] = rpc.notification.deliveries(str(ACCOUNT))
+    assert {k: delivery[k] for k in ("kind", "channel", "status", "attempts")} == {
+        "kind": "verification_code", "channel": "email", "status": "sent", "attempts": 1,
+    }  # fmt: skip
+    assert delivery["masked_address"] == "d****n@t***.fr"
+    assert delivery["sent_at"] and delivery["requested_at"]
+    app = notification.app
+    stored = [n.state for n in app.process_recorder.select_notifications(start=1, limit=1000)]
+    assert stored and not any(b"483920" in s or EMAIL.encode() in s for s in stored)
+    # Once sent, even the sealed copy is gone: its key was destroyed.
+    assert app.repository.get(uuid.UUID(delivery["delivery_id"])).sealed.erased
+    assert notification.tick() == 0
+
+
+def test_a_mail_server_down_then_back_gets_the_message_once_after_a_retry(
+    notification, publish_event, seal, smtp_server, rpc
+):
+    smtp_server.stop()
+    publish_event(
+        "VerificationCodeIssued", code_issued(seal, notification), producer="identity", position=5
+    )
+    wait_for(lambda: processed(notification, "identity", 5))
+
+    assert notification.tick() == 0
+    [failed] = rpc.notification.deliveries(str(ACCOUNT))
+    assert (failed["status"], failed["attempts"], failed["last_error"]) == (
+        "failed",
+        1,
+        "smtp_unreachable",
+    )
+
+    smtp_server.start()
+    notification.clock.advance(seconds=59)
+    assert notification.tick() == 0  # backoff: not yet
+    notification.clock.advance(seconds=1)
+    assert notification.tick() == 1
+    assert notification.tick() == 0
+
+    assert len(smtp_server.messages) == 1
+    [sent] = rpc.notification.deliveries(str(ACCOUNT))
+    assert (sent["status"], sent["attempts"]) == ("sent", 2)
+
+
+def test_a_mail_server_that_stays_down_is_given_up_after_the_last_attempt(
+    notification, publish_event, seal, smtp_server, rpc, published_by_notification
+):
+    given_up = published_by_notification("DeliveryGivenUp")
+    smtp_server.stop()
+    publish_event(
+        "VerificationCodeIssued", code_issued(seal, notification), producer="identity", position=8
+    )
+    wait_for(lambda: processed(notification, "identity", 8))
+
+    for wait_s in (0, 60, 120):  # DELIVERY_MAX_ATTEMPTS=3, backoff 60 s then 120 s
+        notification.clock.advance(seconds=wait_s)
+        notification.tick()
+
+    [delivery] = rpc.notification.deliveries(str(ACCOUNT))
+    assert (delivery["status"], delivery["attempts"]) == ("given_up", 3)
+    payload = given_up.get(timeout=15).payload["payload"]
+    assert (payload["attempts"], payload["error_code"]) == (3, "smtp_unreachable")
+
+
+def test_a_trigger_delivered_twice_sends_one_message(
+    notification, publish_event, seal, smtp_server, rpc, amqp_vhost
+):
+    payload = code_issued(seal, notification)
+    publish_event("VerificationCodeIssued", payload, producer="identity", position=9)
+    publish_event("VerificationCodeIssued", payload, producer="identity", position=9)
+    queue = "evt-identity-VerificationCodeIssued--notification.on_verification_code_issued"
+    wait_for(lambda: _drained(amqp_vhost, queue, acked=2))
+
+    notification.tick()
+    notification.tick()
+
+    assert len(smtp_server.messages) == 1
+    assert len(rpc.notification.deliveries(str(ACCOUNT))) == 1
+
+
+def test_a_number_the_gateway_refuses_is_given_up_and_support_is_told(
+    notification, publish_event, seal, sms_gateway, rpc, published_by_notification
+):
+    given_up = published_by_notification("DeliveryGivenUp")
+    sms_gateway.status, sms_gateway.answer = 422, {"error": "invalid number"}
+    payload = code_issued(seal, notification, channel="sms", address=PHONE)
+    publish_event("VerificationCodeIssued", payload, producer="identity", position=4)
+    wait_for(lambda: processed(notification, "identity", 4))
+
+    assert notification.tick() == 0
+
+    [request] = sms_gateway.requests
+    assert request["json"]["to"] == "+33612345678" and "483920" in request["json"]["text"]
+    [delivery] = rpc.notification.deliveries(str(ACCOUNT))
+    assert (delivery["status"], delivery["attempts"]) == ("given_up", 1)
+    message = given_up.get(timeout=15).payload
+    assert message["event_type"] == "DeliveryGivenUp"
+    assert message["payload"] == {
+        "delivery_id": delivery["delivery_id"], "account_id": str(ACCOUNT),
+        "kind": "verification_code", "channel": "sms", "attempts": 1, "error_code": "sms_rejected",
+    }  # fmt: skip
+    notification.clock.advance(days=1)
+    assert notification.tick() == 0 and len(sms_gateway.requests) == 1
+
+
+def test_a_code_by_letter_is_a_pdf_in_the_spool_with_the_letter_expiry(
+    notification, publish_event, seal, tmp_path
+):
+    payload = code_issued(seal, notification, channel="letter", address=POSTAL)
+    payload["expires_at"] = (notification.clock.now() + timedelta(days=30)).isoformat()
+    publish_event("VerificationCodeIssued", payload, producer="identity", position=2)
+    wait_for(lambda: processed(notification, "identity", 2))
+
+    assert notification.tick() == 1
+
+    [row] = read_batch_index(tmp_path / "spool", notification.clock.now().date())
+    pdf = PdfReader(tmp_path / "spool" / "2026-11-27" / row["file"])
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    for expected in (
+        "Daniel MORVAN",
+        "06000 NICE",
+        "Le 27 novembre 2026",
+        "483920",
+        "27/12/2026",
+    ):
+        assert expected in text
+
+
+def test_a_freeze_alert_goes_by_mail_first_and_nobody_is_told_for_an_unknown_identifier(
+    notification, publish_event, seal, smtp_server, sms_gateway, rpc, published_by_notification
+):
+    sent = published_by_notification("DeliverySent")
+    publish_event(
+        "AccountCreated", account_created(seal, preferred="sms"), producer="identity", position=1
+    )
+    wait_for(lambda: processed(notification, "identity", 1))  # the account long predates a freeze
+    frozen = {"failures": 5, "frozen_until": "2026-11-27T09:10:00+00:00", "duration_s": 600}
+    publish_event(
+        "AccountFrozen", {"identifier_key": KEY, **frozen}, producer="lockout", position=1
+    )
+    publish_event(
+        "AccountFrozen", {"identifier_key": "f" * 64, **frozen}, producer="lockout", position=2
+    )
+    wait_for(
+        lambda: processed(notification, "lockout", 1) and processed(notification, "lockout", 2)
+    )
+
+    assert notification.tick() == 1
+
+    [mail] = smtp_server.messages
+    assert mail["To"] == EMAIL and "gelé pendant 10 minutes" in mail.get_content()
+    assert sms_gateway.requests == []
+    assert [d["kind"] for d in rpc.notification.deliveries(str(ACCOUNT))] == ["freeze_alert"]
+    app = notification.app
+    stored = [n.state for n in app.process_recorder.select_notifications(start=1, limit=1000)]
+    assert not any(EMAIL.encode() in s or b"MORVAN" in s for s in stored)
+    assert sent.get(timeout=15).payload["payload"]["kind"] == "freeze_alert"
+
+
+def test_the_spouse_is_told_of_a_delegation_on_the_preferred_channel(
+    notification, publish_event, seal, sms_gateway, rpc
+):
+    publish_event(
+        "AccountCreated", account_created(seal, account_id=SPOUSE, preferred="sms"),
+        producer="identity", position=1,
+    )  # fmt: skip
+    wait_for(lambda: processed(notification, "identity", 1))
+    granted = {
+        "dossier_key": "d" * 64,
+        "allocataire_account_id": str(ACCOUNT),
+        "spouse_account_id": str(SPOUSE),
+    }
+    publish_event("DelegationGranted", granted, producer="delegation", position=1)
+    wait_for(lambda: processed(notification, "delegation", 1))
+
+    assert notification.tick() == 1
+
+    [request] = sms_gateway.requests
+    assert "vous autorise à consulter les données du dossier" in request["json"]["text"]
+    assert [(d["kind"], d["masked_address"]) for d in rpc.notification.deliveries(str(SPOUSE))] == [
+        ("delegation_granted", "06 ** ** ** 78")
+    ]
+
+
+def test_after_nir_assignment_the_person_is_told_and_alerts_follow_the_new_identifier(
+    notification, publish_event, seal, smtp_server, rpc
+):
+    provisional_key, nir_key = "4" * 64, "5" * 64
+    created = {
+        **account_created(seal),
+        "identifier_kind": "provisional",
+        "identifier_key": provisional_key,
+    }
+    publish_event("AccountCreated", created, producer="identity", position=1)
+    wait_for(lambda: processed(notification, "identity", 1))
+    assigned = {
+        "account_id": str(ACCOUNT), "previous_identifier_key": provisional_key,
+        "identifier_key": nir_key, "nir_key": "6" * 64, "operator": "agent-42",
+    }  # fmt: skip
+    publish_event("NirAssigned", assigned, producer="identity", position=2)
+    wait_for(lambda: processed(notification, "identity", 2))
+    frozen = {
+        "identifier_key": nir_key,
+        "failures": 5,
+        "frozen_until": "2026-11-27T09:10:00+00:00",
+        "duration_s": 600,
+    }
+    publish_event("AccountFrozen", frozen, producer="lockout", position=1)
+    wait_for(lambda: processed(notification, "lockout", 1))
+
+    assert notification.tick() == 2
+
+    subjects = sorted(mail["Subject"] for mail in smtp_server.messages)
+    assert subjects == [
+        "Connectez-vous désormais avec votre numéro de sécurité sociale",
+        "Votre compte est temporairement bloqué",
+    ]
+    assert all("Bonjour Daniel MORVAN," in mail.get_content() for mail in smtp_server.messages)
+
+
+def test_pending_deliveries_survive_a_restart_and_the_timer_sends_them(
+    notification, publish_event, seal, smtp_server
+):
+    smtp_server.stop()
+    publish_event(
+        "VerificationCodeIssued", code_issued(seal, notification), producer="identity", position=6
+    )
+    wait_for(lambda: processed(notification, "identity", 6))
+    notification.tick()  # fails: the server is down
+    smtp_server.start()
+    notification.clock.advance(minutes=5)
+
+    notification.restart(DELIVERY_SEND_INTERVAL_S="0.1")  # a new process: state from the store
+
+    wait_for(lambda: smtp_server.messages)
+    assert "483920" in smtp_server.messages[0].get_content()
+
+
+def test_deliveries_refuses_a_malformed_account_id(notification, rpc):
+    with pytest.raises(InvalidInput) as error:
+        rpc.notification.deliveries("pas-un-identifiant")
+    assert error.value.fields == {"account_id": ["Identifiant invalide."]}
+
+
+def _drained(vhost, queue: str, acked: int) -> bool:
+    info = vhost.queue(queue)
+    if not info:
+        return False
+    return info.get("messages", 1) == 0 and info.get("message_stats", {}).get("ack", 0) >= acked

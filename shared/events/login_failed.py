@@ -1,0 +1,34 @@
+"""LoginFailed v1. Producer: identity.
+
+A login attempt failed (whether or not the identifier has an account).
+"""
+
+from marshmallow import fields, validate
+
+from .envelope import IntegrationEvent, Payload
+from .fields_common import Pseudonym
+
+
+class LoginFailedPayloadV1(Payload):
+    identifier_key = Pseudonym(required=True)
+    account_id = fields.UUID(required=True, allow_none=True)
+    reason = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            [
+                "invalid_credentials",
+                "captcha_required",
+                "frozen",
+                "password_reset_required",
+                "source_throttled",
+            ]
+        ),
+    )
+    source_key = Pseudonym(required=True, allow_none=True)
+
+
+class LoginFailedV1(IntegrationEvent):
+    event_type_name = "LoginFailed"
+    version = 1
+    producer_name = "identity"
+    payload = fields.Nested(LoginFailedPayloadV1, required=True)

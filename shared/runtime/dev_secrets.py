@@ -1,0 +1,50 @@
+"""Development secrets: generated once per checkout in DATA_DIR, never used elsewhere.
+
+Only :meth:`ServiceSettings.with_development_secrets` calls this, and only when
+``ENVIRONMENT=development``; every other environment must be given real secrets.
+"""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from joserfc.jwk import ECKey
+
+FILE_NAME = "dev-secrets.json"
+
+
+def _generate() -> dict[str, Any]:
+    seal_key = ECKey.generate_key("P-256", private=True)
+    return {
+        "pseudonym_key": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "personal_data_master_key": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "notification_private_jwk": seal_key.as_dict(private=True),
+        "notification_public_jwk": seal_key.as_dict(private=False),
+        "session_private_jwk": ECKey.generate_key("P-256", private=True).as_dict(private=True),
+    }
+
+
+def load_or_create(data_dir: Path) -> dict[str, Any]:
+    """Returns the development secrets, decoded (bytes keys, dict JWKs)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / FILE_NAME
+    with open(data_dir / (FILE_NAME + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            tmp = path.with_suffix(".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as out:
+                json.dump(_generate(), out)
+            os.replace(tmp, path)
+        raw = json.loads(path.read_text())
+    return {
+        **raw,
+        "pseudonym_key": base64.b64decode(raw["pseudonym_key"]),
+        "personal_data_master_key": base64.b64decode(raw["personal_data_master_key"]),
+    }

@@ -1,0 +1,228 @@
+"""The event store every service application stands on.
+
+``ServiceApplication`` is an eventsourcing ``Application`` configured from the service settings:
+PostgreSQL (one schema per service) when ``DATABASE_URL`` is set, otherwise an embedded SQLite
+file in ``DATA_DIR``. It adds what every service needs and nothing domain-specific: per-person
+encryption of :class:`PersonalData`, keyed pseudonyms, the clock, the correlation id stored with
+each event, snapshots, and exactly-once processing of integration events (:meth:`process`).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+from urllib.parse import unquote, urlparse
+
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.domain import MutableOrImmutableAggregate
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    ProcessRecorder,
+    StoredEvent,
+    Tracking,
+)
+
+from shared.events import Envelope
+
+from . import correlation
+from .clock import Clock
+from .personal_data import KeyVault, PersonalDataAsCiphertext
+from .pseudonyms import Pseudonymizer
+from .settings import ServiceSettings
+from .sql import SqlStore
+
+log = logging.getLogger(__name__)
+
+CORRELATION_FIELD = "_correlation_id"
+RELAY_TRACKING_NAME = "__relay__"
+
+Handler = Callable[[Envelope], Iterable[MutableOrImmutableAggregate[Any] | None] | None]
+
+
+class CorrelatingMapper(Mapper[uuid.UUID]):
+    """Stores the current correlation id with every new event (read back as an attribute)."""
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        current = correlation.current.get()
+        if current and CORRELATION_FIELD not in vars(domain_event):
+            object.__setattr__(domain_event, CORRELATION_FIELD, current)
+        return super().to_stored_event(domain_event)
+
+
+def store_env(settings: ServiceSettings, name: str) -> dict[str, str]:
+    """The eventsourcing environment for a service's store (PostgreSQL or embedded SQLite)."""
+    env = {
+        "CREATE_TABLE": "y",
+        "SINGLE_ROW_TRACKING": "n",
+        "MAPPER_TOPIC": f"{__name__}:CorrelatingMapper",
+        "IS_SNAPSHOTTING_ENABLED": "y",
+    }
+    if settings.database_url:
+        url = urlparse(settings.database_url)
+        if url.scheme not in ("postgres", "postgresql"):
+            raise ValueError("DATABASE_URL must be a postgresql:// URL")
+        schema = schema_of(settings, name)
+        env.update(
+            PERSISTENCE_MODULE="eventsourcing.postgres",
+            POSTGRES_DBNAME=url.path.lstrip("/") or "postgres",
+            POSTGRES_HOST=url.hostname or "127.0.0.1",
+            POSTGRES_PORT=str(url.port or 5432),
+            POSTGRES_USER=unquote(url.username or "postgres"),
+            POSTGRES_PASSWORD=unquote(url.password or ""),
+            POSTGRES_SCHEMA=schema,
+            POSTGRES_POOL_SIZE=str(settings.database_pool_size),
+            POSTGRES_MAX_OVERFLOW=str(settings.database_pool_size),
+            POSTGRES_CONNECT_TIMEOUT="5",
+            POSTGRES_PRE_PING="y",
+        )
+        ensure_schema(settings.database_url, schema)
+    else:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        env.update(
+            PERSISTENCE_MODULE="eventsourcing.sqlite",
+            SQLITE_DBNAME=str(settings.data_dir / f"{name}.sqlite"),
+            SQLITE_LOCK_TIMEOUT="10",
+        )
+    return env
+
+
+def schema_of(settings: ServiceSettings, name: str) -> str:
+    return settings.database_schema or settings.database_schema_prefix + name
+
+
+def ensure_schema(database_url: str, schema: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(database_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+
+
+class ServiceApplication(Application[uuid.UUID]):
+    """Base of the four service applications. Subclasses set ``name`` and write commands.
+
+    >>> app = IdentityApplication(settings)            # doctest: +SKIP
+    >>> app.process(envelope, app.on_account_frozen)   # doctest: +SKIP
+    """
+
+    name = "service"
+    log_section_size = 1000
+    #: aggregate classes snapshotted every ``SNAPSHOT_INTERVAL`` events
+    snapshotted: ClassVar[tuple[type, ...]] = ()
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        clock: Clock | None = None,
+        env: dict[str, str] | None = None,
+    ):
+        if type(self).name == type(self).__name__:
+            # eventsourcing names an Application after its class: tables would follow it
+            raise TypeError(f"{type(self).__name__} must set name = '<service>'")
+        self.settings = settings
+        self.clock = clock or Clock()
+        assert settings.pseudonym_key is not None
+        assert settings.personal_data_master_key is not None
+        self.pseudonyms = Pseudonymizer(settings.pseudonym_key)
+        self.snapshotting_intervals = {  # type: ignore[misc]  # per instance: from settings
+            cls: settings.snapshot_interval for cls in self.snapshotted
+        }
+        self._transcoding: PersonalDataAsCiphertext | None = None
+        self._recorded_listeners: list[Callable[[], None]] = []
+        super().__init__(env={**store_env(settings, self.name), **(env or {})})
+
+    # --- construction -------------------------------------------------------------------
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        self._transcoding = PersonalDataAsCiphertext(vault=None)  # type: ignore[arg-type]
+        transcoder.register(self._transcoding)
+
+    def construct_recorder(self) -> ProcessRecorder:
+        recorder = self.factory.process_recorder()
+        self.sql = SqlStore(recorder)
+        assert self.settings.personal_data_master_key is not None
+        self.vault = KeyVault(self.sql, self.settings.personal_data_master_key)
+        assert self._transcoding is not None
+        self._transcoding.vault = self.vault
+        return recorder
+
+    @property
+    def process_recorder(self) -> ProcessRecorder:
+        assert isinstance(self.recorder, ProcessRecorder)
+        return self.recorder
+
+    def on_recorded(self, listener: Callable[[], None]) -> None:
+        """Calls ``listener`` after each save (the relay uses it to wake up at once)."""
+        self._recorded_listeners.append(listener)
+
+    def _notify(self, recordings: list[Any]) -> None:
+        super()._notify(recordings)
+        for listener in self._recorded_listeners:
+            listener()
+
+    # --- integration events -------------------------------------------------------------
+
+    def integration_event(self, domain_event: Any) -> tuple[str, dict[str, Any]] | None:
+        """The integration event (type, payload) a domain event publishes, if any.
+
+        Called by the outbox relay only. Override in each service (see its integration.py).
+        """
+        return None
+
+    def process(self, envelope: Envelope, handler: Handler) -> bool:
+        """Runs ``handler`` for an integration event exactly once; True if it ran now.
+
+        The aggregates the handler returns are saved in one transaction with the tracking
+        record (producer, position). A second delivery of the same event finds that record
+        and does nothing. A concurrency conflict on an aggregate re-runs the handler.
+        """
+        tracking = Tracking(envelope.producer, envelope.position)
+        for _ in range(20):
+            if self.is_processed(tracking):
+                return False
+            aggregates = [a for a in (handler(envelope) or ()) if a is not None]
+            processing_event: ProcessingEvent[uuid.UUID] = ProcessingEvent(tracking)
+            processing_event.collect_events(*aggregates)
+            try:
+                recordings = self._record(processing_event)
+            except IntegrityError:
+                if self.is_processed(tracking):
+                    return False
+                log.info(
+                    "conflict while processing %s@%s, retrying",
+                    envelope.producer,
+                    envelope.position,
+                )
+                continue
+            self._take_snapshots(processing_event)
+            self._notify(recordings)
+            return True
+        raise RuntimeError("too many conflicts while processing an integration event")
+
+    def is_processed(self, tracking: Tracking) -> bool:
+        rows = self.sql.execute(
+            f"SELECT 1 FROM {self.sql.tracking_table}"
+            " WHERE application_name = %s AND notification_id = %s",
+            (tracking.application_name, tracking.notification_id),
+        )
+        return bool(rows)
+
+    def save_with_retry(
+        self,
+        command: Callable[[], Iterable[MutableOrImmutableAggregate[Any] | None]],
+        attempts: int = 20,
+    ) -> Any:
+        """Runs ``command`` (which loads, decides, returns aggregates) and saves, retrying on
+        an optimistic-concurrency conflict (another request saved one of them meanwhile)."""
+        for _ in range(attempts):
+            aggregates = [a for a in command() if a is not None]
+            try:
+                return self.save(*aggregates)
+            except IntegrityError:
+                continue
+        raise RuntimeError("too many concurrent conflicts")

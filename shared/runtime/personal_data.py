@@ -1,0 +1,137 @@
+"""Personal data in events, encrypted per person, erasable by destroying the person's key.
+
+Wrap any personal value of a domain event in :class:`PersonalData`; the store keeps it encrypted
+(AES-256-GCM) under a key of its own subject (usually the account id). Keys are kept in the
+service's own database, wrapped by ``PERSONAL_DATA_MASTER_KEY``. :meth:`KeyVault.erase` destroys
+a subject's key (GDPR art. 17, crypto-shredding): from then on the value reads back as erased
+(``value is None``, ``erased is True``) while every event still replays.
+
+>>> name = PersonalData(account_id, {"birth_name": "DUPONT"})   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.persistence import Transcoding
+
+from .sql import SqlStore
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """A personal value and the subject whose key protects it."""
+
+    subject_id: uuid.UUID
+    value: Any
+    erased: bool = False
+
+    def __repr__(self) -> str:  # keeps personal values out of logs and tracebacks
+        return f"PersonalData({self.subject_id}, {'<erased>' if self.erased else '***'})"
+
+    @classmethod
+    def erased_for(cls, subject_id: uuid.UUID) -> PersonalData:
+        return cls(subject_id, None, erased=True)
+
+
+class KeyVault:
+    """Per-subject data keys, wrapped by the master key, in table ``personal_data_keys``."""
+
+    CACHE_TTL_S = 60.0
+
+    def __init__(self, sql: SqlStore, master_key: bytes):
+        self.sql = sql
+        self._master = AESGCM(master_key[:32])
+        self._cache: dict[uuid.UUID, tuple[bytes, float]] = {}
+        self.sql.execute(
+            "CREATE TABLE IF NOT EXISTS {schema}personal_data_keys ("
+            " subject_id TEXT PRIMARY KEY, wrapped_key BYTEA, erased_at TEXT)"
+        )
+
+    def key_for(self, subject_id: uuid.UUID, *, create: bool) -> bytes | None:
+        """The subject's data key; ``None`` if erased (or absent and ``create`` is false).
+
+        Keys are cached for ``CACHE_TTL_S``: an erasure made by another process is seen by
+        this one within that delay (this process's own erasures at once).
+        """
+        cached = self._cache.get(subject_id)
+        if cached and time.monotonic() - cached[1] < self.CACHE_TTL_S:
+            return cached[0]
+        key, erased = self._load(subject_id)
+        if key is None and create and not erased:
+            wrapped = self._wrap(subject_id, AESGCM.generate_key(bit_length=256))
+            self.sql.execute(
+                "INSERT INTO {schema}personal_data_keys (subject_id, wrapped_key) VALUES (%s, %s)"
+                " ON CONFLICT (subject_id) DO NOTHING",
+                (str(subject_id), wrapped),
+            )
+            key, erased = self._load(subject_id)
+        if key is not None:
+            self._cache[subject_id] = (key, time.monotonic())
+        return key
+
+    def erase(self, subject_id: uuid.UUID) -> None:
+        """Destroys the subject's key for good (the row stays, to refuse new data)."""
+        erased_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self.sql.execute(
+            "INSERT INTO {schema}personal_data_keys (subject_id, wrapped_key, erased_at)"
+            " VALUES (%s, NULL, %s) ON CONFLICT (subject_id)"
+            " DO UPDATE SET wrapped_key = NULL, erased_at = %s",
+            (str(subject_id), erased_at, erased_at),
+        )
+        self._cache.pop(subject_id, None)
+
+    def is_erased(self, subject_id: uuid.UUID) -> bool:
+        return self._load(subject_id)[1]
+
+    def _load(self, subject_id: uuid.UUID) -> tuple[bytes | None, bool]:
+        rows = self.sql.execute(
+            "SELECT wrapped_key, erased_at FROM {schema}personal_data_keys WHERE subject_id = %s",
+            (str(subject_id),),
+        )
+        if not rows:
+            return None, False
+        wrapped, erased_at = rows[0]
+        if wrapped is None:
+            return None, bool(erased_at)
+        wrapped = bytes(wrapped)
+        return self._master.decrypt(wrapped[:12], wrapped[12:], subject_id.bytes), False
+
+    def _wrap(self, subject_id: uuid.UUID, key: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._master.encrypt(nonce, key, subject_id.bytes)
+
+
+class PersonalDataAsCiphertext(Transcoding):
+    """eventsourcing transcoding: PersonalData <-> {"s": subject, "c": nonce+ciphertext}."""
+
+    type = PersonalData
+    name = "personal_data"
+
+    def __init__(self, vault: KeyVault):
+        self.vault = vault
+
+    def encode(self, obj: PersonalData) -> dict[str, str]:
+        key = None if obj.erased else self.vault.key_for(obj.subject_id, create=True)
+        if key is None:  # erased subject: the value is not kept at all
+            return {"s": obj.subject_id.hex, "c": ""}
+        nonce = os.urandom(12)
+        plaintext = json.dumps(obj.value, separators=(",", ":")).encode()
+        sealed = nonce + AESGCM(key).encrypt(nonce, plaintext, obj.subject_id.bytes)
+        return {"s": obj.subject_id.hex, "c": base64.b64encode(sealed).decode()}
+
+    def decode(self, data: dict[str, str]) -> PersonalData:
+        subject_id = uuid.UUID(hex=data["s"])
+        key = self.vault.key_for(subject_id, create=False) if data["c"] else None
+        if key is None:
+            return PersonalData.erased_for(subject_id)
+        sealed = base64.b64decode(data["c"])
+        plaintext = AESGCM(key).decrypt(sealed[:12], sealed[12:], subject_id.bytes)
+        return PersonalData(subject_id, json.loads(plaintext))

@@ -1,0 +1,196 @@
+"""The outbox relay: publishes a service's integration events from its store's log.
+
+Nothing is published in a command's code path. The relay reads the notification log after the
+last position it recorded, translates each domain event (``app.integration_event``), publishes
+it to ``<service>.events`` (routing key = event type) with publisher confirms, then records the
+new position as a tracking record (``__relay__``) in the same store. A crash before that record
+republishes the batch on restart: delivery is at-least-once, consumers make it exactly-once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from typing import Any
+
+from eventsourcing.persistence import Notification, Tracking
+from kombu import Connection, Producer
+from nameko.standalone.events import get_event_exchange
+
+from shared import events
+
+from .eventstore import CORRELATION_FIELD, RELAY_TRACKING_NAME, ServiceApplication, schema_of
+from .leader import AdvisoryLock, FileLock, LeaderLock
+
+log = logging.getLogger(__name__)
+
+_EVENT_ID_NAMESPACE = uuid.UUID("0b5c3f8e-61c4-4c1e-8f0e-7d7b2f6a9e11")
+
+
+def event_id_for(producer: str, position: int) -> uuid.UUID:
+    """The same event always gets the same id, however often it is republished."""
+    return uuid.uuid5(_EVENT_ID_NAMESPACE, f"{producer}:{position}")
+
+
+def leader_lock_for(app: ServiceApplication) -> LeaderLock:
+    settings = app.settings
+    if settings.database_url:
+        schema = schema_of(settings, app.name)
+        return AdvisoryLock(settings.database_url, f"relay:{schema}:{app.name}")
+    return FileLock(settings.data_dir / f"{app.name}.relay.lock")
+
+
+class OutboxRelay:
+    """Publishes new integration events; ``run()`` loops until ``stop()``.
+
+    >>> relay = OutboxRelay(app, "amqp://guest:guest@127.0.0.1:5672/")   # doctest: +SKIP
+    >>> relay.publish_pending()                                          # doctest: +SKIP
+    3
+    """
+
+    PRUNE_EVERY = 100
+
+    def __init__(
+        self,
+        app: ServiceApplication,
+        amqp_uri: str,
+        *,
+        batch_size: int = 200,
+        poll_interval_s: float = 0.02,
+        lock: LeaderLock | None = None,
+    ):
+        self.app = app
+        self.amqp_uri = amqp_uri
+        self.batch_size = batch_size
+        self.poll_interval_s = poll_interval_s
+        self.lock = lock or leader_lock_for(app)
+        self.exchange = get_event_exchange(app.name, {})
+        self.position: int | None = None
+        self.published = 0
+        self.is_leader = False
+        self._wake = threading.Event()
+        self._stopped = threading.Event()
+        self._connection: Connection | None = None
+        self._batches = 0
+        app.on_recorded(self._wake.set)
+
+    # --- one batch ----------------------------------------------------------------------
+
+    def publish_pending(self) -> int:
+        """Publishes what the log holds after the recorded position; returns how many."""
+        if self.position is None:
+            self.position = self.app.process_recorder.max_tracking_id(RELAY_TRACKING_NAME) or 0
+        notifications = self.app.process_recorder.select_notifications(
+            start=self.position, limit=self.batch_size, inclusive_of_start=False
+        )
+        if not notifications:
+            return 0
+        log.debug("relay of %s: %d new after %s", self.app.name, len(notifications), self.position)
+        producer = self._producer()
+        sent = 0
+        for notification in notifications:
+            message = self._message(notification)
+            if message is not None:
+                producer.publish(
+                    message,
+                    exchange=self.exchange,
+                    routing_key=message["event_type"],
+                    serializer="json",
+                    delivery_mode=2,
+                    headers={"nameko.correlation_id": message["correlation_id"] or ""},
+                    declare=[self.exchange],
+                    retry=True,
+                    retry_policy={"max_retries": 3},
+                )
+                sent += 1
+        last = notifications[-1].id
+        self.app.process_recorder.insert_tracking(Tracking(RELAY_TRACKING_NAME, last))
+        self.position = last
+        self.published += sent
+        self._batches += 1
+        if self._batches % self.PRUNE_EVERY == 0:
+            self._prune()
+        return sent
+
+    def _message(self, notification: Notification) -> dict[str, Any] | None:
+        domain_event = self.app.mapper.to_domain_event(notification)
+        translated = self.app.integration_event(domain_event)
+        if translated is None:
+            return None
+        event_type, payload = translated
+        return events.build(
+            event_type,
+            payload,
+            producer=self.app.name,
+            position=notification.id,
+            event_id=event_id_for(self.app.name, notification.id),
+            occurred_at=getattr(domain_event, "timestamp", None),
+            correlation_id=vars(domain_event).get(CORRELATION_FIELD),
+        )
+
+    def _producer(self) -> Producer:
+        if self._connection is None:
+            self._connection = Connection(
+                self.amqp_uri, transport_options={"confirm_publish": True}, heartbeat=0
+            )
+        return Producer(self._connection.default_channel)
+
+    def _prune(self) -> None:
+        assert self.position is not None
+        self.app.sql.execute(
+            f"DELETE FROM {self.app.sql.tracking_table}"
+            " WHERE application_name = %s AND notification_id < %s",
+            (RELAY_TRACKING_NAME, self.position),
+        )
+
+    # --- the loop -----------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Publishes until stopped; only while holding the leader lock."""
+        while not self._stopped.is_set():
+            try:
+                if not self.is_leader:
+                    self.is_leader = self.lock.try_acquire()
+                    if not self.is_leader:
+                        self._stopped.wait(1.0)
+                        continue
+                    self.position = None  # another leader may have moved on
+                    log.info("relay of %s is leading", self.app.name)
+                if self.publish_pending() >= self.batch_size:
+                    continue
+                self._wake.wait(self.poll_interval_s)
+                self._wake.clear()
+                if not self.lock.still_held():
+                    self.is_leader = False
+            except Exception:
+                log.exception("relay of %s failed; retrying", self.app.name)
+                self._reset_connection()
+                self._stopped.wait(1.0)
+        self._reset_connection()
+        self.lock.release()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._wake.set()
+
+    def _reset_connection(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.release()
+            except Exception:  # already broken
+                log.debug("relay connection release failed", exc_info=True)
+            self._connection = None
+
+    def lag(self) -> int:
+        """How many log positions are not yet published (for readiness and metrics)."""
+        latest = self.app.process_recorder.max_notification_id() or 0
+        return max(0, latest - (self.position or 0))
+
+    def wait_until_caught_up(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.lag() > 0:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"relay of {self.app.name} still {self.lag()} behind")
+            time.sleep(0.01)

@@ -1,0 +1,120 @@
+"""The RPC edge: one documented error type, validation with French field messages, timeouts.
+
+Gateways receive :class:`InvalidInput` for any invalid payload (nothing is stored then). Its
+single argument is a JSON-compatible dict, so non-Python callers read it from nameko's error
+``value`` and Python callers get the exception back (registered with nameko's registry)::
+
+    {"code": "invalid_input", "message": "Certains champs sont invalides.",
+     "fields": {"birth_date": ["Date invalide (JJ/MM/AAAA)."]}}
+
+nameko serialises the detail's leaves as strings: field messages are lists of strings.
+
+>>> form = load_or_reject(RegistrationForm(), payload)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import eventlet
+from marshmallow import Schema, ValidationError
+from nameko.exceptions import deserialize_to_instance
+from nameko.rpc import RpcProxy
+
+from . import french_messages
+
+french_messages.apply()
+
+DEFAULT_MESSAGE = "Certains champs sont invalides."
+
+
+@deserialize_to_instance
+class InvalidInput(Exception):
+    """Invalid input: ``code`` (stable), ``message`` (French), ``fields`` (field -> messages)."""
+
+    def __init__(self, detail: dict[str, Any] | None = None, **kwargs: Any):
+        detail = dict(detail or {}, **kwargs)
+        detail.setdefault("code", "invalid_input")
+        detail.setdefault("message", DEFAULT_MESSAGE)
+        detail.setdefault("fields", {})
+        super().__init__(detail)
+        self.detail = detail
+
+    @property
+    def code(self) -> str:
+        return str(self.detail["code"])
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return dict(self.detail["fields"])
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.detail['message']} {sorted(self.fields)}"
+
+    @classmethod
+    def for_field(cls, field: str, message: str, code: str = "invalid_input") -> InvalidInput:
+        return cls(code=code, fields={field: [message]})
+
+
+def _frenchify(messages: Any) -> Any:
+    if isinstance(messages, dict):
+        return {key: _frenchify(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [
+            french_messages.SCHEMA_MESSAGES.get("unknown") if m == "Unknown field." else m
+            for m in messages
+        ]
+    return messages
+
+
+def load_or_reject(schema: Schema, data: Any, code: str = "invalid_input") -> Any:
+    """Loads ``data`` with ``schema`` or raises :class:`InvalidInput` with per-field messages."""
+    if not isinstance(data, dict) and not schema.many:
+        raise InvalidInput(code=code, fields={"_schema": ["Objet attendu."]})
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise InvalidInput(code=code, fields=_frenchify(exc.normalized_messages())) from None
+
+
+class RpcTimeout(Exception):
+    """Another service did not answer within ``RPC_TIMEOUT_S``."""
+
+
+class _TimedMethod:
+    def __init__(self, service_proxy: Any, method: str, timeout: float):
+        self._method = getattr(service_proxy, method)
+        self._name = method
+        self._timeout = timeout
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        reply = self._method.call_async(*args, **kwargs)
+        try:
+            with eventlet.Timeout(self._timeout):
+                return reply.result()
+        except eventlet.Timeout:
+            raise RpcTimeout(f"{self._name} did not answer in {self._timeout}s") from None
+
+
+class _TimedService:
+    def __init__(self, service_proxy: Any, timeout: float):
+        self._proxy = service_proxy
+        self._timeout = timeout
+
+    def __getattr__(self, method: str) -> _TimedMethod:
+        return _TimedMethod(self._proxy, method, self._timeout)
+
+
+class TimedRpcProxy(RpcProxy):  # type: ignore[misc]
+    """Like nameko's ``RpcProxy``, but every call gives up after ``RPC_TIMEOUT_S`` seconds.
+
+    >>> lockout = TimedRpcProxy("lockout")   # in a service class   # doctest: +SKIP
+    """
+
+    def __init__(self, target_service: str, timeout: float | None = None, **options: Any):
+        super().__init__(target_service, **options)
+        self.timeout = timeout
+
+    def get_dependency(self, worker_ctx: Any) -> _TimedService:
+        timeout = self.timeout or float(self.container.config.get("RPC_TIMEOUT_S", 10))
+        return _TimedService(super().get_dependency(worker_ctx), timeout)

@@ -1,0 +1,214 @@
+"""One typed settings object per service, read from the environment at start-up (12-factor).
+
+Every variable may be given for all services (``AMQP_URI``) or for one (``IDENTITY_AMQP_URI``
+wins over ``AMQP_URI`` for identity), so the four services can share one process in development
+and have their own pods in production. Services extend :class:`ServiceSettings` with their own
+fields declared with :func:`setting`.
+
+>>> settings = ServiceSettings.from_mapping({"ENVIRONMENT": "development"}, "identity")
+>>> settings.amqp_uri
+'amqp://guest:guest@127.0.0.1:5672/'
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from . import dev_secrets
+
+T = TypeVar("T", bound="ServiceSettings")
+
+ENVIRONMENTS = ("development", "test", "production")
+
+
+class SettingsError(ValueError):
+    """A variable is missing or malformed; the message names it and says what is expected."""
+
+
+def parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "y", "on"):
+        return True
+    if value in ("0", "false", "no", "n", "off"):
+        return False
+    raise ValueError("expected true or false")
+
+
+def parse_floats(raw: str) -> tuple[float, ...]:
+    return tuple(float(part) for part in raw.split(",") if part.strip())
+
+
+def parse_key(raw: str) -> bytes:
+    """A secret key given as base64 (standard or url-safe); at least 32 bytes."""
+    padded = raw.strip() + "=" * (-len(raw.strip()) % 4)
+    key = base64.urlsafe_b64decode(padded.replace("+", "-").replace("/", "_"))
+    if len(key) < 32:
+        raise ValueError("expected at least 32 bytes, base64-encoded")
+    return key
+
+
+def parse_json(raw: str) -> Any:
+    return json.loads(raw)
+
+
+def setting(
+    env: str,
+    default: Any = dataclasses.MISSING,
+    *,
+    parse: Callable[[str], Any] = str,
+    secret: bool = False,
+    doc: str = "",
+) -> Any:
+    """Declares a settings field read from variable ``env`` (and ``<SERVICE>_<env>``)."""
+    metadata = {"env": env, "parse": parse, "secret": secret, "doc": doc}
+    if default is dataclasses.MISSING:
+        return dataclasses.field(default=None, metadata={**metadata, "required": True})
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+@dataclasses.dataclass(frozen=True)
+class ServiceSettings:
+    """Settings every service has. Secrets have no default outside development."""
+
+    service: str
+    environment: str = setting("ENVIRONMENT", "development", doc="development | test | production")
+    amqp_uri: str = setting(
+        "AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/", doc="RabbitMQ URI (vhost included)"
+    )
+    database_url: str | None = setting(
+        "DATABASE_URL",
+        None,
+        doc="postgresql://user:password@host:5432/db — unset: embedded SQLite store in DATA_DIR",
+    )
+    database_schema: str | None = setting(
+        "DATABASE_SCHEMA", None, doc="PostgreSQL schema of this service's store (default: its name)"
+    )
+    database_schema_prefix: str = setting(
+        "DATABASE_SCHEMA_PREFIX",
+        "",
+        doc="prefix of the default schema name (several stacks, tests)",
+    )
+    database_pool_size: int = setting("DATABASE_POOL_SIZE", 10, parse=int, doc="connections")
+    data_dir: Path = setting(
+        "DATA_DIR", Path("var"), parse=Path, doc="embedded stores, dev secrets, letter spool"
+    )
+    pseudonym_key: bytes | None = setting(
+        "PSEUDONYM_KEY",
+        None,
+        parse=parse_key,
+        secret=True,
+        doc="HMAC key of identifier pseudonyms (base64, ≥32 bytes), the same in every service",
+    )
+    personal_data_master_key: bytes | None = setting(
+        "PERSONAL_DATA_MASTER_KEY",
+        None,
+        parse=parse_key,
+        secret=True,
+        doc="wraps the per-person keys of this service's store (base64, ≥32 bytes)",
+    )
+    notification_public_jwk: dict[str, Any] | None = setting(
+        "NOTIFICATION_SEAL_PUBLIC_JWK",
+        None,
+        parse=parse_json,
+        doc="public EC key (JWK JSON) to which codes and contacts are sealed",
+    )
+    rpc_timeout_s: float = setting("RPC_TIMEOUT_S", 10.0, parse=float, doc="RPC between services")
+    relay_enabled: bool = setting("RELAY_ENABLED", True, parse=parse_bool, doc="outbox relay on")
+    relay_poll_interval_s: float = setting(
+        "RELAY_POLL_INTERVAL_S", 0.02, parse=float, doc="idle polling of the notification log"
+    )
+    relay_batch_size: int = setting("RELAY_BATCH_SIZE", 200, parse=int, doc="events per batch")
+    consumer_retry_delays_s: tuple[float, ...] = setting(
+        "CONSUMER_RETRY_DELAYS_S",
+        (1.0, 5.0, 30.0),
+        parse=parse_floats,
+        doc="backoff of a failing event handler; after the last, the message is dead-lettered",
+    )
+    snapshot_interval: int = setting("SNAPSHOT_INTERVAL", 50, parse=int, doc="events")
+    log_level: str = setting("LOG_LEVEL", "INFO", doc="DEBUG | INFO | WARNING | ERROR")
+    http_port: int = setting("HTTP_PORT", 0, parse=int, doc="health and metrics (0: off)")
+
+    secret_fields: ClassVar[tuple[str, ...]] = ("pseudonym_key", "personal_data_master_key")
+
+    @classmethod
+    def from_mapping(cls: type[T], mapping: Mapping[str, Any], service: str) -> T:
+        """Reads every field from ``mapping`` (the environment, or a nameko config)."""
+        values: dict[str, Any] = {"service": service}
+        prefix = service.upper() + "_"
+        for field in dataclasses.fields(cls):
+            if field.name == "service":
+                continue
+            env = field.metadata["env"]
+            raw = mapping.get(prefix + env, mapping.get(env))
+            if raw is None or raw == "":
+                if field.metadata.get("required"):
+                    raise SettingsError(
+                        f"{prefix + env} or {env} is required ({field.metadata['doc']})"
+                    )
+                continue
+            if not isinstance(raw, str):
+                values[field.name] = raw
+                continue
+            try:
+                values[field.name] = field.metadata["parse"](raw)
+            except (ValueError, TypeError) as exc:
+                raise SettingsError(f"{env}: {exc} ({field.metadata['doc']})") from None
+        settings = cls(**values)
+        settings._check_environment()
+        return settings.with_development_secrets()
+
+    @classmethod
+    def from_env(cls: type[T], service: str) -> T:
+        return cls.from_mapping(os.environ, service)
+
+    def _check_environment(self) -> None:
+        if self.environment not in ENVIRONMENTS:
+            raise SettingsError(f"ENVIRONMENT must be one of {', '.join(ENVIRONMENTS)}")
+
+    def with_development_secrets(self: T) -> T:
+        """Fills missing secrets in development (kept in DATA_DIR); refuses that elsewhere."""
+        missing = [name for name in self.all_secret_fields() if getattr(self, name) is None]
+        if not missing:
+            return self
+        if self.environment != "development":
+            names = ", ".join(self.env_name(name) for name in missing)
+            raise SettingsError(f"{names}: required outside ENVIRONMENT=development")
+        generated = dev_secrets.load_or_create(self.data_dir)
+        return dataclasses.replace(self, **{name: generated[name] for name in missing})
+
+    def all_secret_fields(self) -> list[str]:
+        return [f.name for f in dataclasses.fields(self) if f.metadata.get("secret")] + [
+            "notification_public_jwk"
+        ]
+
+    @classmethod
+    def env_name(cls, field_name: str) -> str:
+        return next(f.metadata["env"] for f in dataclasses.fields(cls) if f.name == field_name)
+
+    @classmethod
+    def documented_variables(cls) -> list[tuple[str, str, str]]:
+        """(variable, default, description) of every field, for docs/configuration.md."""
+        rows = []
+        for field in dataclasses.fields(cls):
+            if field.name == "service":
+                continue
+            default = "required" if field.metadata.get("required") else repr(field.default)
+            if isinstance(field.default, Path):
+                default = repr(str(field.default))
+            if field.metadata.get("secret"):
+                default = "secret (generated in development)"
+            rows.append((field.metadata["env"], default, field.metadata["doc"]))
+        return rows
+
+    def __repr__(self) -> str:  # never print a secret
+        shown = {
+            f.name: ("***" if f.metadata.get("secret") else getattr(self, f.name))
+            for f in dataclasses.fields(self)
+        }
+        return f"{type(self).__name__}({shown})"

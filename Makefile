@@ -6,13 +6,15 @@ SERVICES := $(notdir $(patsubst %/,%,$(dir $(wildcard services/*/*/service.py)))
 SERVICES := $(sort $(foreach s,$(SERVICES),$(if $(wildcard services/$(s)/$(s)/service.py),$(s))))
 export PYTHONPATH := $(CURDIR):$(CURDIR)/services/identity:$(CURDIR)/services/lockout:$(CURDIR)/services/notification:$(CURDIR)/services/delegation
 
-.PHONY: help venv infra run test test-unit lint format bench bench-quick dead-letters clean lock
+.PHONY: help venv infra run test test-unit lint format bench bench-quick dead-letters clean lock audit k8s-check
 
 help:
 	@echo "make run    - set up and run all services (embedded stores unless DATABASE_URL is set)"
 	@echo "make test   - set up and run the whole test suite (needs PostgreSQL and RabbitMQ: started if local)"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - benchmarks against baselines measured in the same run (bench-quick: < 2 min)"
+	@echo "make audit ARGS=\"replay-check\" - audit and privacy tool over the four stores (docs/audit.md)"
+	@echo "make k8s-check - render deploy/k8s overlays, validate them offline, check the Dockerfile"
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (nameko 2.14 runs on Python 3.11)"; exit 1; }
@@ -29,6 +31,11 @@ lock: venv
 infra:
 	@bash scripts/infra-up.sh
 
+# Health and metrics: one port per service of the process (override any of them).
+run: export IDENTITY_HTTP_PORT ?= 8081
+run: export LOCKOUT_HTTP_PORT ?= 8082
+run: export NOTIFICATION_HTTP_PORT ?= 8083
+run: export DELEGATION_HTTP_PORT ?= 8084
 run: venv
 	$(PY) -m shared.runtime.runner $(SERVICES)
 
@@ -40,6 +47,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy shared
+	$(VENV)/bin/mypy audit
 	@for service in $(SERVICES); do $(VENV)/bin/mypy services/$$service || exit 1; done
 
 format: venv
@@ -52,8 +60,14 @@ bench: venv infra
 bench-quick: venv infra
 	$(PY) -m bench.run --mode quick
 
+k8s-check: venv
+	$(PY) -m pytest -q -p no:cacheprovider tests/operations/test_k8s_manifests.py tests/operations/test_container_image.py
+
 dead-letters: venv
 	$(PY) -m shared.runtime.dead_letters list
+
+audit: venv
+	$(PY) -m audit $(ARGS)
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -26,7 +26,7 @@ from nameko.events import SERVICE_POOL, EventHandler
 
 from shared import events
 
-from . import correlation
+from . import correlation, metrics
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,7 @@ class IntegrationEventHandler(EventHandler):  # type: ignore[misc]
         except (ValidationError, events.UnknownEvent) as exc:
             log.error("contract violation on %s: %s", self.queue.name, type(exc).__name__)
             self._dead_letter(message, f"contract:{type(exc).__name__}")
+            self._count("contract")
             self.queue_consumer.ack_message(message)
             return
         super().handle_message(envelope, message)
@@ -111,10 +112,19 @@ class IntegrationEventHandler(EventHandler):  # type: ignore[misc]
                     self.delays[attempt - 1],
                 )
                 self._republish(message, self.retry_queues[attempt - 1].name, attempt, error)
+                self._count("retried")
             else:
                 log.error("handler %s failed (%s), dead-lettered", self.method_name, error)
                 self._dead_letter(message, error)
+                self._count("dead_lettered")
+        else:
+            self._count("ok")
         self.queue_consumer.ack_message(message)
+
+    def _count(self, result: str) -> None:
+        metrics.EVENTS_HANDLED.labels(
+            service=self.container.service_name, queue=self.queue.name, result=result
+        ).inc()
 
     def _dead_letter(self, message: Any, error: str) -> None:
         attempt = int(message.headers.get(ATTEMPT_HEADER, 0))

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import eventlet
 from nameko.extensions import DependencyProvider
 
 from . import correlation
@@ -57,14 +58,25 @@ class ApplicationDependency(DependencyProvider):  # type: ignore[misc]
 
     def start(self) -> None:
         if self.relay is not None:
-            self.container.spawn_managed_thread(self.relay.run, identifier="outbox-relay")
+            self._relay_thread = self.container.spawn_managed_thread(
+                self.relay.run, identifier="outbox-relay"
+            )
 
     def stop(self) -> None:
+        """Lets the relay finish its batch, then closes the store's connections (an
+        application left to the garbage collector would close its pool from the hub)."""
         if self.relay is not None:
             self.relay.stop()
+            thread = getattr(self, "_relay_thread", None)
+            if thread is not None:
+                with eventlet.Timeout(10, False):
+                    thread.wait()
+        if self.application is not None:
+            self.application.close()
 
     def kill(self) -> None:
-        self.stop()
+        if self.relay is not None:
+            self.relay.stop()
 
     def get_dependency(self, worker_ctx: Any) -> ServiceApplication:
         assert self.application is not None

@@ -10,6 +10,8 @@ each event, snapshots, and exactly-once processing of integration events (:meth:
 from __future__ import annotations
 
 import logging
+import random
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
@@ -29,6 +31,7 @@ from eventsourcing.persistence import (
 from shared.events import Envelope
 
 from . import correlation
+from .chain import EventChain, chain_key
 from .clock import Clock
 from .personal_data import KeyVault, PersonalDataAsCiphertext
 from .pseudonyms import Pseudonymizer
@@ -147,6 +150,9 @@ class ServiceApplication(Application[uuid.UUID]):
         self.sql = SqlStore(recorder)
         assert self.settings.personal_data_master_key is not None
         self.vault = KeyVault(self.sql, self.settings.personal_data_master_key)
+        self.chain = EventChain(
+            self.sql, chain_key(self.settings.personal_data_master_key), self.name
+        )
         assert self._transcoding is not None
         self._transcoding.vault = self.vault
         return recorder
@@ -219,10 +225,11 @@ class ServiceApplication(Application[uuid.UUID]):
     ) -> Any:
         """Runs ``command`` (which loads, decides, returns aggregates) and saves, retrying on
         an optimistic-concurrency conflict (another request saved one of them meanwhile)."""
-        for _ in range(attempts):
+        for attempt in range(attempts):
             aggregates = [a for a in command() if a is not None]
             try:
                 return self.save(*aggregates)
             except IntegrityError:
-                continue
+                # back off a little, with jitter, so that contenders do not collide again
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
         raise RuntimeError("too many concurrent conflicts")

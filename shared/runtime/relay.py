@@ -21,6 +21,7 @@ from nameko.standalone.events import get_event_exchange
 
 from shared import events
 
+from . import metrics
 from .eventstore import CORRELATION_FIELD, RELAY_TRACKING_NAME, ServiceApplication, schema_of
 from .leader import AdvisoryLock, FileLock, LeaderLock
 
@@ -106,9 +107,12 @@ class OutboxRelay:
                 )
                 sent += 1
         last = notifications[-1].id
+        # Chained before the position is recorded: every position the relay passed is chained.
+        self.app.chain.extend(self.app.process_recorder, notifications, after=self.position)
         self.app.process_recorder.insert_tracking(Tracking(RELAY_TRACKING_NAME, last))
         self.position = last
         self.published += sent
+        metrics.EVENTS_PUBLISHED.labels(service=self.app.name).inc(sent)
         self._batches += 1
         if self._batches % self.PRUNE_EVERY == 0:
             self._prune()
@@ -157,6 +161,7 @@ class OutboxRelay:
                         self._stopped.wait(1.0)
                         continue
                     self.position = None  # another leader may have moved on
+                    self.app.chain.forget_position()
                     log.info("relay of %s is leading", self.app.name)
                 if self.publish_pending() >= self.batch_size:
                     continue

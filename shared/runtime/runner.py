@@ -8,6 +8,10 @@ or a ``module:Class`` path.
 
 from __future__ import annotations
 
+import shared.runtime.bootstrap
+
+# isort: split
+
 import argparse
 import importlib
 import logging
@@ -20,8 +24,7 @@ import eventlet
 from kombu import Connection
 from nameko.runners import ServiceRunner
 
-import shared.runtime.bootstrap
-
+from .dependencies import ApplicationDependency
 from .logging_setup import configure_logging
 from .settings import ServiceSettings, SettingsError
 
@@ -66,6 +69,16 @@ def check_store(settings: ServiceSettings) -> None:
         )
 
 
+def migrate(service_class: Any, config: dict[str, Any]) -> None:
+    """Builds the service's application once: that creates its schema and tables."""
+    for dependency in vars(service_class).values():
+        if isinstance(dependency, ApplicationDependency):
+            settings = dependency.settings_class.from_mapping(config, service_class.name)
+            application = dependency.application_class(settings)  # type: ignore[call-arg]
+            application.close()
+            log.info("store of %s is ready", service_class.name)
+
+
 def _redact(uri: str) -> str:
     if "@" not in uri:
         return uri
@@ -76,6 +89,11 @@ def _redact(uri: str) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("services", nargs="+", help="identity lockout notification delegation")
+    parser.add_argument(
+        "--migrate-only",
+        action="store_true",
+        help="create each service's schema and tables, then exit (Kubernetes init Job)",
+    )
     args = parser.parse_args(argv)
     shared.runtime.bootstrap.check()
 
@@ -86,17 +104,27 @@ def main(argv: list[str] | None = None) -> None:
     except SettingsError as exc:
         sys.exit(f"Configuration error: {exc}")
     configure_logging(settings[0].log_level)
-    check_broker(settings[0].amqp_uri)
+    if not args.migrate_only:  # the migration Job needs the stores only
+        check_broker(settings[0].amqp_uri)
     for each in settings:
         check_store(each)
     config.setdefault("AMQP_URI", settings[0].amqp_uri)
+    if args.migrate_only:
+        for cls in service_classes:
+            migrate(cls, config)
+        return
 
     runner = ServiceRunner(config)
     for cls in service_classes:
         runner.add_service(cls)
 
+    stopping: list[bool] = []
+
     def shutdown(signum: int, frame: Any) -> None:
-        eventlet.spawn_n(runner.stop)
+        if not stopping:  # a second signal must not stop the containers twice
+            stopping.append(True)
+            log.info("stopping (signal %s)", signum)
+            eventlet.spawn_n(runner.stop)
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)

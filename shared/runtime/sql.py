@@ -35,3 +35,8 @@ class SqlStore:
             except Exception:  # statements without a result set
                 return []
         return [tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in rows or []]
+
+    def execute_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Runs one statement for each row, all in one committed transaction."""
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.executemany(self._sql(statement), [tuple(row) for row in rows])

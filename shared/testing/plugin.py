@@ -11,6 +11,10 @@ Fixtures (see each docstring): ``amqp_vhost``, ``pg_database``, ``test_secrets``
 
 from __future__ import annotations
 
+import shared.runtime.bootstrap  # noqa: F401  (eventlet and psycopg first)
+
+# isort: split
+
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -22,7 +26,6 @@ from nameko.containers import ServiceContainer
 from nameko.standalone.events import get_event_exchange
 from nameko.standalone.rpc import ClusterRpcProxy
 
-import shared.runtime.bootstrap  # noqa: F401  (eventlet and psycopg first)
 from shared import events
 from shared.testing import secrets as test_secrets_module
 from shared.testing.infrastructure import Database, Vhost
@@ -120,12 +123,21 @@ class Services:
         self.containers.append(restarted)
         return restarted
 
-    def stop_all(self) -> None:
+    def stop_all(self, timeout: float = 30.0) -> None:
+        """Stops every container gracefully; one that hangs past ``timeout`` is killed."""
         pool = eventlet.GreenPool()
         for container in self.containers:
-            pool.spawn(container.stop)
+            pool.spawn(_stop_or_kill, container, timeout)
         pool.waitall()
         self.containers.clear()
+
+
+def _stop_or_kill(container: ServiceContainer, timeout: float) -> None:
+    try:
+        with eventlet.Timeout(timeout):
+            container.stop()
+    except eventlet.Timeout:
+        container.kill()
 
 
 @pytest.fixture

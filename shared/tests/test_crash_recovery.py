@@ -122,4 +122,7 @@ def _committed_count(config: dict) -> int:
     from shared.tests.example_services import ExampleApplication
 
     app = ExampleApplication(ServiceSettings.from_mapping(config, "example"))
-    return len(app.recorder.select_notifications(start=1, limit=100_000))
+    try:
+        return len(app.recorder.select_notifications(start=1, limit=100_000))
+    finally:
+        app.close()

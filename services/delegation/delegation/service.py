@@ -15,6 +15,7 @@ from nameko.rpc import rpc
 from shared import events
 from shared.runtime.consumer import integration_event_handler
 from shared.runtime.dependencies import ApplicationDependency, CorrelationContext
+from shared.runtime.observability import Observability
 from shared.runtime.rpc import load_or_reject
 
 from .application import DelegationApplication
@@ -32,6 +33,7 @@ class DelegationService:
     name = "delegation"
     correlation = CorrelationContext()
     app: DelegationApplication = ApplicationDependency(DelegationApplication)  # type: ignore[assignment]
+    observability = Observability()
 
     # --- back office ----------------------------------------------------------------------
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from .back_office import BackOfficeCommands
+from .franceconnect.commands import FranceConnectCommands
+from .franceconnect.integration import integration_event as franceconnect_event
 from .identifier_recovery import IdentifierRecoveryCommands
 from .integration import integration_event
 from .login import LoginCommands
@@ -22,6 +24,8 @@ from .registration import RegistrationCommands
 
 
 class IdentityApplication(
+    # First: it extends MyAccountCommands (logout), which must come after it in the MRO.
+    FranceConnectCommands,
     RegistrationCommands,
     LoginCommands,
     MyAccountCommands,
@@ -39,4 +43,4 @@ class IdentityApplication(
         return self.password_policy.check(password).as_dict()
 
     def integration_event(self, domain_event: Any) -> tuple[str, dict[str, Any]] | None:
-        return integration_event(domain_event)
+        return franceconnect_event(domain_event) or integration_event(domain_event)

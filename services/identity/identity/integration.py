@@ -106,6 +106,15 @@ def _unattributed_login_failed(e: Any) -> Translated:
     }
 
 
+def _refused_login(e: Any) -> Translated:
+    return "LoginFailed", {
+        "identifier_key": e.identifier_key,
+        "account_id": str(e.account_id),
+        "reason": e.reason,
+        "source_key": e.source_key,
+    }
+
+
 # Keyed by the event class's qualified name (the classes are made by eventsourcing's @event).
 TRANSLATIONS: dict[str, Callable[[Any], Translated]] = {
     "Account.Registered": _account_created,
@@ -117,6 +126,7 @@ TRANSLATIONS: dict[str, Callable[[Any], Translated]] = {
     "Account.LoginFailed": _login_failed,
     "CodeFlow.CodeIssued": _code_issued,
     "UnattributedLoginFailure.Recorded": _unattributed_login_failed,
+    "RefusedLoginAttempt.Recorded": _refused_login,
 }
 MODULES = ("identity.domain", "identity.code_flow", "identity.login_records")
 

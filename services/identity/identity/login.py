@@ -16,7 +16,7 @@ from . import messages
 from .core import IdentityCore
 from .domain import Account
 from .lockout_port import LockoutPort
-from .login_records import UnattributedLoginFailure
+from .login_records import RefusedLoginAttempt, UnattributedLoginFailure
 
 
 class LoginCommands(IdentityCore):
@@ -114,6 +114,17 @@ class LoginCommands(IdentityCore):
             )
             return
         account_id = account.id
+        if reason != "invalid_credentials":  # refused before any check: see RefusedLoginAttempt
+            self.save(
+                RefusedLoginAttempt(
+                    account_id=account_id,
+                    identifier_key=identifier_key,
+                    reason=reason,
+                    source_key=source_key,
+                    at=now,
+                )
+            )
+            return
 
         def record() -> list[Account]:
             current: Account = self.repository.get(account_id)

@@ -31,3 +31,28 @@ class UnattributedLoginFailure(Aggregate):
         self.reason = reason
         self.source_key = source_key
         self.at = at
+
+
+class RefusedLoginAttempt(Aggregate):
+    """An attempt on an existing account refused before any password check (captcha missing,
+    frozen, throttled source). Kept apart from the account: a storm of refused attempts must
+    never contend on the account's aggregate (nor fail on it, which would reveal that the
+    account exists). Published as LoginFailed with the account id; "Mon historique" lists the
+    attempts whose password was checked.
+    """
+
+    @event("Recorded")
+    def __init__(
+        self,
+        *,
+        account_id: uuid.UUID,
+        identifier_key: str,
+        reason: str,
+        source_key: str | None,
+        at: datetime,
+    ):
+        self.account_id = account_id
+        self.identifier_key = identifier_key
+        self.reason = reason
+        self.source_key = source_key
+        self.at = at

@@ -11,12 +11,15 @@ from typing import Any
 
 from nameko.rpc import rpc
 
+from shared.runtime import metrics
 from shared.runtime.dependencies import CorrelationContext
+from shared.runtime.observability import Observability
 from shared.runtime.rpc import InvalidInput, TimedRpcProxy, load_or_reject
 
 from . import schemas
 from .application import IdentityApplication
 from .dependencies import IdentityApplicationDependency
+from .franceconnect import schemas as fc_schemas
 
 
 class IdentityService:
@@ -25,6 +28,7 @@ class IdentityService:
     app: IdentityApplication = IdentityApplicationDependency()  # type: ignore[assignment]
     correlation_id: str = CorrelationContext()  # type: ignore[assignment]
     lockout: Any = TimedRpcProxy("lockout")
+    observability = Observability()
 
     # -- passwords and login -------------------------------------------------------------------
 
@@ -42,15 +46,25 @@ class IdentityService:
         password: str,
         captcha: dict[str, str] | None = None,
         source: dict[str, str] | None = None,
+        franceconnect_link: str | None = None,
     ) -> dict[str, Any]:
-        """``login("1 63 06 31 555 082", "Bonjour2024Caf")`` -> ``{"outcome": "ok", …}``."""
+        """``login("1 63 06 31 555 082", "Bonjour2024Caf")`` -> ``{"outcome": "ok", …}``.
+        With ``franceconnect_link`` (from ``franceconnect_callback``), a successful login also
+        links that FranceConnect identity: the answer then has ``franceconnect_link``."""
         data = load_or_reject(
             schemas.LoginForm(),
             {"identifier": identifier, "password": password, "captcha": captcha, "source": source},
         )
-        return self.app.login(
+        link = load_or_reject(fc_schemas.LinkToken(), {"franceconnect_link": franceconnect_link})
+        result = self.app.login(
             data["identifier"], data["password"], self.lockout, data["captcha"], data["source"]
         )
+        if link["franceconnect_link"]:
+            result["franceconnect_link"] = self.app.franceconnect_link_after_login(
+                link["franceconnect_link"], result
+            )
+        metrics.LOGINS.labels(outcome=result["outcome"]).inc()
+        return result
 
     # -- registration --------------------------------------------------------------------------
 
@@ -211,6 +225,39 @@ class IdentityService:
         """``[{"at", "method", "outcome", "source"}]``, newest first."""
         data = load_or_reject(schemas.Token(), {"token": token})
         return self.app.connection_history(data["token"])
+
+    # -- FranceConnect (docs/franceconnect.md) -------------------------------------------------
+
+    @rpc
+    def franceconnect_start(self, redirect_uri: str | None = None) -> dict[str, Any]:
+        """``{"outcome": "redirect", "authorization_url": "https://…/authorize?…", "state": …}``."""
+        data = load_or_reject(fc_schemas.FranceConnectStart(), {"redirect_uri": redirect_uri})
+        return self.app.franceconnect_start(data["redirect_uri"])
+
+    @rpc
+    def franceconnect_callback(
+        self,
+        code: str | None = None,
+        state: str | None = None,
+        error: str | None = None,
+        iss: str | None = None,
+        source: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """``franceconnect_callback(code, state)`` -> same shape as ``login``
+        (``{"outcome": "ok", "session": {…}, …}`` or ``link_required`` with a ``link_token``)."""
+        data = load_or_reject(
+            fc_schemas.FranceConnectCallback(),
+            {"code": code, "state": state, "error": error, "iss": iss, "source": source},
+        )
+        return self.app.franceconnect_callback(
+            data["code"], data["state"], data["error"], data["iss"], data["source"]
+        )
+
+    @rpc
+    def franceconnect_logout(self, token: str) -> dict[str, Any]:
+        """``{"outcome": "logged_out", "logout_url": "https://…/session/end?…", "state": …}``."""
+        data = load_or_reject(schemas.Token(), {"token": token})
+        return self.app.franceconnect_logout(data["token"])
 
     # -- back office ---------------------------------------------------------------------------
 

@@ -14,7 +14,13 @@ import dataclasses
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
-from shared.runtime.settings import ServiceSettings, parse_bool, parse_json, setting
+from shared.runtime.settings import (
+    ServiceSettings,
+    SettingsError,
+    parse_bool,
+    parse_json,
+    setting,
+)
 
 from .password_hashing import OWASP_MEMORY_KIB, OWASP_PARALLELISM, OWASP_TIME_COST
 from .passwords import PasswordPolicy
@@ -28,6 +34,11 @@ from .renewal_campaign import (
 from .verification_codes import CodePolicy
 
 
+def parse_uris(raw: str) -> tuple[str, ...]:
+    """``https://a/cb, https://b/cb`` -> ``("https://a/cb", "https://b/cb")``."""
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
 def parse_instant(raw: str) -> datetime:
     """``2024-03-08`` (midnight, Paris) or a full ISO 8601 instant with its offset."""
     text = raw.strip()
@@ -39,7 +50,8 @@ def parse_instant(raw: str) -> datetime:
     return instant
 
 
-@dataclasses.dataclass(frozen=True)
+# repr=False: keep ServiceSettings.__repr__, which masks secrets (a generated one prints them).
+@dataclasses.dataclass(frozen=True, repr=False)
 class IdentitySettings(ServiceSettings):
     session_private_jwk: dict[str, Any] | None = setting(
         "SESSION_SIGNING_JWK",
@@ -111,12 +123,90 @@ class IdentitySettings(ServiceSettings):
     connection_history_limit: int = setting(
         "CONNECTION_HISTORY_LIMIT", 50, parse=int, doc="entries returned by connection_history"
     )
+    # --- FranceConnect (docs/franceconnect.md) ---
+    franceconnect_issuer: str = setting(
+        "FRANCECONNECT_ISSUER",
+        "",
+        doc="FranceConnect's issuer; its discovery document is <issuer>/.well-known/"
+        "openid-configuration (integration: https://fcp-low.integ01.dev-franceconnect.fr/api/v2,"
+        " production: https://oidc.franceconnect.gouv.fr/api/v2). Empty: FranceConnect is off",
+    )
+    franceconnect_client_id: str = setting(
+        "FRANCECONNECT_CLIENT_ID", "", doc="client id given by FranceConnect for this platform"
+    )
+    franceconnect_client_secret: str | None = setting(
+        "FRANCECONNECT_CLIENT_SECRET",
+        None,
+        secret=True,
+        doc="client secret given by FranceConnect (token endpoint); required when "
+        "FRANCECONNECT_ISSUER is set",
+    )
+    franceconnect_redirect_uris: tuple[str, ...] = setting(
+        "FRANCECONNECT_REDIRECT_URIS",
+        (),
+        parse=parse_uris,
+        doc="comma-separated callback URLs registered at FranceConnect; the first is the default",
+    )
+    franceconnect_post_logout_redirect_uri: str = setting(
+        "FRANCECONNECT_POST_LOGOUT_REDIRECT_URI",
+        "",
+        doc="where FranceConnect sends the person back after its logout (registered there)",
+    )
+    franceconnect_scope: str = setting(
+        "FRANCECONNECT_SCOPE",
+        "openid given_name family_name birthdate gender birthplace birthcountry",
+        doc="scopes asked: openid and the pivot identity",
+    )
+    franceconnect_acr_values: str = setting(
+        "FRANCECONNECT_ACR_VALUES", "eidas1", doc="level asked and required in the ID token"
+    )
+    franceconnect_state_lifetime_s: int = setting(
+        "FRANCECONNECT_STATE_LIFETIME_S", 600, parse=int, doc="to come back from FranceConnect"
+    )
+    franceconnect_link_lifetime_s: int = setting(
+        "FRANCECONNECT_LINK_LIFETIME_S",
+        1800,
+        parse=int,
+        doc="a pending link token (no match) waits this long for a password login",
+    )
+    franceconnect_discovery_ttl_s: int = setting(
+        "FRANCECONNECT_DISCOVERY_TTL_S", 3600, parse=int, doc="cache of discovery and keys"
+    )
+    franceconnect_http_timeout_s: float = setting(
+        "FRANCECONNECT_HTTP_TIMEOUT_S", 5.0, parse=float, doc="each call to FranceConnect"
+    )
+    franceconnect_clock_leeway_s: int = setting(
+        "FRANCECONNECT_CLOCK_LEEWAY_S", 30, parse=int, doc="clock skew tolerated on exp and iat"
+    )
 
     secret_fields: ClassVar[tuple[str, ...]] = (
         "pseudonym_key",
         "personal_data_master_key",
         "session_private_jwk",
+        "franceconnect_client_secret",
     )
+
+    def all_secret_fields(self) -> list[str]:
+        # FranceConnect's secret is given by FranceConnect, never generated: checked below.
+        return [n for n in super().all_secret_fields() if n != "franceconnect_client_secret"]
+
+    @classmethod
+    def documented_variables(cls) -> list[tuple[str, str, str]]:
+        rows = super().documented_variables()
+        given = "secret (from FranceConnect, never generated)"
+        return [(v, given if v == "FRANCECONNECT_CLIENT_SECRET" else d, t) for v, d, t in rows]
+
+    def _check_environment(self) -> None:
+        super()._check_environment()
+        if self.franceconnect_issuer and not (
+            self.franceconnect_client_id
+            and self.franceconnect_client_secret
+            and self.franceconnect_redirect_uris
+        ):
+            raise SettingsError(
+                "FRANCECONNECT_ISSUER is set: FRANCECONNECT_CLIENT_ID, "
+                "FRANCECONNECT_CLIENT_SECRET and FRANCECONNECT_REDIRECT_URIS are required"
+            )
 
     def password_policy(self) -> PasswordPolicy:
         return PasswordPolicy(

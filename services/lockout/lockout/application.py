@@ -18,6 +18,7 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError
 
 from shared.identifiers import Identifier
+from shared.runtime import metrics
 from shared.runtime.clock import Clock
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.personal_data import PersonalData
@@ -124,6 +125,13 @@ class LockoutApplication(ServiceApplication):
 
         self.save_with_retry(settle)
         return answer
+
+    def _notify(self, recordings: list[Any]) -> None:
+        # Counted once per stored freeze, whichever path decided it (report or timeout).
+        super()._notify(recordings)
+        for recording in recordings:
+            if isinstance(recording.domain_event, FailedLoginLadder.Frozen):  # type: ignore[attr-defined]
+                metrics.FREEZES.inc()
 
     # --- captchas --------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from nameko.rpc import rpc
 from shared.events import Envelope
 from shared.runtime.consumer import integration_event_handler
 from shared.runtime.dependencies import ApplicationDependency, CorrelationContext
+from shared.runtime.observability import Observability
 from shared.runtime.rpc import load_or_reject
 
 from . import schemas
@@ -25,6 +26,7 @@ class LockoutService:
 
     app: LockoutApplication = ApplicationDependency(LockoutApplication, LockoutSettings)
     correlation: str = CorrelationContext()
+    observability = Observability()
 
     @rpc
     def reserve_attempt(

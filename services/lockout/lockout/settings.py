@@ -15,7 +15,7 @@ from shared.runtime.settings import ServiceSettings, parse_floats, setting
 from .domain import CaptchaPolicy, LadderPolicy, SourcePolicy
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)  # keep ServiceSettings.__repr__: it hides secrets
 class LockoutSettings(ServiceSettings):
     attempts_before_freeze: int = setting(
         "LOCKOUT_ATTEMPTS_BEFORE_FREEZE",

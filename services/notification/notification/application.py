@@ -15,6 +15,7 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from shared.runtime import metrics
 from shared.runtime.clock import Clock
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.personal_data import PersonalData
@@ -144,6 +145,7 @@ class NotificationApplication(ServiceApplication):
         else:
             delivery.record_failure(now, failure.code, failure.permanent, self.policy)
         self.save(delivery)
+        metrics.DELIVERIES.labels(channel=delivery.channel, status=delivery.status).inc()
 
     def erase_sealed(self, delivery_id: uuid.UUID) -> None:
         """Once a delivery is over, its sealed payload becomes unreadable for good: only the

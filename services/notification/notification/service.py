@@ -12,6 +12,7 @@ from nameko.rpc import rpc
 from shared.events import Envelope
 from shared.runtime.consumer import integration_event_handler
 from shared.runtime.dependencies import ApplicationDependency
+from shared.runtime.observability import Observability
 from shared.runtime.rpc import load_or_reject
 
 from .application import NotificationApplication
@@ -28,6 +29,7 @@ class NotificationService:
         NotificationApplication, NotificationSettings
     )
     channels: ChannelSet = ChannelsDependency()  # type: ignore[assignment]
+    observability = Observability()
 
     # --- the contact book ---
 

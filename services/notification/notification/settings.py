@@ -14,7 +14,7 @@ from shared.runtime.settings import ServiceSettings, SettingsError, parse_json, 
 from .domain import RetryPolicy
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)  # keep ServiceSettings.__repr__: it hides secrets
 class NotificationSettings(ServiceSettings):
     notification_private_jwk: dict[str, Any] | None = setting(
         "NOTIFICATION_SEAL_PRIVATE_JWK",

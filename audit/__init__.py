@@ -1,0 +1,1 @@
+"""The audit and privacy tool over the four stores: ``python -m audit --help`` (docs/audit.md)."""

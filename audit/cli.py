@@ -1,0 +1,153 @@
+"""``python -m audit <command>``: replay, tamper evidence, timelines, point in time, GDPR.
+
+Configuration is the services' own (``ServiceSettings.from_env(<service>)`` per store: the same
+DATABASE_URL, DATABASE_SCHEMA_PREFIX, PSEUDONYM_KEY, PERSONAL_DATA_MASTER_KEY, … variables).
+Exit status: 0 all good, 1 a difference or a break was found, 2 bad usage or unknown person.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from shared.identifiers import InvalidIdentifier
+
+from .chain_check import check_chain, report_dict
+from .person import PersonNotFound, find_person
+from .point_in_time import KINDS, NothingThen, state_at
+from .privacy import erase, export
+from .replay import replay_store
+from .stores import STORES, Stores
+from .timeline import timeline
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m audit", description=__doc__.splitlines()[0])
+    commands = top.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("replay-check", "rebuild every aggregate and read model from events, compare"),
+        ("chain-check", "recompute each store's hash chain, name every break"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--store", action="append", choices=list(STORES))
+        command.add_argument("--json", action="store_true")
+    command = commands.add_parser("timeline", help="one person's history across services")
+    command.add_argument("identifier", help="NIR or provisional identifier (P + 8 digits)")
+    command.add_argument("--json", action="store_true")
+    command = commands.add_parser("at", help="an account, ladder or household at an instant")
+    command.add_argument("kind", choices=KINDS)
+    command.add_argument("key", help="identifier (account, ladder) or dossier number")
+    command.add_argument("instant", help="ISO 8601, e.g. 2024-03-05T09:45:00Z")
+    command = commands.add_parser("export", help="a person's data as JSON (GDPR art. 15)")
+    command.add_argument("identifier")
+    command = commands.add_parser("erase", help="crypto-shred a person's data (GDPR art. 17)")
+    command.add_argument("identifier")
+    command.add_argument("--yes", action="store_true", help="confirm: erasure is final")
+    return top
+
+
+def main(
+    argv: list[str] | None = None,
+    config: Mapping[str, Any] | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Runs one command; ``config`` replaces the environment (tests)."""
+    args = parser().parse_args(argv)
+    out = out or sys.stdout
+    stores = Stores(config)
+    try:
+        return COMMANDS[args.command](stores, args, out)
+    except (PersonNotFound, InvalidIdentifier, NothingThen) as error:
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+    finally:
+        stores.close()
+
+
+def _selected(args: argparse.Namespace) -> list[str]:
+    return list(args.store or STORES)
+
+
+def replay_check(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
+    reports = [replay_store(name, stores[name]) for name in _selected(args)]
+    if args.json:
+        json.dump([r.as_dict() for r in reports], out, indent=2)
+        out.write("\n")
+    for report in reports:
+        if not args.json:
+            state = "OK" if not report.differences else f"{len(report.differences)} DIFFERENCES"
+            out.write(
+                f"{report.store:<13} {report.aggregates} aggregates, {report.snapshots} "
+                f"snapshots, read models: {', '.join(report.read_models) or '-'}: {state}\n"
+            )
+            for difference in report.differences:
+                out.write(f"  {difference}\n")
+    return 1 if any(r.differences for r in reports) else 0
+
+
+def chain_check(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
+    reports = {name: check_chain(stores[name]) for name in _selected(args)}
+    if args.json:
+        json.dump([report_dict(n, r) for n, r in reports.items()], out, indent=2)
+        out.write("\n")
+    else:
+        for name, report in reports.items():
+            state = "OK" if report.ok else f"{len(report.breaks)} BREAKS"
+            out.write(
+                f"{name:<13} {report.checked} chained, {report.pending} not yet chained, "
+                f"head {report.head}: {state}\n"
+            )
+            for found in report.breaks:
+                out.write(f"  {found.describe()}\n")
+    return 0 if all(r.ok for r in reports.values()) else 1
+
+
+def timeline_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
+    entries = timeline(stores, find_person(stores, args.identifier))
+    if args.json:
+        json.dump([e.as_dict() for e in entries], out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        for entry in entries:
+            out.write(entry.line() + "\n")
+    return 0
+
+
+def at_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
+    instant = datetime.fromisoformat(args.instant.replace("Z", "+00:00"))
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    json.dump(state_at(stores, args.kind, args.key, instant), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+    return 0
+
+
+def export_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
+    data = export(stores, find_person(stores, args.identifier))
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+    return 0
+
+
+def erase_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
+    if not args.yes:
+        print("erasure is final: add --yes to confirm", file=sys.stderr)
+        return 2
+    erased = erase(stores, find_person(stores, args.identifier))
+    json.dump({"erased": erased}, out, indent=2)
+    out.write("\n")
+    return 0
+
+
+COMMANDS = {
+    "replay-check": replay_check,
+    "chain-check": chain_check,
+    "timeline": timeline_command,
+    "at": at_command,
+    "export": export_command,
+    "erase": erase_command,
+}

@@ -1,0 +1,99 @@
+"""GDPR: erasure by crypto-shredding (art. 17) and access, a person's data as JSON (art. 15).
+
+Erasure destroys the person's keys in every store (``app.vault.erase``), whatever subject each
+service encrypts their data under: identity and notification the account id (notification also
+each delivery's own id), lockout each ladder (the back office's free-text notes), delegation the
+member's ``Person`` id (from the NIR pseudonym). Events stay, and so do replay, timelines and
+the hash chain: only the personal values read back as erased.
+
+>>> erase(stores, find_person(stores, "1 63 06 31 555 082"))   # doctest: +SKIP
+{'identity': ['…'], 'lockout': ['…'], 'delegation': ['…'], 'notification': ['…', '…']}
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+
+from .person import Person
+from .timeline import timeline
+from .values import aggregate_state
+
+#: never exported: secrets about the person, not data of the person (or sealed blobs)
+WITHHELD = ("password_hash", "sealed", "sealed_contact", "pending")
+
+
+def subjects(stores: Any, person: Person) -> dict[str, list[uuid.UUID]]:
+    """The key subjects that protect the person's data, store by store."""
+    notification = stores["notification"]
+    notification.board.catch_up()
+    person_id = person.person_id()
+    return {
+        "identity": [person.account_id],
+        "lockout": person.ladder_ids(),
+        "delegation": [person_id] if person_id else [],
+        "notification": [
+            person.account_id,
+            *notification.board.deliveries_of(person.account_id),
+        ],
+    }
+
+
+def erase(stores: Any, person: Person) -> dict[str, list[str]]:
+    """Destroys every key of the person; returns the subjects erased, by store."""
+    erased: dict[str, list[str]] = {}
+    for store, subject_ids in subjects(stores, person).items():
+        vault = stores[store].vault
+        for subject_id in subject_ids:
+            vault.erase(subject_id)
+        erased[store] = [str(s) for s in subject_ids]
+    return erased
+
+
+def export(stores: Any, person: Person) -> dict[str, Any]:
+    """What the stores hold about the person, readable (art. 15), with their timeline."""
+    identity, lockout = stores["identity"], stores["lockout"]
+    delegation, notification = stores["delegation"], stores["notification"]
+    person_id = person.person_id()
+    data = {
+        "account_id": str(person.account_id),
+        "identity": {"account": _state(identity, person.account_id)},
+        "lockout": {"ladders": [s for s in (_state(lockout, i) for i in person.ladder_ids()) if s]},
+        "delegation": {
+            "person": _state(delegation, person_id) if person_id else None,
+            "account": _state(delegation, person.account_record_id()),
+            "households": _households(delegation, person),
+        },
+        "notification": {"deliveries": notification.deliveries(person.account_id)},
+        "timeline": [entry.as_dict() for entry in timeline(stores, person)],
+    }
+    return data
+
+
+def _state(app: Any, aggregate_id: uuid.UUID) -> dict[str, Any] | None:
+    try:
+        aggregate = app.repository.get(aggregate_id)
+    except AggregateNotFoundError:
+        return None
+    state = aggregate_state(aggregate)
+    return {k: v for k, v in state.items() if k not in WITHHELD}
+
+
+def _households(app: Any, person: Person) -> list[dict[str, Any]]:
+    """The person's own line in each household file they belong to (not the others')."""
+    from delegation.domain import HouseholdFile
+
+    person_id = person.person_id()
+    if person_id is None:
+        return []
+    try:
+        member_of = app.repository.get(person_id).dossier_key
+    except AggregateNotFoundError:
+        return []
+    if member_of is None:
+        return []
+    file = app.repository.get(HouseholdFile.create_id(member_of))
+    member = aggregate_state(file)["members"].get(person.nir_key)
+    return [{"member": member, "delegation_granted": file.delegation_granted}]

@@ -1,0 +1,102 @@
+"""Timeline, point in time, export and erasure on a scripted history of the real services."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from audit.cli import main
+
+from .history import NIR, History
+
+pytestmark = pytest.mark.slow
+
+
+def audit(config: dict[str, Any], *argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    status = main(list(argv), config=config, out=out)
+    return status, out.getvalue()
+
+
+@pytest.fixture
+def history(services, rpc, service_config):
+    script = History(services, rpc, service_config).start()
+    yield script.run()
+    script.stop()
+
+
+def test_the_timeline_tells_the_history_in_order_by_nir_or_provisional_identifier(
+    history, service_config
+):
+    status, text = audit(service_config, "timeline", NIR)
+    _, as_json = audit(service_config, "timeline", history.provisional, "--json")
+
+    assert status == 0
+    entries = json.loads(as_json)
+    summaries = [e["summary"] for e in entries]
+    expected_in_order = [
+        "inscription (identifiant provisional)",
+        "échec de connexion (identifiant ou mot de passe incorrect) depuis 203.0.113.7",
+        "captcha exigé désormais",
+        "compte gelé jusqu'à",
+        "fin du gel",
+        "connexion réussie (password) depuis 203.0.113.7",
+        "NIR attribué par agent-42",
+        "rattaché à un dossier",
+        "délégation accordée au conjoint",
+    ]
+    positions = [
+        next(i for i, s in enumerate(summaries) if s.startswith(wanted))
+        for wanted in expected_in_order
+    ]
+    assert positions == sorted(positions), summaries
+    assert [e["at"] for e in entries] == sorted(e["at"] for e in entries)
+    assert any(e["service"] == "notification" and e["event"] == "Sent" for e in entries)
+    assert "fin du gel" in text and "agent-42" in text
+
+
+def test_point_in_time_shows_the_ladder_frozen_then_the_account_before_and_after_its_nir(
+    history, service_config
+):
+    frozen_at = history.times["frozen"].isoformat()
+    before_nir = (history.times["nir_assigned"] - timedelta(minutes=1)).isoformat()
+    after_nir = history.times["nir_assigned"].isoformat()
+
+    _, ladder = audit(service_config, "at", "ladder", history.provisional, frozen_at)
+    _, earlier = audit(service_config, "at", "account", NIR, before_nir)
+    _, later = audit(service_config, "at", "account", history.provisional, after_nir)
+    status, _ = audit(service_config, "at", "household", "0123456", before_nir)
+
+    assert json.loads(ladder)["view"]["gate"] == "frozen"
+    assert json.loads(ladder)["state"]["failures"] == 5
+    assert json.loads(earlier)["state"]["identifier_kind"] == "provisional"
+    assert json.loads(later)["state"]["identifier_kind"] == "nir"
+    assert json.loads(later)["state"]["identifier"] == "1630631555082"
+    assert status == 2  # the household was filed later: it did not exist yet
+
+
+def test_erasure_shreds_the_person_everywhere_while_replay_timeline_and_chain_still_work(
+    history, service_config
+):
+    _, before = audit(service_config, "export", NIR)
+    assert json.loads(before)["identity"]["account"]["civil_status"]["birth_name"] == "MORVAN"
+
+    assert audit(service_config, "erase", NIR)[0] == 2  # not without --yes
+    status, erased = audit(service_config, "erase", NIR, "--yes")
+
+    assert status == 0 and set(json.loads(erased)["erased"]) == {
+        "identity", "lockout", "delegation", "notification"
+    }  # fmt: skip
+    exported = json.loads(audit(service_config, "export", NIR)[1])
+    account = exported["identity"]["account"]
+    assert account["civil_status"] == account["contact"] == "[données effacées]"
+    assert exported["delegation"]["households"][0]["member"]["names"] == "[données effacées]"
+    assert "MORVAN" not in json.dumps(exported) and "203.0.113.7" not in json.dumps(exported)
+    timeline = audit(service_config, "timeline", NIR)[1]
+    assert "connexion réussie (password) depuis [données effacées]" in timeline
+    assert audit(service_config, "replay-check")[0] == 0
+    assert audit(service_config, "chain-check")[0] == 0

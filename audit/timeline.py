@@ -1,0 +1,243 @@
+"""The timeline of one person across the four stores, in time order.
+
+Each store's events about the person are read through the ids found by :mod:`audit.person`
+and told in one line each (French, the agency's words). Personal data the person's key still
+opens is shown; erased data reads ``[données effacées]``.
+
+>>> for entry in timeline(stores, find_person(stores, "P12345678")):   # doctest: +SKIP
+...     print(entry.line())
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .person import Person
+from .values import ERASED, plain, when
+
+LOGIN_REFUSALS = {
+    "captcha_required": "captcha exigé avant toute vérification du mot de passe",
+    "frozen": "connexion refusée : compte gelé",
+    "invalid_credentials": "échec de connexion (identifiant ou mot de passe incorrect)",
+    "password_reset_required": "connexion refusée : mot de passe à renouveler",
+}
+
+
+#: at the same instant, the cause before its consequences
+SERVICE_ORDER = ("identity", "lockout", "delegation", "notification")
+
+
+@dataclass
+class Entry:
+    at: datetime
+    service: str
+    event: str
+    summary: str
+    details: dict[str, Any] = field(default_factory=dict)
+    position: int = 0  # tie-break: version order within an aggregate
+
+    def line(self) -> str:
+        return f"{self.at.isoformat()}  {self.service:<12} {self.summary}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "service": self.service,
+            "event": self.event,
+            "summary": self.summary,
+            "details": plain(self.details),
+        }
+
+
+def timeline(stores: Any, person: Person) -> list[Entry]:
+    """Every entry about ``person`` in the four stores, oldest first."""
+    entries = [
+        *identity_entries(stores["identity"], person),
+        *lockout_entries(stores["lockout"], person),
+        *delegation_entries(stores["delegation"], person),
+        *notification_entries(stores["notification"], person),
+    ]
+    return sorted(entries, key=lambda e: (e.at, SERVICE_ORDER.index(e.service), e.position))
+
+
+def _events(app: Any, aggregate_id: uuid.UUID) -> Iterator[tuple[str, Any]]:
+    for event in app.events.get(aggregate_id):
+        yield type(event).__name__, event
+
+
+def _source(event: Any) -> str:
+    source = vars(event).get("source")
+    if source is None:
+        return ""
+    value = plain(source)
+    if value == ERASED:
+        return f" depuis {ERASED}"
+    return f" depuis {value.get('ip', '?')}" if isinstance(value, dict) else ""
+
+
+# --- identity -------------------------------------------------------------------------------
+
+
+REFUSED_ATTEMPT_TOPIC = "identity.login_records:RefusedLoginAttempt.Recorded"
+
+
+def identity_entries(app: Any, person: Person) -> Iterator[Entry]:
+    yield from _refused_attempts(app, person)
+    for name, e in _events(app, person.account_id):
+        summary = identity_summary(name, e)
+        if summary is None:
+            continue
+        s = vars(e)
+        details = {k: s[k] for k in ("method", "reason", "operator", "channel") if k in s}
+        if s.get("source") is not None:
+            details["source"] = s["source"]
+        yield Entry(when(e), "identity", name, summary, details, e.originator_version)
+
+
+def _refused_attempts(app: Any, person: Person) -> Iterator[Entry]:
+    """Attempts refused before any password check live apart from the account (no contention
+    on it during a storm): found by topic in the log, then by account id."""
+    start = 1
+    while True:
+        batch = app.recorder.select_notifications(
+            start=start, limit=1000, topics=[REFUSED_ATTEMPT_TOPIC]
+        )
+        for notification in batch:
+            e = app.mapper.to_domain_event(notification)
+            if e.account_id == person.account_id:
+                summary = LOGIN_REFUSALS.get(e.reason, f"échec ({e.reason})")
+                yield Entry(e.at, "identity", "LoginFailed", summary, {"reason": e.reason}, 0)
+        if len(batch) < 1000:
+            return
+        start = batch[-1].id + 1
+
+
+def identity_summary(name: str, e: Any) -> str | None:
+    s = vars(e)
+    if name == "Registered":
+        return f"inscription (identifiant {s['identifier_kind']})"
+    if name == "LoginSucceeded":
+        return f"connexion réussie ({s['method']}){_source(e)}"
+    if name == "LoginFailed":
+        return LOGIN_REFUSALS.get(s["reason"], f"échec ({s['reason']})") + _source(e)
+    if name == "PasswordChanged":
+        if s["reason"] == "reset":
+            return "mot de passe réinitialisé (mot de passe oublié)"
+        return f"mot de passe modifié ({s['reason']})"
+    if name == "NirAssigned":
+        return f"NIR attribué par {s['operator']}"
+    if name == "ContactsUpdated":
+        return f"coordonnées mises à jour par {s['operator']}"
+    if name == "ProvisionalIdentifierSent":
+        return f"identifiant provisoire envoyé ({s['channel']}, {s['reason']})"
+    return None
+
+
+# --- lockout --------------------------------------------------------------------------------
+
+
+def lockout_entries(app: Any, person: Person) -> Iterator[Entry]:
+    policy = app.ladder_policy
+    for ladder_id in person.ladder_ids():
+        failures = 0
+        freeze_ends: datetime | None = None
+        for name, e in _events(app, ladder_id):
+            s, at, version = vars(e), when(e), e.originator_version
+            if freeze_ends is not None and freeze_ends <= at:
+                yield Entry(freeze_ends, "lockout", "FreezeEnded", "fin du gel", {}, version)
+                freeze_ends = None
+            if name == "AttemptFailed":
+                failures += 1
+                how = "délai dépassé" if s["expired"] else "mot de passe incorrect"
+                yield Entry(at, "lockout", name, f"échec compté n°{failures} ({how})", {}, version)
+                if failures == policy.captcha_after_failures:
+                    yield Entry(
+                        at, "lockout", "CaptchaRequired", "captcha exigé désormais", {}, version
+                    )
+            elif name == "Frozen":
+                freeze_ends = s["until"]
+                yield Entry(
+                    at,
+                    "lockout",
+                    name,
+                    f"compte gelé jusqu'à {s['until'].isoformat()} ({s['failures']} échecs)",
+                    {"until": s["until"], "duration_s": s["duration_s"]},
+                    version,
+                )
+            elif name in ("AttemptSucceeded", "Reset", "Forgotten"):
+                lifted = s.get("lifted_freeze") and freeze_ends is not None
+                cause = s.get("cause") or ("connexion réussie" if name != "Forgotten" else None)
+                if failures or lifted or name == "Reset":
+                    what = "gel levé" if lifted else "échecs remis à zéro"
+                    by = f" par {s['operator']}" if s.get("operator") else ""
+                    text = f"{what} ({cause or 'inactivité'}){by}"
+                    yield Entry(at, "lockout", name, text, {"cause": cause}, version)
+                failures, freeze_ends = 0, None
+        if freeze_ends is not None:
+            yield Entry(freeze_ends, "lockout", "FreezeEnded", "fin du gel", {}, 10**9)
+
+
+# --- delegation -----------------------------------------------------------------------------
+
+FILE_EVENTS = {
+    "DelegationGranted": "délégation accordée au conjoint",
+    "DelegationDeclined": "délégation refusée",
+    "DelegationRevoked": "délégation révoquée",
+    "DelegationPromptSkipped": "question de délégation reportée",
+    "SeparationDeclared": "séparation déclarée",
+    "SeparationSettled": "séparation prise en compte",
+}
+
+
+def delegation_entries(app: Any, person: Person) -> Iterator[Entry]:
+    dossiers: list[str] = []
+    person_id = person.person_id()
+    if person_id is not None:
+        for name, e in _events(app, person_id):
+            if name == "JoinedHousehold":
+                dossiers.append(e.dossier_key)
+                yield Entry(when(e), "delegation", name, "rattaché à un dossier", {}, 0)
+            elif name == "LeftHousehold":
+                yield Entry(when(e), "delegation", name, "a quitté le dossier", {}, 0)
+            elif name == "AccountLinked":
+                yield Entry(when(e), "delegation", name, "compte relié au dossier", {}, 0)
+    from delegation.domain import HouseholdFile
+
+    for dossier_key in dict.fromkeys(dossiers):
+        for name, e in _events(app, HouseholdFile.create_id(dossier_key)):
+            s = vars(e)
+            if name in FILE_EVENTS:
+                details = {"reason": s["reason"]} if "reason" in s else {}
+                text = FILE_EVENTS[name] + (f" ({s['reason']})" if "reason" in s else "")
+                yield Entry(when(e), "delegation", name, text, details, e.originator_version)
+            elif name == "MemberRoleChanged" and s.get("nir_key") == person.nir_key:
+                text = f"rôle dans le dossier : {s['role']}"
+                yield Entry(when(e), "delegation", name, text, {}, e.originator_version)
+
+
+# --- notification ---------------------------------------------------------------------------
+
+
+def notification_entries(app: Any, person: Person) -> Iterator[Entry]:
+    app.board.catch_up()
+    for delivery_id in app.board.deliveries_of(person.account_id):
+        kind = channel = masked = "?"
+        for name, e in _events(app, delivery_id):
+            s, version = vars(e), e.originator_version
+            if name == "Requested":
+                kind, channel, masked = s["kind"], s["channel"], s["masked_address"]
+                text = f"message {kind} demandé ({channel} vers {masked})"
+            elif name == "Sent":
+                text = f"message {kind} remis ({channel} vers {masked})"
+            elif name == "Failed":
+                text = f"message {kind} : échec d'envoi ({s['error_code']}), nouvel essai prévu"
+            elif name == "GivenUp":
+                text = f"message {kind} abandonné ({s['error_code']})"
+            else:
+                continue
+            details = {"delivery_id": delivery_id, "kind": kind, "channel": channel}
+            yield Entry(when(e), "notification", name, text, details, version)

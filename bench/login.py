@@ -1,0 +1,104 @@
+"""Login figures: end-to-end logins per second over RPC against raw argon2 verifies per second.
+
+A login is the whole path: gateway RPC -> identity -> lockout ``reserve_attempt`` (recorded) ->
+argon2id verify -> lockout ``report_attempt`` (recorded) -> the login recorded on the account ->
+session token signed; the outbox relays publish the events meanwhile. The baseline runs
+argon2-cffi alone with the same parameters, two threads (the two cores identity's thread pool
+uses too), in a process of its own.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .accounts import PASSWORD, seed_accounts
+from .environment import ROOT, BenchEnvironment
+from .figures import Figure, throughput_figure
+from .load import throughput
+from .modes import Mode
+
+LOGIN_TARGET = 0.8
+LOCKOUT = "bench.bench_lockout:BenchLockoutService"
+
+
+def raw_verifies_per_second(mode: Mode, threads: int) -> float:
+    command = [
+        sys.executable, "-m", "bench.raw_argon2", "--threads", str(threads),
+        "--seconds", str(mode.window_s),
+        "--memory-kib", mode.argon2["ARGON2_MEMORY_KIB"],
+        "--time-cost", mode.argon2["ARGON2_TIME_COST"],
+        "--parallelism", mode.argon2["ARGON2_PARALLELISM"],
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, check=True, text=True)
+    return float(done.stdout.strip())
+
+
+class LoginStack:
+    """lockout and identity as subprocesses, accounts seeded, one RPC client per caller."""
+
+    def __init__(self, env: BenchEnvironment, mode: Mode):
+        self.env = env
+        self.mode = mode
+        self.identities: list[Any] = []
+        self.accounts = seed_accounts({**env.config, **mode.argon2}, mode.concurrency * 4)
+        self.lockout = env.launch(LOCKOUT)
+        self.add_identity_worker()
+        env.wait_ready("lockout", "new_captcha")
+
+    def add_identity_worker(self) -> None:
+        self.identities.append(self.env.launch("identity", **self.mode.argon2))
+        self.env.wait_ready("identity", "check_password", "x")
+        deadline = time.monotonic() + 60
+        while (self.env.vhost.queue("rpc-identity") or {}).get("consumers", 0) < len(
+            self.identities
+        ):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the new identity worker does not consume its RPC queue")
+            time.sleep(0.2)
+
+    def login_calls(self) -> list[Callable[[], Any]]:
+        per_client = len(self.accounts) // self.mode.concurrency
+        calls = []
+        for index in range(self.mode.concurrency):
+            own = self.accounts[index * per_client : (index + 1) * per_client]
+            calls.append(_login_loop(self.env.client(), own))
+        return calls
+
+
+def _login_loop(client: Any, identifiers: list[str]) -> Callable[[], Any]:
+    turn = [0]
+
+    def login() -> None:
+        identifier = identifiers[turn[0] % len(identifiers)]
+        turn[0] += 1
+        result = client.identity.login(identifier, PASSWORD)
+        if result["outcome"] != "ok":  # the bench measures successful logins only
+            raise RuntimeError(f"login outcome {result['outcome']}")
+
+    return login
+
+
+def measure_logins(stack: LoginStack, workers: int) -> Figure:
+    """Logins/s with ``workers`` identity processes vs raw verifies/s, interleaved repeats."""
+    calls = stack.login_calls()
+    logins, raw_all_cores, raw_one_core = [], [], []
+    for _ in range(stack.mode.repeats):
+        raw_all_cores.append(raw_verifies_per_second(stack.mode, threads=2))
+        if workers == 1:  # for reading, not for the ratio
+            raw_one_core.append(raw_verifies_per_second(stack.mode, threads=1))
+        logins.append(throughput(calls, stack.mode.window_s))
+    return throughput_figure(
+        f"login_{workers}_worker{'s' if workers > 1 else ''}",
+        f"logins over RPC, {workers} identity worker{'s' if workers > 1 else ''}",
+        logins,
+        "raw argon2id verifies, 2 threads",
+        raw_all_cores,
+        LOGIN_TARGET,
+        raw_one_thread_runs=raw_one_core,
+        concurrency=stack.mode.concurrency,
+        argon2=stack.mode.argon2,
+    )

@@ -1,0 +1,104 @@
+"""``python -m bench.run --mode smoke|quick|full``: every figure against its baseline, measured
+in the same run; a table on stdout, the details in ``bench/results/latest.json``.
+"""
+
+from __future__ import annotations
+
+import shared.runtime.bootstrap
+
+# isort: split
+
+import argparse
+import logging
+import time
+from pathlib import Path
+
+from . import environment, report
+from .append import measure_appends
+from .environment import BenchEnvironment
+from .figures import Figure
+from .login import LoginStack, measure_logins
+from .modes import MODES
+from .propagation import measure_propagation
+from .rejections import measure_rejections
+from .replay import measure_replay
+
+DEFAULT_OUTPUT = environment.ROOT / "bench" / "results" / "latest.json"
+TICK_SERVICE = "bench.tick_services:TickService"
+
+
+GROUPS = ("login", "rejections", "append", "propagation", "replay")
+
+
+def run_all(mode_name: str, groups: tuple[str, ...] = GROUPS) -> list[Figure]:
+    """Measures the figures of ``groups`` in one environment, in this order."""
+    mode = MODES[mode_name]
+    figures: list[Figure] = []
+    with BenchEnvironment(in_process=mode.in_process) as env:
+        if "login" in groups or "rejections" in groups:
+            figures.extend(_login_and_rejections(env, mode_name, groups))
+        if "append" in groups:
+            _step("appends")
+            tick_service = env.launch(TICK_SERVICE)
+            env.wait_ready("bench", "ping")
+            figures.extend(measure_appends(env, MODES[mode_name]))
+            env.halt(tick_service)
+        if "propagation" in groups:
+            _step("propagation")
+            figures.append(measure_propagation(env, mode))
+        if "replay" in groups:
+            _step(f"replay of {mode.replay_events:,} events")
+            figures.append(measure_replay(env, mode))
+    return figures
+
+
+def _login_and_rejections(
+    env: BenchEnvironment, mode_name: str, groups: tuple[str, ...]
+) -> list[Figure]:
+    mode = MODES[mode_name]
+    figures = []
+    _step("login stack: seeding accounts, starting lockout and identity")
+    tick_service = env.launch(TICK_SERVICE)  # its ping is the trivial RPC baseline
+    stack = LoginStack(env, mode)
+    env.wait_ready("bench", "ping")
+    if "login" in groups:
+        _step("logins, 1 identity worker")
+        figures.append(measure_logins(stack, workers=1))
+    if "rejections" in groups:
+        _step("rejections without hashing")
+        figures.extend(measure_rejections(env, mode))
+    if "login" in groups:
+        _step("logins, 2 identity workers")
+        stack.add_identity_worker()
+        figures.append(measure_logins(stack, workers=2))
+    for handle in [tick_service, stack.lockout, *stack.identities]:
+        env.halt(handle)
+    return figures
+
+
+def _step(text: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", choices=sorted(MODES), default="quick")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument(
+        "--only", default=",".join(GROUPS), help=f"comma-separated, among {', '.join(GROUPS)}"
+    )
+    args = parser.parse_args(argv)
+    groups = tuple(group for group in GROUPS if group in args.only.split(","))
+    shared.runtime.bootstrap.check()
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("amqp").setLevel(logging.ERROR)  # polling a service not yet started
+    started = time.time()
+    figures = run_all(args.mode, groups)
+    report.write(args.output, report.document(args.mode, figures, started))
+    print()
+    print(report.table(figures))
+    print(f"\n{args.mode} mode, {time.time() - started:.0f} s; details in {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""The bench runs end to end (smoke mode: tiny windows, services in one process) and writes
+every figure, with its baseline, ratio, target and verdict, as valid JSON. No timing is
+asserted: the figures live in docs/performance.md."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.environment import PYTHONPATH, ROOT
+
+FIGURES = {
+    "login_1_worker",
+    "login_2_workers",
+    "rejection_frozen",
+    "rejection_captcha_required",
+    "append_rpc",
+    "append_command",
+    "propagation",
+    "replay",
+}
+
+
+@pytest.mark.slow
+def test_smoke_run_writes_every_figure_with_its_baseline(tmp_path: Path) -> None:
+    output = tmp_path / "latest.json"
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--mode", "smoke", "--output", str(output)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": PYTHONPATH},
+        capture_output=True,
+        text=True,
+        timeout=280,
+    )
+
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    results = json.loads(output.read_text())
+    assert results["mode"] == "smoke"
+    assert set(results["figures"]) == FIGURES
+    for key, figure in results["figures"].items():
+        assert math.isfinite(figure["value"]) and figure["value"] >= 0, key
+        assert math.isfinite(figure["baseline"]) and figure["baseline"] > 0, key
+        assert math.isfinite(figure["ratio"]) and figure["ratio"] >= 0, key
+        assert figure["target"] and isinstance(figure["met"], bool), key
+    assert "frozen login over RPC" in done.stdout  # the table is printed

@@ -54,6 +54,7 @@ class ApplicationDependency(DependencyProvider):  # type: ignore[misc]
                 settings.amqp_uri,
                 batch_size=settings.relay_batch_size,
                 poll_interval_s=settings.relay_poll_interval_s,
+                coalesce_s=settings.relay_coalesce_s,
             )
 
     def start(self) -> None:

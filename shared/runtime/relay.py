@@ -2,9 +2,10 @@
 
 Nothing is published in a command's code path. The relay reads the notification log after the
 last position it recorded, translates each domain event (``app.integration_event``), publishes
-it to ``<service>.events`` (routing key = event type) with publisher confirms, then records the
-new position as a tracking record (``__relay__``) in the same store. A crash before that record
-republishes the batch on restart: delivery is at-least-once, consumers make it exactly-once.
+it to ``<service>.events`` (routing key = event type), waits for the broker's publisher confirms
+of the whole batch, then records the new position as a tracking record (``__relay__``) in the
+same store. A crash, a nack or a lost connection before that record republishes the batch:
+delivery is at-least-once, consumers make it exactly-once.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import Notification, Tracking
@@ -22,6 +24,7 @@ from nameko.standalone.events import get_event_exchange
 from shared import events
 
 from . import metrics
+from .confirms import ConfirmedChannel
 from .eventstore import CORRELATION_FIELD, RELAY_TRACKING_NAME, ServiceApplication, schema_of
 from .leader import AdvisoryLock, FileLock, LeaderLock
 
@@ -60,12 +63,16 @@ class OutboxRelay:
         *,
         batch_size: int = 200,
         poll_interval_s: float = 0.02,
+        coalesce_s: float = 0.002,
+        confirm_timeout_s: float = 10.0,
         lock: LeaderLock | None = None,
     ):
         self.app = app
         self.amqp_uri = amqp_uri
         self.batch_size = batch_size
         self.poll_interval_s = poll_interval_s
+        self.coalesce_s = coalesce_s
+        self.confirm_timeout_s = confirm_timeout_s
         self.lock = lock or leader_lock_for(app)
         self.exchange = get_event_exchange(app.name, {})
         self.position: int | None = None
@@ -74,6 +81,8 @@ class OutboxRelay:
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._connection: Connection | None = None
+        self._confirms: ConfirmedChannel | None = None
+        self._publisher: Producer | None = None
         self._batches = 0
         app.on_recorded(self._wake.set)
 
@@ -89,7 +98,28 @@ class OutboxRelay:
         if not notifications:
             return 0
         log.debug("relay of %s: %d new after %s", self.app.name, len(notifications), self.position)
-        producer = self._producer()
+        try:
+            sent = self._publish_confirmed(notifications)
+        except BaseException:
+            # What the broker got is unknown and the channel's tags are spoilt: reconnect, and
+            # the position (not moved) makes the next call publish the whole batch again.
+            self._reset_connection()
+            raise
+        last = notifications[-1].id
+        # Chained before the position is recorded: every position the relay passed is chained.
+        self.app.chain.extend(self.app.process_recorder, notifications, after=self.position)
+        self.app.process_recorder.insert_tracking(Tracking(RELAY_TRACKING_NAME, last))
+        self.position = last
+        self.published += sent
+        metrics.EVENTS_PUBLISHED.labels(service=self.app.name).inc(sent)
+        self._batches += 1
+        if self._batches % self.PRUNE_EVERY == 0:
+            self._prune()
+        return sent
+
+    def _publish_confirmed(self, notifications: Sequence[Notification]) -> int:
+        """Publishes the batch without waiting, then waits once for the broker's confirms."""
+        producer, confirms = self._producer()
         sent = 0
         for notification in notifications:
             message = self._message(notification)
@@ -102,20 +132,10 @@ class OutboxRelay:
                     delivery_mode=2,
                     headers={"nameko.correlation_id": message["correlation_id"] or ""},
                     declare=[self.exchange],
-                    retry=True,
-                    retry_policy={"max_retries": 3},
                 )
+                confirms.published()
                 sent += 1
-        last = notifications[-1].id
-        # Chained before the position is recorded: every position the relay passed is chained.
-        self.app.chain.extend(self.app.process_recorder, notifications, after=self.position)
-        self.app.process_recorder.insert_tracking(Tracking(RELAY_TRACKING_NAME, last))
-        self.position = last
-        self.published += sent
-        metrics.EVENTS_PUBLISHED.labels(service=self.app.name).inc(sent)
-        self._batches += 1
-        if self._batches % self.PRUNE_EVERY == 0:
-            self._prune()
+        confirms.wait_for_confirms()
         return sent
 
     def _message(self, notification: Notification) -> dict[str, Any] | None:
@@ -134,12 +154,13 @@ class OutboxRelay:
             correlation_id=vars(domain_event).get(CORRELATION_FIELD),
         )
 
-    def _producer(self) -> Producer:
-        if self._connection is None:
-            self._connection = Connection(
-                self.amqp_uri, transport_options={"confirm_publish": True}, heartbeat=0
-            )
-        return Producer(self._connection.default_channel)
+    def _producer(self) -> tuple[Producer, ConfirmedChannel]:
+        if self._publisher is None or self._confirms is None:
+            # No ``confirm_publish`` option: it would wait for an ack after every message.
+            self._connection = Connection(self.amqp_uri, heartbeat=0)
+            self._confirms = ConfirmedChannel(self._connection, self.confirm_timeout_s)
+            self._publisher = Producer(self._confirms.channel)
+        return self._publisher, self._confirms
 
     def _prune(self) -> None:
         assert self.position is not None
@@ -165,7 +186,9 @@ class OutboxRelay:
                     log.info("relay of %s is leading", self.app.name)
                 if self.publish_pending() >= self.batch_size:
                     continue
-                self._wake.wait(self.poll_interval_s)
+                if self._wake.wait(self.poll_interval_s) and self.coalesce_s > 0:
+                    # A commit woke us: let the rest of its burst join the same batch.
+                    self._stopped.wait(self.coalesce_s)
                 self._wake.clear()
                 if not self.lock.still_held():
                     self.is_leader = False
@@ -181,6 +204,8 @@ class OutboxRelay:
         self._wake.set()
 
     def _reset_connection(self) -> None:
+        self._confirms = None
+        self._publisher = None
         if self._connection is not None:
             try:
                 self._connection.release()

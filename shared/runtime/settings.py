@@ -124,6 +124,12 @@ class ServiceSettings:
         "RELAY_POLL_INTERVAL_S", 0.02, parse=float, doc="idle polling of the notification log"
     )
     relay_batch_size: int = setting("RELAY_BATCH_SIZE", 200, parse=int, doc="events per batch")
+    relay_coalesce_s: float = setting(
+        "RELAY_COALESCE_S",
+        0.002,
+        parse=float,
+        doc="pause of the relay after a commit wakes it, so that a burst is published as one batch",
+    )
     consumer_retry_delays_s: tuple[float, ...] = setting(
         "CONSUMER_RETRY_DELAYS_S",
         (1.0, 5.0, 30.0),

@@ -52,3 +52,17 @@ def test_a_service_specific_variable_wins_over_the_shared_one(tmp_path):
         "lockout",
     )
     assert settings.amqp_uri == "amqp://b/"
+
+
+@pytest.mark.parametrize(
+    "weak", [{"ARGON2_MEMORY_KIB": "64"}, {"ARGON2_TIME_COST": "1"}], ids=["memory", "passes"]
+)
+def test_production_refuses_argon2_below_the_owasp_minimum(weak, tmp_path):
+    from identity.settings import IdentitySettings
+
+    config = {**generate(), "ENVIRONMENT": "production", "DATA_DIR": str(tmp_path)}
+    assert IdentitySettings.from_mapping(config, "identity").argon2_memory_kib >= 19456
+    with pytest.raises(SettingsError, match="OWASP"):
+        IdentitySettings.from_mapping({**config, **weak}, "identity")
+    # tests may go lower, to stay fast
+    assert IdentitySettings.from_mapping({**config, **weak, "ENVIRONMENT": "test"}, "identity")

@@ -198,6 +198,14 @@ class IdentitySettings(ServiceSettings):
 
     def _check_environment(self) -> None:
         super()._check_environment()
+        # Tests may lower argon2 to stay fast; production never goes below OWASP's minimum.
+        if self.environment == "production" and (
+            self.argon2_memory_kib < OWASP_MEMORY_KIB or self.argon2_time_cost < OWASP_TIME_COST
+        ):
+            raise SettingsError(
+                f"ARGON2_MEMORY_KIB must be ≥ {OWASP_MEMORY_KIB} and ARGON2_TIME_COST ≥ "
+                f"{OWASP_TIME_COST} in production (OWASP minimum for argon2id)"
+            )
         if self.franceconnect_issuer and not (
             self.franceconnect_client_id
             and self.franceconnect_client_secret

@@ -11,18 +11,25 @@ from typing import Any
 
 import eventlet
 
+from .cpu import CpuMeter
 
-def throughput(calls: Sequence[Callable[[], Any]], seconds: float) -> float:
+
+def throughput(
+    calls: Sequence[Callable[[], Any]], seconds: float, meter: CpuMeter | None = None
+) -> float:
     """Completed calls per second: one green thread per call, each calling it in a loop.
 
     Each thread calls once before the clock starts (connections, caches), then starts calls
     until ``seconds`` have passed; every call started counts, and the rate is divided by the
     time until the last one completed (slow calls, longer than the window, still count).
+    ``meter``, if given, measures the CPU spent from the clock's start to the last call.
     """
     pool = eventlet.GreenPool(len(calls))
     for call in calls:
         pool.spawn(call)
     pool.waitall()
+    if meter is not None:
+        meter.start()
     start = time.perf_counter()
     deadline = start + seconds
     counts = [0] * len(calls)
@@ -35,7 +42,10 @@ def throughput(calls: Sequence[Callable[[], Any]], seconds: float) -> float:
     for index, call in enumerate(calls):
         pool.spawn(loop, index, call)
     pool.waitall()
-    return sum(counts) / (time.perf_counter() - start)
+    rate = sum(counts) / (time.perf_counter() - start)
+    if meter is not None:
+        meter.stop(sum(counts))
+    return rate
 
 
 def latencies_ms(call: Callable[[], Any], samples: int) -> list[float]:

@@ -9,6 +9,7 @@ uses too), in a process of its own.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -16,8 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 from .accounts import PASSWORD, seed_accounts
+from .cpu import CpuMeter
 from .environment import ROOT, BenchEnvironment
-from .figures import Figure, throughput_figure
+from .figures import Figure, median, throughput_figure
 from .load import throughput
 from .modes import Mode
 
@@ -60,6 +62,14 @@ class LoginStack:
                 raise TimeoutError("the new identity worker does not consume its RPC queue")
             time.sleep(0.2)
 
+    def process_groups(self) -> dict[str, list[int]]:
+        """The service processes by name, for the CPU accounting (none when in process)."""
+        pids = {
+            "identity": [h.pid for h in self.identities if hasattr(h, "pid")],
+            "lockout": [self.lockout.pid] if hasattr(self.lockout, "pid") else [],
+        }
+        return {name: found for name, found in pids.items() if found}
+
     def login_calls(self) -> list[Callable[[], Any]]:
         per_client = len(self.accounts) // self.mode.concurrency
         calls = []
@@ -85,12 +95,14 @@ def _login_loop(client: Any, identifiers: list[str]) -> Callable[[], Any]:
 def measure_logins(stack: LoginStack, workers: int) -> Figure:
     """Logins/s with ``workers`` identity processes vs raw verifies/s, interleaved repeats."""
     calls = stack.login_calls()
+    meter = CpuMeter(stack.process_groups())
     logins, raw_all_cores, raw_one_core = [], [], []
     for _ in range(stack.mode.repeats):
         raw_all_cores.append(raw_verifies_per_second(stack.mode, threads=2))
         if workers == 1:  # for reading, not for the ratio
             raw_one_core.append(raw_verifies_per_second(stack.mode, threads=1))
-        logins.append(throughput(calls, stack.mode.window_s))
+        logins.append(throughput(calls, stack.mode.window_s, meter=meter))
+    cpu = meter.medians()
     return throughput_figure(
         f"login_{workers}_worker{'s' if workers > 1 else ''}",
         f"logins over RPC, {workers} identity worker{'s' if workers > 1 else ''}",
@@ -101,4 +113,19 @@ def measure_logins(stack: LoginStack, workers: int) -> Figure:
         raw_one_thread_runs=raw_one_core,
         concurrency=stack.mode.concurrency,
         argon2=stack.mode.argon2,
+        cpu_ms_per_login=cpu,
+        **cpu_budget(cpu, median(raw_all_cores)),
     )
+
+
+def cpu_budget(cpu_ms_per_login: dict[str, float], raw_two_threads: float) -> dict[str, float]:
+    """What the CPU accounting says of the ratio: with both cores busy, a verify costs
+    ``2000 / raw`` ms of CPU, and logins/s can reach at most ``cores / CPU per login``."""
+    if not cpu_ms_per_login or not raw_two_threads:
+        return {}
+    cores = len(os.sched_getaffinity(0))
+    argon2_ms = 1000 * cores / raw_two_threads
+    return {
+        "argon2_cpu_ms_per_verify": argon2_ms,
+        "ratio_ceiling_from_cpu": argon2_ms / cpu_ms_per_login["total"],
+    }

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .figures import Figure
+from .figures import Figure, median, paired_ratio
 
 
 def machine() -> dict[str, Any]:
@@ -70,4 +70,29 @@ def table(figures: list[Figure]) -> str:
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def cpu_breakdown(figures: list[Figure]) -> str:
+    """Where the CPU of a login goes, for the login figures that measured it; and the appends
+    against the platform's own recorder."""
+    lines = []
+    for figure in figures:
+        own_raw = figure.details.get("platform_recorder_runs")
+        if own_raw:
+            lines.append(
+                f"{figure.title}: {paired_ratio(figure.details['runs'], own_raw):.2f} of the"
+                f" platform recorder's raw appends ({median(own_raw):,.0f} /s)"
+            )
+        cpu = figure.details.get("cpu_ms_per_login")
+        if not cpu:
+            continue
+        parts = ", ".join(f"{name} {ms:.1f}" for name, ms in cpu.items() if name != "total")
+        lines.append(f"{figure.title}: CPU per login {cpu['total']:.1f} ms ({parts})")
+        if "argon2_cpu_ms_per_verify" in figure.details:
+            lines.append(
+                f"  argon2id verify {figure.details['argon2_cpu_ms_per_verify']:.1f} ms of it:"
+                f" ratio ceiling on this machine"
+                f" {figure.details['ratio_ceiling_from_cpu']:.2f} (every core busy)"
+            )
     return "\n".join(lines)

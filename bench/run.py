@@ -97,6 +97,9 @@ def main(argv: list[str] | None = None) -> None:
     report.write(args.output, report.document(args.mode, figures, started))
     print()
     print(report.table(figures))
+    breakdown = report.cpu_breakdown(figures)
+    if breakdown:
+        print("\n" + breakdown)
     print(f"\n{args.mode} mode, {time.time() - started:.0f} s; details in {args.output}")
 
 

@@ -33,6 +33,10 @@ from eventsourcing.persistence import ApplicationRecorder, Notification
 from .sql import SqlStore
 
 BATCH = 500
+INSERT_LINKS = (
+    "INSERT INTO {schema}event_chain (notification_id, chain_hash) VALUES (%s, %s)"
+    " ON CONFLICT (notification_id) DO NOTHING"
+)
 
 
 def chain_key(master_key: bytes) -> bytes:
@@ -120,20 +124,39 @@ class EventChain:
     def extend(
         self, recorder: ApplicationRecorder, notifications: Sequence[Notification], after: int
     ) -> None:
-        """Chains ``notifications`` (the log right after position ``after``, in order).
+        """Chains ``notifications`` (the log right after position ``after``, in order)."""
+        rows = self.links(recorder, notifications, after)
+        self.sql.execute_many(INSERT_LINKS, rows)
+        self.linked(rows)
 
-        If the chain is behind ``after`` (a store older than the chain), it first catches up
-        from the log; rows already chained (a batch re-read after a crash) are skipped.
+    def links(
+        self, recorder: ApplicationRecorder, notifications: Sequence[Notification], after: int
+    ) -> list[tuple[int, str]]:
+        """The chain rows of ``notifications`` (the log right after position ``after``), to
+        be written with :data:`INSERT_LINKS`, then passed to :meth:`linked`.
+
+        The relay writes them in the transaction that records its position. If the chain is
+        behind ``after`` (a store older than the chain), it first catches up from the log;
+        rows already chained (a batch re-read after a crash) are skipped.
         """
         last_id, last_hash = self._last or self.head()
         if last_id < after:
             for batch in _batches(recorder, last_id, upto=after):
-                last_id, last_hash = self._append(last_id, last_hash, batch)
-        self._last = self._append(last_id, last_hash, notifications)
+                caught_up = self._rows(last_id, last_hash, batch)
+                self.sql.execute_many(INSERT_LINKS, caught_up)
+                if caught_up:
+                    last_id, last_hash = caught_up[-1]
+            self._last = (last_id, last_hash)
+        return self._rows(last_id, last_hash, notifications)
 
-    def _append(
+    def linked(self, rows: Sequence[tuple[int, str]]) -> None:
+        """The rows from :meth:`links` are committed: the chain's head moves to the last."""
+        if rows:
+            self._last = rows[-1]
+
+    def _rows(
         self, last_id: int, last_hash: str, notifications: Sequence[Notification]
-    ) -> tuple[int, str]:
+    ) -> list[tuple[int, str]]:
         rows = []
         for notification in notifications:
             if notification.id <= last_id:
@@ -141,13 +164,7 @@ class EventChain:
             last_hash = self.link(last_hash, notification)
             last_id = notification.id
             rows.append((last_id, last_hash))
-        if rows:
-            self.sql.execute_many(
-                "INSERT INTO {schema}event_chain (notification_id, chain_hash) VALUES (%s, %s)"
-                " ON CONFLICT (notification_id) DO NOTHING",
-                rows,
-            )
-        return last_id, last_hash
+        return rows
 
     def forget_position(self) -> None:
         """Re-reads the head from the table next time (another leader may have extended it)."""

@@ -31,6 +31,7 @@ from eventsourcing.persistence import (
 from shared.events import Envelope
 
 from . import correlation
+from .aggregate_cache import ExpiringCache
 from .chain import EventChain, chain_key
 from .clock import Clock
 from .personal_data import KeyVault, PersonalDataAsCiphertext
@@ -80,7 +81,8 @@ def store_env(settings: ServiceSettings, name: str) -> dict[str, str]:
             POSTGRES_POOL_SIZE=str(settings.database_pool_size),
             POSTGRES_MAX_OVERFLOW=str(settings.database_pool_size),
             POSTGRES_CONNECT_TIMEOUT="5",
-            POSTGRES_PRE_PING="y",
+            POSTGRES_PRE_PING="n",  # see sql.py: connections are retried, not pinged
+            PROCESS_RECORDER_TOPIC="shared.runtime.pg_recorder:OneTripProcessRecorder",
         )
         ensure_schema(settings.database_url, schema)
     else:
@@ -116,6 +118,9 @@ class ServiceApplication(Application[uuid.UUID]):
     log_section_size = 1000
     #: aggregate classes snapshotted every ``SNAPSHOT_INTERVAL`` events
     snapshotted: ClassVar[tuple[type, ...]] = ()
+    #: aggregates kept in memory (least recently used first out, at most the key vault's TTL:
+    #: see aggregate_cache.py), 0 for none; every get still reads the aggregate's newer events
+    aggregate_cache_size: ClassVar[int] = 0
 
     def __init__(
         self,
@@ -137,6 +142,10 @@ class ServiceApplication(Application[uuid.UUID]):
         self._transcoding: PersonalDataAsCiphertext | None = None
         self._recorded_listeners: list[Callable[[], None]] = []
         super().__init__(env={**store_env(settings, self.name), **(env or {})})
+        if self.aggregate_cache_size:
+            self.repository.cache = ExpiringCache(
+                self.aggregate_cache_size, ttl_s=KeyVault.CACHE_TTL_S
+            )
 
     # --- construction -------------------------------------------------------------------
 

@@ -17,13 +17,14 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import Notification, Tracking
+from eventsourcing.persistence import Notification
 from kombu import Connection, Producer
 from nameko.standalone.events import get_event_exchange
 
 from shared import events
 
 from . import metrics
+from .chain import INSERT_LINKS
 from .confirms import ConfirmedChannel
 from .eventstore import CORRELATION_FIELD, RELAY_TRACKING_NAME, ServiceApplication, schema_of
 from .leader import AdvisoryLock, FileLock, LeaderLock
@@ -55,6 +56,9 @@ class OutboxRelay:
     """
 
     PRUNE_EVERY = 100
+    LOCK_CHECK_S = 1.0
+    #: on PostgreSQL the relay is woken by the store's NOTIFY: polling is only a safety net
+    LISTENING_POLL_S = 1.0
 
     def __init__(
         self,
@@ -84,6 +88,8 @@ class OutboxRelay:
         self._confirms: ConfirmedChannel | None = None
         self._publisher: Producer | None = None
         self._batches = 0
+        self._lock_checked_at = 0.0
+        self._listening = False
         app.on_recorded(self._wake.set)
 
     # --- one batch ----------------------------------------------------------------------
@@ -106,9 +112,11 @@ class OutboxRelay:
             self._reset_connection()
             raise
         last = notifications[-1].id
-        # Chained before the position is recorded: every position the relay passed is chained.
-        self.app.chain.extend(self.app.process_recorder, notifications, after=self.position)
-        self.app.process_recorder.insert_tracking(Tracking(RELAY_TRACKING_NAME, last))
+        # Chained in the transaction that records the position: one commit per batch, and
+        # every position the relay passed is chained.
+        links = self.app.chain.links(self.app.process_recorder, notifications, after=self.position)
+        self._record_progress(links, last)
+        self.app.chain.linked(links)
         self.position = last
         self.published += sent
         metrics.EVENTS_PUBLISHED.labels(service=self.app.name).inc(sent)
@@ -162,6 +170,27 @@ class OutboxRelay:
             self._publisher = Producer(self._confirms.channel)
         return self._publisher, self._confirms
 
+    def _record_progress(self, links: list[tuple[int, str]], last: int) -> None:
+        """The batch's chain rows and the relay's new position, in one transaction (a single
+        statement on PostgreSQL). ON CONFLICT: a commit whose answer was lost is retried
+        harmlessly."""
+        sql = self.app.sql
+        insert_position = (
+            f"INSERT INTO {sql.tracking_table} (application_name, notification_id)"
+            " VALUES (%s, %s) ON CONFLICT DO NOTHING"
+        )
+        if not sql.is_postgres:
+            sql.execute_batches(
+                [(INSERT_LINKS, links), (insert_position, [(RELAY_TRACKING_NAME, last)])]
+            )
+            return
+        sql.execute(
+            "WITH linked AS (INSERT INTO {schema}event_chain (notification_id, chain_hash)"
+            " SELECT * FROM unnest(%s::bigint[], %s::text[])"
+            " ON CONFLICT (notification_id) DO NOTHING) " + insert_position,
+            ([i for i, _ in links], [h for _, h in links], RELAY_TRACKING_NAME, last),
+        )
+
     def _prune(self) -> None:
         assert self.position is not None
         self.app.sql.execute(
@@ -174,6 +203,8 @@ class OutboxRelay:
 
     def run(self) -> None:
         """Publishes until stopped; only while holding the leader lock."""
+        if self.app.sql.is_postgres:
+            threading.Thread(target=self._listen, name="relay-listener", daemon=True).start()
         while not self._stopped.is_set():
             try:
                 if not self.is_leader:
@@ -186,11 +217,14 @@ class OutboxRelay:
                     log.info("relay of %s is leading", self.app.name)
                 if self.publish_pending() >= self.batch_size:
                     continue
-                if self._wake.wait(self.poll_interval_s) and self.coalesce_s > 0:
+                poll_s = self.poll_interval_s
+                if self._listening:
+                    poll_s = max(poll_s, self.LISTENING_POLL_S)
+                if self._wake.wait(poll_s) and self.coalesce_s > 0:
                     # A commit woke us: let the rest of its burst join the same batch.
                     self._stopped.wait(self.coalesce_s)
                 self._wake.clear()
-                if not self.lock.still_held():
+                if not self._still_leading():
                     self.is_leader = False
             except Exception:
                 log.exception("relay of %s failed; retrying", self.app.name)
@@ -198,6 +232,41 @@ class OutboxRelay:
                 self._stopped.wait(1.0)
         self._reset_connection()
         self.lock.release()
+
+    def _listen(self) -> None:
+        """Wakes the relay at every commit to the store, whichever process made it (the
+        recorder NOTIFYs the events table's channel in each write transaction). Until it
+        listens, and whenever its connection is lost, the relay polls every
+        ``poll_interval_s``."""
+        import psycopg
+        from psycopg import sql
+
+        channel = self.app.process_recorder.channel_name  # type: ignore[attr-defined]
+        database_url = self.app.settings.database_url
+        assert database_url is not None
+        while not self._stopped.is_set():
+            try:
+                with psycopg.connect(database_url, autocommit=True, connect_timeout=5) as conn:
+                    conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+                    self._listening = True
+                    while not self._stopped.is_set():
+                        for _ in conn.notifies(timeout=1.0, stop_after=1):
+                            self._wake.set()
+            except Exception:
+                log.warning("relay of %s: not listening to the store", self.app.name)
+            finally:
+                self._listening = False
+            self._stopped.wait(1.0)
+
+    def _still_leading(self) -> bool:
+        """Checks the leader lock's connection at most every ``LOCK_CHECK_S``: between two
+        checks a lost lock can only make two relays publish the same batch, which consumers
+        receive once (stable event ids, tracked positions) and the chain writes once."""
+        now = time.monotonic()
+        if now - self._lock_checked_at < self.LOCK_CHECK_S:
+            return True
+        self._lock_checked_at = now
+        return self.lock.still_held()
 
     def stop(self) -> None:
         self._stopped.set()

@@ -121,7 +121,11 @@ class ServiceSettings:
     rpc_timeout_s: float = setting("RPC_TIMEOUT_S", 10.0, parse=float, doc="RPC between services")
     relay_enabled: bool = setting("RELAY_ENABLED", True, parse=parse_bool, doc="outbox relay on")
     relay_poll_interval_s: float = setting(
-        "RELAY_POLL_INTERVAL_S", 0.02, parse=float, doc="idle polling of the notification log"
+        "RELAY_POLL_INTERVAL_S",
+        0.02,
+        parse=float,
+        doc="polling of the notification log when nothing wakes the relay (SQLite, or PostgreSQL"
+        " while the relay is not listening to the store's NOTIFY; 1 s once it is)",
     )
     relay_batch_size: int = setting("RELAY_BATCH_SIZE", 200, parse=int, doc="events per batch")
     relay_coalesce_s: float = setting(

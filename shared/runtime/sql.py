@@ -1,21 +1,33 @@
 """A few statements of our own next to eventsourcing's tables, on PostgreSQL or SQLite.
 
 Written with ``%s`` placeholders and ``{schema}`` table prefixes; the SQLite dialect rewrites
-both. Used by the personal-data key vault and the exact tracking look-up.
+both. Used by the personal-data key vault, the event chain, the relay's progress and the exact
+tracking look-up.
+
+Pooled connections are not pinged before use (one round trip saved per statement): a
+connection the server dropped fails on use, the pool discards it, and the statement is run
+again on a fresh one. Every statement run here is idempotent (``ON CONFLICT``, reads), so a
+retry after an ambiguous failure is harmless.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, InterfaceError, OperationalError
+from eventsourcing.postgres import PostgresDatastore
+
+T = TypeVar("T")
+ATTEMPTS = 5
+RETRY_WAIT_S = 0.2
 
 
 class SqlStore:
     def __init__(self, recorder: ApplicationRecorder):
         self.datastore: Any = recorder.datastore  # type: ignore[attr-defined]
-        self.is_postgres = type(recorder).__module__.startswith("eventsourcing.postgres")
+        self.is_postgres = isinstance(self.datastore, PostgresDatastore)
         self.prefix = f'"{self.datastore.schema}".' if self.is_postgres else ""
         self.tracking_table = self.prefix + getattr(recorder, "tracking_table_name", "tracking")
         self.events_table = self.prefix + getattr(recorder, "events_table_name", "stored_events")
@@ -28,15 +40,47 @@ class SqlStore:
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Runs one statement in its own committed transaction; returns the rows, if any."""
-        with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(self._sql(statement), tuple(params))
-            try:
-                rows = cursor.fetchall()
-            except Exception:  # statements without a result set
-                return []
-        return [tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in rows or []]
+
+        def run() -> list[tuple[Any, ...]]:
+            if self.is_postgres:  # autocommit connections: one statement, one round trip
+                with self.datastore.get_connection() as conn:
+                    cursor = conn.execute(self._sql(statement), tuple(params))
+                    rows = cursor.fetchall() if cursor.description else []
+            else:
+                with self.datastore.transaction(commit=True) as cursor:
+                    cursor.execute(self._sql(statement), tuple(params))
+                    try:
+                        rows = cursor.fetchall()
+                    except Exception:  # statements without a result set
+                        return []
+            return [
+                tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in rows or []
+            ]
+
+        return _retrying(run)
 
     def execute_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         """Runs one statement for each row, all in one committed transaction."""
-        with self.datastore.transaction(commit=True) as cursor:
-            cursor.executemany(self._sql(statement), [tuple(row) for row in rows])
+        self.execute_batches([(statement, rows)])
+
+    def execute_batches(self, batches: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> None:
+        """Runs each (statement, rows) for its rows, all in one committed transaction."""
+
+        def run() -> None:
+            with self.datastore.transaction(commit=True) as cursor:
+                for statement, rows in batches:
+                    if rows:
+                        cursor.executemany(self._sql(statement), [tuple(row) for row in rows])
+
+        _retrying(run)
+
+
+def _retrying(run: Callable[[], T]) -> T:
+    for attempt in range(ATTEMPTS):
+        try:
+            return run()
+        except (InterfaceError, OperationalError):
+            if attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(RETRY_WAIT_S)
+    raise AssertionError("unreachable")

@@ -42,6 +42,7 @@ def derive_key(master: bytes, purpose: bytes) -> bytes:
 class IdentityCore(ServiceApplication):
     name = "identity"
     snapshotted: ClassVar[tuple[type, ...]] = (Account,)
+    aggregate_cache_size: ClassVar[int] = 20_000  # accounts and indexes read by every login
 
     def __init__(
         self,

@@ -74,8 +74,10 @@ class LoginCommands(IdentityCore):
             self.hasher.hash(password) if self.hasher.needs_rehash(str(stored_hash)) else None
         )
 
+        loaded = [account]  # the account read above serves the first try; a conflict reloads
+
         def record() -> list[Account]:
-            current: Account = self.repository.get(account.id)
+            current: Account = loaded.pop() if loaded else self.repository.get(account.id)
             if new_hash is not None:
                 current.rehash_password(password_hash=self.personal(current.id, new_hash))
             current.record_login(

@@ -35,6 +35,7 @@ from .sources import SourceBook
 class LockoutApplication(ServiceApplication):
     name = "lockout"
     snapshotted = (FailedLoginLadder, SourceActivity)
+    aggregate_cache_size = 20_000  # hot ladders: each login loads its ladder twice
 
     def __init__(
         self,

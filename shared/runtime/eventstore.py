@@ -63,6 +63,7 @@ def store_env(settings: ServiceSettings, name: str) -> dict[str, str]:
         "CREATE_TABLE": "y",
         "SINGLE_ROW_TRACKING": "n",
         "MAPPER_TOPIC": f"{__name__}:CorrelatingMapper",
+        "TRANSCODER_TOPIC": "shared.runtime.transcoder:FastJSONTranscoder",
         "IS_SNAPSHOTTING_ENABLED": "y",
     }
     if settings.database_url:

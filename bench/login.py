@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from . import affinity
 from .accounts import PASSWORD, seed_accounts
 from .cpu import CpuMeter
 from .environment import ROOT, BenchEnvironment
@@ -27,7 +28,7 @@ LOGIN_TARGET = 0.8
 LOCKOUT = "bench.bench_lockout:BenchLockoutService"
 
 
-def raw_verifies_per_second(mode: Mode, threads: int) -> float:
+def raw_verifies_per_second(mode: Mode, threads: int, cpus: set[int] | None = None) -> float:
     command = [
         sys.executable, "-m", "bench.raw_argon2", "--threads", str(threads),
         "--seconds", str(mode.window_s),
@@ -35,7 +36,14 @@ def raw_verifies_per_second(mode: Mode, threads: int) -> float:
         "--time-cost", mode.argon2["ARGON2_TIME_COST"],
         "--parallelism", mode.argon2["ARGON2_PARALLELISM"],
     ]  # fmt: skip
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, check=True, text=True)
+    done = subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+        text=True,
+        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
+    )
     return float(done.stdout.strip())
 
 
@@ -118,7 +126,7 @@ def measure_logins(stack: LoginStack, workers: int) -> Figure:
     )
 
 
-def cpu_budget(cpu_ms_per_login: dict[str, float], raw_two_threads: float) -> dict[str, float]:
+def cpu_budget(cpu_ms_per_login: dict[str, float], raw_two_threads: float) -> dict[str, Any]:
     """What the CPU accounting says of the ratio: with both cores busy, a verify costs
     ``2000 / raw`` ms of CPU, and logins/s can reach at most ``cores / CPU per login``."""
     if not cpu_ms_per_login or not raw_two_threads:
@@ -128,4 +136,55 @@ def cpu_budget(cpu_ms_per_login: dict[str, float], raw_two_threads: float) -> di
     return {
         "argon2_cpu_ms_per_verify": argon2_ms,
         "ratio_ceiling_from_cpu": argon2_ms / cpu_ms_per_login["total"],
+        "ceiling_basis": "every core busy",
     }
+
+
+def measure_logins_pinned(stack: LoginStack) -> Figure:
+    """One identity worker alone on one core, against raw verifies (one thread) on that same
+    core: what an identity core does, with lockout and the clients on the other cores.
+
+    PostgreSQL and RabbitMQ are not pinned (they are the machine's): they may also run on
+    identity's core, which only lowers the figure. Not pinned in process (smoke mode) or on a
+    single core; the details say which.
+    """
+    mode = stack.mode
+    pids = stack.process_groups()
+    can = affinity.can_pin() and len(pids.get("identity", [])) == 1 and "lockout" in pids
+    placement: dict[int, set[int]] = {}
+    identity_cpus: set[int] | None = None
+    if can:
+        all_cores = affinity.cores()
+        identity_cpus, others = {all_cores[-1]}, set(all_cores[:-1])
+        placement = {pids["identity"][0]: identity_cpus, pids["lockout"][0]: others}
+        placement[os.getpid()] = others
+    calls = stack.login_calls()
+    meter = CpuMeter(pids)
+    logins, raw = [], []
+    with affinity.pinned(placement):
+        for _ in range(mode.repeats):
+            raw.append(raw_verifies_per_second(mode, threads=1, cpus=identity_cpus))
+            logins.append(throughput(calls, mode.window_s, meter=meter))
+    cpu = meter.medians()
+    budget: dict[str, Any] = {}
+    if cpu.get("identity") and median(raw):
+        argon2_ms = 1000 / median(raw)  # one thread alone on its core
+        budget = {
+            "argon2_cpu_ms_per_verify": argon2_ms,
+            "ratio_ceiling_from_cpu": argon2_ms / cpu["identity"],
+            "ceiling_basis": "identity's core busy",
+        }
+    return throughput_figure(
+        "login_pinned",
+        "logins over RPC, identity pinned to 1 core",
+        logins,
+        "raw argon2id verifies, 1 thread on that core",
+        raw,
+        LOGIN_TARGET,
+        pinned=can,
+        identity_cpus=sorted(identity_cpus or []),
+        cpu_ms_per_login=cpu,
+        **budget,
+        concurrency=mode.concurrency,
+        argon2=mode.argon2,
+    )

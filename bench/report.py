@@ -93,6 +93,7 @@ def cpu_breakdown(figures: list[Figure]) -> str:
             lines.append(
                 f"  argon2id verify {figure.details['argon2_cpu_ms_per_verify']:.1f} ms of it:"
                 f" ratio ceiling on this machine"
-                f" {figure.details['ratio_ceiling_from_cpu']:.2f} (every core busy)"
+                f" {figure.details['ratio_ceiling_from_cpu']:.2f}"
+                f" ({figure.details.get('ceiling_basis', 'every core busy')})"
             )
     return "\n".join(lines)

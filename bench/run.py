@@ -17,7 +17,7 @@ from . import environment, report
 from .append import measure_appends
 from .environment import BenchEnvironment
 from .figures import Figure
-from .login import LoginStack, measure_logins
+from .login import LoginStack, measure_logins, measure_logins_pinned
 from .modes import MODES
 from .propagation import measure_propagation
 from .rejections import measure_rejections
@@ -64,6 +64,8 @@ def _login_and_rejections(
     if "login" in groups:
         _step("logins, 1 identity worker")
         figures.append(measure_logins(stack, workers=1))
+        _step("logins, identity pinned to one core")
+        figures.append(measure_logins_pinned(stack))
     if "rejections" in groups:
         _step("rejections without hashing")
         figures.extend(measure_rejections(env, mode))

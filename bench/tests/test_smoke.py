@@ -18,6 +18,7 @@ from bench.environment import PYTHONPATH, ROOT
 FIGURES = {
     "login_1_worker",
     "login_2_workers",
+    "login_pinned",
     "rejection_frozen",
     "rejection_captcha_required",
     "append_rpc",

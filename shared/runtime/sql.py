@@ -12,16 +12,15 @@ retry after an ambiguous failure is harmless.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, InterfaceError, OperationalError
 from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.utils import retry
 
-T = TypeVar("T")
-ATTEMPTS = 5
-RETRY_WAIT_S = 0.2
+#: a dropped connection is replaced by the pool and the statement run again on a fresh one
+retry_on_lost_connection = retry((InterfaceError, OperationalError), max_attempts=5, wait=0.2)
 
 
 class SqlStore:
@@ -38,49 +37,30 @@ class SqlStore:
             statement = statement.replace("%s", "?").replace("BYTEA", "BLOB")
         return statement
 
+    @retry_on_lost_connection
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Runs one statement in its own committed transaction; returns the rows, if any."""
-
-        def run() -> list[tuple[Any, ...]]:
-            if self.is_postgres:  # autocommit connections: one statement, one round trip
-                with self.datastore.get_connection() as conn:
-                    cursor = conn.execute(self._sql(statement), tuple(params))
-                    rows = cursor.fetchall() if cursor.description else []
-            else:
-                with self.datastore.transaction(commit=True) as cursor:
-                    cursor.execute(self._sql(statement), tuple(params))
-                    try:
-                        rows = cursor.fetchall()
-                    except Exception:  # statements without a result set
-                        return []
-            return [
-                tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in rows or []
-            ]
-
-        return _retrying(run)
+        if self.is_postgres:  # autocommit connections: one statement, one round trip
+            with self.datastore.get_connection() as conn:
+                cursor = conn.execute(self._sql(statement), tuple(params))
+                rows = cursor.fetchall() if cursor.description else []
+        else:
+            with self.datastore.transaction(commit=True) as cursor:
+                cursor.execute(self._sql(statement), tuple(params))
+                try:
+                    rows = cursor.fetchall()
+                except Exception:  # statements without a result set
+                    return []
+        return [tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in rows or []]
 
     def execute_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         """Runs one statement for each row, all in one committed transaction."""
         self.execute_batches([(statement, rows)])
 
+    @retry_on_lost_connection
     def execute_batches(self, batches: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> None:
         """Runs each (statement, rows) for its rows, all in one committed transaction."""
-
-        def run() -> None:
-            with self.datastore.transaction(commit=True) as cursor:
-                for statement, rows in batches:
-                    if rows:
-                        cursor.executemany(self._sql(statement), [tuple(row) for row in rows])
-
-        _retrying(run)
-
-
-def _retrying(run: Callable[[], T]) -> T:
-    for attempt in range(ATTEMPTS):
-        try:
-            return run()
-        except (InterfaceError, OperationalError):
-            if attempt == ATTEMPTS - 1:
-                raise
-            time.sleep(RETRY_WAIT_S)
-    raise AssertionError("unreachable")
+        with self.datastore.transaction(commit=True) as cursor:
+            for statement, rows in batches:
+                if rows:
+                    cursor.executemany(self._sql(statement), [tuple(row) for row in rows])

@@ -3,6 +3,10 @@ against a trivial RPC round trip (``bench.ping``) measured in the same repeats.
 
 The identifiers are walked up the real ladder first (wrong passwords, captchas answered from the
 3rd failure), so the measured calls take lockout's real ``frozen`` / ``captcha_required`` path.
+
+The rejection floor is measured alongside: ``bench.skeleton_refusal`` makes a refusal's two RPC
+round trips and its one commit with no work at all (bench/tick_services.py), so its p99 is the
+lowest any refusal built on them can have here.
 """
 
 from __future__ import annotations
@@ -38,9 +42,12 @@ def measure_rejections(env: BenchEnvironment, mode: Mode) -> list[Figure]:
     client = env.client()
     walk_up_the_ladder(client, FROZEN, "frozen")
     walk_up_the_ladder(client, CAPTCHA_MISSING, "captcha_required")
-    runs: dict[str, list[list[float]]] = {"frozen": [], "captcha_required": [], "ping": []}
+    runs: dict[str, list[list[float]]] = {
+        "frozen": [], "captcha_required": [], "ping": [], "floor": []
+    }  # fmt: skip
     for _ in range(mode.repeats):
         runs["ping"].append(latencies_ms(client.bench.ping, mode.samples))
+        runs["floor"].append(latencies_ms(client.bench.skeleton_refusal, mode.samples))
         for outcome, identifier in (("frozen", FROZEN), ("captcha_required", CAPTCHA_MISSING)):
 
             def rejected(identifier: str = identifier, outcome: str = outcome) -> None:
@@ -49,18 +56,23 @@ def measure_rejections(env: BenchEnvironment, mode: Mode) -> list[Figure]:
                     raise RuntimeError(f"expected {outcome}, got {answer['outcome']}")
 
             runs[outcome].append(latencies_ms(rejected, mode.samples))
+    titles = {
+        "frozen": "frozen login over RPC (no hash)",
+        "captcha_required": "captcha_required login over RPC (no hash)",
+        "floor": "rejection floor: 2 RPCs + 1 commit",
+    }
     ping = runs["ping"]
     return [
         latency_figure(
-            f"rejection_{outcome}",
-            f"{outcome} login over RPC (no hash)",
-            [percentile(run, 50) for run in runs[outcome]],
-            [percentile(run, 99) for run in runs[outcome]],
+            f"rejection_{name}",
+            title,
+            [percentile(run, 50) for run in runs[name]],
+            [percentile(run, 99) for run in runs[name]],
             "trivial RPC round trip",
             [percentile(run, 50) for run in ping],
             [percentile(run, 99) for run in ping],
             MAX_P99_MS,
             samples_per_run=mode.samples,
         )
-        for outcome in ("frozen", "captcha_required")
+        for name, title in titles.items()
     ]

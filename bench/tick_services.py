@@ -1,9 +1,16 @@
-"""A minimal service pair on the real platform, for the append and propagation figures.
+"""Minimal services on the real platform, for the append, propagation and login-floor figures.
 
 ``bench`` records ticks (one event per command) and publishes ``BenchTicked`` through its outbox
 relay; ``bench_consumer`` records a receipt per tick, exactly once (``app.process``). When both
 run in the bench's own process, :data:`COMMITTED` and :data:`EFFECTS` hold when each tick was
 committed and when its receipt was, on the same clock.
+
+``bench.skeleton_login`` has a login's messaging and commits without its work: like identity
+calling lockout's ``reserve_attempt`` then ``report_attempt`` (each recorded by ``bench_gate``)
+and recording the login, but with no hash, no read and no domain rule. What it costs is the
+floor any login on this platform pays (bench/floor.py). ``bench.skeleton_refusal`` is the same
+for a login refused before hashing: one call to ``bench_gate`` (nothing recorded there) and one
+event recorded.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from shared.events.envelope import IntegrationEvent, Payload
 from shared.runtime.consumer import integration_event_handler
 from shared.runtime.dependencies import ApplicationDependency, CorrelationContext
 from shared.runtime.eventstore import ServiceApplication
+from shared.runtime.rpc import TimedRpcProxy
 
 #: tick id -> time.perf_counter() when its save returned (filled by the propagation driver)
 COMMITTED: dict[str, float] = {}
@@ -78,10 +86,44 @@ class ReceiptApplication(ServiceApplication):
         return [TickReceipt(tick_id=envelope.payload["tick_id"])]
 
 
+class GateApplication(ServiceApplication):
+    """Stands for lockout in the skeleton login: each call records one event."""
+
+    name = "bench_gate"
+
+    def mark(self) -> str:
+        tick = Tick(amount=0)
+        self.save(tick)
+        return str(tick.id)
+
+
+class GateService:
+    name = "bench_gate"
+    correlation = CorrelationContext()
+    app: GateApplication = ApplicationDependency(GateApplication)  # type: ignore[assignment]
+
+    @rpc
+    def reserve(self) -> dict[str, str]:
+        """``reserve()`` -> ``{"reservation_id": …}``: one event recorded, like a reservation."""
+        return {"reservation_id": self.app.mark()}
+
+    @rpc
+    def report(self, reservation_id: str, succeeded: bool) -> dict[str, str]:
+        """``report(id, True)`` -> ``{"settled": id}``: one event recorded, like a report."""
+        self.app.mark()
+        return {"settled": reservation_id, "succeeded": str(succeeded)}
+
+    @rpc
+    def refuse(self) -> dict[str, str]:
+        """``refuse()`` -> ``{"decision": "frozen"}``: nothing recorded, like a refusal."""
+        return {"decision": "frozen"}
+
+
 class TickService:
     name = "bench"
     correlation = CorrelationContext()
     app: TickApplication = ApplicationDependency(TickApplication)  # type: ignore[assignment]
+    gate: Any = TimedRpcProxy("bench_gate")
 
     @rpc
     def tick(self, amount: int) -> str:
@@ -89,6 +131,21 @@ class TickService:
         if not isinstance(amount, int):
             raise TypeError("amount must be an integer")
         return self.app.tick(amount)
+
+    @rpc
+    def skeleton_login(self) -> str:
+        """``skeleton_login()`` -> tick id: two calls to ``bench_gate`` (each recorded), then
+        one event recorded and published here, as a login does, without hashing."""
+        reservation = self.gate.reserve()
+        self.gate.report(reservation["reservation_id"], True)
+        return self.app.tick(1)
+
+    @rpc
+    def skeleton_refusal(self) -> str:
+        """``skeleton_refusal()`` -> tick id: one call to ``bench_gate`` that records nothing,
+        then one event recorded here, as a login refused before hashing does."""
+        self.gate.refuse()
+        return self.app.tick(1)
 
     @rpc
     def ping(self) -> str:

@@ -35,10 +35,10 @@ MODES = {
     "quick": Mode(
         name="quick",
         repeats=3,
-        window_s=2.0,
+        window_s=1.25,
         concurrency=8,
         samples=50,
-        propagation_s=3.0,
+        propagation_s=2.0,
         replay_events=50_000,
         argon2=OWASP_ARGON2,
     ),

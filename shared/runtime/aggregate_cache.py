@@ -7,8 +7,10 @@ own cache (:data:`KeyVault.CACHE_TTL_S`). After expiry the aggregate is rebuilt 
 snapshot and events, through the vault.
 
 >>> cache = ExpiringCache(maxsize=2, ttl_s=60.0)
->>> cache.put("a", 1); cache.get("a")
+>>> _ = cache.put("a", 1); cache.get("a")
 1
+>>> cache.forget_all(); "a" in cache.cache
+False
 """
 
 from __future__ import annotations
@@ -36,3 +38,11 @@ class ExpiringCache(LRUCache[Any, Any]):
         if value is None:
             return None
         return super().put(key, (value, time.monotonic()))
+
+    def forget_all(self) -> None:
+        """Empties the cache (eventsourcing's ``clear`` only resets the LRU order, it keeps
+        the entries: it is meant for the constructor)."""
+        with self.lock:
+            self.cache.clear()
+            self.clear()
+            self.full = False

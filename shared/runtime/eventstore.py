@@ -172,6 +172,15 @@ class ServiceApplication(Application[uuid.UUID]):
         assert isinstance(self.recorder, ProcessRecorder)
         return self.recorder
 
+    def forget_erased(self, subject_id: uuid.UUID) -> None:
+        """Another process erased ``subject_id``'s key: drops what this one holds decrypted
+        (the cached key, and every cached aggregate, which rebuild from the store on the next
+        get). Erasures are rare; emptying the whole aggregate cache keeps this simple and
+        covers aggregates holding data of subjects other than themselves."""
+        self.vault.forget(subject_id)
+        if isinstance(self.repository.cache, ExpiringCache):
+            self.repository.cache.forget_all()
+
     def on_recorded(self, listener: Callable[[], None]) -> None:
         """Calls ``listener`` after each save (the relay uses it to wake up at once)."""
         self._recorded_listeners.append(listener)

@@ -237,21 +237,29 @@ class OutboxRelay:
         """Wakes the relay at every commit to the store, whichever process made it (the
         recorder NOTIFYs the events table's channel in each write transaction). Until it
         listens, and whenever its connection is lost, the relay polls every
-        ``poll_interval_s``."""
+        ``poll_interval_s``.
+
+        The same connection hears the store's erasures (``KeyVault.erase``), in every replica,
+        leading or not: the application then drops its decrypted copies at once."""
         import psycopg
         from psycopg import sql
 
         channel = self.app.process_recorder.channel_name  # type: ignore[attr-defined]
+        erasures = self.app.vault.erasure_channel
         database_url = self.app.settings.database_url
-        assert database_url is not None
+        assert database_url is not None and erasures is not None  # PostgreSQL only
         while not self._stopped.is_set():
             try:
                 with psycopg.connect(database_url, autocommit=True, connect_timeout=5) as conn:
-                    conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+                    for name in (channel, erasures):
+                        conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(name)))
                     self._listening = True
                     while not self._stopped.is_set():
-                        for _ in conn.notifies(timeout=1.0, stop_after=1):
-                            self._wake.set()
+                        for notice in conn.notifies(timeout=1.0, stop_after=1):
+                            if notice.channel == erasures:
+                                self.app.forget_erased(uuid.UUID(notice.payload))
+                            else:
+                                self._wake.set()
             except Exception:
                 log.warning("relay of %s: not listening to the store", self.app.name)
             finally:

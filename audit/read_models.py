@@ -1,8 +1,8 @@
 """Read-model checks of services whose applications do not declare their own.
 
-Only notification keeps an in-memory read model (its delivery board). Identity, lockout and
-delegation answer from aggregates (their indexes are aggregates too), which the replay check
-already rebuilds one by one.
+Only notification keeps a read model apart from its aggregates (its delivery board, two tables
+of its store). Identity, lockout and delegation answer from aggregates (their indexes are
+aggregates too), which the replay check already rebuilds one by one.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any
 
 
 class DeliveryBoardCheck:
-    """The delivery board folded from the log vs. the same facts read off each Delivery
-    rebuilt from its events: what is due when, whose it is, what still awaits erasure."""
+    """The delivery board (the stored rows, caught up with the log) vs. the same facts read
+    off each Delivery rebuilt from its events: what is due when, whose it is, what still
+    awaits erasure."""
 
     name = "delivery_board"
 

@@ -328,3 +328,65 @@ def _drained(vhost, queue: str, acked: int) -> bool:
     if not info:
         return False
     return info.get("messages", 1) == 0 and info.get("message_stats", {}).get("ack", 0) >= acked
+
+
+@both_stores
+def test_the_board_is_kept_in_the_store_and_a_restart_folds_only_what_is_new(
+    notification, publish_event, seal, smtp_server, monkeypatch
+):
+    # given a delivery requested, sent and its sealed message erased, folded by the board
+    publish_event(
+        "VerificationCodeIssued", code_issued(seal, notification), producer="identity", position=8
+    )
+    wait_for(lambda: processed(notification, "identity", 8))
+    assert notification.tick() == 1
+    notification.app.board.catch_up()
+    folded = notification.app.board.position
+    [delivery_id] = notification.app.board.deliveries_of(ACCOUNT)
+    board_reads: list = []  # what the board reads from now on (only it asks by topic)
+    recorder_class = type(notification.app.process_recorder)
+    select = recorder_class.select_notifications
+
+    def counted(self, *args, **kwargs):
+        found = select(self, *args, **kwargs)
+        if kwargs.get("topics"):
+            board_reads.extend(found)
+        return found
+
+    monkeypatch.setattr(recorder_class, "select_notifications", counted)
+
+    # when the process restarts (its sending loop runs at once, catching the board up)
+    notification.restart()
+    app = notification.app
+    app.board.catch_up()
+
+    # then the new process starts from the stored position and answers the same
+    assert board_reads == []
+    assert app.board.position == folded > 0
+    assert app.board.deliveries_of(ACCOUNT) == [delivery_id]
+    assert app.board.unerased == set()
+
+
+def test_a_replica_folding_old_events_again_does_not_undo_newer_ones(
+    notification, publish_event, seal, smtp_server
+):
+    # given a delivery that was attempted and sent, folded by the board
+    publish_event(
+        "VerificationCodeIssued", code_issued(seal, notification), producer="identity", position=9
+    )
+    wait_for(lambda: processed(notification, "identity", 9))
+    assert notification.tick() == 1
+    board = notification.app.board
+    board.catch_up()
+    folded = board.position
+    later = notification.clock.now() + timedelta(days=1)
+    assert board.due(later, 10) == []
+
+    # when a replica that lags behind folds the whole log again (as concurrent catch-ups do)
+    board.sql.execute("UPDATE {schema}delivery_board_position SET position = 0")
+    board.catch_up()
+
+    # then the older events (the request, the attempt's lease) are not applied over the newer
+    assert board.due(later, 10) == []
+    assert board.unerased == set()
+    assert board.deliveries_of(ACCOUNT) and board.position == folded

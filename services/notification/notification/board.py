@@ -48,6 +48,9 @@ _TABLES = (
     "CREATE INDEX IF NOT EXISTS delivery_board_due ON {schema}delivery_board (due_at)",
     "CREATE INDEX IF NOT EXISTS delivery_board_account"
     " ON {schema}delivery_board (account_id, requested_position)",
+    # every sending loop asks for these: a few rows among all the finished ones
+    "CREATE INDEX IF NOT EXISTS delivery_board_unerased"
+    " ON {schema}delivery_board (delivery_id) WHERE unerased = 1",
     "CREATE TABLE IF NOT EXISTS {schema}delivery_board_position ("
     " name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
     "INSERT INTO {schema}delivery_board_position (name, position) VALUES ('board', 0)"

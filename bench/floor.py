@@ -1,7 +1,7 @@
 """The login floor: what a login's messaging and commits cost on this machine, with no hashing
 and no domain code, and so the highest login/argon2 ratio any login built on them can reach.
 
-``bench.skeleton_login`` (bench/tick_services.py) is called like ``identity.login`` (8 clients in
+``bench_skeleton.login`` (bench/tick_services.py) is called like ``identity.login`` (8 clients in
 a closed loop): it calls ``bench_gate.reserve`` and ``bench_gate.report`` over RPC, each recording
 one event, then records one event that its relay publishes. That is a login's three RPC round
 trips and three commits, without the account lookup, the hash, the ladder rules or the session.
@@ -10,7 +10,8 @@ The CPU of every process (both services, the client, PostgreSQL, RabbitMQ) per s
 the floor. With every core busy, a login costing ``argon2 + floor`` of CPU reaches at most
 ``argon2 / (argon2 + floor)`` of raw argon2's rate, where ``argon2`` is the CPU of one raw verify
 measured in the same repeat (2 threads): that ceiling is the figure's ratio. The ceiling of the
-service process alone (``bench``, standing for identity on a core of its own) is in the details.
+service process alone (``bench_skeleton``, standing for identity on a core of its own) is in the
+details.
 """
 
 from __future__ import annotations
@@ -27,15 +28,16 @@ from .login import LOGIN_TARGET, raw_verifies_per_second
 from .modes import Mode
 
 TICK_SERVICE = "bench.tick_services:TickService"
+SKELETON_SERVICE = "bench.tick_services:SkeletonService"
 GATE_SERVICE = "bench.tick_services:GateService"
 
 
 def measure_floor(env: BenchEnvironment, mode: Mode, service: Any, gate: Any) -> Figure:
-    """``service`` and ``gate``: the handles of the running TickService and GateService."""
+    """``service`` and ``gate``: the handles of the running SkeletonService and GateService."""
     calls = [_skeleton_login(env.client()) for _ in range(mode.concurrency)]
     groups = {
         name: [handle.pid]
-        for name, handle in (("bench", service), ("bench_gate", gate))
+        for name, handle in (("bench_skeleton", service), ("bench_gate", gate))
         if hasattr(handle, "pid")  # subprocesses; in process (smoke) only the totals count
     }
     meter = CpuMeter(groups)
@@ -58,8 +60,8 @@ def measure_floor(env: BenchEnvironment, mode: Mode, service: Any, gate: Any) ->
         "ceiling_basis": "a login costing only this floor and its hash",
         "concurrency": mode.concurrency,
     }
-    if cpu.get("bench"):
-        details["service_ceiling"] = verify_ms / (verify_ms + cpu["bench"])
+    if cpu.get("bench_skeleton"):
+        details["service_ceiling"] = verify_ms / (verify_ms + cpu["bench_skeleton"])
     return Figure(
         key="login_floor",
         title="login floor: 3 RPCs + 3 commits, no hash",
@@ -76,4 +78,4 @@ def measure_floor(env: BenchEnvironment, mode: Mode, service: Any, gate: Any) ->
 
 
 def _skeleton_login(client: Any) -> Callable[[], Any]:
-    return lambda: client.bench.skeleton_login()
+    return lambda: client.bench_skeleton.login()

@@ -4,7 +4,7 @@ against a trivial RPC round trip (``bench.ping``) measured in the same repeats.
 The identifiers are walked up the real ladder first (wrong passwords, captchas answered from the
 3rd failure), so the measured calls take lockout's real ``frozen`` / ``captcha_required`` path.
 
-The rejection floor is measured alongside: ``bench.skeleton_refusal`` makes a refusal's two RPC
+The rejection floor is measured alongside: ``bench_skeleton.refusal`` makes a refusal's two RPC
 round trips and its one commit with no work at all (bench/tick_services.py), so its p99 is the
 lowest any refusal built on them can have here.
 """
@@ -47,7 +47,7 @@ def measure_rejections(env: BenchEnvironment, mode: Mode) -> list[Figure]:
     }  # fmt: skip
     for _ in range(mode.repeats):
         runs["ping"].append(latencies_ms(client.bench.ping, mode.samples))
-        runs["floor"].append(latencies_ms(client.bench.skeleton_refusal, mode.samples))
+        runs["floor"].append(latencies_ms(client.bench_skeleton.refusal, mode.samples))
         for outcome, identifier in (("frozen", FROZEN), ("captcha_required", CAPTCHA_MISSING)):
 
             def rejected(identifier: str = identifier, outcome: str = outcome) -> None:

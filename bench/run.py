@@ -17,7 +17,7 @@ from . import environment, report
 from .append import measure_appends
 from .environment import BenchEnvironment
 from .figures import Figure
-from .floor import GATE_SERVICE, TICK_SERVICE, measure_floor
+from .floor import GATE_SERVICE, SKELETON_SERVICE, TICK_SERVICE, measure_floor
 from .login import LoginStack, measure_logins, measure_logins_pinned
 from .modes import MODES
 from .propagation import measure_propagation
@@ -58,15 +58,17 @@ def _login_and_rejections(
     figures = []
     _step("login stack: seeding accounts, starting lockout and identity")
     tick_service = env.launch(TICK_SERVICE)  # its ping is the trivial RPC baseline
-    gate = env.launch(GATE_SERVICE)  # with the tick service: the skeleton login of the floor
+    skeleton = env.launch(SKELETON_SERVICE)  # with the gate: the floors' skeleton login
+    gate = env.launch(GATE_SERVICE)
     stack = LoginStack(env, mode)
     env.wait_ready("bench", "ping")
     env.wait_ready("bench_gate", "reserve")
+    env.wait_ready("bench_skeleton", "refusal")
     if "login" in groups:
         _step("logins, 1 identity worker")
         figures.append(measure_logins(stack, workers=1))
         _step("login floor: a login's RPCs and commits without hashing")
-        figures.append(measure_floor(env, mode, tick_service, gate))
+        figures.append(measure_floor(env, mode, skeleton, gate))
         _step("logins, identity pinned to one core")
         figures.append(measure_logins_pinned(stack))
     if "rejections" in groups:
@@ -76,7 +78,7 @@ def _login_and_rejections(
         _step("logins, 2 identity workers")
         stack.add_identity_worker()
         figures.append(measure_logins(stack, workers=2))
-    for handle in [tick_service, gate, stack.lockout, *stack.identities]:
+    for handle in [tick_service, skeleton, gate, stack.lockout, *stack.identities]:
         env.halt(handle)
     return figures
 

@@ -5,12 +5,13 @@ relay; ``bench_consumer`` records a receipt per tick, exactly once (``app.proces
 run in the bench's own process, :data:`COMMITTED` and :data:`EFFECTS` hold when each tick was
 committed and when its receipt was, on the same clock.
 
-``bench.skeleton_login`` has a login's messaging and commits without its work: like identity
+``bench_skeleton.login`` has a login's messaging and commits without its work: like identity
 calling lockout's ``reserve_attempt`` then ``report_attempt`` (each recorded by ``bench_gate``)
-and recording the login, but with no hash, no read and no domain rule. What it costs is the
-floor any login on this platform pays (bench/floor.py). ``bench.skeleton_refusal`` is the same
+and recording the login, which its relay publishes (``BenchSkeletonLoggedIn``, as identity
+publishes ``LoginSucceeded``), but with no hash, no read and no domain rule. What it costs is the
+floor any login on this platform pays (bench/floor.py). ``bench_skeleton.refusal`` is the same
 for a login refused before hashing: one call to ``bench_gate`` (nothing recorded there) and one
-event recorded.
+event recorded. Each runs in a process of its own, so the CPU of each is counted apart.
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ class BenchTickedV1(IntegrationEvent):
     event_type_name = "BenchTicked"
     version = 1
     producer_name = "bench"
+    payload = fields.Nested(BenchTickedPayloadV1, required=True)
+
+
+@events.register
+class BenchSkeletonLoggedInV1(IntegrationEvent):
+    event_type_name = "BenchSkeletonLoggedIn"
+    version = 1
+    producer_name = "bench_skeleton"
     payload = fields.Nested(BenchTickedPayloadV1, required=True)
 
 
@@ -119,11 +128,42 @@ class GateService:
         return {"decision": "frozen"}
 
 
+class SkeletonApplication(TickApplication):
+    """Stands for identity in the skeleton login: one event per login, published."""
+
+    name = "bench_skeleton"
+
+    def integration_event(self, domain_event: Any) -> tuple[str, dict[str, Any]] | None:
+        translated = super().integration_event(domain_event)
+        return ("BenchSkeletonLoggedIn", translated[1]) if translated else None
+
+
+class SkeletonService:
+    name = "bench_skeleton"
+    correlation = CorrelationContext()
+    app: SkeletonApplication = ApplicationDependency(SkeletonApplication)  # type: ignore[assignment]
+    gate: Any = TimedRpcProxy("bench_gate")
+
+    @rpc
+    def login(self) -> str:
+        """``login()`` -> event id: two calls to ``bench_gate`` (each recorded), then one event
+        recorded here and published, as a login does, without hashing."""
+        reservation = self.gate.reserve()
+        self.gate.report(reservation["reservation_id"], True)
+        return self.app.tick(1)
+
+    @rpc
+    def refusal(self) -> str:
+        """``refusal()`` -> event id: one call to ``bench_gate`` that records nothing, then one
+        event recorded here, as a login refused before hashing does."""
+        self.gate.refuse()
+        return self.app.tick(1)
+
+
 class TickService:
     name = "bench"
     correlation = CorrelationContext()
     app: TickApplication = ApplicationDependency(TickApplication)  # type: ignore[assignment]
-    gate: Any = TimedRpcProxy("bench_gate")
 
     @rpc
     def tick(self, amount: int) -> str:
@@ -131,21 +171,6 @@ class TickService:
         if not isinstance(amount, int):
             raise TypeError("amount must be an integer")
         return self.app.tick(amount)
-
-    @rpc
-    def skeleton_login(self) -> str:
-        """``skeleton_login()`` -> tick id: two calls to ``bench_gate`` (each recorded), then
-        one event recorded and published here, as a login does, without hashing."""
-        reservation = self.gate.reserve()
-        self.gate.report(reservation["reservation_id"], True)
-        return self.app.tick(1)
-
-    @rpc
-    def skeleton_refusal(self) -> str:
-        """``skeleton_refusal()`` -> tick id: one call to ``bench_gate`` that records nothing,
-        then one event recorded here, as a login refused before hashing does."""
-        self.gate.refuse()
-        return self.app.tick(1)
 
     @rpc
     def ping(self) -> str:

@@ -27,10 +27,6 @@ from .load import throughput
 from .login import LOGIN_TARGET, raw_verifies_per_second
 from .modes import Mode
 
-TICK_SERVICE = "bench.tick_services:TickService"
-SKELETON_SERVICE = "bench.tick_services:SkeletonService"
-GATE_SERVICE = "bench.tick_services:GateService"
-
 
 def measure_floor(env: BenchEnvironment, mode: Mode, service: Any, gate: Any) -> Figure:
     """``service`` and ``gate``: the handles of the running SkeletonService and GateService."""

@@ -17,12 +17,13 @@ from . import environment, report
 from .append import measure_appends
 from .environment import BenchEnvironment
 from .figures import Figure
-from .floor import GATE_SERVICE, SKELETON_SERVICE, TICK_SERVICE, measure_floor
+from .floor import measure_floor
 from .login import LoginStack, measure_logins, measure_logins_pinned
 from .modes import MODES
 from .propagation import measure_propagation
 from .rejections import measure_rejections
 from .replay import measure_replay
+from .tick_services import GATE_SERVICE, SKELETON_SERVICE, TICK_SERVICE
 
 DEFAULT_OUTPUT = environment.ROOT / "bench" / "results" / "latest.json"
 

@@ -31,6 +31,11 @@ from shared.runtime.dependencies import ApplicationDependency, CorrelationContex
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.rpc import TimedRpcProxy
 
+#: what ``BenchEnvironment.launch`` takes to run each service in a process of its own
+TICK_SERVICE = f"{__name__}:TickService"
+SKELETON_SERVICE = f"{__name__}:SkeletonService"
+GATE_SERVICE = f"{__name__}:GateService"
+
 #: tick id -> time.perf_counter() when its save returned (filled by the propagation driver)
 COMMITTED: dict[str, float] = {}
 #: tick id -> time.perf_counter() when the consumer's receipt was committed

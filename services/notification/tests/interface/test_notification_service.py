@@ -66,16 +66,23 @@ def processed(notification, producer: str, position: int) -> bool:
     return notification.app.is_processed(Tracking(producer, position))
 
 
+def code_sent(notification, publish_event, seal, position: int) -> None:
+    """Identity's code at ``position`` is processed, then mailed by one run of the loop."""
+    publish_event(
+        "VerificationCodeIssued",
+        code_issued(seal, notification),
+        producer="identity",
+        position=position,
+    )
+    wait_for(lambda: processed(notification, "identity", position))
+    assert notification.tick() == 1
+
+
 @both_stores
 def test_a_reset_code_is_mailed_and_nothing_readable_stays_in_the_store(
     notification, publish_event, seal, smtp_server, rpc
 ):
-    publish_event(
-        "VerificationCodeIssued", code_issued(seal, notification), producer="identity", position=3
-    )
-    wait_for(lambda: processed(notification, "identity", 3))
-
-    assert notification.tick() == 1
+    code_sent(notification, publish_event, seal, position=3)
 
     [mail] = smtp_server.messages
     assert mail["To"] == EMAIL and mail["Subject"] == "Votre code de vérification"
@@ -335,11 +342,7 @@ def test_the_board_is_kept_in_the_store_and_a_restart_folds_only_what_is_new(
     notification, publish_event, seal, smtp_server, monkeypatch
 ):
     # given a delivery requested, sent and its sealed message erased, folded by the board
-    publish_event(
-        "VerificationCodeIssued", code_issued(seal, notification), producer="identity", position=8
-    )
-    wait_for(lambda: processed(notification, "identity", 8))
-    assert notification.tick() == 1
+    code_sent(notification, publish_event, seal, position=8)
     notification.app.board.catch_up()
     folded = notification.app.board.position
     [delivery_id] = notification.app.board.deliveries_of(ACCOUNT)
@@ -371,11 +374,7 @@ def test_a_replica_folding_old_events_again_does_not_undo_newer_ones(
     notification, publish_event, seal, smtp_server
 ):
     # given a delivery that was attempted and sent, folded by the board
-    publish_event(
-        "VerificationCodeIssued", code_issued(seal, notification), producer="identity", position=9
-    )
-    wait_for(lambda: processed(notification, "identity", 9))
-    assert notification.tick() == 1
+    code_sent(notification, publish_event, seal, position=9)
     board = notification.app.board
     board.catch_up()
     folded = board.position

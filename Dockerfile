@@ -15,7 +15,6 @@ FROM python:3.11.13-slim-bookworm
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    PYTHONPATH=/app:/app/services/identity:/app/services/lockout:/app/services/notification:/app/services/delegation \
     DATA_DIR=/var/lib/caf \
     HTTP_PORT=8080
 RUN groupadd --system --gid 10001 caf \

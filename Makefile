@@ -2,9 +2,9 @@
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-SERVICES := $(notdir $(patsubst %/,%,$(dir $(wildcard services/*/*/service.py))))
-SERVICES := $(sort $(foreach s,$(SERVICES),$(if $(wildcard services/$(s)/$(s)/service.py),$(s))))
-export PYTHONPATH := $(CURDIR):$(CURDIR)/services/identity:$(CURDIR)/services/lockout:$(CURDIR)/services/notification:$(CURDIR)/services/delegation
+# The services and the folders they import from: shared/service_registry.py, the one list.
+SERVICES := $(shell $(PYTHON) -m shared.service_registry names)
+export PYTHONPATH := $(shell $(PYTHON) -m shared.service_registry pythonpath)
 
 .PHONY: help venv infra run test test-unit lint format bench bench-quick dead-letters clean lock audit k8s-check
 
@@ -31,13 +31,9 @@ lock: venv
 infra:
 	@bash scripts/infra-up.sh
 
-# Health and metrics: one port per service of the process (override any of them).
-run: export IDENTITY_HTTP_PORT ?= 8081
-run: export LOCKOUT_HTTP_PORT ?= 8082
-run: export NOTIFICATION_HTTP_PORT ?= 8083
-run: export DELEGATION_HTTP_PORT ?= 8084
+# Health and metrics: each service on its registry port (IDENTITY_HTTP_PORT=... overrides).
 run: venv
-	$(PY) -m shared.runtime.runner $(SERVICES)
+	$(PY) -m shared.runtime.runner --dev-ports $(SERVICES)
 
 test: venv infra
 	$(PY) -m pytest -q -p no:cacheprovider; status=$$?; \

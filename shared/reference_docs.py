@@ -8,22 +8,16 @@ the code says: change the code, run this, commit both.
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 
 from marshmallow import fields
 
-from shared import events
+from shared import events, service_registry
 from shared.runtime.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SETTINGS_CLASSES = {
-    "identity": "identity.settings:IdentitySettings",
-    "lockout": "lockout.settings:LockoutSettings",
-    "notification": "notification.settings:NotificationSettings",
-}
 
 EVENTS_INTRO = """# Integration events
 
@@ -124,12 +118,13 @@ def configuration_page() -> str:
     lines = [CONFIG_INTRO, "## Every service\n"]
     lines += _settings_table(ServiceSettings, set())
     common = {row[0] for row in ServiceSettings.documented_variables()}
-    for service, path in SETTINGS_CLASSES.items():
-        module_name, _, class_name = path.partition(":")
-        cls = getattr(importlib.import_module(module_name), class_name)
-        lines.append(f"\n## {service}\n")
-        lines += _settings_table(cls, common)
-    lines.append("\n## delegation\n\nNo variables of its own.\n")
+    for service in service_registry.SERVICES:
+        cls = service_registry.load(service.settings_class)
+        lines.append(f"\n## {service.name}\n")
+        if cls is ServiceSettings:
+            lines.append("No variables of its own.")
+        else:
+            lines += _settings_table(cls, common)
     return "\n".join(lines)
 
 

@@ -4,19 +4,16 @@ import json
 
 import pytest
 
-from shared.reference_docs import SETTINGS_CLASSES
+from shared import service_registry
 from shared.runtime.settings import ServiceSettings, SettingsError
 from shared.testing.secrets import generate
 
 
 def settings_classes():
-    import importlib
-
-    classes = [ServiceSettings]
-    for path in SETTINGS_CLASSES.values():
-        module, _, name = path.partition(":")
-        classes.append(getattr(importlib.import_module(module), name))
-    return classes
+    classes = [
+        service_registry.load(service.settings_class) for service in service_registry.SERVICES
+    ]
+    return list(dict.fromkeys([ServiceSettings, *classes]))
 
 
 @pytest.mark.parametrize("cls", settings_classes(), ids=lambda c: c.__name__)

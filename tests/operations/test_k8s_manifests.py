@@ -15,21 +15,17 @@ import jsonschema
 import kubernetes_validate
 import pytest
 from crd_schemas import BY_KIND
-from identity.settings import IdentitySettings
 from kustomize_lite import load_documents, merge, render
-from lockout.settings import LockoutSettings
-from notification.settings import NotificationSettings
 
+from shared import service_registry
 from shared.runtime.settings import ServiceSettings
 
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
 KUBERNETES_VERSION = "1.32.0"  # sleep preStop hooks: 1.30 and later
 OVERLAYS = ["dev", "prod"]
 SERVICES: dict[str, type[ServiceSettings]] = {
-    "identity": IdentitySettings,
-    "lockout": LockoutSettings,
-    "notification": NotificationSettings,
-    "delegation": ServiceSettings,
+    service.name: service_registry.load(service.settings_class)
+    for service in service_registry.SERVICES
 }
 OPERATOR_SECRETS = {"rabbitmq-default-user"} | {f"{service}-db-app" for service in SERVICES}
 #: read by the consumer from the config, not a settings field

@@ -62,3 +62,24 @@ def test_the_makefile_gets_names_and_paths_without_the_virtualenv() -> None:
 def test_an_unknown_service_is_named_with_the_known_ones() -> None:
     with pytest.raises(LookupError, match="one of identity, lockout"):
         service_registry.get("payments")
+
+
+def test_the_runner_needs_no_pythonpath(tmp_path) -> None:
+    environment = {"PATH": os.environ["PATH"], "DATA_DIR": str(tmp_path), "LOG_LEVEL": "WARNING"}
+    subprocess.run(
+        [
+            sys.executable,
+            "-E",
+            "-W",
+            "ignore",
+            "-m",
+            "shared.runtime.runner",
+            "--migrate-only",
+            "lockout",
+        ],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        capture_output=True,
+    )
+    assert (tmp_path / "lockout.sqlite").is_file()

@@ -103,14 +103,17 @@ Generated from the settings classes by `python -m shared.reference_docs`; do not
 
 Every service reads its settings from environment variables at start-up (one typed settings
 object per service). A variable may be set for all services (`AMQP_URI`) or for one, prefixed
-with the service name (`IDENTITY_AMQP_URI` wins over `AMQP_URI` for identity): the four services
+with the service name (`IDENTITY_AMQP_URI` wins over `AMQP_URI` for identity): the services
 can share one process in development and have their own pods in production.
 
 Secrets have no default outside `ENVIRONMENT=development`: a service refuses to start without
 them. In development, missing secrets are generated once into `DATA_DIR/dev-secrets.json`.
 Values given as base64 must decode to at least 32 bytes; JWKs are JSON.
 
-Where a value is a duration, the name says its unit (`_S` seconds, `_DAYS` days).
+Where a value is a duration, the name says its unit (`_S` seconds, `_DAYS` days). Defaults are
+shown as they are typed: lists comma-separated (`600,1200,3600,86400`), dates as `YYYY-MM-DD`
+(midnight, Paris time) or ISO 8601 instants with their offset, booleans `true` / `false`, keys
+and key lists as JSON; `unset` and `empty` leave the variable out (or empty).
 """
 
 

@@ -28,8 +28,6 @@ SERVICES: dict[str, type[ServiceSettings]] = {
     for service in service_registry.SERVICES
 }
 OPERATOR_SECRETS = {"rabbitmq-default-user"} | {f"{service}-db-app" for service in SERVICES}
-#: read by the consumer from the config, not a settings field
-EXTRA_VARIABLES = {"QUEUE_TYPE"}
 
 
 @functools.cache
@@ -213,7 +211,7 @@ def test_config_maps_hold_settings_that_parse(overlay: str, test_secrets: dict[s
     platform = config_maps["platform-config"]["data"]
     for name, settings_class in SERVICES.items():
         own = config_maps[f"{name}-config"]["data"]
-        unknown = (set(platform) | set(own)) - known_variables(settings_class) - EXTRA_VARIABLES
+        unknown = (set(platform) | set(own)) - known_variables(settings_class)
         assert not unknown, f"{name}: {unknown} are no settings"
         secrets = {**test_secrets, "FRANCECONNECT_CLIENT_SECRET": "x", "SMTP_PASSWORD": "x"}
         mapping = {**platform, **own, **secrets, "SMS_GATEWAY_TOKEN": "x"}

@@ -1,7 +1,8 @@
 """Minimal schemas of the operators' resources we use (kubernetes-validate knows only the
 built-in kinds): the fields we set, their types, and no unknown top-level spec field, so a
 typo (``replica:``, ``bootstrap.initDB``) fails the check. Written from the operators' API
-references (RabbitMQ Cluster Operator rabbitmq.com/v1beta1, CloudNativePG postgresql.cnpg.io/v1).
+references (RabbitMQ Cluster Operator rabbitmq.com/v1beta1, CloudNativePG postgresql.cnpg.io/v1,
+Prometheus Operator monitoring.coreos.com/v1).
 """
 
 from __future__ import annotations
@@ -151,7 +152,119 @@ CNPG_SCHEDULED_BACKUP = _resource(
     },
 )
 
+#: the Prometheus Operator's Duration type
+DURATION: dict[str, Any] = {
+    "type": "string",
+    "pattern": r"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?"
+    r"(([0-9]+)ms)?)$",
+}
+STRINGS: dict[str, Any] = {"type": "object", "additionalProperties": {"type": "string"}}
+LABEL_SELECTOR: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "matchLabels": STRINGS,
+        "matchExpressions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key", "operator"],
+                "additionalProperties": False,
+                "properties": {
+                    "key": {"type": "string"},
+                    "operator": {"enum": ["In", "NotIn", "Exists", "DoesNotExist"]},
+                    "values": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+}
+
+POD_MONITOR = _resource(
+    "monitoring.coreos.com/v1",
+    "PodMonitor",
+    {
+        "type": "object",
+        "required": ["selector", "podMetricsEndpoints"],
+        "additionalProperties": False,
+        "properties": {
+            "selector": LABEL_SELECTOR,
+            "jobLabel": {"type": "string"},
+            "podTargetLabels": {"type": "array", "items": {"type": "string"}},
+            "namespaceSelector": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "any": {"type": "boolean"},
+                    "matchNames": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "podMetricsEndpoints": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "port": {"type": "string"},
+                        "portNumber": {"type": "integer", "minimum": 1, "maximum": 65535},
+                        "path": {"type": "string", "pattern": "^/"},
+                        "scheme": {"enum": ["http", "https"]},
+                        "interval": DURATION,
+                        "scrapeTimeout": DURATION,
+                        "honorLabels": {"type": "boolean"},
+                    },
+                },
+            },
+        },
+    },
+)
+
+PROMETHEUS_RULE = _resource(
+    "monitoring.coreos.com/v1",
+    "PrometheusRule",
+    {
+        "type": "object",
+        "required": ["groups"],
+        "additionalProperties": False,
+        "properties": {
+            "groups": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "rules"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1},
+                        "interval": DURATION,
+                        "rules": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["expr"],
+                                "oneOf": [{"required": ["alert"]}, {"required": ["record"]}],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "alert": {"type": "string"},
+                                    "record": {"type": "string"},
+                                    "expr": {"type": "string", "minLength": 1},
+                                    "for": DURATION,
+                                    "keep_firing_for": DURATION,
+                                    "labels": STRINGS,
+                                    "annotations": STRINGS,
+                                },
+                            },
+                        },
+                    },
+                },
+            }
+        },
+    },
+)
+
 BY_KIND = {
+    ("monitoring.coreos.com/v1", "PodMonitor"): POD_MONITOR,
+    ("monitoring.coreos.com/v1", "PrometheusRule"): PROMETHEUS_RULE,
     ("rabbitmq.com/v1beta1", "RabbitmqCluster"): RABBITMQ_CLUSTER,
     ("postgresql.cnpg.io/v1", "Cluster"): CNPG_CLUSTER,
     ("postgresql.cnpg.io/v1", "ScheduledBackup"): CNPG_SCHEDULED_BACKUP,

@@ -25,6 +25,34 @@ SECRET_KEY: dict[str, Any] = {
     "properties": {"name": {"type": "string"}, "key": {"type": "string"}},
 }
 
+#: a Kubernetes Affinity (podAntiAffinity only, as we use it)
+AFFINITY: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "podAntiAffinity": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {"type": "array"},
+                "preferredDuringSchedulingIgnoredDuringExecution": {"type": "array"},
+            },
+        }
+    },
+}
+TOPOLOGY_SPREAD: dict[str, Any] = {
+    "type": "object",
+    "required": ["maxSkew", "topologyKey", "whenUnsatisfiable"],
+    "additionalProperties": False,
+    "properties": {
+        "maxSkew": {"type": "integer", "minimum": 1},
+        "topologyKey": {"type": "string"},
+        "whenUnsatisfiable": {"enum": ["DoNotSchedule", "ScheduleAnyway"]},
+        "labelSelector": {"type": "object"},
+        "matchLabelKeys": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
 
 def _resource(api_version: str, kind: str, spec: dict[str, Any]) -> dict[str, Any]:
     return {
@@ -57,6 +85,7 @@ RABBITMQ_CLUSTER = _resource(
         "properties": {
             "replicas": {"type": "integer", "minimum": 1},
             "image": {"type": "string"},
+            "affinity": AFFINITY,
             "resources": RESOURCES,
             "persistence": {
                 "type": "object",
@@ -84,6 +113,7 @@ CNPG_CLUSTER = _resource(
         "additionalProperties": False,
         "properties": {
             "instances": {"type": "integer", "minimum": 1},
+            "topologySpreadConstraints": {"type": "array", "items": TOPOLOGY_SPREAD},
             "imageName": {"type": "string"},
             "resources": RESOURCES,
             "storage": {

@@ -25,6 +25,8 @@ SECRET_KEY: dict[str, Any] = {
     "properties": {"name": {"type": "string"}, "key": {"type": "string"}},
 }
 
+STRINGS: dict[str, Any] = {"type": "object", "additionalProperties": {"type": "string"}}
+
 #: a Kubernetes Affinity (podAntiAffinity only, as we use it)
 AFFINITY: dict[str, Any] = {
     "type": "object",
@@ -50,6 +52,20 @@ TOPOLOGY_SPREAD: dict[str, Any] = {
         "whenUnsatisfiable": {"enum": ["DoNotSchedule", "ScheduleAnyway"]},
         "labelSelector": {"type": "object"},
         "matchLabelKeys": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+#: a plugin of a CloudNativePG cluster (``spec.plugins[]``, ``externalClusters[].plugin``)
+CNPG_PLUGIN: dict[str, Any] = {
+    "type": "object",
+    "required": ["name"],
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string"},
+        "enabled": {"type": "boolean"},
+        "isWALArchiver": {"type": "boolean"},
+        "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
     },
 }
 
@@ -125,36 +141,46 @@ CNPG_CLUSTER = _resource(
             "bootstrap": {
                 "type": "object",
                 "additionalProperties": False,
+                "maxProperties": 1,
                 "properties": {
                     "initdb": {
                         "type": "object",
                         "required": ["database", "owner"],
                         "additionalProperties": False,
                         "properties": {"database": {"type": "string"}, "owner": {"type": "string"}},
-                    }
-                },
-            },
-            "backup": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {
-                    "retentionPolicy": {"type": "string", "pattern": "^[1-9][0-9]*[dwm]$"},
-                    "barmanObjectStore": {
+                    },
+                    "recovery": {
                         "type": "object",
-                        "required": ["destinationPath"],
+                        "required": ["source"],
                         "additionalProperties": False,
                         "properties": {
-                            "destinationPath": {"type": "string"},
-                            "s3Credentials": {
+                            "source": {"type": "string"},
+                            "database": {"type": "string"},
+                            "owner": {"type": "string"},
+                            "recoveryTarget": {
                                 "type": "object",
                                 "additionalProperties": False,
+                                "maxProperties": 1,
                                 "properties": {
-                                    "accessKeyId": SECRET_KEY,
-                                    "secretAccessKey": SECRET_KEY,
+                                    "targetTime": {"type": "string"},
+                                    "targetImmediate": {"type": "boolean"},
+                                    "targetLSN": {"type": "string"},
                                 },
                             },
                         },
                     },
+                },
+            },
+            # the Barman Cloud plugin; the in-tree "backup.barmanObjectStore" (deprecated since
+            # CloudNativePG 1.26, removed in 1.32) is refused by leaving "backup" out
+            "plugins": {"type": "array", "items": CNPG_PLUGIN},
+            "externalClusters": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name"],
+                    "additionalProperties": False,
+                    "properties": {"name": {"type": "string"}, "plugin": CNPG_PLUGIN},
                 },
             },
         },
@@ -172,6 +198,13 @@ CNPG_SCHEDULED_BACKUP = _resource(
             # six fields: CloudNativePG's cron format starts with seconds
             "schedule": {"type": "string", "pattern": r"^(\S+\s+){5}\S+$"},
             "backupOwnerReference": {"enum": ["none", "self", "cluster"]},
+            "method": {"enum": ["plugin", "volumeSnapshot", "barmanObjectStore"]},
+            "pluginConfiguration": {
+                "type": "object",
+                "required": ["name"],
+                "additionalProperties": False,
+                "properties": {"name": {"type": "string"}, "parameters": STRINGS},
+            },
             "cluster": {
                 "type": "object",
                 "required": ["name"],
@@ -182,13 +215,21 @@ CNPG_SCHEDULED_BACKUP = _resource(
     },
 )
 
+COMPRESSION: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "compression": {"enum": ["bzip2", "gzip", "lz4", "snappy", "xz", "zstd"]},
+        "maxParallel": {"type": "integer", "minimum": 1},
+    },
+}
+
 #: the Prometheus Operator's Duration type
 DURATION: dict[str, Any] = {
     "type": "string",
     "pattern": r"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?"
     r"(([0-9]+)ms)?)$",
 }
-STRINGS: dict[str, Any] = {"type": "object", "additionalProperties": {"type": "string"}}
 LABEL_SELECTOR: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -292,7 +333,44 @@ PROMETHEUS_RULE = _resource(
     },
 )
 
+BARMAN_OBJECT_STORE = _resource(
+    "barmancloud.cnpg.io/v1",
+    "ObjectStore",
+    {
+        "type": "object",
+        "required": ["configuration"],
+        "additionalProperties": False,
+        "properties": {
+            # a recovery window, as barman-cloud-backup-delete reads it
+            "retentionPolicy": {"type": "string", "pattern": "^[1-9][0-9]*[dwm]$"},
+            "configuration": {
+                "type": "object",
+                "required": ["destinationPath"],
+                "additionalProperties": False,
+                "properties": {
+                    "destinationPath": {"type": "string", "pattern": "^(s3|gs|https?)://"},
+                    "endpointURL": {"type": "string"},
+                    "serverName": {"const": ""},  # must stay empty: a plugin parameter instead
+                    "s3Credentials": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "accessKeyId": SECRET_KEY,
+                            "secretAccessKey": SECRET_KEY,
+                            "region": SECRET_KEY,
+                            "inheritFromIAMRole": {"type": "boolean"},
+                        },
+                    },
+                    "wal": COMPRESSION,
+                    "data": COMPRESSION,
+                },
+            },
+        },
+    },
+)
+
 BY_KIND = {
+    ("barmancloud.cnpg.io/v1", "ObjectStore"): BARMAN_OBJECT_STORE,
     ("monitoring.coreos.com/v1", "PodMonitor"): POD_MONITOR,
     ("monitoring.coreos.com/v1", "PrometheusRule"): PROMETHEUS_RULE,
     ("rabbitmq.com/v1beta1", "RabbitmqCluster"): RABBITMQ_CLUSTER,

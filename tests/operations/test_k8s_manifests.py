@@ -225,11 +225,8 @@ def test_prod_uses_quorum_queues_and_replicated_stores_with_backups() -> None:
     assert of_kind(documents, "RabbitmqCluster")["rabbitmq"]["spec"]["replicas"] == 3
     databases = of_kind(documents, "Cluster")
     assert set(databases) == {f"{name}-db" for name in SERVICES}
-    for name, database in databases.items():
+    for database in databases.values():
         assert database["spec"]["instances"] == 3
-        assert database["spec"]["backup"]["barmanObjectStore"]["destinationPath"].endswith(
-            name.removesuffix("-db")
-        )
     backups = of_kind(documents, "ScheduledBackup")
     assert {b["spec"]["cluster"]["name"] for b in backups.values()} == set(databases)
     dev = of_kind(rendered("dev"), "ConfigMap")["platform-config"]["data"]

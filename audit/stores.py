@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared import service_registry
+from shared.runtime.audit_trail import TrailEntry
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.settings import ServiceSettings
 
@@ -40,16 +41,33 @@ def open_store(
     return application_class(settings, clock=clock)  # type: ignore[no-any-return]
 
 
-class Stores:
-    """The stores of every registered service, opened once each on first use."""
+class TrailUnavailable(RuntimeError):
+    """A store's audit trail cannot be written: the command must not read that store."""
 
-    def __init__(self, config: Mapping[str, Any] | None = None):
+
+class Stores:
+    """The stores of every registered service, opened once each on first use. With a
+    ``trail`` entry, each store records it in its audit trail before anything is read there
+    (shared/runtime/audit_trail.py)."""
+
+    def __init__(self, config: Mapping[str, Any] | None = None, trail: TrailEntry | None = None):
         self.config = config
+        self.trail = trail
         self._open: dict[str, ServiceApplication] = {}
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._open:
-            self._open[name] = open_store(name, self.config)
+            app = open_store(name, self.config)
+            if self.trail is not None:
+                try:
+                    app.audit_trail.record(self.trail)
+                except Exception as error:
+                    app.close()
+                    raise TrailUnavailable(
+                        f"the audit trail of {name} cannot be written ({type(error).__name__}):"
+                        " nothing was read there"
+                    ) from error
+            self._open[name] = app
         return self._open[name]
 
     def close(self) -> None:

@@ -28,7 +28,9 @@ from nameko.runners import ServiceRunner
 
 from shared import service_registry
 
+from .audit_trail import grant_audit_roles
 from .dependencies import ApplicationDependency
+from .eventstore import schema_of
 from .logging_setup import configure_logging
 from .settings import ServiceSettings, SettingsError
 
@@ -74,6 +76,15 @@ def migrate(service_class: Any, config: dict[str, Any]) -> None:
             settings = dependency.settings_class.from_mapping(config, service_class.name)
             application = dependency.application_class(settings)  # type: ignore[call-arg]
             application.close()
+            if settings.database_url and (
+                settings.database_audit_role or settings.database_erasure_role
+            ):
+                grant_audit_roles(
+                    settings.database_url,
+                    schema_of(settings, service_class.name),
+                    settings.database_audit_role,
+                    settings.database_erasure_role,
+                )
             log.info("store of %s is ready", service_class.name)
 
 

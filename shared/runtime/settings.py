@@ -132,6 +132,25 @@ class ServiceSettings:
         doc="prefix of the default schema name (several stacks, tests)",
     )
     database_pool_size: int = setting("DATABASE_POOL_SIZE", 10, parse=int, doc="connections")
+    database_read_only: bool = setting(
+        "DATABASE_READ_ONLY",
+        False,
+        parse=parse_bool,
+        doc="open the store without creating or changing any table (the audit Job's read-only"
+        " role); writes then fail",
+    )
+    database_audit_role: str | None = setting(
+        "DATABASE_AUDIT_ROLE",
+        None,
+        doc="PostgreSQL role of the audit Job: the migration grants it reading the store and"
+        " appending to its audit trail (unset: no grant)",
+    )
+    database_erasure_role: str | None = setting(
+        "DATABASE_ERASURE_ROLE",
+        None,
+        doc="PostgreSQL role of the erasure Job: reading, the audit trail, and destroying"
+        " per-person keys (unset: no grant)",
+    )
     data_dir: Path = setting(
         "DATA_DIR", Path("var"), parse=Path, doc="embedded stores, dev secrets, letter spool"
     )

@@ -56,6 +56,28 @@ TOPOLOGY_SPREAD: dict[str, Any] = {
 }
 
 
+#: a role CloudNativePG keeps in the database (``spec.managed.roles[]``)
+CNPG_ROLE: dict[str, Any] = {
+    "type": "object",
+    "required": ["name"],
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string"},
+        "ensure": {"enum": ["present", "absent"]},
+        "login": {"type": "boolean"},
+        "superuser": {"const": False},
+        "connectionLimit": {"type": "integer", "minimum": -1},
+        "inRoles": {"type": "array", "items": {"type": "string"}},
+        "comment": {"type": "string"},
+        "passwordSecret": {
+            "type": "object",
+            "required": ["name"],
+            "additionalProperties": False,
+            "properties": {"name": {"type": "string"}},
+        },
+    },
+}
+
 #: a plugin of a CloudNativePG cluster (``spec.plugins[]``, ``externalClusters[].plugin``)
 CNPG_PLUGIN: dict[str, Any] = {
     "type": "object",
@@ -130,6 +152,11 @@ CNPG_CLUSTER = _resource(
         "properties": {
             "instances": {"type": "integer", "minimum": 1},
             "topologySpreadConstraints": {"type": "array", "items": TOPOLOGY_SPREAD},
+            "managed": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"roles": {"type": "array", "items": CNPG_ROLE}},
+            },
             "imageName": {"type": "string"},
             "resources": RESOURCES,
             "storage": {

@@ -126,9 +126,12 @@ def _named(items: list[Any]) -> bool:
 
 def _set_image(documents: list[Document], image: dict[str, Any]) -> None:
     for doc in documents:
-        if doc["kind"] != "Deployment":
+        if doc["kind"] in ("Deployment", "Job"):
+            pod = doc["spec"]["template"]["spec"]
+        elif doc["kind"] == "Pod":
+            pod = doc["spec"]
+        else:
             continue
-        pod = doc["spec"]["template"]["spec"]
         for container in pod.get("initContainers", []) + pod["containers"]:
             name, _, tag = container["image"].partition(":")
             if name != image["name"]:

@@ -21,12 +21,13 @@ import sys
 from typing import Any
 
 import eventlet
-from kombu import Connection
 from nameko.runners import ServiceRunner
 
 from .dependencies import ApplicationDependency
 from .logging_setup import configure_logging
+from .observability import http_port
 from .settings import ServiceSettings, SettingsError
+from .startup_checks import check_broker, check_http_port, check_store
 
 SERVICES = {
     "identity": "identity.service:IdentityService",
@@ -43,32 +44,6 @@ def resolve(name: str) -> Any:
     return getattr(importlib.import_module(module_name), class_name)
 
 
-def check_broker(amqp_uri: str) -> None:
-    try:
-        with Connection(amqp_uri, connect_timeout=5) as connection:
-            connection.ensure_connection(max_retries=1)
-    except Exception as exc:
-        sys.exit(
-            f"RabbitMQ is not reachable at {_redact(amqp_uri)} ({type(exc).__name__}).\n"
-            "Start it (on this machine: `rabbitmq-server -detached`, or `make broker`), "
-            "or set AMQP_URI to a running broker."
-        )
-
-
-def check_store(settings: ServiceSettings) -> None:
-    if not settings.database_url:
-        return
-    import psycopg
-
-    try:
-        psycopg.connect(settings.database_url, connect_timeout=5).close()
-    except psycopg.Error as exc:
-        sys.exit(
-            f"PostgreSQL is not reachable for {settings.service} ({type(exc).__name__}).\n"
-            "Start it, fix DATABASE_URL, or unset DATABASE_URL to use the embedded store."
-        )
-
-
 def migrate(service_class: Any, config: dict[str, Any]) -> None:
     """Builds the service's application once: that creates its schema and tables."""
     for dependency in vars(service_class).values():
@@ -77,13 +52,6 @@ def migrate(service_class: Any, config: dict[str, Any]) -> None:
             application = dependency.application_class(settings)  # type: ignore[call-arg]
             application.close()
             log.info("store of %s is ready", service_class.name)
-
-
-def _redact(uri: str) -> str:
-    if "@" not in uri:
-        return uri
-    scheme, _, rest = uri.partition("://")
-    return f"{scheme}://***@{rest.split('@', 1)[1]}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -108,6 +76,8 @@ def main(argv: list[str] | None = None) -> None:
         check_broker(settings[0].amqp_uri)
     for each in settings:
         check_store(each)
+        if not args.migrate_only:
+            check_http_port(config, each.service, http_port(config, each.service))
     config.setdefault("AMQP_URI", settings[0].amqp_uri)
     if args.migrate_only:
         for cls in service_classes:

@@ -39,10 +39,12 @@ def contact(seal, email=EMAIL, phone=PHONE, preferred="email") -> str:
     )
 
 
-def code_issued(seal, notification, channel="email", address=EMAIL, code="483920") -> dict:
+def code_issued(
+    seal, notification, channel="email", address=EMAIL, code="483920", purpose="password_reset"
+) -> dict:
     return {
         "flow_id": str(uuid.uuid4()),
-        "purpose": "password_reset",
+        "purpose": purpose,
         "account_id": str(ACCOUNT),
         "channel": channel,
         "expires_at": (notification.clock.now() + timedelta(minutes=15)).isoformat(),
@@ -76,6 +78,28 @@ def code_sent(notification, publish_event, seal, position: int) -> None:
     )
     wait_for(lambda: processed(notification, "identity", position))
     assert notification.tick() == 1
+
+
+def test_the_registration_code_is_listed_with_the_account_it_created(
+    notification, publish_event, seal, smtp_server, rpc
+):
+    # Identity issues the registration code to the account-to-be (its id is chosen at step 1):
+    # once the account exists, support sees that code too ("my code never came").
+    publish_event(
+        "VerificationCodeIssued",
+        code_issued(seal, notification, purpose="registration"),
+        producer="identity",
+        position=1,
+    )
+    wait_for(lambda: processed(notification, "identity", 1))
+    assert notification.tick() == 1
+
+    [delivery] = rpc.notification.deliveries(str(ACCOUNT))
+    assert (delivery["kind"], delivery["purpose"], delivery["status"]) == (
+        "verification_code",
+        "registration",
+        "sent",
+    )
 
 
 @both_stores

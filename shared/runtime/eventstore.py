@@ -181,6 +181,12 @@ class ServiceApplication(Application[uuid.UUID]):
         if isinstance(self.repository.cache, ExpiringCache):
             self.repository.cache.forget_all()
 
+    def correlation_of(self, aggregate_id: uuid.UUID) -> str | None:
+        """The correlation id of the request that created ``aggregate_id`` (work done later
+        on its behalf, by a timer say, logs under that request's id)."""
+        first = list(self.repository.event_store.get(aggregate_id, lte=1))
+        return vars(first[0]).get(CORRELATION_FIELD) if first else None
+
     def on_recorded(self, listener: Callable[[], None]) -> None:
         """Calls ``listener`` after each save (the relay uses it to wake up at once)."""
         self._recorded_listeners.append(listener)

@@ -12,6 +12,7 @@ so a restart is a real one: connections drop, durable queues and their messages 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -85,10 +86,8 @@ class PrivateBroker:
             return
         pid_file = self.base / "pid"
         if pid_file.exists():  # the Erlang VM, which the start script may have exec'd
-            try:
+            with contextlib.suppress(ValueError, ProcessLookupError):
                 os.kill(int(pid_file.read_text().strip()), 15)
-            except (ValueError, ProcessLookupError):
-                pass
         self.process.terminate()
         self.process.wait(timeout=self.START_TIMEOUT_S)
         self.process = None

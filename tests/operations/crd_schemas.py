@@ -1,7 +1,8 @@
 """Minimal schemas of the operators' resources we use (kubernetes-validate knows only the
 built-in kinds): the fields we set, their types, and no unknown top-level spec field, so a
 typo (``replica:``, ``bootstrap.initDB``) fails the check. Written from the operators' API
-references (RabbitMQ Cluster Operator rabbitmq.com/v1beta1, CloudNativePG postgresql.cnpg.io/v1).
+references (RabbitMQ Cluster Operator rabbitmq.com/v1beta1, CloudNativePG postgresql.cnpg.io/v1,
+Prometheus Operator monitoring.coreos.com/v1).
 """
 
 from __future__ import annotations
@@ -151,8 +152,49 @@ CNPG_SCHEDULED_BACKUP = _resource(
     },
 )
 
+PROMETHEUS_RULE = _resource(
+    "monitoring.coreos.com/v1",
+    "PrometheusRule",
+    {
+        "type": "object",
+        "required": ["groups"],
+        "additionalProperties": False,
+        "properties": {
+            "groups": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "rules"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "name": {"type": "string"},
+                        "interval": {"type": "string"},
+                        "rules": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["expr"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "alert": {"type": "string"},
+                                    "record": {"type": "string"},
+                                    "expr": {"type": "string"},
+                                    "for": {"type": "string", "pattern": r"^\d+[smhd]$"},
+                                    "labels": {"type": "object"},
+                                    "annotations": {"type": "object"},
+                                },
+                            },
+                        },
+                    },
+                },
+            }
+        },
+    },
+)
+
 BY_KIND = {
     ("rabbitmq.com/v1beta1", "RabbitmqCluster"): RABBITMQ_CLUSTER,
     ("postgresql.cnpg.io/v1", "Cluster"): CNPG_CLUSTER,
     ("postgresql.cnpg.io/v1", "ScheduledBackup"): CNPG_SCHEDULED_BACKUP,
+    ("monitoring.coreos.com/v1", "PrometheusRule"): PROMETHEUS_RULE,
 }

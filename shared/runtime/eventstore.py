@@ -27,6 +27,7 @@ from eventsourcing.persistence import (
     StoredEvent,
     Tracking,
 )
+from eventsourcing.postgres import PostgresDatastore
 
 from shared.events import Envelope
 
@@ -35,6 +36,7 @@ from .aggregate_cache import ExpiringCache
 from .chain import EventChain, chain_key
 from .clock import Clock
 from .personal_data import KeyVault, PersonalDataAsCiphertext
+from .pg_pool import set_role_timeout, size_pool
 from .pseudonyms import Pseudonymizer
 from .settings import ServiceSettings
 from .sql import SqlStore
@@ -79,13 +81,16 @@ def store_env(settings: ServiceSettings, name: str) -> dict[str, str]:
             POSTGRES_USER=unquote(url.username or "postgres"),
             POSTGRES_PASSWORD=unquote(url.password or ""),
             POSTGRES_SCHEMA=schema,
-            POSTGRES_POOL_SIZE=str(settings.database_pool_size),
-            POSTGRES_MAX_OVERFLOW=str(settings.database_pool_size),
+            # replaced before use by a pool sized by need (pg_pool.py)
+            POSTGRES_POOL_SIZE=str(settings.database_pool_min),
+            POSTGRES_MAX_OVERFLOW="0",
             POSTGRES_CONNECT_TIMEOUT="5",
             POSTGRES_PRE_PING="n",  # see sql.py: connections are retried, not pinged
             PROCESS_RECORDER_TOPIC="shared.runtime.pg_recorder:OneTripProcessRecorder",
         )
         ensure_schema(settings.database_url, schema)
+        if settings.database_pool_url:
+            set_role_timeout(settings.database_url)
     else:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         env.update(
@@ -156,6 +161,9 @@ class ServiceApplication(Application[uuid.UUID]):
         transcoder.register(self._transcoding)
 
     def construct_recorder(self) -> ProcessRecorder:
+        datastore = getattr(self.factory, "datastore", None)
+        if isinstance(datastore, PostgresDatastore):
+            size_pool(datastore, self.settings)
         recorder = self.factory.process_recorder()
         self.sql = SqlStore(recorder)
         assert self.settings.personal_data_master_key is not None

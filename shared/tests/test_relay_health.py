@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared.runtime import metrics
 from shared.runtime.health import HealthChecks
 from shared.runtime.relay import leader_lock_for
@@ -11,8 +13,22 @@ from shared.tests.example_services import ExampleService
 PARCEL = {"label": "colis de test", "weight_g": 250}
 
 
-def gauge(name: str, service: str = "example") -> float | None:
-    return metrics.REGISTRY.get_sample_value(name, {"service": service})
+def gauge(name: str, service: str = "example") -> float:
+    value = metrics.REGISTRY.get_sample_value(name, {"service": service})
+    assert value is not None, name
+    return value
+
+
+def readiness_when(checks: HealthChecks, condition: Any, timeout: float = 15) -> dict[str, Any]:
+    """The first readiness answer that meets ``condition``."""
+    answers: list[dict[str, Any]] = []
+
+    def met() -> bool:
+        answers.append(checks.readiness())
+        return bool(condition(answers[-1]))
+
+    wait_for(met, timeout=timeout)
+    return answers[-1]
 
 
 def test_a_leader_that_does_not_publish_shows_in_the_age_of_the_oldest_event(
@@ -29,9 +45,7 @@ def test_a_leader_that_does_not_publish_shows_in_the_age_of_the_oldest_event(
         rpc.example.register(PARCEL)
         wait_for(lambda: relay_of(replica).leader_present())
 
-        readiness = wait_for(
-            lambda: (r := checks.readiness())["oldest_unpublished_age_s"] >= 1.0 and r
-        )
+        readiness = readiness_when(checks, lambda r: r["oldest_unpublished_age_s"] >= 1.0)
 
         assert readiness["ready"] is True  # not held back by another replica's relay
         assert readiness["relay_leader_present"] is True
@@ -53,9 +67,7 @@ def test_when_no_replica_can_lead_readiness_says_so_and_stays_ready(services, rp
     rpc.example.register(PARCEL)
     checks = HealthChecks(replica)
 
-    readiness = wait_for(
-        lambda: (r := checks.readiness())["relay_leader_present"] is False and r, timeout=15
-    )
+    readiness = readiness_when(checks, lambda r: r["relay_leader_present"] is False)
 
     assert readiness["ready"] is True and readiness["checks"]["relay"] is True
     assert readiness["oldest_unpublished_age_s"] > 0

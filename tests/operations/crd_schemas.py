@@ -152,6 +152,58 @@ CNPG_SCHEDULED_BACKUP = _resource(
     },
 )
 
+CNPG_POOLER = _resource(
+    "postgresql.cnpg.io/v1",
+    "Pooler",
+    {
+        "type": "object",
+        "required": ["cluster", "pgbouncer"],
+        "additionalProperties": False,
+        "properties": {
+            "cluster": {
+                "type": "object",
+                "required": ["name"],
+                "additionalProperties": False,
+                "properties": {"name": {"type": "string"}},
+            },
+            "instances": {"type": "integer", "minimum": 0},
+            "type": {"enum": ["rw", "ro", "r"]},
+            "pgbouncer": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "poolMode": {"enum": ["session", "transaction"]},
+                    "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "paused": {"type": "boolean"},
+                },
+            },
+            "template": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "metadata": {"type": "object"},
+                    "spec": {
+                        "type": "object",
+                        "properties": {
+                            "containers": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["name"],
+                                    "properties": {
+                                        "name": {"type": "string"},
+                                        "resources": RESOURCES,
+                                    },
+                                },
+                            }
+                        },
+                    },
+                },
+            },
+        },
+    },
+)
+
 PROMETHEUS_RULE = _resource(
     "monitoring.coreos.com/v1",
     "PrometheusRule",
@@ -196,5 +248,6 @@ BY_KIND = {
     ("rabbitmq.com/v1beta1", "RabbitmqCluster"): RABBITMQ_CLUSTER,
     ("postgresql.cnpg.io/v1", "Cluster"): CNPG_CLUSTER,
     ("postgresql.cnpg.io/v1", "ScheduledBackup"): CNPG_SCHEDULED_BACKUP,
+    ("postgresql.cnpg.io/v1", "Pooler"): CNPG_POOLER,
     ("monitoring.coreos.com/v1", "PrometheusRule"): PROMETHEUS_RULE,
 }

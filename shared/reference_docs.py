@@ -130,6 +130,13 @@ def configuration_page() -> str:
         lines.append(f"\n## {service}\n")
         lines += _settings_table(cls, common)
     lines.append("\n## delegation\n\nNo variables of its own.\n")
+    gateway = importlib.import_module("gateway.settings").GatewaySettings
+    lines.append("\n## gateway (the portal, `python -m gateway`)\n")
+    lines.append(
+        "Read like a service's, under the name `gateway`: `GATEWAY_PORT` or `PORT`. It holds no"
+        " service key: `SECRET_KEY` is its only secret.\n"
+    )
+    lines += _settings_table(gateway, common - {"ENVIRONMENT", "AMQP_URI"})
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ from flask import Flask
 from connexion_client import ConnexionClient
 
 from . import errors, layout, rpc, security
+from .api.install import install as install_api
 from .pages import (
     account,
     captcha,
@@ -46,4 +47,5 @@ def create_app(settings: GatewaySettings, client: ConnexionClient | None = None)
         app.register_blueprint(blueprint)
     if settings.dev_mailbox:  # settings refuse it outside development and test
         app.register_blueprint(dev_messages.blueprint)
+    install_api(app, settings)  # /api/v1/: after the portal's error pages, whose 404 it wraps
     return app

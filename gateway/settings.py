@@ -15,7 +15,9 @@ import ipaddress
 import secrets
 from pathlib import Path
 
-from shared.runtime.settings import ServiceSettings, SettingsError, parse_bool, parse_key, setting
+from shared.runtime.settings import SettingsError, parse_bool, parse_key, setting
+
+from .api.settings import ApiSettings
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -29,7 +31,7 @@ def parse_networks(raw: str) -> tuple[Network, ...]:
 
 
 @dataclasses.dataclass(frozen=True, repr=False)  # keep ServiceSettings.__repr__: it hides secrets
-class GatewaySettings(ServiceSettings):
+class GatewaySettings(ApiSettings):  # the API's settings (API_CLIENTS…) are the gateway's
     port: int = setting("PORT", 8080, parse=int, doc="HTTP port of the portal")
     bind: str = setting("BIND", "127.0.0.1", doc="listening address (0.0.0.0 in a container)")
     secret_key: bytes | None = setting(

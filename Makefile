@@ -48,6 +48,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy shared
 	$(VENV)/bin/mypy audit bench
+	$(VENV)/bin/mypy connexion_client
 	@for service in $(SERVICES); do $(VENV)/bin/mypy services/$$service || exit 1; done
 
 format: venv
@@ -59,6 +60,11 @@ bench: venv infra
 
 bench-quick: venv infra
 	$(PY) -m bench.run --mode quick
+
+# The HTTP API's OpenAPI document, generated from its schemas (a test compares it with docs/openapi.json).
+.PHONY: openapi
+openapi: venv
+	$(PY) -m gateway.api.openapi docs/openapi.json
 
 k8s-check: venv
 	$(PY) -m pytest -q -p no:cacheprovider tests/operations/test_k8s_manifests.py tests/operations/test_container_image.py

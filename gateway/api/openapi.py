@@ -32,9 +32,9 @@ DESCRIPTION = (
 )
 
 ERRORS = {
-    400: "Invalid input: nothing stored; `fields` holds the French messages per field",
+    400: "Invalid input (body or path): nothing stored; `fields` holds French messages per field",
     401: "Client not authenticated, or the person's session is over (`session_invalid`)",
-    404: "No such address, or an identifier in the path that is not a UUID",
+    404: "No such address",
     413: "A body above 64 KiB",
     500: "A fault in a service (a bug): reported with the request id",
     503: "A service did not answer in time or cannot be reached: try again later",
@@ -60,7 +60,7 @@ def _operation(op: Operation) -> dict[str, Any]:
     answer: dict[str, Any] = {"description": op.summary}
     if op.answer is not None:
         answer["content"] = {"application/json": {"schema": op.answer}}
-    statuses = [400, 401, 500, 503] + ([404] if parameters else []) + ([413] if op.body else [])
+    statuses = [400, 401, 500, 503] + ([413] if op.body else [])
     spec: dict[str, Any] = {
         "operationId": op.name,
         "summary": op.summary,

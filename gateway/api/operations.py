@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from connexion_client import InvalidInput
 
@@ -33,6 +33,7 @@ SESSION_HEADER = "X-Session-Token"
 SESSION_MISSING = "Votre session a expiré. Veuillez vous reconnecter."
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+_UUID = fields.UUID()
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def operation(
 
         def view(**path_values: Any) -> Any:
             client = current_app.extensions[OAUTH].authenticate()
-            call = Call(load_body(body), {k: str(v) for k, v in path_values.items()}, client)
+            call = Call(load_body(body), load_path(path_values), client)
             if session is not None:
                 call.session_token = _session_token()
             if session == "account":
@@ -120,6 +121,19 @@ def load_body(schema: type[Schema] | None) -> dict[str, Any]:
         raise InvalidInput(fields=error.normalized_messages()) from None
 
 
+def load_path(values: dict[str, str]) -> dict[str, str]:
+    """The ids of the path, each a UUID (a field error in French otherwise)."""
+    errors = {}
+    for name, value in values.items():
+        try:
+            _UUID.deserialize(value)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise InvalidInput(fields=errors)
+    return {name: value.lower() for name, value in values.items()}
+
+
 def _session_over() -> InvalidInput:
     return InvalidInput(
         code="session_invalid", message=SESSION_MISSING, fields={"token": [SESSION_MISSING]}
@@ -142,5 +156,5 @@ def _live_account(token: str | None) -> str:
 
 
 def _flask_rule(path: str) -> str:
-    """``/registrations/{registration_id}`` -> ``/registrations/<uuid:registration_id>``."""
-    return path.replace("{", "<uuid:").replace("}", ">")
+    """``/registrations/{registration_id}`` -> ``/registrations/<registration_id>``."""
+    return path.replace("{", "<").replace("}", ">")

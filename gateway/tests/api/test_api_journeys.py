@@ -129,3 +129,10 @@ def test_captchas_image_and_audio_never_carry_their_answer(api: Api, platform: P
     assert set(image.json) == {"captcha_id", "image_png_base64"}
     assert set(audio.json) == {"captcha_id", "audio_wav_base64"}
     assert base64.b64decode(audio.json["audio_wav_base64"])[:4] == b"RIFF"
+
+
+def test_an_id_in_the_path_that_is_no_uuid_is_a_field_error(api: Api) -> None:
+    answer = api.call("POST", "/password-resets/pas-un-identifiant/code", {"channel": "sms"})
+
+    assert answer.status_code == 400
+    assert answer.json["fields"] == {"reset_id": ["Identifiant invalide."]}

@@ -16,7 +16,7 @@ every call, spec §16) and hands the account id to the other services.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -59,7 +59,6 @@ class Call:
     client: ApiClient
     session_token: str | None = None
     account_id: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def rpc(self, service: str, method: str, *args: Any, **kwargs: Any) -> Any:
         return rpc.call(service, method, *args, **kwargs)

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app
 
+from .. import rpc
 from ..security import csrf
 from ..settings import GatewaySettings
 from . import account, journeys, openapi, problems  # noqa: F401 - declare the operations
@@ -18,6 +19,13 @@ from .oauth import ApiOAuth
 from .operations import blueprint
 
 problems.register(blueprint)
+
+
+@blueprint.after_request
+def request_id(response: Response) -> Response:
+    """The request's correlation id, for the client's support tickets (in our logs and events)."""
+    response.headers["X-Request-Id"] = rpc.correlation_id()
+    return response
 
 
 @blueprint.route("/oauth/token", methods=["POST"])

@@ -136,3 +136,11 @@ def test_an_id_in_the_path_that_is_no_uuid_is_a_field_error(api: Api) -> None:
 
     assert answer.status_code == 400
     assert answer.json["fields"] == {"reset_id": ["Identifiant invalide."]}
+
+
+def test_every_answer_names_its_request_for_support(api: Api) -> None:
+    given = api.call("POST", "/passwords/check", {}, **{"X-Request-Id": "appli-7f3e2a91"})
+    fresh = api.call("POST", "/passwords/check", {})
+
+    assert given.headers["X-Request-Id"] == "appli-7f3e2a91"
+    assert fresh.headers["X-Request-Id"].startswith("portal-")

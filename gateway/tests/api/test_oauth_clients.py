@@ -1,5 +1,6 @@
 """Every API call is authenticated: OAuth 2 client credentials from the configured list, short
-lived JWT access tokens. No service is needed: refused calls never reach one."""
+lived JWT access tokens. No service is needed: refused calls never reach one (and a call that
+does, with no service running, is answered 503)."""
 
 from __future__ import annotations
 
@@ -126,3 +127,15 @@ def test_a_new_client_line_holds_the_hash_never_the_secret(capsys: Any) -> None:
     [(client)] = parse_api_clients(printed.split("API_CLIENTS entry: ")[1])
     assert client.trusted_source and client.check_client_secret(secret)
     assert secret not in printed.split("API_CLIENTS entry: ")[1]
+
+
+def test_services_out_of_reach_answer_503_in_the_error_shape(offline_app: Any) -> None:
+    answer = Api(offline_app).call("POST", "/passwords/check", {"password": "Bonjour2024Caf"})
+
+    assert answer.status_code == 503
+    assert answer.json == {
+        "code": "service_unavailable",
+        "message": "Le service est momentanément indisponible. "
+        "Veuillez réessayer dans quelques minutes.",
+        "fields": {},
+    }

@@ -21,6 +21,7 @@ from .login import LoginCommands
 from .my_account import MyAccountCommands
 from .password_reset import PasswordResetCommands
 from .registration import RegistrationCommands
+from .session_lifecycle import SessionLifecycleCommands
 
 
 class IdentityApplication(
@@ -28,6 +29,7 @@ class IdentityApplication(
     FranceConnectCommands,
     RegistrationCommands,
     LoginCommands,
+    SessionLifecycleCommands,
     MyAccountCommands,
     PasswordResetCommands,
     IdentifierRecoveryCommands,

@@ -192,6 +192,19 @@ class IdentityService:
         return self.app.logout(data["token"])
 
     @rpc
+    def refresh_session(self, token: str) -> dict[str, Any]:
+        """Extends a live session (sliding, within SESSION_MAX_LIFETIME_S of the login):
+        ``{"outcome": "refreshed", "session": {"token", "token_type", "expires_at"}}``."""
+        data = load_or_reject(schemas.Token(), {"token": token})
+        return self.app.refresh_session(data["token"])
+
+    @rpc
+    def logout_everywhere(self, token: str) -> dict[str, Any]:
+        """Ends every session of the account, on every device: ``{"outcome": "logged_out"}``."""
+        data = load_or_reject(schemas.Token(), {"token": token})
+        return self.app.logout_everywhere(data["token"])
+
+    @rpc
     def change_password(
         self,
         token: str,

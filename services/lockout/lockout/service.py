@@ -1,7 +1,7 @@
 """nameko entrypoints of the lockout service: validate at the edge, then ask the application.
 
-Public (spec §14): new_captcha, status, lift_freeze. Internal (identity only, contracts.md):
-reserve_attempt, report_attempt, check_captcha.
+Public (spec §14): new_captcha, new_audio_captcha, status, lift_freeze. Internal (identity only,
+contracts.md): reserve_attempt, report_attempt, check_captcha.
 """
 
 from __future__ import annotations
@@ -65,6 +65,11 @@ class LockoutService:
     def new_captcha(self) -> dict[str, Any]:
         """A new image challenge: {captcha_id, image_png_base64}."""
         return self.app.new_captcha()
+
+    @rpc
+    def new_audio_captcha(self) -> dict[str, Any]:
+        """A new audio challenge of digits: {captcha_id, audio_wav_base64, digits}."""
+        return self.app.new_audio_captcha()
 
     @rpc
     def status(self, identifier: str) -> dict[str, Any]:

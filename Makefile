@@ -6,7 +6,7 @@ SERVICES := $(notdir $(patsubst %/,%,$(dir $(wildcard services/*/*/service.py)))
 SERVICES := $(sort $(foreach s,$(SERVICES),$(if $(wildcard services/$(s)/$(s)/service.py),$(s))))
 export PYTHONPATH := $(CURDIR):$(CURDIR)/services/identity:$(CURDIR)/services/lockout:$(CURDIR)/services/notification:$(CURDIR)/services/delegation
 
-.PHONY: help venv infra run test test-unit lint format bench bench-quick dead-letters clean lock audit k8s-check
+.PHONY: help venv infra broker-users run test test-unit lint format bench bench-quick dead-letters clean lock audit k8s-check
 
 help:
 	@echo "make run    - set up and run all services (embedded stores unless DATABASE_URL is set)"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench  - benchmarks against baselines measured in the same run (bench-quick: < 2 min)"
 	@echo "make audit ARGS=\"replay-check\" - audit and privacy tool over the four stores (docs/audit.md)"
 	@echo "make k8s-check - render deploy/k8s overlays, validate them offline, check the Dockerfile"
+	@echo "make broker-users - one RabbitMQ user per caller on the local broker (docs/security.md)"
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (nameko 2.14 runs on Python 3.11)"; exit 1; }
@@ -30,6 +31,11 @@ lock: venv
 
 infra:
 	@bash scripts/infra-up.sh
+
+# One RabbitMQ user per caller (portal, back-office, each service), each AMQP_URI in
+# var/broker-users.json; VHOST=/ by default.
+broker-users: venv infra
+	$(PY) -m shared.runtime.broker_admin --vhost "$${VHOST:-/}" --out var/broker-users.json
 
 # Health and metrics: one port per service of the process (override any of them).
 run: export IDENTITY_HTTP_PORT ?= 8081

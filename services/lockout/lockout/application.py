@@ -60,8 +60,12 @@ class LockoutApplication(ServiceApplication):
         source_key: str | None = None,
         captcha_id: uuid.UUID | None = None,
         captcha_answer: str | None = None,
+        source_partner: bool = False,
     ) -> dict[str, Any]:
         """Decides whether one password check may happen now, and records it if so.
+
+        A source over its limit (``source_partner``: a partner's address range, higher limit)
+        gets ``source_throttled``: the attempt needs a captcha, it is never refused outright.
 
         >>> app.reserve_attempt("ab" * 32, source_key="cd" * 32)   # doctest: +SKIP
         {'decision': 'check', 'reservation_id': '…', 'failures': 0, 'attempts_left': 4, …}
@@ -76,7 +80,16 @@ class LockoutApplication(ServiceApplication):
             sources.count(ladder.settle(now, self.ladder_policy))
             challenge, captcha_passed = self._spend_captcha(captcha_id, captcha_answer)
             token = uuid.uuid4().hex
-            if sources.is_throttled(source_key, now) and not captcha_passed:
+            deadline = now + self.ladder_policy.reservation_timeout
+            # Only an attempt the ladder would let through without a captcha weighs on the
+            # source; a captcha answered passes the source's throttle too.
+            if (
+                not captcha_passed
+                and ladder.view(now, self.ladder_policy).gate == "open"
+                and not sources.admit(
+                    source_key, identifier_key, token, now, deadline, source_partner
+                )
+            ):
                 decision = "source_throttled"
             else:
                 decision = ladder.reserve(
@@ -119,8 +132,11 @@ class LockoutApplication(ServiceApplication):
                 return []
             sources = SourceBook(self.repository, self.source_policy)
             counted = ladder.settle(now, self.ladder_policy)
+            held = ladder.pending.get(reservation_id.token)
             failure = ladder.report(reservation_id.token, succeeded, now, self.ladder_policy)
             sources.count([*counted, *([failure] if failure else [])])
+            if succeeded and held is not None:
+                sources.release(held["source_key"], reservation_id.token, now)
             answer.update(state_fields(ladder.view(now, self.ladder_policy)))
             return [ladder, *sources.changed()]
 

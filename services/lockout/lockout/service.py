@@ -35,8 +35,10 @@ class LockoutService:
         source_key: str | None = None,
         captcha_id: str | None = None,
         captcha_answer: str | None = None,
+        source_partner: bool = False,
     ) -> dict[str, Any]:
-        """Internal: may one password check happen now? Recorded before answering."""
+        """Internal: may one password check happen now? Recorded before answering.
+        ``source_partner``: the source is in a partner's address range (higher limit)."""
         data = load_or_reject(
             schemas.ReserveAttempt(),
             {
@@ -44,6 +46,7 @@ class LockoutService:
                 "source_key": source_key,
                 "captcha_id": captcha_id,
                 "captcha_answer": captcha_answer,
+                "source_partner": source_partner,
             },
         )
         return self.app.reserve_attempt(**data)

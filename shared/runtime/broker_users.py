@@ -74,7 +74,7 @@ CITIZEN_METHODS: Mapping[str, tuple[str, ...]] = {
 
 #: Methods only another service calls (identity asks lockout to count a login attempt).
 SERVICE_METHODS: Mapping[str, tuple[str, ...]] = {
-    "lockout": ("reserve_attempt", "report_attempt", "check_captcha"),
+    "lockout": ("reserve_attempt", "report_attempt", "check_captcha", "note_lookup"),
 }
 
 #: What an agent's gateway reads besides the back-office methods.

@@ -78,6 +78,16 @@ class IdentityCore(ServiceApplication):
     def identifier_key(self, identifier: Identifier) -> str:
         return self.pseudonyms.of("identifier", identifier.value)
 
+    def note_lookup(
+        self, identifier_key: str, source: dict[str, str] | None, lockout: LockoutPort
+    ) -> str | None:
+        """A lookup that may reveal an account counts on its source (per-source throttle);
+        returns the source's key."""
+        source_key, partner = self.source_of(source)
+        if source_key is not None:
+            lockout.note_lookup(identifier_key, source_key=source_key, source_partner=partner)
+        return source_key
+
     def source_of(self, source: dict[str, str] | None) -> tuple[str | None, bool]:
         """The per-source throttle's key (IPv6 per /64) and whether it is a partner's range."""
         if not source or not source.get("ip"):

@@ -25,6 +25,12 @@ class LockoutPort(Protocol):
         """The ladder after this attempt: failures, attempts_left, frozen_until, …"""
         ...
 
+    def note_lookup(
+        self, identifier_key: str, source_key: str | None = None, source_partner: bool = False
+    ) -> dict[str, Any]:
+        """A lookup that may reveal an account counts on its source: ``{"source_throttled"}``."""
+        ...
+
     def check_captcha(self, captcha_id: str, answer: str) -> dict[str, Any]:
         """``{"valid": bool}``; the captcha is consumed either way."""
         ...

@@ -26,7 +26,13 @@ from shared.runtime.personal_data import PersonalData
 from . import integration
 from .answers import reservation_answer, state_fields, status_answer
 from .captcha_images import CaptchaArtist
-from .domain import CaptchaChallenge, FailedLoginLadder, SourceActivity, fresh_view
+from .domain import (
+    CaptchaChallenge,
+    CountedFailure,
+    FailedLoginLadder,
+    SourceActivity,
+    fresh_view,
+)
 from .reservations import ReservationId
 from .settings import LockoutSettings
 from .sources import SourceBook
@@ -141,6 +147,30 @@ class LockoutApplication(ServiceApplication):
             return [ladder, *sources.changed()]
 
         self.save_with_retry(settle)
+        return answer
+
+    def note_lookup(
+        self, identifier_key: str, source_key: str | None, source_partner: bool = False
+    ) -> dict[str, Any]:
+        """A journey whose answer may reveal whether an account exists (registration with a
+        NIR, password reset, identifier recovery) counts on its source like a failed login:
+        a source that looks up many identifiers is throttled on logins too.
+
+        >>> app.note_lookup("ab" * 32, source_key="cd" * 32)   # doctest: +SKIP
+        {'source_throttled': False}
+        """
+        answer: dict[str, Any] = {"source_throttled": False}
+        if source_key is None:
+            return answer
+
+        def count() -> list[Any]:
+            now = self.clock.now()
+            sources = SourceBook(self.repository, self.source_policy)
+            sources.count([CountedFailure(identifier_key, source_key, now)], source_partner)
+            answer["source_throttled"] = sources.is_throttled(source_key, now)
+            return sources.changed()
+
+        self.save_with_retry(count)
         return answer
 
     def _notify(self, recordings: list[Any]) -> None:

@@ -30,6 +30,12 @@ class ReserveAttempt(Strict):
     )
 
 
+class NoteLookup(Strict):
+    identifier_key = fields.String(required=True, validate=PSEUDONYM)
+    source_key = fields.String(load_default=None, allow_none=True, validate=PSEUDONYM)
+    source_partner = fields.Boolean(load_default=False)
+
+
 class ReportAttempt(Strict):
     reservation_id = fields.String(
         required=True, validate=validate.Regexp(PATTERN, error="Réservation inconnue.")

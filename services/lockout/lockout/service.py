@@ -52,6 +52,22 @@ class LockoutService:
         return self.app.reserve_attempt(**data)
 
     @rpc
+    def note_lookup(
+        self, identifier_key: str, source_key: str | None = None, source_partner: bool = False
+    ) -> dict[str, Any]:
+        """Internal: a lookup that may reveal an account (registration with a NIR, password
+        reset, identifier recovery) counts on its source: ``{"source_throttled": False}``."""
+        data = load_or_reject(
+            schemas.NoteLookup(),
+            {
+                "identifier_key": identifier_key,
+                "source_key": source_key,
+                "source_partner": source_partner,
+            },
+        )
+        return self.app.note_lookup(**data)
+
+    @rpc
     def report_attempt(self, reservation_id: str, succeeded: bool) -> dict[str, Any]:
         """Internal: the outcome of a reserved check (success resets, failure counts)."""
         data = load_or_reject(

@@ -58,13 +58,14 @@ class SourceBook:
         if source is not None:
             source.release(reservation, now)
 
-    def count(self, failures: list[CountedFailure]) -> None:
-        """Records each failure on the source it came from (stuffing detection)."""
+    def count(self, failures: list[CountedFailure], partner: bool | None = None) -> None:
+        """Records each failure on the source it came from (stuffing detection); ``partner``:
+        whether that source is a partner's range, when known (else as last seen)."""
         for failure in failures:
             if failure.source_key is None:
                 continue
             self._open(failure.source_key).record_failure(
-                failure.identifier_key, failure.at, self._policy, failure.reservation
+                failure.identifier_key, failure.at, self._policy, failure.reservation, partner
             )
 
     def _open(self, source_key: str) -> SourceActivity:

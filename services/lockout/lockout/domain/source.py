@@ -89,16 +89,18 @@ class SourceActivity(Aggregate):
         at: datetime,
         policy: SourcePolicy,
         reservation: str | None = None,
+        partner: bool | None = None,
     ) -> bool:
         """Counts a failure against ``identifier_key`` (settling the check ``reservation`` held
-        for it); True when it throttles the source."""
+        for it); True when it throttles the source. ``partner``: whether the source is in a
+        partner's range, if known (else as its last held check said)."""
         self._failure_seen(
             identifier_key=identifier_key,
             at=at,
             window_s=policy.window_s,
             reservation=reservation,
         )
-        limit = policy.limit(getattr(self, "partner", False))
+        limit = policy.limit(getattr(self, "partner", False) if partner is None else partner)
         if self.is_throttled(at) or len(self.recent) < limit:
             return False
         self._throttled(

@@ -56,6 +56,7 @@ class CountedFailure:
     identifier_key: str
     source_key: str | None
     at: datetime
+    reservation: str | None = None  # the check it settles, held on the source until now
 
 
 def fresh_view(policy: LadderPolicy) -> LadderView:
@@ -204,7 +205,7 @@ class FailedLoginLadder(Aggregate):
                 failures=self.failures,
                 duration_s=int(duration.total_seconds()),
             )
-        return CountedFailure(self.identifier_key, source_key, at)
+        return CountedFailure(self.identifier_key, source_key, at, reservation)
 
     # Events: bodies run again on every replay, so they only assign what they are given. ----
 

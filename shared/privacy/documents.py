@@ -1,0 +1,256 @@
+"""The data-protection documents, written from the retention table so they cannot drift from it:
+``docs/privacy.md`` (the table and how expiry works) and ``docs/data-protection.md`` (the record
+of processing, the impact-assessment inputs). ``python -m shared.reference_docs`` writes them;
+a test fails when the committed pages differ.
+
+>>> privacy_page().splitlines()[0]
+'# Privacy: what we keep, how long, and proof that it goes'
+"""
+
+from __future__ import annotations
+
+from .retention import TABLE, RetentionRow, french_duration
+
+#: The backup retention the table allows: no longer than the shortest duration it sets, so an
+#: expiry or an erasure reaches the backups within that many days more (docs/operations.md).
+BACKUP_RETENTION_DAYS = 30
+
+
+def shortest_duration_days() -> float:
+    return min(d for d in (row.default_days() for row in TABLE) if d is not None)
+
+
+def _duration_cell(row: RetentionRow) -> str:
+    if row.setting_field is None:
+        return f"{row.rule_text} (no automatic expiry)"
+    days = row.default_days() or 0
+    return f"`{row.variable()}` = {days:g} days ({french_duration(days)})"
+
+
+def retention_table() -> list[str]:
+    lines = [
+        "| category | data | purpose | legal basis | duration (default) | where it lives"
+        " | at expiry |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in TABLE:
+        lines.append(
+            f"| `{row.category}` | {row.data} | {row.purpose} | {row.legal_basis} | "
+            f"{_duration_cell(row)} | `{row.store}`: {row.where} | {row.at_expiry} |"
+        )
+    return lines
+
+
+PRIVACY_INTRO = """# Privacy: what we keep, how long, and proof that it goes
+
+Generated from `shared/privacy/retention.py` by `python -m shared.reference_docs`; do not edit
+by hand. The same table drives the retention job (`python -m audit retention`), the person's
+view ("Mon historique", the GDPR export) and the data-protection file
+([data-protection.md](data-protection.md), [privacy-notice.md](privacy-notice.md)).
+
+## The retention table
+
+Durations are configuration the agency's DPO sets (days; see
+[configuration.md](configuration.md)); the defaults follow spec §17 and the CNIL's
+recommendation on logging (délibération 2021-122: 6 months to 1 year for connection logs).
+"""
+
+PRIVACY_HOW = f"""
+## How data expires without breaking replay or the hash chain
+
+Events are never changed nor deleted: the hash chain (`python -m audit chain-check`) covers
+them, and replay (`python -m audit replay-check`) rebuilds every aggregate from them. Expired
+values are made unreadable the way an erasure does it: **crypto-shredding**, the destruction of
+the key they are encrypted under (`shared/runtime/personal_data.py`).
+
+- **Month keys** (`bucket` rows): a value that expires by time is encrypted under a key derived
+  from two keys, the person's (account, ladder) and the month's of its category
+  (`connection_sources/2024-03`). Destroying either makes it unreadable: the person's key on
+  erasure (GDPR art. 17), the month's key when the month has expired for everyone. A month
+  expires when its last day is older than the duration, so a value stays readable for the
+  duration and at most one month more.
+- **Aggregate keys** (`aggregate` rows): a registration never completed has its own key,
+  destroyed once the registration is idle past the duration.
+- **Ladders** (`ladder` row): a lockout ladder idle past `LOCKOUT_IDLE_FORGET_DAYS` is
+  forgotten (the job records `Forgotten` when no login did), and its notes' key destroyed.
+- **Accounts** (`file` row): nothing expires them by time; the agency's rule applies through
+  `python -m audit erase IDENTIFIER --yes`.
+
+A destroyed key reads back as erased (`PersonalData.erased`): timelines show
+`[données effacées]`, "Mon historique" shows no source, the export says how long each kind is
+kept. Replay compares erased with erased, and the chain covers the ciphertext, which does not
+change: both checks stay green (`audit/tests/test_retention.py` moves the clock past each row).
+
+## The retention job
+
+`python -m audit retention [--store S]… [--json]` runs every row's expiry on each store (the
+services' own settings and variables, like every audit command) and prints, per store and
+category, **counts only** (keys destroyed, ladders forgotten), never an identifier or a value.
+The same counts go to the logs (one JSON line per store and category) and to the Prometheus
+counter `caf_retention_expired_total{{store, category}}`, pushed at the end of the run to the
+Pushgateway named by `RETENTION_PUSHGATEWAY_URL` when it is set (a CronJob's pod lives too
+briefly to be scraped). It is idempotent (a key destroyed twice counts once) and runs nightly
+as the Kubernetes CronJob `retention` (deploy/k8s/base/retention.yaml).
+
+## Backups
+
+An expiry or an erasure destroys a key in `personal_data_keys`; a backup taken before still
+holds it. It takes effect in backups when they rotate: the backup retention must not exceed the
+shortest duration of the table ({BACKUP_RETENTION_DAYS} days; the shortest default is
+{{shortest}} days), so any expired or erased value is gone from every copy at most
+{BACKUP_RETENTION_DAYS} days after it is gone from the store. A DPO who shortens a duration
+below {BACKUP_RETENTION_DAYS} days shortens the backup retention too
+(`tests/operations/test_backup_retention.py` checks the prod overlay).
+
+## Decisions
+
+- Crypto-shredding rather than deleting events: the history stays replayable and the hash chain
+  valid; only the personal values go.
+- Month keys rather than one key per event: a handful of keys per category and month, one
+  destruction per month and category, and the same code path as an erasure.
+- A value is encrypted under both the person's key and the month's key (HKDF of the two), so an
+  erasure still reaches values kept under a month key.
+- Kept as pseudonyms, not encrypted: the keyed pseudonyms (HMAC under `PSEUDONYM_KEY`) that find a
+  ladder or a source; they do not reveal the identifier without the key, and expiring them would
+  need a new event format (see the retention report).
+"""
+
+
+def privacy_page() -> str:
+    how = PRIVACY_HOW.replace("{shortest}", f"{shortest_duration_days():g}")
+    return "\n".join([PRIVACY_INTRO, *retention_table(), how])
+
+
+PROCESSORS = (
+    (
+        "SMTP mail relay",
+        "e-mail messages (codes, alerts)",
+        "e-mail address, message",
+        "`SMTP_HOST`",
+    ),
+    ("SMS gateway", "SMS messages (codes, alerts)", "phone number, message", "`SMS_GATEWAY_URL`"),
+    ("letter printing (spool)", "letters", "postal address, message", "`DATA_DIR`/letters"),
+    (
+        "FranceConnect (DINUM)",
+        "log in with another identity provider",
+        "identity claims of the person (`sub`, names, birth date)",
+        "`FRANCECONNECT_*`",
+    ),
+    (
+        "hosting (Kubernetes, PostgreSQL, object storage for backups)",
+        "runs the services and keeps the stores",
+        "every store, encrypted personal values",
+        "deploy/k8s",
+    ),
+)
+
+FLOWS = (
+    ("gateway (portal, mobile)", "identity", "NIR, password, contacts, client IP, user agent"),
+    ("identity", "lockout", "keyed pseudonyms of identifier and source"),
+    ("identity", "notification", "sealed codes and contacts (JWE), account id"),
+    ("identity", "delegation", "account id, keyed pseudonym of the NIR"),
+    ("notification", "mail relay / SMS gateway / print spool", "address and message"),
+    ("back office", "identity, lockout, delegation", "agent identifier, reason"),
+)
+
+
+REGISTER = (
+    ("name", 'Connexion à la personne: login to "Mon Compte" of the Caf'),
+    ("controller", "*the Caisse d'allocations familiales (name, address)*"),
+    ("data protection officer", "*the DPO's contact*"),
+    ("purposes", "see below"),
+    (
+        "persons concerned",
+        "members of a household file (allocataire, spouse, co-allocataire, children and"
+        " others of age), agents of the Caf",
+    ),
+    (
+        "categories of data",
+        (
+            "identification (NIR or provisional identifier, names, birth date), contacts "
+            "(e-mail, phone, postal address), authentication (password hash, verification "
+            "codes, sessions), connection data (IP address, user agent, times), back-office "
+            "actions"
+        ),
+    ),
+    ("sensitive data", "none; the NIR is processed under the décret n° 2019-341 (cadre NIR)"),
+    ("recipients", "agents of the Caf (back office); processors below"),
+    ("transfers outside the EU", "none"),
+    ("retention", "the table below"),
+    (
+        "security measures",
+        (
+            "per-person encryption of personal values (AES-256-GCM), keyed pseudonyms in "
+            "events and logs, argon2id, hash chain over every store, lockout ladder, TLS; see"
+            " [security.md](security.md)"
+        ),
+    ),
+)
+
+
+def data_protection_page() -> str:
+    rows = "\n".join(
+        f"| {row.label} | {row.data} | `{row.store}` | {row.kept_for()} |" for row in TABLE
+    )
+    purposes = "\n".join(f"- {row.purpose} (`{row.category}`)" for row in TABLE)
+    bases = "\n".join(f"- `{row.category}`: {row.legal_basis}" for row in TABLE)
+    processors = "\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in PROCESSORS)
+    register = "\n".join(f"| {a} | {b} |" for a, b in REGISTER)
+    flows = "\n".join(f"| {a} | {b} | {c} |" for a, b, c in FLOWS)
+    return f"""# Data-protection file
+
+Generated from `shared/privacy/retention.py` by `python -m shared.reference_docs`; do not edit
+by hand. Fields in *italics* are the agency's to fill in.
+
+## Record of processing (registre, GDPR art. 30)
+
+| item | entry |
+|---|---|
+{register}
+
+Purposes:
+
+{purposes}
+
+Legal bases:
+
+{bases}
+
+## Impact assessment inputs (AIPD / DPIA)
+
+### Data map
+
+| kind | data | store | kept |
+|---|---|---|---|
+{rows}
+
+### Flows
+
+| from | to | what |
+|---|---|---|
+{flows}
+
+Integration events carry account ids and keyed pseudonyms only; codes and contacts travel sealed
+(JWE) to the notification service ([events.md](events.md)).
+
+### Processors
+
+| processor | for | data | configured by |
+|---|---|---|---|
+{processors}
+
+### Retention
+
+The retention table of [privacy.md](privacy.md), enforced by `python -m audit retention`
+(nightly CronJob); backups kept {BACKUP_RETENTION_DAYS} days at most.
+
+### Threats
+
+The threat table of [security.md](security.md) (trust boundaries, spec §16).
+
+### Rights of the person
+
+Access: `python -m audit export IDENTIFIER` (and "Mon historique" on the portal); erasure:
+`python -m audit erase IDENTIFIER --yes` ([audit.md](audit.md)); the privacy notice shown on the
+portal's "Informatique et libertés" page: [privacy-notice.md](privacy-notice.md).
+"""

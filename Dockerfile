@@ -26,6 +26,7 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY shared/ shared/
 COPY services/ services/
+COPY audit/ audit/
 USER 10001:10001
 EXPOSE 8080
 ENTRYPOINT ["python", "-m", "shared.runtime.runner"]

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from shared.identifiers import InvalidIdentifier
+from shared.runtime.logging_setup import configure_logging
 
 from .chain_check import check_chain, report_dict
 from .person import PersonNotFound, find_person
 from .point_in_time import KINDS, NothingThen, state_at
 from .privacy import erase, export
 from .replay import replay_store
+from .retention import run_retention
 from .stores import STORES, Stores
 from .timeline import timeline
 
@@ -35,6 +39,11 @@ def parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text)
         command.add_argument("--store", action="append", choices=list(STORES))
         command.add_argument("--json", action="store_true")
+    command = commands.add_parser(
+        "retention", help="expire what the retention table says is past its time (counts only)"
+    )
+    command.add_argument("--store", action="append", choices=list(STORES))
+    command.add_argument("--json", action="store_true")
     command = commands.add_parser("timeline", help="one person's history across services")
     command.add_argument("identifier", help="NIR or provisional identifier (P + 8 digits)")
     command.add_argument("--json", action="store_true")
@@ -54,11 +63,13 @@ def main(
     argv: list[str] | None = None,
     config: Mapping[str, Any] | None = None,
     out: TextIO | None = None,
+    clock: Any = None,
 ) -> int:
-    """Runs one command; ``config`` replaces the environment (tests)."""
+    """Runs one command; ``config`` replaces the environment and ``clock`` the real clock
+    (tests)."""
     args = parser().parse_args(argv)
     out = out or sys.stdout
-    stores = Stores(config)
+    stores = Stores(config, clock)
     try:
         return COMMANDS[args.command](stores, args, out)
     except (PersonNotFound, InvalidIdentifier, NothingThen) as error:
@@ -106,6 +117,20 @@ def chain_check(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
     return 0 if all(r.ok for r in reports.values()) else 1
 
 
+def retention_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
+    if not logging.getLogger().handlers:  # the CronJob: one JSON log line per count
+        configure_logging("INFO")
+    environment = os.environ if stores.config is None else stores.config
+    reports = run_retention(stores, _selected(args), environment.get("RETENTION_PUSHGATEWAY_URL"))
+    if args.json:
+        json.dump([r.as_dict() for r in reports], out, indent=2)
+        out.write("\n")
+    else:
+        for report in reports:
+            out.write(report.line() + "\n")
+    return 0
+
+
 def timeline_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
     entries = timeline(stores, find_person(stores, args.identifier))
     if args.json:
@@ -146,6 +171,7 @@ def erase_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
 COMMANDS = {
     "replay-check": replay_check,
     "chain-check": chain_check,
+    "retention": retention_command,
     "timeline": timeline_command,
     "at": at_command,
     "export": export_command,

@@ -62,13 +62,14 @@ def open_store(
 class Stores:
     """The four stores, opened once each on first use."""
 
-    def __init__(self, config: Mapping[str, Any] | None = None):
+    def __init__(self, config: Mapping[str, Any] | None = None, clock: Any = None):
         self.config = config
+        self.clock = clock  # the services' Clock; None: the real one
         self._open: dict[str, ServiceApplication] = {}
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._open:
-            self._open[name] = open_store(name, self.config)
+            self._open[name] = open_store(name, self.config, self.clock)
         return self._open[name]
 
     def close(self) -> None:

@@ -72,7 +72,9 @@ the key they are encrypted under (`shared/runtime/personal_data.py`).
 - **Aggregate keys** (`aggregate` rows): a registration never completed has its own key,
   destroyed once the registration is idle past the duration.
 - **Ladders** (`ladder` row): a lockout ladder idle past `LOCKOUT_IDLE_FORGET_DAYS` is
-  forgotten (the job records `Forgotten` when no login did), and its notes' key destroyed.
+  forgotten (the job records `Forgotten` when no login did): its counters and freeze are gone
+  from its state, its status and the person's export. Agents' notes on it expire with the
+  `agent_actions` row.
 - **Accounts** (`file` row): nothing expires them by time; the agency's rule applies through
   `python -m audit erase IDENTIFIER --yes`.
 
@@ -110,9 +112,15 @@ below {BACKUP_RETENTION_DAYS} days shortens the backup retention too
   destruction per month and category, and the same code path as an erasure.
 - A value is encrypted under both the person's key and the month's key (HKDF of the two), so an
   erasure still reaches values kept under a month key.
-- Kept as pseudonyms, not encrypted: the keyed pseudonyms (HMAC under `PSEUDONYM_KEY`) that find a
-  ladder or a source; they do not reveal the identifier without the key, and expiring them would
-  need a new event format (see the retention report).
+- Kept as pseudonyms, not encrypted: the keyed pseudonyms (HMAC under `PSEUDONYM_KEY`) of
+  identifiers and sources in lockout's and identity's events (they find a ladder, throttle a
+  source, tie a refused attempt to its ladder). They reveal nothing without the key; making them
+  expire too needs them wrapped in a month-bucketed value in a new version of those events,
+  which is the next step, not done yet.
+- Registrations expire from their start, not their last step: a code is valid for minutes, so
+  a registration 30 days old will never be completed.
+- The person's view drops a delivery or a source at the exact duration, the job destroys the
+  month key at the month's end plus the duration: what the person sees never outlives the table.
 """
 
 

@@ -138,9 +138,9 @@ TABLE: tuple[RetentionRow, ...] = (
         " account alike",
         legal_basis=SECURITY,
         store="lockout",
-        where="FailedLoginLadder aggregate; notes under the ladder's key",
-        at_expiry="the ladder is forgotten (counters and freeze cleared, a `Forgotten` event"
-        " recorded by the job if no login did it) and its notes' key destroyed",
+        where="FailedLoginLadder aggregate (agents' notes: the `agent_actions` row)",
+        at_expiry="the ladder is forgotten: counters and freeze cleared, a `Forgotten` event"
+        " recorded by the job if no login did it; the pseudonyms stay (see Decisions)",
         mechanism="ladder",
         setting_field="idle_forget_days",
         settings_class="lockout.settings:LockoutSettings",
@@ -165,7 +165,7 @@ TABLE: tuple[RetentionRow, ...] = (
         purpose="prove that a code or an alert was sent, answer the person's questions",
         legal_basis=PUBLIC_TASK,
         store="notification",
-        where="Delivery aggregate; masked address under the delivery's month key",
+        where="Delivery aggregate; masked address under the person's key and the month's",
         at_expiry="the month's key is destroyed (masked address erased) and the delivery drops"
         " out of the person's view and export",
         mechanism="bucket",

@@ -18,6 +18,8 @@ from .domain import Account
 from .lockout_port import LockoutPort
 from .login_records import RefusedLoginAttempt, UnattributedLoginFailure
 
+SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
+
 
 class LoginCommands(IdentityCore):
     def login(
@@ -83,7 +85,7 @@ class LoginCommands(IdentityCore):
             current.record_login(
                 at=now,
                 method="password",
-                source=self.personal(current.id, source) if source else None,
+                source=self.expiring(current.id, source, SOURCES, now) if source else None,
                 source_key=source_key,
                 session_id=session.session_id,
             )
@@ -134,7 +136,7 @@ class LoginCommands(IdentityCore):
                 at=now,
                 method="password",
                 reason=reason,
-                source=self.personal(account_id, source) if source else None,
+                source=self.expiring(account_id, source, SOURCES, now) if source else None,
                 source_key=source_key,
             )
             return [current]

@@ -83,7 +83,9 @@ class FranceConnectSignIn(FranceConnectCore):
             current.record_login(
                 at=now,
                 method="franceconnect",
-                source=self.personal(account_id, source) if source else None,
+                source=self.expiring(account_id, source, "connection_sources", now)
+                if source
+                else None,
                 source_key=source_key,
                 session_id=session.session_id,
             )

@@ -89,3 +89,28 @@ votre situation particulière. Écrivez au délégué à la protection des donn�
 Si vous estimez, après nous avoir contactés, que vos droits ne sont pas respectés, vous pouvez
 adresser une réclamation à la CNIL (www.cnil.fr).
 """
+
+
+def privacy_notice_sections(
+    settings: Any = None, controller: str = CONTROLLER, dpo_contact: str = DPO_CONTACT
+) -> list[dict[str, Any]]:
+    """The same notice as data for an HTML template (the text stays plain: let the template
+    escape it): ``[{"title": "Qui traite vos données ?", "blocks": [{"paragraph": "…"} |
+    {"items": ["…", …]}]}]``.
+
+    >>> privacy_notice_sections()[4]["blocks"][0]["items"][-1]
+    'Actions des agents de la Caf sur votre compte (qui, pourquoi) : 5 ans'
+    """
+    text = privacy_notice(settings, controller, dpo_contact)
+    sections = []
+    for chunk in text.split("\n## ")[1:]:
+        title, _, body = chunk.partition("\n")
+        blocks: list[dict[str, Any]] = []
+        for block in body.strip().split("\n\n"):
+            lines = block.splitlines()
+            if all(line.startswith("- ") for line in lines):
+                blocks.append({"items": [line[2:] for line in lines]})
+            else:
+                blocks.append({"paragraph": " ".join(lines)})
+        sections.append({"title": title.strip(), "blocks": blocks})
+    return sections

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from lockout.settings import LockoutSettings
 
-from shared.privacy.notice import privacy_notice, retention_lines
+from shared.privacy.notice import privacy_notice, privacy_notice_sections, retention_lines
 from shared.privacy.retention import ROWS, TABLE, french_duration
 from shared.runtime.settings import ServiceSettings
 
@@ -75,3 +75,19 @@ def test_the_privacy_notice_states_the_durations_the_dpo_set():
     assert "- Adresse IP et navigateur de chaque connexion ou tentative refusée : 1 an" in notice
     assert len(retention_lines()) == len(TABLE)
     assert "6 mois" in privacy_notice()
+
+
+def test_the_notice_is_also_given_as_sections_for_the_portal_s_html_page():
+    sections = privacy_notice_sections(controller="La Caf de la Gironde")
+    titles = [s["title"] for s in sections]
+    assert titles == [
+        "Qui traite vos données ?",
+        "Pourquoi et sur quelle base ?",
+        "Quelles données ?",
+        "Qui les reçoit ?",
+        "Combien de temps ?",
+        "Vos droits",
+    ]
+    assert sections[0]["blocks"][0]["paragraph"].startswith("La Caf de la Gironde est responsable")
+    (kept, *_) = sections[4]["blocks"]
+    assert kept["items"] == [line[2:] for line in retention_lines()]

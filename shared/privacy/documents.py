@@ -113,10 +113,13 @@ below {BACKUP_RETENTION_DAYS} days shortens the backup retention too
 - A value is encrypted under both the person's key and the month's key (HKDF of the two), so an
   erasure still reaches values kept under a month key.
 - Kept as pseudonyms, not encrypted: the keyed pseudonyms (HMAC under `PSEUDONYM_KEY`) of
-  identifiers and sources in lockout's and identity's events (they find a ladder, throttle a
-  source, tie a refused attempt to its ladder). They reveal nothing without the key; making them
-  expire too needs them wrapped in a month-bucketed value in a new version of those events,
-  which is the next step, not done yet.
+  identifiers (they find an account or a ladder, and travel in integration events), the source
+  pseudonym in the account's own login events, and lockout's `SourceActivity` (the
+  credential-stuffing throttle, a 10-minute window). They reveal nothing without the key; making
+  them expire too means wrapping them in a month-bucketed value in those events, as was done for
+  the sources of refused attempts and reserved checks. Not done yet.
+- Values recorded before the retention job existed carry no month: they expire only with the
+  person's key (erasure). The service has no production data from before it.
 - Registrations expire from their start, not their last step: a code is valid for minutes, so
   a registration 30 days old will never be completed.
 - The person's view drops a delivery or a source at the exact duration, the job destroys the

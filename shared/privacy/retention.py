@@ -117,13 +117,15 @@ TABLE: tuple[RetentionRow, ...] = (
     RetentionRow(
         category="connection_sources",
         label="Adresse IP et navigateur de chaque connexion ou tentative refusée",
-        data="client IP address and user agent of each login and refused attempt",
+        data="client IP address and user agent of each login and failed attempt; the keyed"
+        " pseudonym of the source of refused attempts and of lockout's reserved checks",
         purpose="security of the account (spot a connection that is not the person's),"
         " shown in Mon historique",
         legal_basis=f"{SECURITY} ; CNIL délibération 2021-122 (journalisation)",
-        store="identity",
-        where="login events of the Account and RefusedAttempt records, encrypted under the"
-        " account's key and the month's key",
+        store="identity, lockout",
+        where="identity: login events of the Account, RefusedLoginAttempt and"
+        " UnattributedLoginFailure records; lockout: AttemptReserved; under the person's (or"
+        " ladder's) key and the month's key",
         at_expiry="the month's key is destroyed: address and user agent read as erased; the"
         " date, method and outcome of the login stay with the account",
         mechanism="bucket",

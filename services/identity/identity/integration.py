@@ -97,12 +97,17 @@ def _login_failed(e: Any) -> Translated:
     }
 
 
+def _pseudonym(value: PersonalData | str | None) -> Any:
+    """A pseudonym kept plain (older events) or under a month key (it may have expired)."""
+    return _opened(value) if isinstance(value, PersonalData) else value
+
+
 def _unattributed_login_failed(e: Any) -> Translated:
     return "LoginFailed", {
         "identifier_key": e.identifier_key,
         "account_id": None,
         "reason": e.reason,
-        "source_key": e.source_key,
+        "source_key": _pseudonym(e.source_key),
     }
 
 
@@ -111,7 +116,7 @@ def _refused_login(e: Any) -> Translated:
         "identifier_key": e.identifier_key,
         "account_id": str(e.account_id),
         "reason": e.reason,
-        "source_key": e.source_key,
+        "source_key": _pseudonym(e.source_key),
     }
 
 

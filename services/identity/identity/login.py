@@ -8,6 +8,7 @@ reported back, so the ladder counts every check, across replicas.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from shared.identifiers import Identifier
@@ -19,6 +20,8 @@ from .lockout_port import LockoutPort
 from .login_records import RefusedLoginAttempt, UnattributedLoginFailure
 
 SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
+#: the key subject of failures of identifiers with no account (nobody to erase them for)
+UNATTRIBUTED = uuid.UUID("8d3e5a41-7c2b-4f90-a6e1-2b9c0d4f7e63")
 
 
 class LoginCommands(IdentityCore):
@@ -100,6 +103,10 @@ class LoginCommands(IdentityCore):
         }
         return result
 
+    def _expiring_key(self, subject_id: uuid.UUID, source_key: str | None, now: Any) -> Any:
+        """A refused attempt's source pseudonym, kept as long as connection sources are."""
+        return self.expiring(subject_id, source_key, SOURCES, now) if source_key else None
+
     def record_failure(
         self,
         account: Account | None,
@@ -113,7 +120,10 @@ class LoginCommands(IdentityCore):
         if account is None:
             self.save(
                 UnattributedLoginFailure(
-                    identifier_key=identifier_key, reason=reason, source_key=source_key, at=now
+                    identifier_key=identifier_key,
+                    reason=reason,
+                    source_key=self._expiring_key(UNATTRIBUTED, source_key, now),
+                    at=now,
                 )
             )
             return
@@ -124,7 +134,7 @@ class LoginCommands(IdentityCore):
                     account_id=account_id,
                     identifier_key=identifier_key,
                     reason=reason,
-                    source_key=source_key,
+                    source_key=self._expiring_key(account_id, source_key, now),
                     at=now,
                 )
             )

@@ -31,6 +31,8 @@ from .reservations import ReservationId
 from .settings import LockoutSettings
 from .sources import SourceBook
 
+SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
+
 
 class LockoutApplication(ServiceApplication):
     name = "lockout"
@@ -79,12 +81,14 @@ class LockoutApplication(ServiceApplication):
             if sources.is_throttled(source_key, now) and not captcha_passed:
                 decision = "source_throttled"
             else:
+                # The source's pseudonym is kept as long as connection sources are.
+                source = bucketed(ladder.id, source_key, SOURCES, now) if source_key else None
                 decision = ladder.reserve(
                     token,
                     now,
                     self.ladder_policy,
                     captcha_passed=captcha_passed,
-                    source_key=source_key,
+                    source_key=source,
                 )
             reservation = str(ReservationId(ladder.id, token)) if decision == "check" else None
             answer.clear()
@@ -237,7 +241,7 @@ class LockoutApplication(ServiceApplication):
         """Forgets idle ladders, shreds expired notes: counts by category (never content).
 
         >>> app.expire_retention()   # doctest: +SKIP
-        {'lockout_ladders': 3, 'agent_actions': 0}
+        {'lockout_ladders': 3, 'connection_sources': 0, 'agent_actions': 0}
         """
         return retention.expire(self)
 

@@ -1,9 +1,9 @@
 """The lockout store's part of the retention job (docs/privacy.md): idle ladders are forgotten
-even when no login touches them again, and the month keys of expired back-office notes are
-destroyed.
+even when no login touches them again, and the month keys of expired attempt sources and
+back-office notes are destroyed.
 
 >>> expire(app)   # doctest: +SKIP
-{'lockout_ladders': 3, 'agent_actions': 0}
+{'lockout_ladders': 3, 'connection_sources': 0, 'agent_actions': 0}
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ _COUNTING = tuple(
 def expire(app: LockoutApplication) -> dict[str, int]:
     """Runs the lockout rows of the retention table at the app's ``now``; counts by category."""
     now = app.clock.now()
-    notes = ROWS["agent_actions"].duration(app.settings)
-    assert notes is not None
-    return {
-        "lockout_ladders": sum(forget_if_idle(app, i, now) for i in counting_ladders(app)),
-        "agent_actions": shred_expired(app.vault, "agent_actions", notes, now),
-    }
+    counts = {"lockout_ladders": sum(forget_if_idle(app, i, now) for i in counting_ladders(app))}
+    for category in ("connection_sources", "agent_actions"):
+        duration = ROWS[category].duration(app.settings)
+        assert duration is not None
+        counts[category] = shred_expired(app.vault, category, duration, now)
+    return counts
 
 
 def counting_ladders(app: LockoutApplication) -> list[uuid.UUID]:

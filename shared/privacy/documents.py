@@ -69,8 +69,9 @@ the key they are encrypted under (`shared/runtime/personal_data.py`).
   erasure (GDPR art. 17), the month's key when the month has expired for everyone. A month
   expires when its last day is older than the duration, so a value stays readable for the
   duration and at most one month more.
-- **Aggregate keys** (`aggregate` rows): a registration never completed has its own key,
-  destroyed once the registration is idle past the duration.
+- **Aggregate keys** (`aggregate` rows): a registration never completed has its own key (the
+  account id it drew at its start, which no account uses), destroyed once the registration
+  started longer ago than the duration.
 - **Ladders** (`ladder` row): a lockout ladder idle past `LOCKOUT_IDLE_FORGET_DAYS` is
   forgotten (the job records `Forgotten` when no login did): its counters and freeze are gone
   from its state, its status and the person's export. Agents' notes on it expire with the
@@ -92,17 +93,20 @@ The same counts go to the logs (one JSON line per store and category) and to the
 counter `caf_retention_expired_total{{store, category}}`, pushed at the end of the run to the
 Pushgateway named by `RETENTION_PUSHGATEWAY_URL` when it is set (a CronJob's pod lives too
 briefly to be scraped). It is idempotent (a key destroyed twice counts once) and runs nightly
-as the Kubernetes CronJob `retention` (deploy/k8s/base/retention.yaml).
+as the Kubernetes CronJobs `retention-identity`, `retention-lockout` and
+`retention-notification` (deploy/k8s/base/retention.yaml; delegation has no row to expire).
 
 ## Backups
 
 An expiry or an erasure destroys a key in `personal_data_keys`; a backup taken before still
-holds it. It takes effect in backups when they rotate: the backup retention must not exceed the
-shortest duration of the table ({BACKUP_RETENTION_DAYS} days; the shortest default is
-{{shortest}} days), so any expired or erased value is gone from every copy at most
-{BACKUP_RETENTION_DAYS} days after it is gone from the store. A DPO who shortens a duration
-below {BACKUP_RETENTION_DAYS} days shortens the backup retention too
-(`tests/operations/test_backup_retention.py` checks the prod overlay).
+holds it, so they take effect in backups when backups rotate. **The backup retention must not
+exceed {BACKUP_RETENTION_DAYS} days**, no more than the shortest default duration of the table
+({{shortest}} days): any expired or erased value is then gone from every copy at most
+{BACKUP_RETENTION_DAYS} days after it is gone from the store. A DPO who sets a duration below
+that shortens the backup retention with it. `tests/operations/test_backup_retention.py` checks
+the prod overlay (`retentionPolicy`, today 30 days); restoring a backup brings back keys
+destroyed since, so run the retention job and the erasures recorded since before reopening the
+service (docs/operations.md).
 
 ## Decisions
 

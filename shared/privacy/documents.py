@@ -103,7 +103,7 @@ holds it, so they take effect in backups when backups rotate. **The backup reten
 exceed {BACKUP_RETENTION_DAYS} days**, no more than the shortest default duration of the table
 ({{shortest}} days): any expired or erased value is then gone from every copy at most
 {BACKUP_RETENTION_DAYS} days after it is gone from the store. A DPO who sets a duration below
-that shortens the backup retention with it. `tests/operations/test_backup_retention.py` checks
+that shortens the backup retention with it. `tests/operations/test_k8s_backup_retention.py` checks
 the prod overlay (`retentionPolicy`, today 30 days); restoring a backup brings back keys
 destroyed since, so run the retention job and the erasures recorded since before reopening the
 service (docs/operations.md).

@@ -89,10 +89,9 @@ def french_duration(days: float) -> str:
 
 
 def _settings_class(path: str) -> Any:
-    import importlib
+    from shared import service_registry  # finds the services' packages without PYTHONPATH
 
-    module_name, _, name = path.partition(":")
-    return getattr(importlib.import_module(module_name), name)
+    return service_registry.load(path)
 
 
 PUBLIC_TASK = "RGPD art. 6-1-e (mission d'intérêt public : service des prestations familiales)"

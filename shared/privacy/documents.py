@@ -117,11 +117,14 @@ service (docs/operations.md).
 - A value is encrypted under both the person's key and the month's key (HKDF of the two), so an
   erasure still reaches values kept under a month key.
 - Kept as pseudonyms, not encrypted: the keyed pseudonyms (HMAC under `PSEUDONYM_KEY`) of
-  identifiers (they find an account or a ladder, and travel in integration events), the source
-  pseudonym in the account's own login events, and lockout's `SourceActivity` (the
-  credential-stuffing throttle, a 10-minute window). They reveal nothing without the key; making
-  them expire too means wrapping them in a month-bucketed value in those events, as was done for
-  the sources of refused attempts and reserved checks. Not done yet.
+  identifiers (they find an account or a ladder, and travel in integration events) and
+  lockout's `SourceActivity` (the credential-stuffing throttle, a 10-minute window, keyed by the
+  source's pseudonym). They reveal nothing without the key; making them expire too means
+  wrapping them in a month-bucketed value in those events, as was done for the source
+  pseudonyms of logins, failures, refused attempts and reserved checks. Not done yet.
+- `LoginSucceeded` and `LoginFailed` still carry `source_key`: the relay opens it when it
+  publishes, moments after the commit; an event republished after its month expired carries
+  `null` there.
 - Values recorded before the retention job existed carry no month: they expire only with the
   person's key (erasure). The service has no production data from before it.
 - Registrations expire from their start, not their last step: a code is valid for minutes, so

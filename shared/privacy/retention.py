@@ -117,7 +117,7 @@ TABLE: tuple[RetentionRow, ...] = (
         category="connection_sources",
         label="Adresse IP et navigateur de chaque connexion ou tentative refusée",
         data="client IP address and user agent of each login and failed attempt; the keyed"
-        " pseudonym of the source of refused attempts and of lockout's reserved checks",
+        " pseudonym of the source of every login, failure, refused attempt and reserved check",
         purpose="security of the account (spot a connection that is not the person's),"
         " shown in Mon historique",
         legal_basis=f"{SECURITY} ; CNIL délibération 2021-122 (journalisation)",

@@ -89,7 +89,7 @@ class LoginCommands(IdentityCore):
                 at=now,
                 method="password",
                 source=self.expiring(current.id, source, SOURCES, now) if source else None,
-                source_key=source_key,
+                source_key=self._expiring_key(current.id, source_key, now),
                 session_id=session.session_id,
             )
             return [current]
@@ -147,7 +147,7 @@ class LoginCommands(IdentityCore):
                 method="password",
                 reason=reason,
                 source=self.expiring(account_id, source, SOURCES, now) if source else None,
-                source_key=source_key,
+                source_key=self._expiring_key(account_id, source_key, now),
             )
             return [current]
 

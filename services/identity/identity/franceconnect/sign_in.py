@@ -86,7 +86,9 @@ class FranceConnectSignIn(FranceConnectCore):
                 source=self.expiring(account_id, source, "connection_sources", now)
                 if source
                 else None,
-                source_key=source_key,
+                source_key=self.expiring(account_id, source_key, "connection_sources", now)
+                if source_key
+                else None,
                 session_id=session.session_id,
             )
             opened = FranceConnectSession(

@@ -200,7 +200,7 @@ REGISTER = (
         (
             "per-person encryption of personal values (AES-256-GCM), keyed pseudonyms in "
             "events and logs, argon2id, hash chain over every store, lockout ladder, TLS; see"
-            " [security.md](security.md)"
+            " docs/security.md"
         ),
     ),
 )
@@ -264,7 +264,8 @@ The retention table of [privacy.md](privacy.md), enforced by `python -m audit re
 
 ### Threats
 
-The threat table of [security.md](security.md) (trust boundaries, spec §16).
+The threat table of docs/security.md (trust boundaries, spec §16; written apart: link it here
+once it exists).
 
 ### Rights of the person
 

@@ -83,12 +83,12 @@ def retention(stores: Any) -> list[dict[str, str]]:
     >>> retention(stores)[1]   # doctest: +SKIP
     {'category': 'connection_sources', 'label': 'Adresse IP et navigateur…', 'kept_for': '6 mois'}
     """
-    stores_of = {"lockout_ladders": "lockout", "deliveries": "notification"}
     return [
         {
             "category": row.category,
             "label": row.label,
-            "kept_for": row.kept_for(stores[stores_of.get(row.category, "identity")].settings),
+            # the row's (first) store holds the setting of its duration
+            "kept_for": row.kept_for(stores[row.store.split(",")[0].strip()].settings),
         }
         for row in TABLE
     ]

@@ -14,8 +14,9 @@ from pathlib import Path
 from marshmallow import fields
 
 from shared import events, service_registry
-from shared.privacy.documents import data_protection_page, privacy_page
+from shared.privacy.data_protection import data_protection_page
 from shared.privacy.notice import privacy_notice
+from shared.privacy.privacy_page import privacy_page
 from shared.runtime.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]

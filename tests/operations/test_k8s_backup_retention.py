@@ -4,7 +4,7 @@ allows, so an expiry or an erasure reaches every copy (docs/privacy.md, "Backups
 import re
 from pathlib import Path
 
-from shared.privacy.documents import BACKUP_RETENTION_DAYS, shortest_duration_days
+from shared.privacy.privacy_page import BACKUP_RETENTION_DAYS, shortest_duration_days
 
 PROD = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "overlays" / "prod"
 

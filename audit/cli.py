@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import sys
 from collections.abc import Mapping
@@ -22,6 +23,7 @@ from typing import Any, TextIO
 
 from shared.identifiers import InvalidIdentifier, parse_identifier
 from shared.runtime.audit_trail import TrailEntry
+from shared.runtime.logging_setup import configure_logging
 from shared.runtime.pseudonyms import Pseudonymizer
 from shared.runtime.settings import ServiceSettings, SettingsError
 
@@ -30,6 +32,7 @@ from .person import PersonNotFound, find_person
 from .point_in_time import KINDS, NothingThen, state_at
 from .privacy import erase, export
 from .replay import replay_store
+from .retention import run_retention
 from .stores import STORES, Stores, TrailUnavailable
 from .timeline import timeline
 
@@ -49,6 +52,11 @@ def parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text)
         command.add_argument("--store", action="append", choices=list(STORES))
         command.add_argument("--json", action="store_true")
+    command = commands.add_parser(
+        "retention", help="expire what the retention table says is past its time (counts only)"
+    )
+    command.add_argument("--store", action="append", choices=list(STORES))
+    command.add_argument("--json", action="store_true")
     command = commands.add_parser("timeline", help="one person's history across services")
     command.add_argument("identifier", nargs="?", help=IDENTIFIER_HELP)
     command.add_argument("--json", action="store_true")
@@ -68,8 +76,10 @@ def main(
     argv: list[str] | None = None,
     config: Mapping[str, Any] | None = None,
     out: TextIO | None = None,
+    clock: Any = None,
 ) -> int:
-    """Runs one command; ``config`` replaces the environment (tests)."""
+    """Runs one command; ``config`` replaces the environment and ``clock`` the real clock
+    (tests)."""
     args = parser().parse_args(argv)
     out = out or sys.stdout
     mapping = os.environ if config is None else config
@@ -83,7 +93,7 @@ def main(
     except (SettingsError, MissingOperator) as error:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 2
-    stores = Stores(config, trail)
+    stores = Stores(config, trail, clock)
     try:
         return COMMANDS[args.command](stores, args, out)
     except (PersonNotFound, InvalidIdentifier, NothingThen, TrailUnavailable) as error:
@@ -168,6 +178,20 @@ def chain_check(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
     return 0 if all(r.ok for r in reports.values()) else 1
 
 
+def retention_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
+    if not logging.getLogger().handlers:  # the CronJob: one JSON log line per count
+        configure_logging("INFO")
+    environment = os.environ if stores.config is None else stores.config
+    reports = run_retention(stores, _selected(args), environment.get("RETENTION_PUSHGATEWAY_URL"))
+    if args.json:
+        json.dump([r.as_dict() for r in reports], out, indent=2)
+        out.write("\n")
+    else:
+        for report in reports:
+            out.write(report.line() + "\n")
+    return 0
+
+
 def timeline_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
     entries = timeline(stores, find_person(stores, args.identifier))
     if args.json:
@@ -208,6 +232,7 @@ def erase_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
 COMMANDS = {
     "replay-check": replay_check,
     "chain-check": chain_check,
+    "retention": retention_command,
     "timeline": timeline_command,
     "at": at_command,
     "export": export_command,

@@ -50,6 +50,13 @@ DELIVERIES = Counter(
     ["channel", "status"],
     registry=REGISTRY,
 )
+RETENTION_EXPIRED = Counter(
+    "caf_retention_expired_total",
+    "Personal data made unreadable by the retention job (month keys destroyed, ladders"
+    " forgotten), by store and category of the retention table",
+    ["store", "category"],
+    registry=REGISTRY,
+)
 EVENTS_PUBLISHED = Counter(
     "caf_events_published_total",
     "Integration events published by the outbox relay",

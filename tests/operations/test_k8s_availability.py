@@ -74,9 +74,11 @@ def test_each_database_accepts_only_its_service_the_audit_jobs_and_its_instances
         assert policy["podSelector"]["matchLabels"] == {"cnpg.io/cluster": f"{name}-db"}
         assert policy["policyTypes"] == ["Ingress"]
         by_port = {rule["ports"][0]["port"]: _peers(rule) for rule in policy["ingress"]}
+        retention = [{"app.kubernetes.io/name": f"retention-{name}"}]  # its CronJob, if any
         assert by_port[5432] == [
             {"app.kubernetes.io/name": name},
             {"app.kubernetes.io/name": "audit"},
+            *(retention if f"retention-{name}" in policies else []),
             {"cnpg.io/cluster": f"{name}-db"},
         ]
         assert by_port[8000] == [{"kubernetes.io/metadata.name": "cnpg-system"}]

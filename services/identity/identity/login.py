@@ -8,6 +8,7 @@ reported back, so the ladder counts every check, across replicas.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from shared.identifiers import Identifier
@@ -17,6 +18,10 @@ from .core import IdentityCore
 from .domain import Account
 from .lockout_port import LockoutPort
 from .login_records import RefusedLoginAttempt, UnattributedLoginFailure
+
+SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
+#: the key subject of failures of identifiers with no account (nobody to erase them for)
+UNATTRIBUTED = uuid.UUID("8d3e5a41-7c2b-4f90-a6e1-2b9c0d4f7e63")
 
 
 class LoginCommands(IdentityCore):
@@ -82,8 +87,8 @@ class LoginCommands(IdentityCore):
             current.record_login(
                 at=now,
                 method="password",
-                source=self.personal(current.id, source) if source else None,
-                source_key=source_key,
+                source=self.expiring(current.id, source, SOURCES, now) if source else None,
+                source_key=self._expiring_key(current.id, source_key, now),
                 session_id=session.session_id,
             )
             return [current]
@@ -96,6 +101,10 @@ class LoginCommands(IdentityCore):
             "expires_at": session.expires_at.isoformat(),
         }
         return result
+
+    def _expiring_key(self, subject_id: uuid.UUID, source_key: str | None, now: Any) -> Any:
+        """A refused attempt's source pseudonym, kept as long as connection sources are."""
+        return self.expiring(subject_id, source_key, SOURCES, now) if source_key else None
 
     def record_failure(
         self,
@@ -110,7 +119,10 @@ class LoginCommands(IdentityCore):
         if account is None:
             self.save(
                 UnattributedLoginFailure(
-                    identifier_key=identifier_key, reason=reason, source_key=source_key, at=now
+                    identifier_key=identifier_key,
+                    reason=reason,
+                    source_key=self._expiring_key(UNATTRIBUTED, source_key, now),
+                    at=now,
                 )
             )
             return
@@ -121,7 +133,7 @@ class LoginCommands(IdentityCore):
                     account_id=account_id,
                     identifier_key=identifier_key,
                     reason=reason,
-                    source_key=source_key,
+                    source_key=self._expiring_key(account_id, source_key, now),
                     at=now,
                 )
             )
@@ -133,8 +145,8 @@ class LoginCommands(IdentityCore):
                 at=now,
                 method="password",
                 reason=reason,
-                source=self.personal(account_id, source) if source else None,
-                source_key=source_key,
+                source=self.expiring(account_id, source, SOURCES, now) if source else None,
+                source_key=self._expiring_key(account_id, source_key, now),
             )
             return [current]
 

@@ -18,12 +18,12 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError
 
 from shared.identifiers import Identifier
+from shared.privacy.buckets import bucketed
 from shared.runtime import metrics
 from shared.runtime.clock import Clock
 from shared.runtime.eventstore import ServiceApplication
-from shared.runtime.personal_data import PersonalData
 
-from . import integration
+from . import integration, retention
 from .answers import reservation_answer, state_fields, status_answer
 from .captcha_audio import CaptchaSpeaker
 from .captcha_images import CaptchaArtist
@@ -33,10 +33,13 @@ from .domain import (
     FailedLoginLadder,
     SourceActivity,
     fresh_view,
+    plain_source,
 )
 from .reservations import ReservationId
 from .settings import LockoutSettings
 from .sources import SourceBook
+
+SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
 
 
 class LockoutApplication(ServiceApplication):
@@ -104,12 +107,14 @@ class LockoutApplication(ServiceApplication):
             ):
                 decision = "source_throttled"
             else:
+                # The source's pseudonym is kept as long as connection sources are.
+                source = bucketed(ladder.id, source_key, SOURCES, now) if source_key else None
                 decision = ladder.reserve(
                     token,
                     now,
                     self.ladder_policy,
                     captcha_passed=captcha_passed,
-                    source_key=source_key,
+                    source_key=source,
                 )
             reservation = str(ReservationId(ladder.id, token)) if decision == "check" else None
             answer.clear()
@@ -138,7 +143,7 @@ class LockoutApplication(ServiceApplication):
 
         def settle() -> list[Any]:
             now = self.clock.now()
-            ladder = self._ladder_by_id(reservation_id.ladder_id)
+            ladder = self.ladder_by_id(reservation_id.ladder_id)
             if ladder is None:
                 answer.update(state_fields(fresh_view(self.ladder_policy)))
                 return []
@@ -147,8 +152,9 @@ class LockoutApplication(ServiceApplication):
             held = ladder.pending.get(reservation_id.token)
             failure = ladder.report(reservation_id.token, succeeded, now, self.ladder_policy)
             sources.count([*counted, *([failure] if failure else [])])
-            if succeeded and held is not None:
-                sources.release(held["source_key"], reservation_id.token, now)
+            source_key = plain_source(held["source_key"]) if held is not None else None
+            if succeeded and source_key:
+                sources.release(source_key, reservation_id.token, now)
             answer.update(state_fields(ladder.view(now, self.ladder_policy)))
             return [ladder, *sources.changed()]
 
@@ -272,8 +278,9 @@ class LockoutApplication(ServiceApplication):
                 return []
             sources = SourceBook(self.repository, self.source_policy)
             sources.count(ladder.settle(now, self.ladder_policy))
-            # The reason is free text typed by an agent: it may name the person.
-            note = PersonalData(ladder.id, reason)
+            # The reason is free text typed by an agent: it may name the person. It is kept
+            # as long as agent actions are (docs/privacy.md), under the month's key.
+            note = bucketed(ladder.id, reason, "agent_actions", now)
             lifted = ladder.reset("operator", now, operator=operator, note=note)
             outcome["outcome"] = "lifted" if lifted else "not_frozen"
             return [ladder, *sources.changed()]
@@ -301,6 +308,16 @@ class LockoutApplication(ServiceApplication):
         ladder.reset(cause, now)
         return [ladder, *sources.changed()]
 
+    # --- retention (docs/privacy.md) ----------------------------------------------------------
+
+    def expire_retention(self) -> dict[str, int]:
+        """Forgets idle ladders, shreds expired notes: counts by category (never content).
+
+        >>> app.expire_retention()   # doctest: +SKIP
+        {'lockout_ladders': 3, 'connection_sources': 0, 'agent_actions': 0}
+        """
+        return retention.expire(self)
+
     # --- plumbing ------------------------------------------------------------------------------
 
     def identifier_key(self, identifier: Identifier) -> str:
@@ -324,9 +341,9 @@ class LockoutApplication(ServiceApplication):
         return challenge, challenge.consume(digest, self.clock.now())
 
     def _ladder(self, identifier_key: str) -> FailedLoginLadder | None:
-        return self._ladder_by_id(FailedLoginLadder.create_id(identifier_key))
+        return self.ladder_by_id(FailedLoginLadder.create_id(identifier_key))
 
-    def _ladder_by_id(self, ladder_id: uuid.UUID) -> FailedLoginLadder | None:
+    def ladder_by_id(self, ladder_id: uuid.UUID) -> FailedLoginLadder | None:
         try:
             ladder: object = self.repository.get(ladder_id)
         except AggregateNotFoundError:

@@ -105,6 +105,8 @@ def trail_entry(args: argparse.Namespace, mapping: Mapping[str, Any]) -> TrailEn
     """What the stores' audit trails record about this command: who, why, about whom."""
     settings = ServiceSettings.from_mapping(mapping, "identity")
     operator = mapping.get("AUDIT_OPERATOR", "").strip()
+    if "REPLACE_ME" in operator:  # the Job's placeholder, left as it was
+        raise MissingOperator("AUDIT_OPERATOR still holds the Job's placeholder: name who runs it")
     if not operator:
         if settings.environment == "production":
             raise MissingOperator("AUDIT_OPERATOR is required: name who runs this command")

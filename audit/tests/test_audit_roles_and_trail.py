@@ -154,3 +154,10 @@ def test_the_erasure_job_reads_the_identifier_from_its_environment(stores, roles
     (entry,) = trail(stores, "identity")
     assert entry.command == "erase" and entry.details == {"yes": True}
     assert entry.person_key and NIR not in entry.person_key
+
+
+def test_the_jobs_placeholder_is_no_operator(stores, roles):
+    reader = as_role(stores, roles["audit"], AUDIT_OPERATOR="REPLACE_ME: who runs it")
+
+    assert audit(reader, "replay-check", "--store", "lockout") == 2
+    assert trail(stores, "lockout") == []

@@ -30,6 +30,8 @@ def test_every_deployment_and_the_broker_have_a_budget_that_lets_drains_proceed(
         )
         spec = budget["spec"]
         assert spec.get("maxUnavailable", 0) >= 1 or spec["minAvailable"] < fewest, name
+    gateway = {"app.kubernetes.io/name": "gateway", "app.kubernetes.io/part-of": "x"}
+    assert [b["metadata"]["name"] for b in budgets if pods_of(b, gateway)] == ["gateway"]
     (broker,) = [b for b in budgets if pods_of(b, {"app.kubernetes.io/name": "rabbitmq"})]
     assert broker["spec"]["maxUnavailable"] == 1  # 3 nodes in production: quorum kept
 
@@ -38,6 +40,8 @@ def test_every_deployment_and_the_broker_have_a_budget_that_lets_drains_proceed(
 def test_every_deployment_spreads_over_nodes_and_zones(overlay: str) -> None:
     for name, deployment in of_kind(rendered(overlay), "Deployment").items():
         pod = deployment["spec"]["template"]
+        # the broker admits AMQP from the platform's pods only (network-policies-data.yaml)
+        assert pod["metadata"]["labels"]["app.kubernetes.io/part-of"] == "connexion-a-la-personne"
         spread = {c["topologyKey"]: c for c in pod["spec"]["topologySpreadConstraints"]}
         assert set(spread) == {"kubernetes.io/hostname", "topology.kubernetes.io/zone"}, name
         for constraint in spread.values():

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import rpc
-
 from shared.runtime import metrics
 from shared.runtime.dependencies import CorrelationContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import InvalidInput, TimedRpcProxy, load_or_reject
+from shared.runtime.rpc_entrypoint import rpc
 
 from . import schemas
 from .application import IdentityApplication

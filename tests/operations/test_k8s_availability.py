@@ -72,7 +72,8 @@ def _peers(rule: dict) -> list[dict]:
 def test_each_database_accepts_only_its_service_the_audit_jobs_and_its_instances(
     overlay: str,
 ) -> None:
-    policies = of_kind(rendered(overlay), "NetworkPolicy")
+    documents = rendered(overlay)
+    policies = of_kind(documents, "NetworkPolicy")
     for name in service_registry.names():
         policy = policies[f"{name}-db"]["spec"]
         assert policy["podSelector"]["matchLabels"] == {"cnpg.io/cluster": f"{name}-db"}
@@ -80,9 +81,12 @@ def test_each_database_accepts_only_its_service_the_audit_jobs_and_its_instances
         by_port = {rule["ports"][0]["port"]: _peers(rule) for rule in policy["ingress"]}
         assert by_port[5432] == [
             {"app.kubernetes.io/name": name},
+            {"cnpg.io/poolerName": f"{name}-db-pooler-rw"},  # the services' pools go through it
             {"app.kubernetes.io/name": "audit"},
             {"cnpg.io/cluster": f"{name}-db"},
         ]
+        poolers = {d["metadata"]["name"] for d in documents if d["kind"] == "Pooler"}
+        assert f"{name}-db-pooler-rw" in poolers
         assert by_port[8000] == [{"kubernetes.io/metadata.name": "cnpg-system"}]
         assert set(by_port) == {5432, 8000, 9187}
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlparse
 
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import MutableOrImmutableAggregate
 from eventsourcing.persistence import (
     IntegrityError,
@@ -38,6 +38,8 @@ from .clock import Clock
 from .personal_data import KeyVault, PersonalDataAsCiphertext
 from .pg_pool import set_role_timeout, size_pool
 from .pseudonyms import Pseudonymizer
+from .request_outcomes import RequestOutcome, outcome_id
+from .rpc_entrypoint import Request
 from .settings import ServiceSettings
 from .sql import SqlStore
 
@@ -250,6 +252,29 @@ class ServiceApplication(Application[uuid.UUID]):
             (tracking.application_name, tracking.notification_id),
         )
         return bool(rows)
+
+    # --- idempotent requests (request_outcomes.py) -----------------------------------------
+
+    def recorded_outcome(self, request: Request | None, action: str) -> dict[str, Any] | None:
+        """The answer ``request`` got for ``action``, if it acted already (a redelivery)."""
+        marker_id = outcome_id(self.name, action, request)
+        if marker_id is None:
+            return None
+        try:
+            marker: RequestOutcome = self.repository.get(marker_id)
+        except AggregateNotFoundError:
+            return None
+        return dict(marker.answer)
+
+    def outcome_marker(
+        self, request: Request | None, action: str, answer: dict[str, Any]
+    ) -> RequestOutcome | None:
+        """The marker to save with the effect of ``request`` (None without a request id)."""
+        if request is None or not request.id:
+            return None
+        return RequestOutcome(
+            service=self.name, action=action, request_id=request.id, answer=answer
+        )
 
     def save_with_retry(
         self,

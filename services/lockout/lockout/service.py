@@ -12,8 +12,9 @@ from shared.events import Envelope
 from shared.runtime.consumer import integration_event_handler
 from shared.runtime.dependencies import ApplicationDependency, CorrelationContext
 from shared.runtime.observability import Observability
+from shared.runtime.request_outcomes import RequestContext
 from shared.runtime.rpc import load_or_reject
-from shared.runtime.rpc_entrypoint import rpc
+from shared.runtime.rpc_entrypoint import Request, rpc
 
 from . import schemas
 from .application import LockoutApplication
@@ -25,6 +26,7 @@ class LockoutService:
 
     app: LockoutApplication = ApplicationDependency(LockoutApplication, LockoutSettings)
     correlation: str = CorrelationContext()
+    request: Request = RequestContext()
     observability = Observability()
 
     @rpc
@@ -34,8 +36,10 @@ class LockoutService:
         source_key: str | None = None,
         captcha_id: str | None = None,
         captcha_answer: str | None = None,
+        request_id: str | None = None,
     ) -> dict[str, Any]:
-        """Internal: may one password check happen now? Recorded before answering."""
+        """Internal: may one password check happen now? Recorded before answering; keyed by
+        the caller's ``request_id`` (else this request's own id): a redelivery is counted once."""
         data = load_or_reject(
             schemas.ReserveAttempt(),
             {
@@ -43,6 +47,7 @@ class LockoutService:
                 "source_key": source_key,
                 "captcha_id": captcha_id,
                 "captcha_answer": captcha_answer,
+                "request_id": request_id or self.request.id,
             },
         )
         return self.app.reserve_attempt(**data)

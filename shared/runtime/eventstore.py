@@ -33,6 +33,7 @@ from shared.events import Envelope
 
 from . import correlation
 from .aggregate_cache import ExpiringCache
+from .audit_trail import AuditTrail
 from .chain import EventChain, chain_key
 from .clock import Clock
 from .personal_data import KeyVault, PersonalDataAsCiphertext
@@ -64,7 +65,7 @@ class CorrelatingMapper(Mapper[uuid.UUID]):
 def store_env(settings: ServiceSettings, name: str) -> dict[str, str]:
     """The eventsourcing environment for a service's store (PostgreSQL or embedded SQLite)."""
     env = {
-        "CREATE_TABLE": "y",
+        "CREATE_TABLE": "n" if settings.database_read_only else "y",
         "SINGLE_ROW_TRACKING": "n",
         "MAPPER_TOPIC": f"{__name__}:CorrelatingMapper",
         "TRANSCODER_TOPIC": "shared.runtime.transcoder:FastJSONTranscoder",
@@ -90,9 +91,10 @@ def store_env(settings: ServiceSettings, name: str) -> dict[str, str]:
             POSTGRES_PRE_PING="n",  # see sql.py: connections are retried, not pinged
             PROCESS_RECORDER_TOPIC="shared.runtime.pg_recorder:OneTripProcessRecorder",
         )
-        ensure_schema(settings.database_url, schema)
-        if settings.database_pool_url:
-            set_role_timeout(settings.database_url)
+        if not settings.database_read_only:
+            ensure_schema(settings.database_url, schema)
+            if settings.database_pool_url:
+                set_role_timeout(settings.database_url)
     else:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         env.update(
@@ -167,12 +169,13 @@ class ServiceApplication(Application[uuid.UUID]):
         if isinstance(datastore, PostgresDatastore):
             size_pool(datastore, self.settings)
         recorder = self.factory.process_recorder()
-        self.sql = SqlStore(recorder)
+        self.sql = SqlStore(recorder, read_only=self.settings.database_read_only)
         assert self.settings.personal_data_master_key is not None
         self.vault = KeyVault(self.sql, self.settings.personal_data_master_key)
         self.chain = EventChain(
             self.sql, chain_key(self.settings.personal_data_master_key), self.name
         )
+        self.audit_trail = AuditTrail(self.sql)
         assert self._transcoding is not None
         self._transcoding.vault = self.vault
         return recorder

@@ -1,9 +1,12 @@
-"""Runs services: ``python -m shared.runtime.runner identity lockout notification delegation``.
+"""Runs services: ``python -m shared.runtime.runner identity lockout delegation notification``.
 
-Checks the broker and the stores first and stops with a clear message and the fix when one is
-missing, then runs every named service in this process until SIGTERM/SIGINT (graceful stop:
-in-flight workers finish, the relay records its position). A name is one of the four services
-or a ``module:Class`` path.
+From the repository root (the image's working directory), with no PYTHONPATH: the services'
+folders come from the registry (:mod:`shared.service_registry`). Checks the broker and the
+stores first and stops with a clear message and the fix when one is missing, then runs every
+named service in this process until SIGTERM/SIGINT (graceful stop: in-flight workers finish,
+the relay records its position). A name is one of the registered
+services or a ``module:Class`` path. ``--dev-ports`` gives each service its development port for
+health and metrics (``make run``: 8081 identity, 8082 lockout, ...) unless one is set.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import shared.runtime.bootstrap
 # isort: split
 
 import argparse
-import importlib
 import logging
 import os
 import signal
@@ -23,25 +25,23 @@ from typing import Any
 import eventlet
 from nameko.runners import ServiceRunner
 
+from shared import service_registry
+
+from .audit_trail import grant_audit_roles
 from .dependencies import ApplicationDependency
+from .eventstore import schema_of
 from .logging_setup import configure_logging
 from .observability import http_port
 from .settings import ServiceSettings, SettingsError
 from .startup_checks import check_broker, check_http_port, check_store
 
-SERVICES = {
-    "identity": "identity.service:IdentityService",
-    "lockout": "lockout.service:LockoutService",
-    "notification": "notification.service:NotificationService",
-    "delegation": "delegation.service:DelegationService",
-}
-
 log = logging.getLogger("runner")
 
 
 def resolve(name: str) -> Any:
-    module_name, _, class_name = SERVICES.get(name, name).partition(":")
-    return getattr(importlib.import_module(module_name), class_name)
+    if ":" in name:
+        return service_registry.load(name)
+    return service_registry.load(service_registry.get(name).service_class)
 
 
 def migrate(service_class: Any, config: dict[str, Any]) -> None:
@@ -51,12 +51,26 @@ def migrate(service_class: Any, config: dict[str, Any]) -> None:
             settings = dependency.settings_class.from_mapping(config, service_class.name)
             application = dependency.application_class(settings)  # type: ignore[call-arg]
             application.close()
+            if settings.database_url and (
+                settings.database_audit_role or settings.database_erasure_role
+            ):
+                grant_audit_roles(
+                    settings.database_url,
+                    schema_of(settings, service_class.name),
+                    settings.database_audit_role,
+                    settings.database_erasure_role,
+                )
             log.info("store of %s is ready", service_class.name)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("services", nargs="+", help="identity lockout notification delegation")
+    parser.add_argument("services", nargs="+", help=" ".join(service_registry.names()))
+    parser.add_argument(
+        "--dev-ports",
+        action="store_true",
+        help="health and metrics of each service on its development port (make run)",
+    )
     parser.add_argument(
         "--migrate-only",
         action="store_true",
@@ -66,6 +80,11 @@ def main(argv: list[str] | None = None) -> None:
     shared.runtime.bootstrap.check()
 
     config: dict[str, Any] = dict(os.environ)
+    if args.dev_ports:
+        for name in args.services:
+            if name in service_registry.BY_NAME:
+                port = service_registry.get(name).dev_http_port
+                config.setdefault(f"{name.upper()}_HTTP_PORT", str(port))
     service_classes = [resolve(name) for name in args.services]
     try:
         settings = [ServiceSettings.from_mapping(config, cls.name) for cls in service_classes]

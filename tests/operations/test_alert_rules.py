@@ -22,7 +22,7 @@ def test_the_relay_alerts_watch_the_publishing_gauges_of_every_replica():
     [rule] = load_documents(K8S / "base" / "alerts-relay.yaml")
     rules = {r["alert"]: r["expr"] for group in rule["spec"]["groups"] for r in group["rules"]}
 
-    assert set(rules) == {"CafEventsNotPublished", "CafRelayLeaderMissing"}
+    assert set(rules) == {"CafOldestEventUnpublished", "CafRelayLeaderMissing"}
     watched = {name for expr in rules.values() for name in re.findall(r"caf_[a-z_]+", expr)}
     assert watched == {"caf_relay_oldest_unpublished_age_seconds", "caf_relay_leader_present"}
     assert watched <= exported_metric_names()

@@ -16,6 +16,7 @@ class LockoutPort(Protocol):
         source_key: str | None = None,
         captcha_id: str | None = None,
         captcha_answer: str | None = None,
+        request_id: str | None = None,
     ) -> dict[str, Any]:
         """``{"decision": "check" | "captcha_required" | "frozen" | "source_throttled", …}``."""
         ...

@@ -10,9 +10,8 @@ from typing import Any
 
 from shared.events import Envelope
 from shared.runtime.consumer import integration_event_handler
-from shared.runtime.dependencies import ApplicationDependency, CorrelationContext
+from shared.runtime.dependencies import ApplicationDependency, CorrelationContext, RequestContext
 from shared.runtime.observability import Observability
-from shared.runtime.request_outcomes import RequestContext
 from shared.runtime.rpc import load_or_reject
 from shared.runtime.rpc_entrypoint import Request, rpc
 
@@ -29,7 +28,9 @@ class LockoutService:
     request: Request = RequestContext()
     observability = Observability()
 
-    @rpc
+    # Identity waits for these two: a redelivery answers for real, from the reservation keyed
+    # by identity's request and a report already settled (request_outcomes.py: keyed).
+    @rpc(keyed=True)
     def reserve_attempt(
         self,
         identifier_key: str,
@@ -52,7 +53,7 @@ class LockoutService:
         )
         return self.app.reserve_attempt(**data)
 
-    @rpc
+    @rpc(keyed=True)
     def report_attempt(self, reservation_id: str, succeeded: bool) -> dict[str, Any]:
         """Internal: the outcome of a reserved check (success resets, failure counts)."""
         data = load_or_reject(

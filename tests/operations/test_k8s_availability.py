@@ -65,7 +65,7 @@ def _peers(rule: dict) -> list[dict]:
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_each_database_accepts_only_its_service_the_audit_jobs_and_its_instances(
+def test_each_database_accepts_only_its_service_the_audit_jobs_its_instances_and_pooler(
     overlay: str,
 ) -> None:
     policies = of_kind(rendered(overlay), "NetworkPolicy")
@@ -78,6 +78,7 @@ def test_each_database_accepts_only_its_service_the_audit_jobs_and_its_instances
             {"app.kubernetes.io/name": name},
             {"app.kubernetes.io/name": "audit"},
             {"cnpg.io/cluster": f"{name}-db"},
+            {"cnpg.io/poolerName": f"{name}-db-pooler-rw"},  # PgBouncer (poolers.yaml)
         ]
         assert by_port[8000] == [{"kubernetes.io/metadata.name": "cnpg-system"}]
         assert set(by_port) == {5432, 8000, 9187}

@@ -10,8 +10,8 @@ export PYTHONPATH := $(shell $(PYTHON) -m shared.service_registry pythonpath)
 PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras \
 	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
-.PHONY: help venv lock infra run test lint format bench bench-quick k8s-check dead-letters audit \
-	supply-chain sbom clean
+.PHONY: help venv lock infra run test lint format bench bench-quick k8s-check dead-letters audit openapi \
+	supply-chain sbom clean broker-users
 
 # Every target carries a `## ` description: `make help` lists them (a test checks none is left out).
 help: ## list every target with what it does
@@ -35,6 +35,11 @@ lock: venv ## re-pin requirements.txt and requirements-dev.txt, with hashes, fro
 infra: ## start the local PostgreSQL and RabbitMQ (development machine)
 	@bash scripts/infra-up.sh
 
+# One RabbitMQ user per caller (portal, back-office, each service), each AMQP_URI in
+# var/broker-users.json; VHOST=/ by default.
+broker-users: venv infra ## one RabbitMQ user per caller on the local broker (docs/security.md)
+	$(PY) -m shared.runtime.broker_admin --vhost "$${VHOST:-/}" --out var/broker-users.json
+
 # Health and metrics: each service on its registry port (IDENTITY_HTTP_PORT=... overrides).
 run: venv ## run every service in one process (embedded stores unless DATABASE_URL is set)
 	$(PY) -m shared.runtime.runner --dev-ports $(SERVICES)
@@ -48,6 +53,7 @@ lint: venv ## ruff (lint and format) and mypy, per package
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy shared
 	$(VENV)/bin/mypy audit bench
+	$(VENV)/bin/mypy connexion_client
 	@for service in $(SERVICES); do $(VENV)/bin/mypy services/$$service || exit 1; done
 
 format: venv ## reformat the code and apply ruff's safe fixes
@@ -59,6 +65,9 @@ bench: venv infra ## benchmarks against baselines measured in the same run
 
 bench-quick: venv infra ## the benchmarks in under two minutes
 	$(PY) -m bench.run --mode quick
+
+openapi: venv ## regenerate the HTTP API's OpenAPI document (a test compares it with docs/openapi.json)
+	$(PY) -m gateway.api.openapi docs/openapi.json
 
 k8s-check: venv ## render deploy/k8s overlays, validate every kind offline, check the Dockerfile
 	$(PY) -m pytest -q -p no:cacheprovider tests/operations/test_k8s_*.py \

@@ -1,6 +1,6 @@
 """Writes the reference pages that are derived from code, so they cannot drift from it.
 
-    python -m shared.reference_docs          # rewrites docs/events.md and docs/configuration.md
+    python -m shared.reference_docs    # rewrites docs/events.md, configuration.md, privacy.md…
 
 A test (shared/tests/test_reference_docs.py) fails when the committed pages differ from what
 the code says: change the code, run this, commit both.
@@ -8,12 +8,16 @@ the code says: change the code, run this, commit both.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
 from marshmallow import fields
 
 from shared import events, service_registry
+from shared.privacy.data_protection import data_protection_page
+from shared.privacy.notice import privacy_notice
+from shared.privacy.privacy_page import privacy_page
 from shared.runtime.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,6 +132,13 @@ def configuration_page() -> str:
             lines.append("No variables of its own.")
         else:
             lines += _settings_table(cls, common)
+    gateway = importlib.import_module("gateway.settings").GatewaySettings
+    lines.append("\n## gateway (the portal, `python -m gateway`)\n")
+    lines.append(
+        "Read like a service's, under the name `gateway`: `GATEWAY_PORT` or `PORT`. It holds no"
+        " service key: `SECRET_KEY` is its only secret.\n"
+    )
+    lines += _settings_table(gateway, common - {"ENVIRONMENT", "AMQP_URI"})
     return "\n".join(lines)
 
 
@@ -140,7 +151,13 @@ def _settings_table(cls: type[ServiceSettings], skip: set[str]) -> list[str]:
     return rows
 
 
-PAGES = {"docs/events.md": events_page, "docs/configuration.md": configuration_page}
+PAGES = {
+    "docs/events.md": events_page,
+    "docs/configuration.md": configuration_page,
+    "docs/privacy.md": privacy_page,
+    "docs/data-protection.md": data_protection_page,
+    "docs/privacy-notice.md": privacy_notice,
+}
 
 
 def main() -> None:

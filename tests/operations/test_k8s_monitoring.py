@@ -86,11 +86,23 @@ def test_every_service_and_the_gateway_are_scraped_on_their_http_port(overlay: s
         assert ports["http"] == 8080
 
 
+def test_the_databases_and_every_target_down_are_watched() -> None:
+    documents = rendered("prod")
+    (databases,) = of_kind(documents, "PodMonitor")["databases"]["spec"]["selector"][
+        "matchExpressions"
+    ]
+    assert set(databases["values"]) == {f"{name}-db" for name in service_registry.names()}
+    (down,) = [rule for rule in alerts() if rule["alert"] == "CafTargetDown"]
+    watched = re.search(r"\((.*)\)", down["expr"]).group(1).split("|")
+    assert set(watched) == {*service_registry.names(), "gateway"}
+
+
 def test_the_alerts_that_matter_are_there() -> None:
     expressions = " ".join(rule["expr"] for rule in alerts())
     for series in (
-        "caf_relay_lag_events",  # events not published, relay lag
-        "caf_events_published_total",
+        "caf_relay_oldest_unpublished_age_seconds",  # events not published
+        "caf_relay_leader_present",
+        "caf_relay_lag_events",  # relay lag
         "caf_dead_letters_messages",
         'caf_deliveries_total{status=~"failed',
         "caf_freezes_total",

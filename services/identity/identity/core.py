@@ -8,7 +8,7 @@ The commands themselves live in one module per journey (registration, login, …
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, cast
 
 from cryptography.hazmat.primitives import hashes
@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from eventsourcing.application import AggregateNotFoundError
 
 from shared.identifiers import Identifier
+from shared.privacy.buckets import bucketed
 from shared.runtime.clock import Clock
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.personal_data import PersonalData
@@ -31,6 +32,7 @@ from .lockout_port import LockoutPort
 from .password_hashing import PasswordHasher
 from .sessions import SessionTokens
 from .settings import IdentitySettings
+from .sources import SourceClassifier
 from .verification_codes import CodeHasher
 
 
@@ -67,14 +69,33 @@ class IdentityCore(ServiceApplication):
             settings.session_private_jwk,
             timedelta(seconds=settings.session_lifetime_s),
             settings.session_previous_public_jwks,
+            max_lifetime=timedelta(seconds=settings.session_max_lifetime_s),
         )
         assert settings.notification_public_jwk is not None
         self.sealer = Sealer(settings.notification_public_jwk)
+        self.sources = SourceClassifier.from_ranges(settings.partner_source_ranges)
 
     # -- identifiers and indexes ---------------------------------------------------------------
 
     def identifier_key(self, identifier: Identifier) -> str:
         return self.pseudonyms.of("identifier", identifier.value)
+
+    def note_lookup(
+        self, identifier_key: str, source: dict[str, str] | None, lockout: LockoutPort
+    ) -> str | None:
+        """A lookup that may reveal an account counts on its source (per-source throttle);
+        returns the source's key."""
+        source_key, partner = self.source_of(source)
+        if source_key is not None:
+            lockout.note_lookup(identifier_key, source_key=source_key, source_partner=partner)
+        return source_key
+
+    def source_of(self, source: dict[str, str] | None) -> tuple[str | None, bool]:
+        """The per-source throttle's key (IPv6 per /64) and whether it is a partner's range."""
+        if not source or not source.get("ip"):
+            return None, False
+        counted = self.sources.classify(source["ip"])
+        return self.pseudonyms.of("source", counted.network), counted.partner
 
     def nir_key(self, identifier: Identifier) -> str | None:
         return self.pseudonyms.of("nir", identifier.value) if identifier.kind == "nir" else None
@@ -167,6 +188,12 @@ class IdentityCore(ServiceApplication):
     @staticmethod
     def personal(subject_id: uuid.UUID, value: Any) -> PersonalData:
         return PersonalData(subject_id, value)
+
+    @staticmethod
+    def expiring(subject_id: uuid.UUID, value: Any, category: str, at: datetime) -> PersonalData:
+        """A personal value that also expires with its month (a row of the retention table,
+        docs/privacy.md): ``self.expiring(account.id, source, "connection_sources", now)``."""
+        return bucketed(subject_id, value, category, at)
 
     def seal(self, payload: dict[str, Any]) -> str:
         return self.sealer.seal(payload)

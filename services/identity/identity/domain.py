@@ -104,7 +104,7 @@ class Account(Aggregate):
         at: datetime,
         method: str,
         source: PersonalData | None,
-        source_key: str | None,
+        source_key: PersonalData | str | None,  # under a month key since retention
         session_id: str,
     ) -> None:
         self._record_login(
@@ -123,7 +123,7 @@ class Account(Aggregate):
         at: datetime,
         method: str,
         source: PersonalData | None,
-        source_key: str | None,
+        source_key: PersonalData | str | None,  # under a month key since retention
         session_id: str,
         identifier_key: str,
     ) -> None:
@@ -137,7 +137,7 @@ class Account(Aggregate):
         method: str,
         reason: str,
         source: PersonalData | None,
-        source_key: str | None,
+        source_key: PersonalData | str | None,  # under a month key since retention
     ) -> None:
         self._record_failed_login(
             at=at,
@@ -156,7 +156,7 @@ class Account(Aggregate):
         method: str,
         reason: str,
         source: PersonalData | None,
-        source_key: str | None,
+        source_key: PersonalData | str | None,  # under a month key since retention
         identifier_key: str,
     ) -> None:
         self.history.append({"at": at, "method": method, "outcome": reason, "source": source})

@@ -21,6 +21,9 @@ from .domain import Account
 from .lockout_port import LockoutPort
 from .login_records import RefusedLoginAttempt, UnattributedLoginFailure
 
+SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
+#: the key subject of failures of identifiers with no account (nobody to erase them for)
+UNATTRIBUTED = uuid.UUID("8d3e5a41-7c2b-4f90-a6e1-2b9c0d4f7e63")
 #: a checked password that was wrong, and whose failure froze the account (spec §5: the
 #: history tells it from an attempt refused with no check because the account was frozen)
 CHECKED_AND_FROZE = "invalid_credentials_froze"
@@ -47,12 +50,11 @@ class LoginCommands(IdentityCore):
         if first is not None and first.answer is not None:
             return self.login_answered_again(first.answer)
         identifier_key = self.identifier_key(identifier)
-        source_key = (
-            self.pseudonyms.of("source", source["ip"]) if source and source.get("ip") else None
-        )
+        source_key, partner = self.source_of(source)
         reservation = lockout.reserve_attempt(
             identifier_key,
             source_key=source_key,
+            source_partner=partner,
             captcha_id=(captcha or {}).get("captcha_id"),
             captcha_answer=(captcha or {}).get("answer"),
             request_id=request.id if request else None,
@@ -108,8 +110,8 @@ class LoginCommands(IdentityCore):
             current.record_login(
                 at=now,
                 method="password",
-                source=self.personal(current.id, source) if source else None,
-                source_key=source_key,
+                source=self.expiring(current.id, source, SOURCES, now) if source else None,
+                source_key=self._expiring_key(current.id, source_key, now),
                 session_id=session.session_id,
             )
             return [current]
@@ -143,6 +145,10 @@ class LoginCommands(IdentityCore):
             "expires_at": session.expires_at.isoformat(),
         }
 
+    def _expiring_key(self, subject_id: uuid.UUID, source_key: str | None, now: Any) -> Any:
+        """A refused attempt's source pseudonym, kept as long as connection sources are."""
+        return self.expiring(subject_id, source_key, SOURCES, now) if source_key else None
+
     def record_failure(
         self,
         account: Account | None,
@@ -156,7 +162,10 @@ class LoginCommands(IdentityCore):
         if account is None:
             self.save(
                 UnattributedLoginFailure(
-                    identifier_key=identifier_key, reason=reason, source_key=source_key, at=now
+                    identifier_key=identifier_key,
+                    reason=reason,
+                    source_key=self._expiring_key(UNATTRIBUTED, source_key, now),
+                    at=now,
                 )
             )
             return
@@ -167,7 +176,7 @@ class LoginCommands(IdentityCore):
                     account_id=account_id,
                     identifier_key=identifier_key,
                     reason=reason,
-                    source_key=source_key,
+                    source_key=self._expiring_key(account_id, source_key, now),
                     at=now,
                 )
             )
@@ -179,8 +188,8 @@ class LoginCommands(IdentityCore):
                 at=now,
                 method="password",
                 reason=reason,
-                source=self.personal(account_id, source) if source else None,
-                source_key=source_key,
+                source=self.expiring(account_id, source, SOURCES, now) if source else None,
+                source_key=self._expiring_key(account_id, source_key, now),
             )
             return [current]
 

@@ -18,18 +18,28 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError
 
 from shared.identifiers import Identifier
+from shared.privacy.buckets import bucketed
 from shared.runtime import metrics
 from shared.runtime.clock import Clock
 from shared.runtime.eventstore import ServiceApplication
-from shared.runtime.personal_data import PersonalData
 
-from . import integration
+from . import integration, retention
 from .answers import reservation_answer, state_fields, status_answer
+from .captcha_audio import CaptchaSpeaker
 from .captcha_images import CaptchaArtist
-from .domain import CaptchaChallenge, FailedLoginLadder, SourceActivity, fresh_view
+from .domain import (
+    CaptchaChallenge,
+    CountedFailure,
+    FailedLoginLadder,
+    SourceActivity,
+    fresh_view,
+    plain_source,
+)
 from .reservations import ReservationId
 from .settings import LockoutSettings
 from .sources import SourceBook
+
+SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
 
 
 class LockoutApplication(ServiceApplication):
@@ -49,8 +59,13 @@ class LockoutApplication(ServiceApplication):
         self.captcha_policy = settings.captcha_policy()
         assert settings.pseudonym_key is not None
         self.captchas = CaptchaArtist(self.captcha_policy, settings.pseudonym_key)
+        self.speaker = CaptchaSpeaker(settings.voice_dir, settings.audio_captcha_length)
         #: Where captcha answers come from; tests replace it to know the answer (never RPC).
         self.captcha_answers: Callable[[], str] = self.captchas.random_answer
+        self.audio_captcha_answers: Callable[[], str] = self.speaker.random_answer
+        if settings.captcha_test_answer:  # development and test only (settings refuse it elsewhere)
+            known = settings.captcha_test_answer
+            self.captcha_answers = self.audio_captcha_answers = lambda: known
 
     # --- the password-check gate (internal RPC, called by identity) ------------------------
 
@@ -60,9 +75,13 @@ class LockoutApplication(ServiceApplication):
         source_key: str | None = None,
         captcha_id: uuid.UUID | None = None,
         captcha_answer: str | None = None,
+        source_partner: bool = False,
         request_id: str | None = None,
     ) -> dict[str, Any]:
         """Decides whether one password check may happen now, and records it if so.
+
+        A source over its limit (``source_partner``: a partner's address range, higher limit)
+        gets ``source_throttled``: the attempt needs a captcha, it is never refused outright.
 
         The check reserved for a request is keyed by ``request_id`` (the caller's request): the
         same request delivered again gets the same reservation back, counted once, whatever
@@ -87,15 +106,26 @@ class LockoutApplication(ServiceApplication):
             sources = SourceBook(self.repository, self.source_policy)
             sources.count(ladder.settle(now, self.ladder_policy))
             challenge, captcha_passed = self._spend_captcha(captcha_id, captcha_answer)
-            if sources.is_throttled(source_key, now) and not captcha_passed:
+            deadline = now + self.ladder_policy.reservation_timeout
+            # Only an attempt the ladder would let through without a captcha weighs on the
+            # source; a captcha answered passes the source's throttle too.
+            if (
+                not captcha_passed
+                and ladder.view(now, self.ladder_policy).gate == "open"
+                and not sources.admit(
+                    source_key, identifier_key, token, now, deadline, source_partner
+                )
+            ):
                 decision = "source_throttled"
             else:
+                # The source's pseudonym is kept as long as connection sources are.
+                source = bucketed(ladder.id, source_key, SOURCES, now) if source_key else None
                 decision = ladder.reserve(
                     token,
                     now,
                     self.ladder_policy,
                     captcha_passed=captcha_passed,
-                    source_key=source_key,
+                    source_key=source,
                 )
             reservation = str(ReservationId(ladder.id, token)) if decision == "check" else None
             answer.clear()
@@ -124,18 +154,46 @@ class LockoutApplication(ServiceApplication):
 
         def settle() -> list[Any]:
             now = self.clock.now()
-            ladder = self._ladder_by_id(reservation_id.ladder_id)
+            ladder = self.ladder_by_id(reservation_id.ladder_id)
             if ladder is None:
                 answer.update(state_fields(fresh_view(self.ladder_policy)))
                 return []
             sources = SourceBook(self.repository, self.source_policy)
             counted = ladder.settle(now, self.ladder_policy)
+            held = ladder.pending.get(reservation_id.token)
             failure = ladder.report(reservation_id.token, succeeded, now, self.ladder_policy)
             sources.count([*counted, *([failure] if failure else [])])
+            source_key = plain_source(held["source_key"]) if held is not None else None
+            if succeeded and source_key:
+                sources.release(source_key, reservation_id.token, now)
             answer.update(state_fields(ladder.view(now, self.ladder_policy)))
             return [ladder, *sources.changed()]
 
         self.save_with_retry(settle)
+        return answer
+
+    def note_lookup(
+        self, identifier_key: str, source_key: str | None, source_partner: bool = False
+    ) -> dict[str, Any]:
+        """A journey whose answer may reveal whether an account exists (registration with a
+        NIR, password reset, identifier recovery) counts on its source like a failed login:
+        a source that looks up many identifiers is throttled on logins too.
+
+        >>> app.note_lookup("ab" * 32, source_key="cd" * 32)   # doctest: +SKIP
+        {'source_throttled': False}
+        """
+        answer: dict[str, Any] = {"source_throttled": False}
+        if source_key is None:
+            return answer
+
+        def count() -> list[Any]:
+            now = self.clock.now()
+            sources = SourceBook(self.repository, self.source_policy)
+            sources.count([CountedFailure(identifier_key, source_key, now)], source_partner)
+            answer["source_throttled"] = sources.is_throttled(source_key, now)
+            return sources.changed()
+
+        self.save_with_retry(count)
         return answer
 
     def _notify(self, recordings: list[Any]) -> None:
@@ -164,6 +222,25 @@ class LockoutApplication(ServiceApplication):
         )
         self.save(challenge)
         return {"captcha_id": str(captcha_id), "image_png_base64": self.captchas.png_base64(answer)}
+
+    def new_audio_captcha(self) -> dict[str, Any]:
+        """Issues an audio challenge of digits; same single use, expiry and digest as an image's.
+
+        >>> app.new_audio_captcha()   # doctest: +SKIP
+        {'captcha_id': '41d2…', 'audio_wav_base64': 'UklGRi…', 'digits': 6}
+        """
+        now = self.clock.now()
+        answer = self.audio_captcha_answers()
+        captcha_id = uuid.uuid4()
+        challenge = CaptchaChallenge(
+            challenge_id=captcha_id,
+            answer_digest=self.captchas.digest(captcha_id, answer),
+            issued_at=now,
+            expires_at=now + self.captcha_policy.ttl,
+        )
+        audio = self.speaker.wav_base64(answer)
+        self.save(challenge)
+        return {"captcha_id": str(captcha_id), "audio_wav_base64": audio, "digits": len(answer)}
 
     def check_captcha(self, captcha_id: uuid.UUID, answer: str) -> dict[str, bool]:
         """Checks and spends a captcha (registration without NIR, password reset start).
@@ -212,8 +289,9 @@ class LockoutApplication(ServiceApplication):
                 return []
             sources = SourceBook(self.repository, self.source_policy)
             sources.count(ladder.settle(now, self.ladder_policy))
-            # The reason is free text typed by an agent: it may name the person.
-            note = PersonalData(ladder.id, reason)
+            # The reason is free text typed by an agent: it may name the person. It is kept
+            # as long as agent actions are (docs/privacy.md), under the month's key.
+            note = bucketed(ladder.id, reason, "agent_actions", now)
             lifted = ladder.reset("operator", now, operator=operator, note=note)
             outcome["outcome"] = "lifted" if lifted else "not_frozen"
             return [ladder, *sources.changed()]
@@ -241,6 +319,16 @@ class LockoutApplication(ServiceApplication):
         ladder.reset(cause, now)
         return [ladder, *sources.changed()]
 
+    # --- retention (docs/privacy.md) ----------------------------------------------------------
+
+    def expire_retention(self) -> dict[str, int]:
+        """Forgets idle ladders, shreds expired notes: counts by category (never content).
+
+        >>> app.expire_retention()   # doctest: +SKIP
+        {'lockout_ladders': 3, 'connection_sources': 0, 'agent_actions': 0}
+        """
+        return retention.expire(self)
+
     # --- plumbing ------------------------------------------------------------------------------
 
     def identifier_key(self, identifier: Identifier) -> str:
@@ -264,9 +352,9 @@ class LockoutApplication(ServiceApplication):
         return challenge, challenge.consume(digest, self.clock.now())
 
     def _ladder(self, identifier_key: str) -> FailedLoginLadder | None:
-        return self._ladder_by_id(FailedLoginLadder.create_id(identifier_key))
+        return self.ladder_by_id(FailedLoginLadder.create_id(identifier_key))
 
-    def _ladder_by_id(self, ladder_id: uuid.UUID) -> FailedLoginLadder | None:
+    def ladder_by_id(self, ladder_id: uuid.UUID) -> FailedLoginLadder | None:
         try:
             ladder: object = self.repository.get(ladder_id)
         except AggregateNotFoundError:

@@ -21,6 +21,7 @@ class Strict(Schema):
 class ReserveAttempt(Strict):
     identifier_key = fields.String(required=True, validate=PSEUDONYM)
     source_key = fields.String(load_default=None, allow_none=True, validate=PSEUDONYM)
+    source_partner = fields.Boolean(load_default=False)
     captcha_id = fields.UUID(load_default=None, allow_none=True)
     captcha_answer = fields.String(
         load_default=None,
@@ -33,6 +34,12 @@ class ReserveAttempt(Strict):
         allow_none=True,
         validate=validate.Length(min=1, max=100, error="Identifiant de requête invalide."),
     )
+
+
+class NoteLookup(Strict):
+    identifier_key = fields.String(required=True, validate=PSEUDONYM)
+    source_key = fields.String(load_default=None, allow_none=True, validate=PSEUDONYM)
+    source_partner = fields.Boolean(load_default=False)
 
 
 class ReportAttempt(Strict):

@@ -1,7 +1,7 @@
 """nameko entrypoints of the lockout service: validate at the edge, then ask the application.
 
-Public (spec §14): new_captcha, status, lift_freeze. Internal (identity only, contracts.md):
-reserve_attempt, report_attempt, check_captcha.
+Public (spec §14): new_captcha, new_audio_captcha, status, lift_freeze. Internal (identity only,
+contracts.md): reserve_attempt, report_attempt, check_captcha.
 """
 
 from __future__ import annotations
@@ -37,9 +37,11 @@ class LockoutService:
         source_key: str | None = None,
         captcha_id: str | None = None,
         captcha_answer: str | None = None,
+        source_partner: bool = False,
         request_id: str | None = None,
     ) -> dict[str, Any]:
-        """Internal: may one password check happen now? Recorded before answering; keyed by
+        """Internal: may one password check happen now? Recorded before answering.
+        ``source_partner``: the source is in a partner's address range (higher limit). Keyed by
         the caller's ``request_id`` (else this request's own id): a redelivery is counted once."""
         data = load_or_reject(
             schemas.ReserveAttempt(),
@@ -48,10 +50,27 @@ class LockoutService:
                 "source_key": source_key,
                 "captcha_id": captcha_id,
                 "captcha_answer": captcha_answer,
+                "source_partner": source_partner,
                 "request_id": request_id or self.request.id,
             },
         )
         return self.app.reserve_attempt(**data)
+
+    @rpc
+    def note_lookup(
+        self, identifier_key: str, source_key: str | None = None, source_partner: bool = False
+    ) -> dict[str, Any]:
+        """Internal: a lookup that may reveal an account (registration with a NIR, password
+        reset, identifier recovery) counts on its source: ``{"source_throttled": False}``."""
+        data = load_or_reject(
+            schemas.NoteLookup(),
+            {
+                "identifier_key": identifier_key,
+                "source_key": source_key,
+                "source_partner": source_partner,
+            },
+        )
+        return self.app.note_lookup(**data)
 
     @rpc(keyed=True)
     def report_attempt(self, reservation_id: str, succeeded: bool) -> dict[str, Any]:
@@ -71,6 +90,11 @@ class LockoutService:
     def new_captcha(self) -> dict[str, Any]:
         """A new image challenge: {captcha_id, image_png_base64}."""
         return self.app.new_captcha()
+
+    @rpc
+    def new_audio_captcha(self) -> dict[str, Any]:
+        """A new audio challenge of digits: {captcha_id, audio_wav_base64, digits}."""
+        return self.app.new_audio_captcha()
 
     @rpc
     def status(self, identifier: str) -> dict[str, Any]:

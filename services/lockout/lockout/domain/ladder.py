@@ -58,11 +58,17 @@ class CountedFailure:
     identifier_key: str
     source_key: str | None
     at: datetime
+    reservation: str | None = None  # the check it settles, held on the source until now
 
 
 def fresh_view(policy: LadderPolicy) -> LadderView:
     """The answer for an identifier never seen (no aggregate is created just to read)."""
     return LadderView(0, 0, "open", policy.attempts_before_freeze, False, None, None)
+
+
+def plain_source(value: Any) -> str | None:
+    """A source pseudonym as stored: plain (before retention), wrapped, or erased (None)."""
+    return getattr(value, "value", value)
 
 
 class FailedLoginLadder(Aggregate):
@@ -78,7 +84,8 @@ class FailedLoginLadder(Aggregate):
         self.failures = 0
         self.frozen_until: datetime | None = None
         self.last_failure_at: datetime | None = None
-        # reservation -> {"deadline": datetime, "source_key": str | None}
+        # reservation -> {"deadline": datetime, "source_key": the source's pseudonym as given
+        # to ``reserve`` (the application wraps it in a PersonalData that expires, or None)}
         self.pending: dict[str, dict[str, Any]] = {}
         # reservation -> when it was settled (recent ones: see SETTLED_MEMORY)
         self.settled: dict[str, datetime] = {}
@@ -145,7 +152,7 @@ class FailedLoginLadder(Aggregate):
         policy: LadderPolicy,
         *,
         captcha_passed: bool,
-        source_key: str | None = None,
+        source_key: Any = None,
     ) -> Decision:
         """Takes one password check if the ladder allows it, else says why not."""
         view = self.view(now, policy)
@@ -202,7 +209,7 @@ class FailedLoginLadder(Aggregate):
     def _count_failure(
         self, reservation: str, at: datetime, policy: LadderPolicy, *, expired: bool
     ) -> CountedFailure:
-        source_key = self.pending[reservation]["source_key"]
+        source_key = plain_source(self.pending[reservation]["source_key"])
         self._failed(reservation=reservation, at=at, expired=expired)
         if policy.freezes_at(self.failures):
             duration = policy.freeze_duration(self.failures)
@@ -213,13 +220,13 @@ class FailedLoginLadder(Aggregate):
                 failures=self.failures,
                 duration_s=int(duration.total_seconds()),
             )
-        return CountedFailure(self.identifier_key, source_key, at)
+        return CountedFailure(self.identifier_key, source_key, at, reservation)
 
     # Events: bodies run again on every replay, so they only assign what they are given. ----
 
     @event("AttemptReserved")
     def _reserved(
-        self, reservation: str, at: datetime, deadline: datetime, source_key: str | None
+        self, reservation: str, at: datetime, deadline: datetime, source_key: Any
     ) -> None:
         self.pending[reservation] = {"deadline": deadline, "source_key": source_key}
 

@@ -1,11 +1,15 @@
 """The standalone client (connexion_client) under the broker's per-caller users (docs/security.md):
 as the ``portal`` user it calls the citizen methods, and a method the portal may not call is a
-``CallRefused`` at once, not a hang nor a RemoteFault. Real RabbitMQ, real services."""
+``CallRefused`` at once, not a hang nor a RemoteFault; the gateway builds its client as the user
+its settings name. Real RabbitMQ, real services."""
 
 from __future__ import annotations
 
+import base64
+import secrets
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +18,10 @@ from identity.service import IdentityService
 from lockout.service import LockoutService
 
 from connexion_client import CallRefused, ConnexionClient
+from gateway import rpc
+from gateway.app import create_app
+from gateway.settings import GatewaySettings
+from shared.runtime.settings import SettingsError
 
 NIR = "1 63 06 31 555 082"
 TIMEOUT_S = 20.0
@@ -60,3 +68,32 @@ def test_a_caller_name_must_be_a_broker_user_name() -> None:
     for wrong in ("", "Portal", "portal.*", "rpc reply"):
         with pytest.raises(ValueError):
             ConnexionClient("amqp://127.0.0.1:1//", caller=wrong)
+
+
+def gateway_settings(tmp_path: Path, amqp_uri: str, **overrides: str) -> GatewaySettings:
+    mapping = {
+        "ENVIRONMENT": "test",
+        "AMQP_URI": amqp_uri,
+        "DATA_DIR": str(tmp_path),
+        "SECRET_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        **overrides,
+    }
+    return GatewaySettings.from_mapping(mapping, "gateway")
+
+
+def test_the_gateway_calls_as_the_broker_user_its_settings_name(
+    portal: ConnexionClient, broker_users: BrokerUsers, tmp_path: Path
+) -> None:
+    as_portal = create_app(gateway_settings(tmp_path, broker_users.uri("portal")))
+    misnamed = create_app(
+        gateway_settings(tmp_path, broker_users.uri("portal"), GATEWAY_BROKER_CALLER="mobile")
+    )
+
+    with as_portal.test_request_context():
+        assert rpc.client().caller == "portal"  # the default
+        assert rpc.call("lockout", "new_captcha")["captcha_id"]
+        rpc.client().close()
+    with misnamed.test_request_context(), pytest.raises(CallRefused):
+        rpc.call("lockout", "new_captcha")  # rpc.reply-mobile-… is not the portal user's
+    with pytest.raises(SettingsError, match="BROKER_CALLER"):
+        gateway_settings(tmp_path, broker_users.uri("portal"), BROKER_CALLER="portal.*")

@@ -39,7 +39,8 @@ class GatewaySettings(ApiSettings):  # the API's settings (API_CLIENTS…) are t
         "BROKER_CALLER",
         "portal",
         parse=check_caller,
-        doc="the RabbitMQ user AMQP_URI logs in as (docs/security.md): names its reply queues",
+        doc="the caller whose broker user AMQP_URI logs in as (portal, back-office): names the"
+        " reply queues its permissions allow (docs/security.md)",
     )
     secret_key: bytes | None = setting(
         "SECRET_KEY",

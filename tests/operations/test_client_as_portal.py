@@ -22,6 +22,7 @@ from gateway import rpc
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from shared.runtime.settings import SettingsError
+from shared.testing.infrastructure import RABBIT_HOST, RABBIT_PORT
 
 NIR = "1 63 06 31 555 082"
 TIMEOUT_S = 20.0
@@ -97,3 +98,13 @@ def test_the_gateway_calls_as_the_broker_user_its_settings_name(
         rpc.call("lockout", "new_captcha")  # rpc.reply-mobile-… is not the portal user's
     with pytest.raises(SettingsError, match="BROKER_CALLER"):
         gateway_settings(tmp_path, broker_users.uri("portal"), BROKER_CALLER="portal.*")
+
+
+def test_a_login_the_broker_refuses_is_call_refused_at_once() -> None:
+    uri = f"amqp://nobody:wrong@{RABBIT_HOST}:{RABBIT_PORT}/"
+    client = ConnexionClient(uri, timeout=TIMEOUT_S)
+
+    started = time.monotonic()
+    with pytest.raises(CallRefused, match="Login was refused"):
+        client.lockout.new_captcha()
+    assert time.monotonic() - started < TIMEOUT_S / 4

@@ -8,15 +8,17 @@ reported back, so the ladder counts every check, across replicas.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from shared.identifiers import Identifier
+from shared.runtime import after_answer
 
 from . import messages
 from .core import IdentityCore
 from .domain import Account
 from .lockout_port import LockoutPort
-from .login_records import RefusedLoginAttempt, UnattributedLoginFailure
+from .login_records import RefusedLoginAttempt
 
 
 class LoginCommands(IdentityCore):
@@ -27,9 +29,14 @@ class LoginCommands(IdentityCore):
         lockout: LockoutPort,
         captcha: dict[str, str] | None = None,
         source: dict[str, str] | None = None,
+        later: Callable[[Callable[[], Any]], None] = after_answer.now,
     ) -> dict[str, Any]:
         """``app.login(parse_identifier("1 63 06 31 555 082"), "Bonjour2024Caf", lockout)``
-        -> ``{"outcome": "ok", "session": {"token": "eyJ…", …}, …}``."""
+        -> ``{"outcome": "ok", "session": {"token": "eyJ…", …}, …}``.
+
+        A failure is recorded on the account ``later`` (the service: after the answer has
+        left), and not at all for an unknown identifier: the two answer in the same time and
+        random identifiers do not grow the store (SPEC §16)."""
         identifier_key = self.identifier_key(identifier)
         source_key, partner = self.source_of(source)
         reservation = lockout.reserve_attempt(
@@ -39,11 +46,13 @@ class LoginCommands(IdentityCore):
             captcha_id=(captcha or {}).get("captcha_id"),
             captcha_answer=(captcha or {}).get("answer"),
         )
-        account = self.account_for(identifier)
+        account = self.account_for(identifier, read_only=True)
         decision = reservation["decision"]
         if decision != "check":
             # decision is frozen, captcha_required or source_throttled: recorded as such
-            self.record_failure(account, identifier_key, decision, source, source_key)
+            later(
+                lambda: self.record_failure(account, identifier_key, decision, source, source_key)
+            )
             return self.login_result(
                 "frozen" if decision == "frozen" else "captcha_required", reservation
             )
@@ -53,14 +62,16 @@ class LoginCommands(IdentityCore):
         state = lockout.report_attempt(reservation["reservation_id"], ok)
         if not ok or account is None:
             outcome = "frozen" if state.get("frozen_until") else "invalid_credentials"
-            self.record_failure(account, identifier_key, outcome, source, source_key)
+            later(lambda: self.record_failure(account, identifier_key, outcome, source, source_key))
             return self.login_result(outcome, state)
 
         now = self.clock.now()
         campaign = self.campaign.decision(changed_at=account.password_changed_at, now=now)
         if campaign == "reset_required":
-            self.record_failure(
-                account, identifier_key, "password_reset_required", source, source_key
+            later(
+                lambda: self.record_failure(
+                    account, identifier_key, "password_reset_required", source, source_key
+                )
             )
             return self.login_result("password_reset_required", state)
         session = self.sessions.issue(
@@ -68,15 +79,14 @@ class LoginCommands(IdentityCore):
             identifier_kind=account.identifier_kind,
             auth_method="password",
             now=now,
+            generation=self.session_generation(account.id),
         )
         new_hash = (
             self.hasher.hash(password) if self.hasher.needs_rehash(str(stored_hash)) else None
         )
 
-        loaded = [account]  # the account read above serves the first try; a conflict reloads
-
         def record() -> list[Account]:
-            current: Account = loaded.pop() if loaded else self.repository.get(account.id)
+            current: Account = self.repository.get(account.id)  # a copy: it is changed
             if new_hash is not None:
                 current.rehash_password(password_hash=self.personal(current.id, new_hash))
             current.record_login(
@@ -105,14 +115,11 @@ class LoginCommands(IdentityCore):
         source: dict[str, str] | None,
         source_key: str | None,
     ) -> None:
-        """On the account's history if there is one, apart otherwise (published alike)."""
+        """On the account's history (or apart, if refused before any check); nothing for an
+        identifier with no account: lockout's ladder counts it, identity's store must not grow
+        with random identifiers (older ``UnattributedLoginFailure`` events still replay)."""
         now = self.clock.now()
         if account is None:
-            self.save(
-                UnattributedLoginFailure(
-                    identifier_key=identifier_key, reason=reason, source_key=source_key, at=now
-                )
-            )
             return
         account_id = account.id
         if reason != "invalid_credentials":  # refused before any check: see RefusedLoginAttempt

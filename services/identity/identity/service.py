@@ -12,6 +12,7 @@ from typing import Any
 from nameko.rpc import rpc
 
 from shared.runtime import metrics
+from shared.runtime.after_answer import AfterAnswer, Later
 from shared.runtime.dependencies import CorrelationContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import InvalidInput, TimedRpcProxy, load_or_reject
@@ -28,6 +29,7 @@ class IdentityService:
     app: IdentityApplication = IdentityApplicationDependency()  # type: ignore[assignment]
     correlation_id: str = CorrelationContext()  # type: ignore[assignment]
     lockout: Any = TimedRpcProxy("lockout")
+    after_answer: Later = AfterAnswer()  # type: ignore[assignment]
     observability = Observability()
 
     # -- passwords and login -------------------------------------------------------------------
@@ -57,7 +59,12 @@ class IdentityService:
         )
         link = load_or_reject(fc_schemas.LinkToken(), {"franceconnect_link": franceconnect_link})
         result = self.app.login(
-            data["identifier"], data["password"], self.lockout, data["captcha"], data["source"]
+            data["identifier"],
+            data["password"],
+            self.lockout,
+            data["captcha"],
+            data["source"],
+            later=self.after_answer,
         )
         if link["franceconnect_link"]:
             result["franceconnect_link"] = self.app.franceconnect_link_after_login(

@@ -39,6 +39,7 @@ class SessionClaims:
     auth_method: str
     session_id: str
     expires_at: datetime
+    generation: int = 0  # the account's session generation at issue (session_revocation.py)
 
 
 class SessionTokens:
@@ -73,7 +74,13 @@ class SessionTokens:
         }
 
     def issue(
-        self, *, account_id: uuid.UUID, identifier_kind: str, auth_method: str, now: datetime
+        self,
+        *,
+        account_id: uuid.UUID,
+        identifier_kind: str,
+        auth_method: str,
+        now: datetime,
+        generation: int = 0,
     ) -> IssuedSession:
         session_id = str(uuid.uuid4())
         expires_at = now + self.lifetime
@@ -87,6 +94,7 @@ class SessionTokens:
             "account_id": str(account_id),
             "identifier_kind": identifier_kind,
             "auth_method": auth_method,
+            "sgen": generation,
         }
         header = {"alg": ALGORITHM, "kid": self.kid}
         token = jwt.encode(header, claims, self._key, algorithms=[ALGORITHM])
@@ -114,6 +122,7 @@ class SessionTokens:
                 auth_method=str(claims["auth_method"]),
                 session_id=str(claims["jti"]),
                 expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+                generation=int(claims.get("sgen", 0)),
             )
         except (JoseError, ValueError, KeyError, TypeError):
             return None

@@ -13,6 +13,7 @@ from nameko.rpc import rpc
 
 from shared.runtime import metrics
 from shared.runtime.after_answer import AfterAnswer, Later
+from shared.runtime.agent_gate import AgentGate, Agents
 from shared.runtime.dependencies import CorrelationContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import InvalidInput, TimedRpcProxy, load_or_reject
@@ -30,6 +31,7 @@ class IdentityService:
     correlation_id: str = CorrelationContext()  # type: ignore[assignment]
     lockout: Any = TimedRpcProxy("lockout")
     after_answer: Later = AfterAnswer()  # type: ignore[assignment]
+    agents: Agents = AgentGate()  # type: ignore[assignment]
     observability = Observability()
 
     # -- passwords and login -------------------------------------------------------------------
@@ -287,13 +289,20 @@ class IdentityService:
 
     @rpc
     def assign_nir(
-        self, provisional_identifier: str, nir: str, operator: str, reason: str | None = None
+        self,
+        provisional_identifier: str,
+        nir: str,
+        operator: str | None = None,
+        reason: str | None = None,
+        agent_token: str | None = None,
     ) -> dict[str, Any]:
-        """``assign_nir("P33392250", "1 62 09 99 …", "agent-42")`` -> ``{"outcome": …}``."""
+        """``assign_nir("P33392250", "1 62 09 99 …", agent_token="eyJ…")`` -> ``{"outcome": …}``.
+        The operator recorded is the agent of ``agent_token`` (docs/security.md)."""
+        agent = self.agents.require("assign_nir", agent_token, operator)
         data = load_or_reject(
             schemas.AssignNir(),
-            {"provisional_identifier": provisional_identifier, "nir": nir, "operator": operator,
-             "reason": reason},
+            {"provisional_identifier": provisional_identifier, "nir": nir,
+             "operator": agent.operator, "reason": reason},
         )  # fmt: skip
         return self.app.assign_nir(
             data["provisional_identifier"], data["nir"], data["operator"], data["reason"]
@@ -304,14 +313,16 @@ class IdentityService:
         self,
         identifier: str,
         contacts: dict[str, Any],
-        operator: str,
+        operator: str | None = None,
         reason: str | None = None,
+        agent_token: str | None = None,
     ) -> dict[str, Any]:
-        """``update_contacts("P33392250", {"email": "d@test.fr"}, "agent-42", "appel du 05/03")``
-        -> ``{"outcome": "updated"}``."""
+        """``update_contacts("P33392250", {"email": "d@test.fr"}, reason="appel du 05/03",
+        agent_token="eyJ…")`` -> ``{"outcome": "updated"}``."""
+        agent = self.agents.require("update_contacts", agent_token, operator)
         data = load_or_reject(
             schemas.UpdateContacts(),
-            {"identifier": identifier, "contacts": contacts, "operator": operator,
+            {"identifier": identifier, "contacts": contacts, "operator": agent.operator,
              "reason": reason},
         )  # fmt: skip
         return self.app.update_contacts(

@@ -52,6 +52,8 @@ CITIZEN_METHODS: Mapping[str, tuple[str, ...]] = {
         "session_keys",
         "verify_session",
         "logout",
+        "refresh_session",
+        "logout_everywhere",
         "change_password",
         "account_summary",
         "connection_history",
@@ -59,7 +61,7 @@ CITIZEN_METHODS: Mapping[str, tuple[str, ...]] = {
         "franceconnect_callback",
         "franceconnect_logout",
     ),
-    "lockout": ("new_captcha", "status"),
+    "lockout": ("new_captcha", "new_audio_captcha", "status"),
     "delegation": (
         "household",
         "delegation_prompt",

@@ -21,6 +21,8 @@ from .login import LoginCommands
 from .my_account import MyAccountCommands
 from .password_reset import PasswordResetCommands
 from .registration import RegistrationCommands
+from .retention import expire
+from .session_lifecycle import SessionLifecycleCommands
 
 
 class IdentityApplication(
@@ -28,6 +30,7 @@ class IdentityApplication(
     FranceConnectCommands,
     RegistrationCommands,
     LoginCommands,
+    SessionLifecycleCommands,
     MyAccountCommands,
     PasswordResetCommands,
     IdentifierRecoveryCommands,
@@ -41,6 +44,14 @@ class IdentityApplication(
         """The per-rule checklist: ``{"valid": False, "rules": [{"rule": "length", "ok": …,
         "label": "10 à 64 caractères"}, …]}``."""
         return self.password_policy.check(password).as_dict()
+
+    def expire_retention(self) -> dict[str, int]:
+        """Expires identity's rows of the retention table: counts by category (never content).
+
+        >>> app.expire_retention()   # doctest: +SKIP
+        {'connection_sources': 1, 'agent_actions': 0, 'unfinished_registrations': 2}
+        """
+        return expire(self)
 
     def integration_event(self, domain_event: Any) -> tuple[str, dict[str, Any]] | None:
         return franceconnect_event(domain_event) or integration_event(domain_event)

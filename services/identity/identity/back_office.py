@@ -16,6 +16,8 @@ from .core import IdentityCore
 from .domain import Account
 from .indexes import IdentifierIndex
 
+AGENT_ACTIONS = "agent_actions"  # the retention table's row (docs/privacy.md)
+
 
 class BackOfficeCommands(IdentityCore):
     def assign_nir(
@@ -44,7 +46,7 @@ class BackOfficeCommands(IdentityCore):
             identifier_key=self.identifier_key(nir),
             nir_key=self.pseudonyms.of("nir", nir.value),
             operator=operator,
-            reason=self.personal(account.id, reason) if reason else None,
+            reason=self.expiring(account.id, reason, AGENT_ACTIONS, now) if reason else None,
             at=now,
         )
         old_index: IdentifierIndex = self.repository.get(self.identifier_index_id(provisional))
@@ -87,12 +89,13 @@ class BackOfficeCommands(IdentityCore):
                     **contacts,
                 }
             )
+            now = self.clock.now()
             current.update_contacts(
                 contact=self.personal(account_id, contacts),
                 sealed_contact=self.personal(account_id, sealed),
                 operator=operator,
-                reason=self.personal(account_id, reason) if reason else None,
-                at=self.clock.now(),
+                reason=self.expiring(account_id, reason, AGENT_ACTIONS, now) if reason else None,
+                at=now,
             )
             return [current]
 

@@ -8,7 +8,7 @@ The commands themselves live in one module per journey (registration, login, …
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, cast
 
 from cryptography.hazmat.primitives import hashes
@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from eventsourcing.application import AggregateNotFoundError
 
 from shared.identifiers import Identifier
+from shared.privacy.buckets import bucketed
 from shared.runtime.clock import Clock
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.personal_data import PersonalData
@@ -69,6 +70,7 @@ class IdentityCore(ServiceApplication):
             settings.session_private_jwk,
             timedelta(seconds=settings.session_lifetime_s),
             settings.session_previous_public_jwks,
+            max_lifetime=timedelta(seconds=settings.session_max_lifetime_s),
         )
         assert settings.notification_public_jwk is not None
         self.sealer = Sealer(settings.notification_public_jwk)
@@ -213,6 +215,12 @@ class IdentityCore(ServiceApplication):
     @staticmethod
     def personal(subject_id: uuid.UUID, value: Any) -> PersonalData:
         return PersonalData(subject_id, value)
+
+    @staticmethod
+    def expiring(subject_id: uuid.UUID, value: Any, category: str, at: datetime) -> PersonalData:
+        """A personal value that also expires with its month (a row of the retention table,
+        docs/privacy.md): ``self.expiring(account.id, source, "connection_sources", now)``."""
+        return bucketed(subject_id, value, category, at)
 
     def seal(self, payload: dict[str, Any]) -> str:
         return self.sealer.seal(payload)

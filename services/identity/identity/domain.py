@@ -109,7 +109,7 @@ class Account(Aggregate):
         at: datetime,
         method: str,
         source: PersonalData | None,
-        source_key: str | None,
+        source_key: PersonalData | str | None,  # under a month key since retention
         session_id: str,
     ) -> None:
         self._record_login(
@@ -128,7 +128,7 @@ class Account(Aggregate):
         at: datetime,
         method: str,
         source: PersonalData | None,
-        source_key: str | None,
+        source_key: PersonalData | str | None,  # under a month key since retention
         session_id: str,
         identifier_key: str,
     ) -> None:
@@ -143,7 +143,7 @@ class Account(Aggregate):
         method: str,
         reason: str,
         source: PersonalData | None,
-        source_key: str | None,
+        source_key: PersonalData | str | None,  # under a month key since retention
     ) -> None:
         self._record_failed_login(
             at=at,
@@ -162,7 +162,7 @@ class Account(Aggregate):
         method: str,
         reason: str,
         source: PersonalData | None,
-        source_key: str | None,
+        source_key: PersonalData | str | None,  # under a month key since retention
         identifier_key: str,
     ) -> None:
         self.history.append({"at": at, "method": method, "outcome": reason, "source": source})

@@ -8,6 +8,7 @@ reported back, so the ladder counts every check, across replicas.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,10 @@ from .core import IdentityCore
 from .domain import Account
 from .lockout_port import LockoutPort
 from .login_records import RefusedLoginAttempt
+
+SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
+#: the key subject of failures of identifiers with no account (nobody to erase them for)
+UNATTRIBUTED = uuid.UUID("8d3e5a41-7c2b-4f90-a6e1-2b9c0d4f7e63")
 
 
 class LoginCommands(IdentityCore):
@@ -92,8 +97,8 @@ class LoginCommands(IdentityCore):
             current.record_login(
                 at=now,
                 method="password",
-                source=self.personal(current.id, source) if source else None,
-                source_key=source_key,
+                source=self.expiring(current.id, source, SOURCES, now) if source else None,
+                source_key=self._expiring_key(current.id, source_key, now),
                 session_id=session.session_id,
             )
             return [current]
@@ -106,6 +111,10 @@ class LoginCommands(IdentityCore):
             "expires_at": session.expires_at.isoformat(),
         }
         return result
+
+    def _expiring_key(self, subject_id: uuid.UUID, source_key: str | None, now: Any) -> Any:
+        """A refused attempt's source pseudonym, kept as long as connection sources are."""
+        return self.expiring(subject_id, source_key, SOURCES, now) if source_key else None
 
     def record_failure(
         self,
@@ -128,7 +137,7 @@ class LoginCommands(IdentityCore):
                     account_id=account_id,
                     identifier_key=identifier_key,
                     reason=reason,
-                    source_key=source_key,
+                    source_key=self._expiring_key(account_id, source_key, now),
                     at=now,
                 )
             )
@@ -140,8 +149,8 @@ class LoginCommands(IdentityCore):
                 at=now,
                 method="password",
                 reason=reason,
-                source=self.personal(account_id, source) if source else None,
-                source_key=source_key,
+                source=self.expiring(account_id, source, SOURCES, now) if source else None,
+                source_key=self._expiring_key(account_id, source_key, now),
             )
             return [current]
 

@@ -10,6 +10,8 @@ import uuid
 from typing import Any
 
 from shared.identifiers import Identifier
+from shared.privacy.buckets import readable_until
+from shared.privacy.retention import ROWS
 from shared.runtime.rpc import InvalidInput
 
 from . import messages
@@ -119,19 +121,32 @@ class MyAccountCommands(IdentityCore):
         }
 
     def connection_history(self, token: str) -> list[dict[str, Any]]:
-        """ "Mon historique", newest first: ``[{"at", "method", "outcome", "source"}]``."""
+        """ "Mon historique", newest first: ``[{"at", "method", "outcome", "source",
+        "source_kept_until", "source_kept_for"}]``. A source past its retention (docs/privacy.md)
+        is ``None``: only what is still kept is shown, with how long it is kept."""
         claims = self.live_session(token)
         account: Account = self.repository.get(claims.account_id)
         entries = account.history[-self.settings.connection_history_limit :]
-        return [
-            {
-                "at": entry["at"].isoformat(),
-                "method": entry["method"],
-                "outcome": entry["outcome"],
-                "source": entry["source"].value if entry["source"] else None,
-            }
-            for entry in reversed(entries)
-        ]
+        sources = ROWS["connection_sources"]
+        kept_for = sources.duration(self.settings)
+        assert kept_for is not None
+        now = self.clock.now()
+        history = []
+        for entry in reversed(entries):
+            until = readable_until(entry["at"], kept_for)
+            source = entry["source"]
+            shown = source.value if source and until > now else None
+            history.append(
+                {
+                    "at": entry["at"].isoformat(),
+                    "method": entry["method"],
+                    "outcome": entry["outcome"],
+                    "source": shown,
+                    "source_kept_until": until.isoformat() if shown else None,
+                    "source_kept_for": sources.kept_for(self.settings),
+                }
+            )
+        return history
 
     # -- helpers -------------------------------------------------------------------------------
 

@@ -18,13 +18,14 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError
 
 from shared.identifiers import Identifier
+from shared.privacy.buckets import bucketed
 from shared.runtime import metrics
 from shared.runtime.clock import Clock
 from shared.runtime.eventstore import ServiceApplication
-from shared.runtime.personal_data import PersonalData
 
-from . import integration
+from . import integration, retention
 from .answers import reservation_answer, state_fields, status_answer
+from .captcha_audio import CaptchaSpeaker
 from .captcha_images import CaptchaArtist
 from .domain import (
     CaptchaChallenge,
@@ -32,10 +33,13 @@ from .domain import (
     FailedLoginLadder,
     SourceActivity,
     fresh_view,
+    plain_source,
 )
 from .reservations import ReservationId
 from .settings import LockoutSettings
 from .sources import SourceBook
+
+SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
 
 
 class LockoutApplication(ServiceApplication):
@@ -55,8 +59,13 @@ class LockoutApplication(ServiceApplication):
         self.captcha_policy = settings.captcha_policy()
         assert settings.pseudonym_key is not None
         self.captchas = CaptchaArtist(self.captcha_policy, settings.pseudonym_key)
+        self.speaker = CaptchaSpeaker(settings.voice_dir, settings.audio_captcha_length)
         #: Where captcha answers come from; tests replace it to know the answer (never RPC).
         self.captcha_answers: Callable[[], str] = self.captchas.random_answer
+        self.audio_captcha_answers: Callable[[], str] = self.speaker.random_answer
+        if settings.captcha_test_answer:  # development and test only (settings refuse it elsewhere)
+            known = settings.captcha_test_answer
+            self.captcha_answers = self.audio_captcha_answers = lambda: known
 
     # --- the password-check gate (internal RPC, called by identity) ------------------------
 
@@ -98,12 +107,14 @@ class LockoutApplication(ServiceApplication):
             ):
                 decision = "source_throttled"
             else:
+                # The source's pseudonym is kept as long as connection sources are.
+                source = bucketed(ladder.id, source_key, SOURCES, now) if source_key else None
                 decision = ladder.reserve(
                     token,
                     now,
                     self.ladder_policy,
                     captcha_passed=captcha_passed,
-                    source_key=source_key,
+                    source_key=source,
                 )
             reservation = str(ReservationId(ladder.id, token)) if decision == "check" else None
             answer.clear()
@@ -132,7 +143,7 @@ class LockoutApplication(ServiceApplication):
 
         def settle() -> list[Any]:
             now = self.clock.now()
-            ladder = self._ladder_by_id(reservation_id.ladder_id)
+            ladder = self.ladder_by_id(reservation_id.ladder_id)
             if ladder is None:
                 answer.update(state_fields(fresh_view(self.ladder_policy)))
                 return []
@@ -141,8 +152,9 @@ class LockoutApplication(ServiceApplication):
             held = ladder.pending.get(reservation_id.token)
             failure = ladder.report(reservation_id.token, succeeded, now, self.ladder_policy)
             sources.count([*counted, *([failure] if failure else [])])
-            if succeeded and held is not None:
-                sources.release(held["source_key"], reservation_id.token, now)
+            source_key = plain_source(held["source_key"]) if held is not None else None
+            if succeeded and source_key:
+                sources.release(source_key, reservation_id.token, now)
             answer.update(state_fields(ladder.view(now, self.ladder_policy)))
             return [ladder, *sources.changed()]
 
@@ -200,6 +212,25 @@ class LockoutApplication(ServiceApplication):
         self.save(challenge)
         return {"captcha_id": str(captcha_id), "image_png_base64": self.captchas.png_base64(answer)}
 
+    def new_audio_captcha(self) -> dict[str, Any]:
+        """Issues an audio challenge of digits; same single use, expiry and digest as an image's.
+
+        >>> app.new_audio_captcha()   # doctest: +SKIP
+        {'captcha_id': '41d2…', 'audio_wav_base64': 'UklGRi…', 'digits': 6}
+        """
+        now = self.clock.now()
+        answer = self.audio_captcha_answers()
+        captcha_id = uuid.uuid4()
+        challenge = CaptchaChallenge(
+            challenge_id=captcha_id,
+            answer_digest=self.captchas.digest(captcha_id, answer),
+            issued_at=now,
+            expires_at=now + self.captcha_policy.ttl,
+        )
+        audio = self.speaker.wav_base64(answer)
+        self.save(challenge)
+        return {"captcha_id": str(captcha_id), "audio_wav_base64": audio, "digits": len(answer)}
+
     def check_captcha(self, captcha_id: uuid.UUID, answer: str) -> dict[str, bool]:
         """Checks and spends a captcha (registration without NIR, password reset start).
 
@@ -247,8 +278,9 @@ class LockoutApplication(ServiceApplication):
                 return []
             sources = SourceBook(self.repository, self.source_policy)
             sources.count(ladder.settle(now, self.ladder_policy))
-            # The reason is free text typed by an agent: it may name the person.
-            note = PersonalData(ladder.id, reason)
+            # The reason is free text typed by an agent: it may name the person. It is kept
+            # as long as agent actions are (docs/privacy.md), under the month's key.
+            note = bucketed(ladder.id, reason, "agent_actions", now)
             lifted = ladder.reset("operator", now, operator=operator, note=note)
             outcome["outcome"] = "lifted" if lifted else "not_frozen"
             return [ladder, *sources.changed()]
@@ -276,6 +308,16 @@ class LockoutApplication(ServiceApplication):
         ladder.reset(cause, now)
         return [ladder, *sources.changed()]
 
+    # --- retention (docs/privacy.md) ----------------------------------------------------------
+
+    def expire_retention(self) -> dict[str, int]:
+        """Forgets idle ladders, shreds expired notes: counts by category (never content).
+
+        >>> app.expire_retention()   # doctest: +SKIP
+        {'lockout_ladders': 3, 'connection_sources': 0, 'agent_actions': 0}
+        """
+        return retention.expire(self)
+
     # --- plumbing ------------------------------------------------------------------------------
 
     def identifier_key(self, identifier: Identifier) -> str:
@@ -299,9 +341,9 @@ class LockoutApplication(ServiceApplication):
         return challenge, challenge.consume(digest, self.clock.now())
 
     def _ladder(self, identifier_key: str) -> FailedLoginLadder | None:
-        return self._ladder_by_id(FailedLoginLadder.create_id(identifier_key))
+        return self.ladder_by_id(FailedLoginLadder.create_id(identifier_key))
 
-    def _ladder_by_id(self, ladder_id: uuid.UUID) -> FailedLoginLadder | None:
+    def ladder_by_id(self, ladder_id: uuid.UUID) -> FailedLoginLadder | None:
         try:
             ladder: object = self.repository.get(ladder_id)
         except AggregateNotFoundError:

@@ -64,6 +64,11 @@ def fresh_view(policy: LadderPolicy) -> LadderView:
     return LadderView(0, 0, "open", policy.attempts_before_freeze, False, None, None)
 
 
+def plain_source(value: Any) -> str | None:
+    """A source pseudonym as stored: plain (before retention), wrapped, or erased (None)."""
+    return getattr(value, "value", value)
+
+
 class FailedLoginLadder(Aggregate):
     """Consecutive failed logins of one identifier, its freezes and its reserved checks."""
 
@@ -77,7 +82,8 @@ class FailedLoginLadder(Aggregate):
         self.failures = 0
         self.frozen_until: datetime | None = None
         self.last_failure_at: datetime | None = None
-        # reservation -> {"deadline": datetime, "source_key": str | None}
+        # reservation -> {"deadline": datetime, "source_key": the source's pseudonym as given
+        # to ``reserve`` (the application wraps it in a PersonalData that expires, or None)}
         self.pending: dict[str, dict[str, Any]] = {}
 
     # Queries -------------------------------------------------------------------------------
@@ -137,7 +143,7 @@ class FailedLoginLadder(Aggregate):
         policy: LadderPolicy,
         *,
         captcha_passed: bool,
-        source_key: str | None = None,
+        source_key: Any = None,
     ) -> Decision:
         """Takes one password check if the ladder allows it, else says why not."""
         view = self.view(now, policy)
@@ -194,7 +200,7 @@ class FailedLoginLadder(Aggregate):
     def _count_failure(
         self, reservation: str, at: datetime, policy: LadderPolicy, *, expired: bool
     ) -> CountedFailure:
-        source_key = self.pending[reservation]["source_key"]
+        source_key = plain_source(self.pending[reservation]["source_key"])
         self._failed(reservation=reservation, at=at, expired=expired)
         if policy.freezes_at(self.failures):
             duration = policy.freeze_duration(self.failures)
@@ -211,7 +217,7 @@ class FailedLoginLadder(Aggregate):
 
     @event("AttemptReserved")
     def _reserved(
-        self, reservation: str, at: datetime, deadline: datetime, source_key: str | None
+        self, reservation: str, at: datetime, deadline: datetime, source_key: Any
     ) -> None:
         self.pending[reservation] = {"deadline": deadline, "source_key": source_key}
 

@@ -90,14 +90,16 @@ class MyAccountCommands(IdentityCore):
             }
         new_hash = self.hasher.hash(password)
 
-        def change() -> list[Account]:
+        def change() -> list[Any]:
             current: Account = self.repository.get(claims.account_id)
             current.change_password(
                 password_hash=self.personal(current.id, new_hash),
                 reason="change",
                 at=self.clock.now(),
             )
-            return [current]
+            # The other sessions end; the one that made the change stays.
+            ended = self.revoke_sessions(current.id, "password_change", keep=claims.session_id)
+            return [current, ended]
 
         self.save_with_retry(change)
         return {"outcome": "changed", **self.ladder(state), "message": messages.NEW_PASSWORD_SAVED}
@@ -159,7 +161,8 @@ class MyAccountCommands(IdentityCore):
         return claims
 
     def is_revoked(self, claims: SessionClaims) -> bool:
-        return self.find(self.revocation_id(claims)) is not None
+        """Logged out (this session), or ended by a change of the credential (all of them)."""
+        return self.find(self.revocation_id(claims)) is not None or self.sessions_revoked(claims)
 
     @staticmethod
     def revocation_id(claims: SessionClaims) -> uuid.UUID:

@@ -82,7 +82,6 @@ class LockoutApplication(ServiceApplication):
 
         A source over its limit (``source_partner``: a partner's address range, higher limit)
         gets ``source_throttled``: the attempt needs a captcha, it is never refused outright.
-
         The check reserved for a request is keyed by ``request_id`` (the caller's request): the
         same request delivered again gets the same reservation back, counted once, whatever
         the ladder says since (its captcha is not spent twice either).

@@ -251,7 +251,7 @@ class IdentityService:
         self.app.require_new_password(data["password"], data["confirmation"])
         return self.app.change_password(
             data["token"], data["current_password"], data["password"], self.lockout,
-            data["captcha"],
+            data["captcha"], request_id=self.request.id,
         )  # fmt: skip
 
     @rpc

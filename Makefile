@@ -10,7 +10,7 @@ export PYTHONPATH := $(shell $(PYTHON) -m shared.service_registry pythonpath)
 PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras \
 	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
-.PHONY: help venv lock infra run test lint format bench bench-quick k8s-check dead-letters audit \
+.PHONY: help venv lock infra run test lint format bench bench-quick k8s-check dead-letters audit openapi \
 	supply-chain sbom clean
 
 # Every target carries a `## ` description: `make help` lists them (a test checks none is left out).
@@ -48,6 +48,7 @@ lint: venv ## ruff (lint and format) and mypy, per package
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy shared
 	$(VENV)/bin/mypy audit bench
+	$(VENV)/bin/mypy connexion_client
 	@for service in $(SERVICES); do $(VENV)/bin/mypy services/$$service || exit 1; done
 
 format: venv ## reformat the code and apply ruff's safe fixes
@@ -59,6 +60,9 @@ bench: venv infra ## benchmarks against baselines measured in the same run
 
 bench-quick: venv infra ## the benchmarks in under two minutes
 	$(PY) -m bench.run --mode quick
+
+openapi: venv ## regenerate the HTTP API's OpenAPI document (a test compares it with docs/openapi.json)
+	$(PY) -m gateway.api.openapi docs/openapi.json
 
 k8s-check: venv ## render deploy/k8s overlays, validate every kind offline, check the Dockerfile
 	$(PY) -m pytest -q -p no:cacheprovider tests/operations/test_k8s_*.py \

@@ -60,7 +60,8 @@ class BenchEnvironment:
             "DATABASE_SCHEMA_PREFIX": "b_",
             "DATA_DIR": str(self.logs / "data"),
             "RPC_TIMEOUT_S": "30",
-            "DATABASE_POOL_SIZE": "10",
+            "DATABASE_POOL_MIN": "10",  # as before pools were sized by need: comparable runs
+            "DATABASE_POOL_SIZE": "20",
             "LOG_LEVEL": "WARNING",
             **test_secrets.generate(),
         }

@@ -8,6 +8,7 @@ the code says: change the code, run this, commit both.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -131,6 +132,13 @@ def configuration_page() -> str:
             lines.append("No variables of its own.")
         else:
             lines += _settings_table(cls, common)
+    gateway = importlib.import_module("gateway.settings").GatewaySettings
+    lines.append("\n## gateway (the portal, `python -m gateway`)\n")
+    lines.append(
+        "Read like a service's, under the name `gateway`: `GATEWAY_PORT` or `PORT`. It holds no"
+        " service key: `SECRET_KEY` is its only secret.\n"
+    )
+    lines += _settings_table(gateway, common - {"ENVIRONMENT", "AMQP_URI"})
     return "\n".join(lines)
 
 

@@ -69,6 +69,19 @@ RELAY_LAG = Gauge(
     ["service"],
     registry=REGISTRY,
 )
+RELAY_OLDEST_UNPUBLISHED_AGE = Gauge(
+    "caf_relay_oldest_unpublished_age_seconds",
+    "Age of the oldest event recorded and not yet published, read from the store (every"
+    " replica; 0 when everything is published)",
+    ["service"],
+    registry=REGISTRY,
+)
+RELAY_LEADER_PRESENT = Gauge(
+    "caf_relay_leader_present",
+    "1 when this replica leads the outbox relay or saw another replica hold its lock lately",
+    ["service"],
+    registry=REGISTRY,
+)
 QUEUE_DEPTH = Gauge(
     "caf_queue_depth_messages",
     "Messages waiting in a consumer queue (consumer lag)",

@@ -23,7 +23,6 @@ import sys
 from typing import Any
 
 import eventlet
-from kombu import Connection
 from nameko.runners import ServiceRunner
 
 from shared import service_registry
@@ -32,7 +31,9 @@ from .audit_trail import grant_audit_roles
 from .dependencies import ApplicationDependency
 from .eventstore import schema_of
 from .logging_setup import configure_logging
+from .observability import http_port
 from .settings import ServiceSettings, SettingsError
+from .startup_checks import check_broker, check_http_port, check_store
 
 log = logging.getLogger("runner")
 
@@ -41,32 +42,6 @@ def resolve(name: str) -> Any:
     if ":" in name:
         return service_registry.load(name)
     return service_registry.load(service_registry.get(name).service_class)
-
-
-def check_broker(amqp_uri: str) -> None:
-    try:
-        with Connection(amqp_uri, connect_timeout=5) as connection:
-            connection.ensure_connection(max_retries=1)
-    except Exception as exc:
-        sys.exit(
-            f"RabbitMQ is not reachable at {_redact(amqp_uri)} ({type(exc).__name__}).\n"
-            "Start it (on this machine: `rabbitmq-server -detached`, or `make broker`), "
-            "or set AMQP_URI to a running broker."
-        )
-
-
-def check_store(settings: ServiceSettings) -> None:
-    if not settings.database_url:
-        return
-    import psycopg
-
-    try:
-        psycopg.connect(settings.database_url, connect_timeout=5).close()
-    except psycopg.Error as exc:
-        sys.exit(
-            f"PostgreSQL is not reachable for {settings.service} ({type(exc).__name__}).\n"
-            "Start it, fix DATABASE_URL, or unset DATABASE_URL to use the embedded store."
-        )
 
 
 def migrate(service_class: Any, config: dict[str, Any]) -> None:
@@ -86,13 +61,6 @@ def migrate(service_class: Any, config: dict[str, Any]) -> None:
                     settings.database_erasure_role,
                 )
             log.info("store of %s is ready", service_class.name)
-
-
-def _redact(uri: str) -> str:
-    if "@" not in uri:
-        return uri
-    scheme, _, rest = uri.partition("://")
-    return f"{scheme}://***@{rest.split('@', 1)[1]}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -127,6 +95,8 @@ def main(argv: list[str] | None = None) -> None:
         check_broker(settings[0].amqp_uri)
     for each in settings:
         check_store(each)
+        if not args.migrate_only:
+            check_http_port(config, each.service, http_port(config, each.service))
     config.setdefault("AMQP_URI", settings[0].amqp_uri)
     if args.migrate_only:
         for cls in service_classes:

@@ -131,7 +131,25 @@ class ServiceSettings:
         "",
         doc="prefix of the default schema name (several stacks, tests)",
     )
-    database_pool_size: int = setting("DATABASE_POOL_SIZE", 10, parse=int, doc="connections")
+    database_pool_url: str | None = setting(
+        "DATABASE_POOL_URL",
+        None,
+        doc="postgresql://… of a PgBouncer in transaction mode in front of DATABASE_URL: the"
+        " store's pool goes through it (no server-side prepares); the relay's lock and LISTEN,"
+        " and migrations, stay on DATABASE_URL — unset: everything on DATABASE_URL",
+    )
+    database_pool_min: int = setting(
+        "DATABASE_POOL_MIN", 1, parse=int, doc="store connections kept open while idle"
+    )
+    database_pool_size: int = setting(
+        "DATABASE_POOL_SIZE", 10, parse=int, doc="store connections at most (busiest moment)"
+    )
+    database_pool_idle_s: float = setting(
+        "DATABASE_POOL_IDLE_S",
+        60.0,
+        parse=float,
+        doc="a store connection above DATABASE_POOL_MIN unused this long is closed",
+    )
     database_read_only: bool = setting(
         "DATABASE_READ_ONLY",
         False,

@@ -396,7 +396,60 @@ BARMAN_OBJECT_STORE = _resource(
     },
 )
 
+CNPG_POOLER = _resource(
+    "postgresql.cnpg.io/v1",
+    "Pooler",
+    {
+        "type": "object",
+        "required": ["cluster", "pgbouncer"],
+        "additionalProperties": False,
+        "properties": {
+            "cluster": {
+                "type": "object",
+                "required": ["name"],
+                "additionalProperties": False,
+                "properties": {"name": {"type": "string"}},
+            },
+            "instances": {"type": "integer", "minimum": 0},
+            "type": {"enum": ["rw", "ro", "r"]},
+            "pgbouncer": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "poolMode": {"enum": ["session", "transaction"]},
+                    "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "paused": {"type": "boolean"},
+                },
+            },
+            "template": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "metadata": {"type": "object"},
+                    "spec": {
+                        "type": "object",
+                        "properties": {
+                            "containers": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["name"],
+                                    "properties": {
+                                        "name": {"type": "string"},
+                                        "resources": RESOURCES,
+                                    },
+                                },
+                            }
+                        },
+                    },
+                },
+            },
+        },
+    },
+)
+
 BY_KIND = {
+    ("postgresql.cnpg.io/v1", "Pooler"): CNPG_POOLER,
     ("barmancloud.cnpg.io/v1", "ObjectStore"): BARMAN_OBJECT_STORE,
     ("monitoring.coreos.com/v1", "PodMonitor"): POD_MONITOR,
     ("monitoring.coreos.com/v1", "PrometheusRule"): PROMETHEUS_RULE,

@@ -89,8 +89,9 @@ def test_every_service_and_the_gateway_are_scraped_on_their_http_port(overlay: s
 def test_the_alerts_that_matter_are_there() -> None:
     expressions = " ".join(rule["expr"] for rule in alerts())
     for series in (
-        "caf_relay_lag_events",  # events not published, relay lag
-        "caf_events_published_total",
+        "caf_relay_oldest_unpublished_age_seconds",  # events not published
+        "caf_relay_leader_present",
+        "caf_relay_lag_events",  # relay lag
         "caf_dead_letters_messages",
         'caf_deliveries_total{status=~"failed',
         "caf_freezes_total",

@@ -22,6 +22,7 @@ from .my_account import MyAccountCommands
 from .password_reset import PasswordResetCommands
 from .registration import RegistrationCommands
 from .retention import expire
+from .session_lifecycle import SessionLifecycleCommands
 
 
 class IdentityApplication(
@@ -29,6 +30,7 @@ class IdentityApplication(
     FranceConnectCommands,
     RegistrationCommands,
     LoginCommands,
+    SessionLifecycleCommands,
     MyAccountCommands,
     PasswordResetCommands,
     IdentifierRecoveryCommands,

@@ -68,6 +68,7 @@ class IdentityCore(ServiceApplication):
             settings.session_private_jwk,
             timedelta(seconds=settings.session_lifetime_s),
             settings.session_previous_public_jwks,
+            max_lifetime=timedelta(seconds=settings.session_max_lifetime_s),
         )
         assert settings.notification_public_jwk is not None
         self.sealer = Sealer(settings.notification_public_jwk)

@@ -64,6 +64,11 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("kind", choices=KINDS)
     command.add_argument("key", help="identifier (account, ladder) or dossier number")
     command.add_argument("instant", help="ISO 8601, e.g. 2024-03-05T09:45:00Z")
+    command = commands.add_parser("trail", help="who ran which audit command, about a person")
+    command.add_argument(
+        "person", nargs="?", help="NIR or provisional identifier (all if left out)"
+    )
+    command.add_argument("--store", action="append", choices=list(STORES))
     command = commands.add_parser("export", help="a person's data as JSON (GDPR art. 15)")
     command.add_argument("identifier", nargs="?", help=IDENTIFIER_HELP)
     command = commands.add_parser("erase", help="crypto-shred a person's data (GDPR art. 17)")
@@ -115,6 +120,8 @@ def trail_entry(args: argparse.Namespace, mapping: Mapping[str, Any]) -> TrailEn
     """What the stores' audit trails record about this command: who, why, about whom."""
     settings = ServiceSettings.from_mapping(mapping, "identity")
     operator = mapping.get("AUDIT_OPERATOR", "").strip()
+    if "REPLACE_ME" in operator:  # the Job's placeholder, left as it was
+        raise MissingOperator("AUDIT_OPERATOR still holds the Job's placeholder: name who runs it")
     if not operator:
         if settings.environment == "production":
             raise MissingOperator("AUDIT_OPERATOR is required: name who runs this command")
@@ -122,7 +129,11 @@ def trail_entry(args: argparse.Namespace, mapping: Mapping[str, Any]) -> TrailEn
     assert settings.pseudonym_key is not None
     pseudonyms = Pseudonymizer(settings.pseudonym_key)
     person_key = None
-    raw = getattr(args, "identifier", None) or getattr(args, "key", None)
+    raw = (
+        getattr(args, "identifier", None)
+        or getattr(args, "key", None)
+        or getattr(args, "person", None)
+    )
     if raw is not None:
         if getattr(args, "kind", None) == "household":
             person_key = pseudonyms.of("dossier", raw.strip())
@@ -134,7 +145,7 @@ def trail_entry(args: argparse.Namespace, mapping: Mapping[str, Any]) -> TrailEn
     details = {
         name: value
         for name, value in vars(args).items()
-        if name not in (*PERSONAL_ARGUMENTS, "command") and value not in (None, False)
+        if name not in (*PERSONAL_ARGUMENTS, "person", "command") and value not in (None, False)
     }
     reason = mapping.get("AUDIT_REASON", "").strip()
     return TrailEntry(operator, args.command, person_key, reason, details)
@@ -229,7 +240,18 @@ def erase_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def trail_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
+    if args.person:
+        parse_identifier(args.person)  # a mistyped identifier is refused, not searched for
+    person_key = stores.trail.person_key if stores.trail and args.person else None
+    for name in _selected(args):
+        for at, entry in stores[name].audit_trail.entries(person_key):
+            out.write(f"{at}  {name:<13} {entry.operator}  {entry.command}  {entry.reason}\n")
+    return 0
+
+
 COMMANDS = {
+    "trail": trail_command,
     "replay-check": replay_check,
     "chain-check": chain_check,
     "retention": retention_command,

@@ -19,12 +19,10 @@ from eventsourcing.application import AggregateNotFoundError
 
 from shared.privacy.retention import ROWS, TABLE
 
+from .masking import withheld
 from .person import Person
 from .timeline import timeline
 from .values import aggregate_state
-
-#: never exported: secrets about the person, not data of the person (or sealed blobs)
-WITHHELD = ("password_hash", "sealed", "sealed_contact", "pending")
 
 
 def subjects(stores: Any, person: Person) -> dict[str, list[uuid.UUID]]:
@@ -107,8 +105,7 @@ def _state(app: Any, aggregate_id: uuid.UUID) -> dict[str, Any] | None:
         aggregate = app.repository.get(aggregate_id)
     except AggregateNotFoundError:
         return None
-    state = aggregate_state(aggregate)
-    return {k: v for k, v in state.items() if k not in WITHHELD}
+    return withheld(aggregate_state(aggregate))
 
 
 def _households(app: Any, person: Person) -> list[dict[str, Any]]:

@@ -33,6 +33,12 @@ LOGINS = Counter(
     ["outcome"],
     registry=REGISTRY,
 )
+ACCOUNT_EXISTS_ANSWERS = Counter(
+    "caf_account_exists_answers_total",
+    "Answers that told a caller an account exists (registration with a NIR), by journey",
+    ["journey"],
+    registry=REGISTRY,
+)
 FREEZES = Counter(
     "caf_freezes_total",
     "Accounts frozen by the lockout ladder",

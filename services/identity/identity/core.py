@@ -32,6 +32,7 @@ from .lockout_port import LockoutPort
 from .password_hashing import PasswordHasher
 from .sessions import SessionTokens
 from .settings import IdentitySettings
+from .sources import SourceClassifier
 from .verification_codes import CodeHasher
 
 
@@ -72,11 +73,29 @@ class IdentityCore(ServiceApplication):
         )
         assert settings.notification_public_jwk is not None
         self.sealer = Sealer(settings.notification_public_jwk)
+        self.sources = SourceClassifier.from_ranges(settings.partner_source_ranges)
 
     # -- identifiers and indexes ---------------------------------------------------------------
 
     def identifier_key(self, identifier: Identifier) -> str:
         return self.pseudonyms.of("identifier", identifier.value)
+
+    def note_lookup(
+        self, identifier_key: str, source: dict[str, str] | None, lockout: LockoutPort
+    ) -> str | None:
+        """A lookup that may reveal an account counts on its source (per-source throttle);
+        returns the source's key."""
+        source_key, partner = self.source_of(source)
+        if source_key is not None:
+            lockout.note_lookup(identifier_key, source_key=source_key, source_partner=partner)
+        return source_key
+
+    def source_of(self, source: dict[str, str] | None) -> tuple[str | None, bool]:
+        """The per-source throttle's key (IPv6 per /64) and whether it is a partner's range."""
+        if not source or not source.get("ip"):
+            return None, False
+        counted = self.sources.classify(source["ip"])
+        return self.pseudonyms.of("source", counted.network), counted.partner
 
     def nir_key(self, identifier: Identifier) -> str | None:
         return self.pseudonyms.of("nir", identifier.value) if identifier.kind == "nir" else None

@@ -31,10 +31,13 @@ class IdentifierRecoveryCommands(VerificationSteps):
         birth_date: date,
         captcha: dict[str, str],
         lockout: LockoutPort,
+        source: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """``app.start_identifier_recovery("MORVAN", "DANIEL", date(1962, 9, 9), captcha, lk)``
         -> ``{"recovery_id": "…", "channels": [{"channel": "email", "masked": "d****n@…"}]}``."""
         self.require_captcha(captcha, lockout)
+        looked_up = matching_text(birth_name, first_names, birth_date.isoformat())
+        self.note_lookup(self.pseudonyms.of("identifier", "recovery|" + looked_up), source, lockout)
         recovery_id = uuid.uuid4()
         candidates = self.provisional_accounts(birth_name, first_names, birth_date.isoformat())
         account = candidates[0] if len(candidates) == 1 else None

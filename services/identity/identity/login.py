@@ -36,12 +36,11 @@ class LoginCommands(IdentityCore):
         """``app.login(parse_identifier("1 63 06 31 555 082"), "Bonjour2024Caf", lockout)``
         -> ``{"outcome": "ok", "session": {"token": "eyJ…", …}, …}``."""
         identifier_key = self.identifier_key(identifier)
-        source_key = (
-            self.pseudonyms.of("source", source["ip"]) if source and source.get("ip") else None
-        )
+        source_key, partner = self.source_of(source)
         reservation = lockout.reserve_attempt(
             identifier_key,
             source_key=source_key,
+            source_partner=partner,
             captcha_id=(captcha or {}).get("captcha_id"),
             captcha_answer=(captcha or {}).get("answer"),
         )

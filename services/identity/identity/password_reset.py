@@ -24,11 +24,17 @@ from .verification_steps import VerificationSteps
 
 class PasswordResetCommands(VerificationSteps):
     def start_password_reset(
-        self, identifier: Identifier, birth_name: str, captcha: dict[str, str], lockout: LockoutPort
+        self,
+        identifier: Identifier,
+        birth_name: str,
+        captcha: dict[str, str],
+        lockout: LockoutPort,
+        source: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """``app.start_password_reset(nir, "MORVAN", {"captcha_id": …, "answer": …}, lockout)``
         -> ``{"reset_id": "…", "channels": [{"channel": "email", "masked": "d****n@t***.fr"}]}``."""
         self.require_captcha(captcha, lockout)
+        self.note_lookup(self.identifier_key(identifier), source, lockout)
         account = self.account_for(identifier)
         reset_id = uuid.uuid4()
         if account is not None and self.same_birth_name(account, birth_name):

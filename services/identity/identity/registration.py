@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from eventsourcing.persistence import IntegrityError
 
 from shared.identifiers import Identifier
+from shared.runtime import metrics
 from shared.runtime.rpc import InvalidInput
 
 from . import messages
 from .civil_status import civil_status_of, display_name
 from .contacts import mask_email, mask_phone
 from .domain import Account
+from .enumeration_records import AccountExistsAnswer
 from .flows import Registration
 from .indexes import IdentifierIndex
 from .lockout_port import LockoutPort
@@ -35,22 +37,31 @@ STEPS = [
 
 
 class RegistrationCommands(VerificationSteps):
-    def start_registration(self, form: dict[str, Any], lockout: LockoutPort) -> dict[str, Any]:
-        """Step 1 (état civil), ``form`` as loaded by ``schemas.RegistrationForm``.
+    def start_registration(
+        self,
+        form: dict[str, Any],
+        lockout: LockoutPort,
+        source: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Step 1 (état civil), ``form`` as loaded by ``schemas.RegistrationForm``. Always
+        captcha-gated; with a NIR the lookup counts on the ``source`` (per-source throttle) and
+        an ``account_exists`` answer is recorded and counted (SPEC §16).
 
         >>> app.start_registration({"has_nir": True, "nir": "1630631555082", …}, lockout)
         {"outcome": "started", "registration_id": "…", "steps": [...], …}   # doctest: +SKIP
         """
         form = dict(form)
         captcha = form.pop("captcha", None)
-        if not form["has_nir"]:
-            self.require_captcha(captcha, lockout)
+        self.require_captcha(captcha, lockout)
         identifier_key = None
         if form["has_nir"]:
             nir = Identifier("nir", form["nir"])
-            if self.identifier_taken(nir):
-                return self.account_exists()
             identifier_key = self.identifier_key(nir)
+            source_key = self.note_lookup(identifier_key, source, lockout)
+            if self.identifier_taken(nir):
+                index = cast(IdentifierIndex | None, self.find(self.identifier_index_id(nir)))
+                account_id = index.active_account_id if index is not None else None
+                return self.account_exists_answered(account_id, "registration", source_key)
         account_id = uuid.uuid4()
         without_document = form["identity_document"]["type"] == "none"
         registration = Registration(
@@ -133,6 +144,18 @@ class RegistrationCommands(VerificationSteps):
         raise RuntimeError("could not save the registration")
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def account_exists_answered(
+        self, account_id: uuid.UUID | None, journey: str, source_key: str | None
+    ) -> dict[str, Any]:
+        """The answer that reveals an account: recorded and counted before it is given."""
+        self.save(
+            AccountExistsAnswer(
+                account_id=account_id, journey=journey, source_key=source_key, at=self.clock.now()
+            )
+        )
+        metrics.ACCOUNT_EXISTS_ANSWERS.labels(journey=journey).inc()
+        return self.account_exists()
 
     @staticmethod
     def account_exists() -> dict[str, Any]:

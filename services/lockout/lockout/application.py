@@ -27,7 +27,14 @@ from . import integration, retention
 from .answers import reservation_answer, state_fields, status_answer
 from .captcha_audio import CaptchaSpeaker
 from .captcha_images import CaptchaArtist
-from .domain import CaptchaChallenge, FailedLoginLadder, SourceActivity, fresh_view
+from .domain import (
+    CaptchaChallenge,
+    CountedFailure,
+    FailedLoginLadder,
+    SourceActivity,
+    fresh_view,
+    plain_source,
+)
 from .reservations import ReservationId
 from .settings import LockoutSettings
 from .sources import SourceBook
@@ -68,8 +75,12 @@ class LockoutApplication(ServiceApplication):
         source_key: str | None = None,
         captcha_id: uuid.UUID | None = None,
         captcha_answer: str | None = None,
+        source_partner: bool = False,
     ) -> dict[str, Any]:
         """Decides whether one password check may happen now, and records it if so.
+
+        A source over its limit (``source_partner``: a partner's address range, higher limit)
+        gets ``source_throttled``: the attempt needs a captcha, it is never refused outright.
 
         >>> app.reserve_attempt("ab" * 32, source_key="cd" * 32)   # doctest: +SKIP
         {'decision': 'check', 'reservation_id': '…', 'failures': 0, 'attempts_left': 4, …}
@@ -84,7 +95,16 @@ class LockoutApplication(ServiceApplication):
             sources.count(ladder.settle(now, self.ladder_policy))
             challenge, captcha_passed = self._spend_captcha(captcha_id, captcha_answer)
             token = uuid.uuid4().hex
-            if sources.is_throttled(source_key, now) and not captcha_passed:
+            deadline = now + self.ladder_policy.reservation_timeout
+            # Only an attempt the ladder would let through without a captcha weighs on the
+            # source; a captcha answered passes the source's throttle too.
+            if (
+                not captcha_passed
+                and ladder.view(now, self.ladder_policy).gate == "open"
+                and not sources.admit(
+                    source_key, identifier_key, token, now, deadline, source_partner
+                )
+            ):
                 decision = "source_throttled"
             else:
                 # The source's pseudonym is kept as long as connection sources are.
@@ -129,12 +149,40 @@ class LockoutApplication(ServiceApplication):
                 return []
             sources = SourceBook(self.repository, self.source_policy)
             counted = ladder.settle(now, self.ladder_policy)
+            held = ladder.pending.get(reservation_id.token)
             failure = ladder.report(reservation_id.token, succeeded, now, self.ladder_policy)
             sources.count([*counted, *([failure] if failure else [])])
+            source_key = plain_source(held["source_key"]) if held is not None else None
+            if succeeded and source_key:
+                sources.release(source_key, reservation_id.token, now)
             answer.update(state_fields(ladder.view(now, self.ladder_policy)))
             return [ladder, *sources.changed()]
 
         self.save_with_retry(settle)
+        return answer
+
+    def note_lookup(
+        self, identifier_key: str, source_key: str | None, source_partner: bool = False
+    ) -> dict[str, Any]:
+        """A journey whose answer may reveal whether an account exists (registration with a
+        NIR, password reset, identifier recovery) counts on its source like a failed login:
+        a source that looks up many identifiers is throttled on logins too.
+
+        >>> app.note_lookup("ab" * 32, source_key="cd" * 32)   # doctest: +SKIP
+        {'source_throttled': False}
+        """
+        answer: dict[str, Any] = {"source_throttled": False}
+        if source_key is None:
+            return answer
+
+        def count() -> list[Any]:
+            now = self.clock.now()
+            sources = SourceBook(self.repository, self.source_policy)
+            sources.count([CountedFailure(identifier_key, source_key, now)], source_partner)
+            answer["source_throttled"] = sources.is_throttled(source_key, now)
+            return sources.changed()
+
+        self.save_with_retry(count)
         return answer
 
     def _notify(self, recordings: list[Any]) -> None:

@@ -56,6 +56,7 @@ class CountedFailure:
     identifier_key: str
     source_key: str | None
     at: datetime
+    reservation: str | None = None  # the check it settles, held on the source until now
 
 
 def fresh_view(policy: LadderPolicy) -> LadderView:
@@ -63,7 +64,7 @@ def fresh_view(policy: LadderPolicy) -> LadderView:
     return LadderView(0, 0, "open", policy.attempts_before_freeze, False, None, None)
 
 
-def _plain(value: Any) -> str | None:
+def plain_source(value: Any) -> str | None:
     """A source pseudonym as stored: plain (before retention), wrapped, or erased (None)."""
     return getattr(value, "value", value)
 
@@ -199,7 +200,7 @@ class FailedLoginLadder(Aggregate):
     def _count_failure(
         self, reservation: str, at: datetime, policy: LadderPolicy, *, expired: bool
     ) -> CountedFailure:
-        source_key = _plain(self.pending[reservation]["source_key"])
+        source_key = plain_source(self.pending[reservation]["source_key"])
         self._failed(reservation=reservation, at=at, expired=expired)
         if policy.freezes_at(self.failures):
             duration = policy.freeze_duration(self.failures)
@@ -210,7 +211,7 @@ class FailedLoginLadder(Aggregate):
                 failures=self.failures,
                 duration_s=int(duration.total_seconds()),
             )
-        return CountedFailure(self.identifier_key, source_key, at)
+        return CountedFailure(self.identifier_key, source_key, at, reservation)
 
     # Events: bodies run again on every replay, so they only assign what they are given. ----
 

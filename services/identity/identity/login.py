@@ -14,14 +14,12 @@ from typing import Any
 from shared.identifiers import Identifier
 
 from . import messages
-from .core import IdentityCore
+from .core import NO_ACCOUNT, IdentityCore
 from .domain import Account
 from .lockout_port import LockoutPort
 from .login_records import RefusedLoginAttempt, UnattributedLoginFailure
 
 SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
-#: the key subject of failures of identifiers with no account (nobody to erase them for)
-UNATTRIBUTED = uuid.UUID("8d3e5a41-7c2b-4f90-a6e1-2b9c0d4f7e63")
 
 
 class LoginCommands(IdentityCore):
@@ -121,7 +119,7 @@ class LoginCommands(IdentityCore):
                 UnattributedLoginFailure(
                     identifier_key=identifier_key,
                     reason=reason,
-                    source_key=self._expiring_key(UNATTRIBUTED, source_key, now),
+                    source_key=self._expiring_key(NO_ACCOUNT, source_key, now),
                     at=now,
                 )
             )

@@ -12,6 +12,8 @@ import uuid
 from typing import Any
 
 from shared.identifiers import Identifier
+from shared.runtime.request_outcomes import answer_for_redelivery
+from shared.runtime.rpc_entrypoint import Request
 
 from . import messages
 from .core import NO_ACCOUNT, IdentityCore
@@ -20,6 +22,10 @@ from .lockout_port import LockoutPort
 from .login_records import RefusedLoginAttempt, UnattributedLoginFailure
 
 SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
+#: a checked password that was wrong, and whose failure froze the account (spec §5: the
+#: history tells it from an attempt refused with no check because the account was frozen)
+CHECKED_AND_FROZE = "invalid_credentials_froze"
+CHECKED_FAILURES = ("invalid_credentials", CHECKED_AND_FROZE)
 
 
 class LoginCommands(IdentityCore):
@@ -30,9 +36,17 @@ class LoginCommands(IdentityCore):
         lockout: LockoutPort,
         captcha: dict[str, str] | None = None,
         source: dict[str, str] | None = None,
+        request: Request | None = None,
     ) -> dict[str, Any]:
         """``app.login(parse_identifier("1 63 06 31 555 082"), "Bonjour2024Caf", lockout)``
-        -> ``{"outcome": "ok", "session": {"token": "eyJ…", …}, …}``."""
+        -> ``{"outcome": "ok", "session": {"token": "eyJ…", …}, …}``.
+
+        The same ``request`` delivered again (identity killed mid-login) acts once: lockout
+        keys its reservation by the request, and a login that already recorded its outcome
+        answers it again (a success with a fresh session, the password not checked twice)."""
+        first = self.recorded_outcome(request, "login") if request and request.redelivered else None
+        if first is not None and first.answer is not None:
+            return self.login_answered_again(first.answer)
         identifier_key = self.identifier_key(identifier)
         source_key, partner = self.source_of(source)
         reservation = lockout.reserve_attempt(
@@ -41,31 +55,40 @@ class LoginCommands(IdentityCore):
             source_partner=partner,
             captcha_id=(captcha or {}).get("captcha_id"),
             captcha_answer=(captcha or {}).get("answer"),
+            request_id=request.id if request else None,
         )
         account = self.account_for(identifier)
         decision = reservation["decision"]
         if decision != "check":
             # decision is frozen, captcha_required or source_throttled: recorded as such
-            self.record_failure(account, identifier_key, decision, source, source_key)
-            return self.login_result(
+            result = self.login_result(
                 "frozen" if decision == "frozen" else "captcha_required", reservation
             )
+            answer_for_redelivery({"result": result})
+            self.record_failure(account, identifier_key, decision, source, source_key)
+            return result
 
         stored_hash = account.password_hash.value if account else None
         ok = self.hasher.verify(stored_hash, password)
         state = lockout.report_attempt(reservation["reservation_id"], ok)
         if not ok or account is None:
-            outcome = "frozen" if state.get("frozen_until") else "invalid_credentials"
-            self.record_failure(account, identifier_key, outcome, source, source_key)
-            return self.login_result(outcome, state)
+            # Checked and wrong; if this failure froze the account, it says so (not a refusal).
+            froze = bool(state.get("frozen_until"))
+            result = self.login_result("frozen" if froze else "invalid_credentials", state)
+            answer_for_redelivery({"result": result})
+            reason = CHECKED_AND_FROZE if froze else "invalid_credentials"
+            self.record_failure(account, identifier_key, reason, source, source_key)
+            return result
 
         now = self.clock.now()
         campaign = self.campaign.decision(changed_at=account.password_changed_at, now=now)
         if campaign == "reset_required":
+            result = self.login_result("password_reset_required", state)
+            answer_for_redelivery({"result": result})
             self.record_failure(
                 account, identifier_key, "password_reset_required", source, source_key
             )
-            return self.login_result("password_reset_required", state)
+            return result
         session = self.sessions.issue(
             account_id=account.id,
             identifier_kind=account.identifier_kind,
@@ -91,14 +114,34 @@ class LoginCommands(IdentityCore):
             )
             return [current]
 
-        self.save_with_retry(record)
         result = self.login_result("ok", state, recommended=campaign == "recommended")
-        result["session"] = {
+        # Never the session: a redelivery gets a fresh one for this account.
+        answer_for_redelivery({"result": result, "account_id": str(account.id)})
+        self.save_with_retry(record)
+        return {**result, "session": self.session_answer(session)}
+
+    def login_answered_again(self, answer: dict[str, Any]) -> dict[str, Any]:
+        """What a login delivered again answers: the recorded outcome; a success gets a new
+        session (no password is checked, nothing is recorded again)."""
+        result = dict(answer["result"])
+        if result["outcome"] != "ok":
+            return result
+        account: Account = self.repository.get(uuid.UUID(answer["account_id"]))
+        session = self.sessions.issue(
+            account_id=account.id,
+            identifier_kind=account.identifier_kind,
+            auth_method="password",
+            now=self.clock.now(),
+        )
+        return {**result, "session": self.session_answer(session)}
+
+    @staticmethod
+    def session_answer(session: Any) -> dict[str, Any]:
+        return {
             "token": session.token,
             "token_type": "Bearer",
             "expires_at": session.expires_at.isoformat(),
         }
-        return result
 
     def _expiring_key(self, subject_id: uuid.UUID, source_key: str | None, now: Any) -> Any:
         """A refused attempt's source pseudonym, kept as long as connection sources are."""
@@ -125,7 +168,7 @@ class LoginCommands(IdentityCore):
             )
             return
         account_id = account.id
-        if reason != "invalid_credentials":  # refused before any check: see RefusedLoginAttempt
+        if reason not in CHECKED_FAILURES:  # refused before any check: see RefusedLoginAttempt
             self.save(
                 RefusedLoginAttempt(
                     account_id=account_id,

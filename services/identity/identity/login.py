@@ -24,8 +24,6 @@ from .lockout_port import LockoutPort
 from .login_records import RefusedLoginAttempt
 
 SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
-#: the key subject of failures of identifiers with no account (nobody to erase them for)
-UNATTRIBUTED = uuid.UUID("8d3e5a41-7c2b-4f90-a6e1-2b9c0d4f7e63")
 #: a checked password that was wrong, and whose failure froze the account (spec §5: the
 #: history tells it from an attempt refused with no check because the account was frozen)
 CHECKED_AND_FROZE = "invalid_credentials_froze"

@@ -57,7 +57,8 @@ class BackOfficeCommands(IdentityCore):
             id=self.identifier_index_id(nir),  # type: ignore[call-arg]  # eventsourcing's id=
         )
         try:
-            self.save(account, old_index, new_index)
+            ended = self.revoke_sessions(account.id, "nir_assigned")
+            self.save(account, old_index, new_index, ended)
         except IntegrityError:
             # Someone registered this NIR, or another operator assigned it, meanwhile.
             return {"outcome": "nir_already_has_account", "identifier_display": None}

@@ -30,7 +30,8 @@ from .domain import Account
 from .indexes import CivilStatusIndex, IdentifierIndex
 from .lockout_port import LockoutPort
 from .password_hashing import PasswordHasher
-from .sessions import SessionTokens
+from .session_revocation import Cause, SessionRevocations
+from .sessions import SessionClaims, SessionTokens
 from .settings import IdentitySettings
 from .sources import SourceClassifier
 from .verification_codes import CodeHasher
@@ -39,6 +40,11 @@ from .verification_codes import CodeHasher
 def derive_key(master: bytes, purpose: bytes) -> bytes:
     """A key for one purpose, derived from the service's master key (HKDF-SHA256)."""
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
+
+
+#: the key subject of values about no account (failures of unknown identifiers, answers about
+#: NIRs): nobody to erase them for, they expire with their month only (docs/privacy.md)
+NO_ACCOUNT = uuid.UUID("8d3e5a41-7c2b-4f90-a6e1-2b9c0d4f7e63")
 
 
 class IdentityCore(ServiceApplication):
@@ -80,6 +86,27 @@ class IdentityCore(ServiceApplication):
     def identifier_key(self, identifier: Identifier) -> str:
         return self.pseudonyms.of("identifier", identifier.value)
 
+    # -- sessions end when the credential changes (session_revocation.py) ---------------------
+
+    def session_generation(self, account_id: uuid.UUID) -> int:
+        """The generation new sessions of the account are issued with."""
+        revocations = self.find(SessionRevocations.create_id(account_id))
+        return revocations.generation if revocations is not None else 0
+
+    def revoke_sessions(
+        self, account_id: uuid.UUID, cause: Cause, keep: str | None = None
+    ) -> SessionRevocations:
+        """Ends the account's sessions (but ``keep``); save what it returns with the change."""
+        revocations = self.find(SessionRevocations.create_id(account_id))
+        if revocations is None:
+            revocations = SessionRevocations(account_id=account_id)  # id: create_id
+        revocations.revoke(at=self.clock.now(), cause=cause, keep=keep)
+        return cast(SessionRevocations, revocations)
+
+    def sessions_revoked(self, claims: SessionClaims) -> bool:
+        revocations = self.find(SessionRevocations.create_id(claims.account_id))
+        return revocations is not None and revocations.revokes(claims.generation, claims.session_id)
+
     def note_lookup(
         self, identifier_key: str, source: dict[str, str] | None, lockout: LockoutPort
     ) -> str | None:
@@ -114,12 +141,17 @@ class IdentityCore(ServiceApplication):
         except AggregateNotFoundError:
             return None
 
-    def account_for(self, identifier: Identifier) -> Account | None:
-        """The account that logs in with ``identifier`` now (not a retired provisional one)."""
+    def account_for(self, identifier: Identifier, read_only: bool = False) -> Account | None:
+        """The account that logs in with ``identifier`` now (not a retired provisional one).
+        ``read_only``: the cached aggregate itself, not a copy (never change nor save it): a
+        copy costs with the account's size, which must not show in a login's time."""
         index = cast(IdentifierIndex | None, self.find(self.identifier_index_id(identifier)))
         if index is None or index.active_account_id is None:
             return None
-        return cast(Account, self.repository.get(index.active_account_id))
+        account: Account = self.repository.get(
+            index.active_account_id, deepcopy_from_cache=not read_only
+        )
+        return account
 
     def identifier_taken(self, identifier: Identifier) -> bool:
         return self.find(self.identifier_index_id(identifier)) is not None

@@ -67,15 +67,18 @@ class MyAccountCommands(IdentityCore):
         password: str,
         lockout: LockoutPort,
         captcha: dict[str, str] | None = None,
+        request_id: str | None = None,
     ) -> dict[str, Any]:
         """While logged in ("Modifier mon mot de passe"); the current password goes through
-        the same lockout ladder as a login (a stolen session must not allow guessing)."""
+        the same lockout ladder as a login (a stolen session must not allow guessing). The
+        check is keyed by ``request_id``: a redelivery is counted once on the ladder."""
         claims = self.live_session(token)
         account: Account = self.repository.get(claims.account_id)
         reservation = lockout.reserve_attempt(
             account.identifier_key,
             captcha_id=(captcha or {}).get("captcha_id"),
             captcha_answer=(captcha or {}).get("answer"),
+            request_id=request_id,
         )
         if reservation["decision"] != "check":
             outcome = "frozen" if reservation["decision"] == "frozen" else "captcha_required"
@@ -90,14 +93,16 @@ class MyAccountCommands(IdentityCore):
             }
         new_hash = self.hasher.hash(password)
 
-        def change() -> list[Account]:
+        def change() -> list[Any]:
             current: Account = self.repository.get(claims.account_id)
             current.change_password(
                 password_hash=self.personal(current.id, new_hash),
                 reason="change",
                 at=self.clock.now(),
             )
-            return [current]
+            # The other sessions end; the one that made the change stays.
+            ended = self.revoke_sessions(current.id, "password_change", keep=claims.session_id)
+            return [current, ended]
 
         self.save_with_retry(change)
         return {"outcome": "changed", **self.ladder(state), "message": messages.NEW_PASSWORD_SAVED}
@@ -159,7 +164,8 @@ class MyAccountCommands(IdentityCore):
         return claims
 
     def is_revoked(self, claims: SessionClaims) -> bool:
-        return self.find(self.revocation_id(claims)) is not None
+        """Logged out (this session), or ended by a change of the credential (all of them)."""
+        return self.find(self.revocation_id(claims)) is not None or self.sessions_revoked(claims)
 
     @staticmethod
     def revocation_id(claims: SessionClaims) -> uuid.UUID:

@@ -106,7 +106,8 @@ class PasswordResetCommands(VerificationSteps):
                 password_hash=self.personal(account.id, new_hash), reason="reset", at=now
             )
             current_reset.complete(at=now)
-            return [account, current_reset]
+            ended = self.revoke_sessions(account.id, "password_reset")  # all of them
+            return [account, current_reset, ended]
 
         self.save_with_retry(change)
         return {"outcome": "password_changed", "message": messages.NEW_PASSWORD_SAVED}

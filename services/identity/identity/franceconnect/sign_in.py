@@ -73,6 +73,7 @@ class FranceConnectSignIn(FranceConnectCore):
             identifier_kind=account.identifier_kind,
             auth_method="franceconnect",
             now=now,
+            generation=self.session_generation(account_id),
         )
         source_key = (
             self.pseudonyms.of("source", source["ip"]) if source and source.get("ip") else None

@@ -6,10 +6,10 @@ SERVICES := $(notdir $(patsubst %/,%,$(dir $(wildcard services/*/*/service.py)))
 SERVICES := $(sort $(foreach s,$(SERVICES),$(if $(wildcard services/$(s)/$(s)/service.py),$(s))))
 export PYTHONPATH := $(CURDIR):$(CURDIR)/services/identity:$(CURDIR)/services/lockout:$(CURDIR)/services/notification:$(CURDIR)/services/delegation
 
-.PHONY: help venv infra run test test-unit lint format bench bench-quick dead-letters clean lock audit k8s-check
+.PHONY: help venv infra portal-deps run test test-unit test-browser lint format bench bench-quick dead-letters clean lock audit k8s-check
 
 help:
-	@echo "make run    - set up and run all services (embedded stores unless DATABASE_URL is set)"
+	@echo "make run    - set up and run the services, the portal on http://localhost:8080 and the dev mailbox"
 	@echo "make test   - set up and run the whole test suite (needs PostgreSQL and RabbitMQ: started if local)"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - benchmarks against baselines measured in the same run (bench-quick: < 2 min)"
@@ -31,15 +31,19 @@ lock: venv
 infra:
 	@bash scripts/infra-up.sh
 
+# The portal's non-Python needs: espeak-ng, chromium, npm (apt), the CSS base (npm ci), voices.
+portal-deps: venv
+	@bash scripts/portal-deps.sh
+
 # Health and metrics: one port per service of the process (override any of them).
 run: export IDENTITY_HTTP_PORT ?= 8081
 run: export LOCKOUT_HTTP_PORT ?= 8082
 run: export NOTIFICATION_HTTP_PORT ?= 8083
 run: export DELEGATION_HTTP_PORT ?= 8084
-run: venv
-	$(PY) -m shared.runtime.runner $(SERVICES)
+run: venv infra portal-deps
+	@bash scripts/run-dev.sh $(SERVICES)
 
-test: venv infra
+test: venv infra portal-deps
 	$(PY) -m pytest -q -p no:cacheprovider; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests were collected: failing" >&2; exit 1; fi; exit $$status
 
@@ -49,6 +53,7 @@ lint: venv
 	$(VENV)/bin/mypy shared
 	$(VENV)/bin/mypy audit bench
 	$(VENV)/bin/mypy connexion_client
+	$(VENV)/bin/mypy gateway
 	@for service in $(SERVICES); do $(VENV)/bin/mypy services/$$service || exit 1; done
 
 format: venv
@@ -60,6 +65,9 @@ bench: venv infra
 
 bench-quick: venv infra
 	$(PY) -m bench.run --mode quick
+
+test-browser: venv infra portal-deps
+	$(PY) -m pytest -q -p no:cacheprovider gateway/tests/browser
 
 # The HTTP API's OpenAPI document, generated from its schemas (a test compares it with docs/openapi.json).
 .PHONY: openapi

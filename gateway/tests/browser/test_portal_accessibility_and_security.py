@@ -60,8 +60,8 @@ def test_identity_fields_carry_autocomplete_and_the_skip_link_reaches_the_conten
     assert page.evaluate("document.activeElement.id") == "contenu"
 
 
-def test_keyboard_only_registration_password_step_and_login(portal: Portal) -> None:
-    register(portal, LINA)  # by the mouse up to here: the password step below by keyboard
+def test_keyboard_only_login(portal: Portal) -> None:
+    register(portal, LINA)
     page = portal.open("/connexion")
     page.locator("#identifier").focus()
     page.keyboard.type(LINA.nir or "")

@@ -166,3 +166,10 @@ def test_security_headers_csrf_and_version_contrastee(portal: Portal) -> None:
     portal.check("version-contrastee")
     portal.press("Version standard")
     expect(page.locator("link[href$='contraste.css']")).to_have_count(0)
+
+
+def test_probes_say_live_and_ready_once_identity_answers(stack: Stack) -> None:
+    import requests
+
+    assert requests.get(stack.url + "/health/live", timeout=10).json() == {"status": "ok"}
+    assert requests.get(stack.url + "/health/ready", timeout=10).json() == {"status": "ok"}

@@ -23,6 +23,20 @@ from shared.testing.secrets import generate
 
 ROOT = Path(__file__).resolve().parents[3]
 CAPTCHA = "24682"
+#: the test provider's client (services/identity/tests/oidc_provider.py)
+FRANCECONNECT_CLIENT_ID = "caf-mon-compte-test"
+FRANCECONNECT_CLIENT_SECRET = "secret-de-test-" + "x" * 32
+#: Jonas of the journeys, certified by FranceConnect; born in Paris (75056), which his NIR's
+#: commune (75123) does not confirm: FranceConnect asks him to link his account once.
+FRANCECONNECT_PERSON = {
+    "sub": "fc-sub-jonas-0001",
+    "given_name": "Jonas",
+    "family_name": "DUCHAIS",
+    "birthdate": "1985-05-14",
+    "gender": "male",
+    "birthplace": "75056",
+    "birthcountry": "99100",
+}
 PYTHONPATH = os.pathsep.join(
     str(ROOT / p)
     for p in (
@@ -74,10 +88,24 @@ class Stack:
         for name in ("IDENTITY", "LOCKOUT", "NOTIFICATION", "DELEGATION"):
             self.env[f"{name}_HTTP_PORT"] = "0"
         self.env.pop("DATABASE_URL", None)
+        self.franceconnect_port = free_port()
+        issuer = f"http://127.0.0.1:{self.franceconnect_port}/api/v2"
+        self.env.update(
+            FRANCECONNECT_ISSUER=issuer,
+            FRANCECONNECT_CLIENT_ID=FRANCECONNECT_CLIENT_ID,
+            FRANCECONNECT_CLIENT_SECRET=FRANCECONNECT_CLIENT_SECRET,
+            FRANCECONNECT_REDIRECT_URIS=self.url + "/franceconnect/retour",
+            FRANCECONNECT_POST_LOGOUT_REDIRECT_URI=self.url + "/franceconnect/deconnecte",
+        )
         self.processes: list[subprocess.Popen[bytes]] = []
         self.log = open(data_dir / "stack.log", "wb")  # noqa: SIM115 - closed in stop()
 
     def start(self) -> Stack:
+        self._spawn(
+            "gateway.tests.browser.franceconnect_provider",
+            str(self.franceconnect_port),
+            json.dumps(FRANCECONNECT_PERSON),
+        )
         self._spawn("gateway.dev_mailbox")
         self._spawn("shared.runtime.runner", "identity", "lockout", "notification", "delegation")
         self._spawn("gateway")

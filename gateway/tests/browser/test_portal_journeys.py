@@ -206,3 +206,31 @@ def test_every_step_has_its_own_title() -> None:
     assert len(TITLES) >= 15
     shared = {title: headings for title, headings in TITLES.items() if len(headings) > 1}
     assert not shared
+
+
+def test_franceconnect_binds_state_to_the_browser_links_once_and_logs_out_there(
+    portal: Portal,
+) -> None:
+    page = portal.page
+    # a callback this browser did not ask for is refused before identity is asked (login CSRF)
+    response = page.goto(portal.stack.url + "/franceconnect/retour?code=x&state=forged")
+    assert response is not None and response.status == 400
+
+    portal.open("/connexion")
+    page.get_by_role("link", name="S'identifier avec FranceConnect").click()
+    expect(page.get_by_role("heading", name="Associer FranceConnect à mon compte")).to_be_visible()
+    portal.check("franceconnect-associer")
+    page.get_by_role("link", name="Se connecter avec mon numéro de Sécurité sociale").click()
+    page.fill("#identifier", JONAS.nir or "")
+    page.fill("#password", NEW_PASSWORD)
+    portal.press("Se connecter")
+    expect(page.get_by_role("heading", name="Mon Compte", exact=True)).to_be_visible()
+    log_out(portal)
+
+    # linked: FranceConnect alone opens Mon Compte, and logout goes through FranceConnect
+    portal.open("/connexion")
+    page.get_by_role("link", name="S'identifier avec FranceConnect").click()
+    expect(page.get_by_role("heading", name="Mon Compte", exact=True)).to_be_visible()
+    portal.check("franceconnect-connecte")
+    page.get_by_role("button", name="Déconnexion").click()
+    expect(page.get_by_role("heading", name="Vous êtes déconnecté")).to_be_visible()

@@ -23,9 +23,10 @@ $PY -m gateway.dev_mailbox &
 children+=($!)
 $PY -m gateway &
 children+=($!)
+url="${GATEWAY_PUBLIC_URL:-http://localhost:${GATEWAY_PORT:-8080}}"
 echo
-echo "  Mon Compte (démonstration) : http://localhost:8080"
-echo "  Boîte de réception de développement : http://localhost:8080/dev/messages"
+echo "  Mon Compte (démonstration) : $url"
+echo "  Boîte de réception de développement : $url/dev/messages"
 echo
 $PY -m shared.runtime.runner "$@" &
 children+=($!)

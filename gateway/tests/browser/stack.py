@@ -56,7 +56,7 @@ def free_port() -> int:
 
 
 class Stack:
-    def __init__(self, amqp_uri: str, data_dir: Path, voices: Path):
+    def __init__(self, amqp_uri: str, data_dir: Path, voices: Path, **settings: str):
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://localhost:{self.port}"
@@ -85,6 +85,7 @@ class Stack:
             "DEV_SMTP_PORT": str(smtp),
             "DEV_SMS_PORT": str(sms),
         }
+        self.env.update(settings)
         for name in ("IDENTITY", "LOCKOUT", "NOTIFICATION", "DELEGATION"):
             self.env[f"{name}_HTTP_PORT"] = "0"
         self.env.pop("DATABASE_URL", None)

@@ -3,7 +3,7 @@
 #   docker run IMAGE identity                   (python -m shared.runtime.runner identity)
 #   docker run IMAGE --migrate-only identity
 #   docker run --entrypoint python IMAGE -m audit replay-check       (deploy/k8s/jobs/)
-#   docker run --entrypoint python IMAGE -m gateway                  (once gateway/ exists)
+#   docker run --entrypoint python IMAGE -m gateway                  (the portal)
 # Runs as an unprivileged user on a read-only root filesystem: DATA_DIR (/var/lib/caf), the
 # letter spool (/var/spool/caf) and /tmp are volumes mounted by the deployment. No PYTHONPATH:
 # the runner and the audit tool find the services through shared/service_registry.py.
@@ -21,7 +21,7 @@ RUN /opt/venv/bin/pip install --no-compile --require-hashes -r /tmp/requirements
 FROM python:3.11.13-slim-bookworm AS app
 COPY . /src
 RUN mkdir /app \
-    && cp -r /src/shared /src/services /src/audit /app/ \
+    && cp -r /src/shared /src/services /src/audit /src/connexion_client /app/ \
     && if [ -d /src/gateway ]; then cp -r /src/gateway /app/; fi
 
 # Front-end assets of the gateway, when it has a package.json and its lock (npm ci).
@@ -29,8 +29,7 @@ FROM node:22.12.0-bookworm-slim AS assets
 COPY --from=app /app /app
 WORKDIR /app
 RUN if [ -f gateway/package-lock.json ]; then \
-        cd gateway && npm ci --no-audit --no-fund && npm run build --if-present \
-        && rm -rf node_modules; \
+        cd gateway && npm ci --omit=dev --no-audit --no-fund && npm run build --if-present; \
     fi
 
 FROM python:3.11.13-slim-bookworm
@@ -38,7 +37,12 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DATA_DIR=/var/lib/caf \
-    HTTP_PORT=8080
+    HTTP_PORT=8080 \
+    LOCKOUT_CAPTCHA_VOICE_DIR=/opt/captcha-voices
+# espeak-ng makes the audio captcha's French digit voices at build time (lockout.captcha_voices).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends espeak-ng \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 caf \
     && useradd --system --uid 10001 --gid caf --no-create-home --shell /usr/sbin/nologin caf \
     && mkdir -p /var/lib/caf /var/spool/caf \
@@ -46,6 +50,7 @@ RUN groupadd --system --gid 10001 caf \
 COPY --from=packages /opt/venv /opt/venv
 WORKDIR /app
 COPY --from=assets /app /app
+RUN python -m lockout.captcha_voices /opt/captcha-voices
 USER 10001:10001
 EXPOSE 8080
 ENTRYPOINT ["python", "-m", "shared.runtime.runner"]

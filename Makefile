@@ -11,7 +11,7 @@ PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras 
 	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
 .PHONY: help venv lock infra run test lint format bench bench-quick k8s-check dead-letters audit openapi \
-	supply-chain sbom clean broker-users
+	supply-chain sbom clean broker-users portal-deps test-browser
 
 # Every target carries a `## ` description: `make help` lists them (a test checks none is left out).
 help: ## list every target with what it does
@@ -40,11 +40,15 @@ infra: ## start the local PostgreSQL and RabbitMQ (development machine)
 broker-users: venv infra ## one RabbitMQ user per caller on the local broker (docs/security.md)
 	$(PY) -m shared.runtime.broker_admin --vhost "$${VHOST:-/}" --out var/broker-users.json
 
-# Health and metrics: each service on its registry port (IDENTITY_HTTP_PORT=... overrides).
-run: venv ## run every service in one process (embedded stores unless DATABASE_URL is set)
-	$(PY) -m shared.runtime.runner --dev-ports $(SERVICES)
+# The portal's non-Python needs: espeak-ng, chromium, npm (apt), the CSS base (npm ci), voices.
+portal-deps: venv ## what the portal needs beyond Python: espeak-ng, chromium, npm, CSS base, voices
+	@bash scripts/portal-deps.sh
 
-test: venv infra ## the whole test suite against the local PostgreSQL and RabbitMQ
+# Health and metrics: each service on its registry port (IDENTITY_HTTP_PORT=... overrides).
+run: venv infra portal-deps ## the services, the portal on http://localhost:8080 and the dev mailbox
+	@bash scripts/run-dev.sh $(SERVICES)
+
+test: venv infra portal-deps ## the whole test suite against the local PostgreSQL and RabbitMQ
 	$(PY) -m pytest -q -p no:cacheprovider; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests were collected: failing" >&2; exit 1; fi; exit $$status
 
@@ -54,6 +58,7 @@ lint: venv ## ruff (lint and format) and mypy, per package
 	$(VENV)/bin/mypy shared
 	$(VENV)/bin/mypy audit bench
 	$(VENV)/bin/mypy connexion_client
+	$(VENV)/bin/mypy gateway
 	@for service in $(SERVICES); do $(VENV)/bin/mypy services/$$service || exit 1; done
 
 format: venv ## reformat the code and apply ruff's safe fixes
@@ -65,6 +70,9 @@ bench: venv infra ## benchmarks against baselines measured in the same run
 
 bench-quick: venv infra ## the benchmarks in under two minutes
 	$(PY) -m bench.run --mode quick
+
+test-browser: venv infra portal-deps ## the portal's browser tests (Playwright, Debian's chromium)
+	$(PY) -m pytest -q -p no:cacheprovider gateway/tests/browser
 
 openapi: venv ## regenerate the HTTP API's OpenAPI document (a test compares it with docs/openapi.json)
 	$(PY) -m gateway.api.openapi docs/openapi.json

@@ -18,6 +18,7 @@ from .pages import (
     connexion,
     dev_messages,
     franceconnect,
+    health,
     legal,
     password_reset,
     recovery,
@@ -49,6 +50,7 @@ def create_app(settings: GatewaySettings, client: ConnexionClient | None = None)
         password_reset.blueprint,
         recovery.blueprint,
         captcha.blueprint,
+        health.blueprint,
         legal.blueprint,
     ):
         app.register_blueprint(blueprint)

@@ -63,7 +63,7 @@ def authorize(entry: MenuEntry) -> None:
             make_response(
                 render_template(
                     "account/refused.html",
-                    title="Accès refusé",
+                    title=f"Accès refusé : {entry.label}",
                     entry=entry,
                     message=refusal_message(decision["reason"]),
                 ),

@@ -110,7 +110,15 @@ def logged_out() -> Any:
 
 
 def logout_redirect(answer: dict[str, Any]) -> Any:
-    response = make_response(redirect(answer["logout_url"]))
+    """A page that sends the browser on to FranceConnect's logout (an immediate meta refresh and
+    a link): a redirect answering the logout form would be blocked by the CSP's form-action."""
+    response = make_response(
+        render_template(
+            "connexion/franceconnect_logout.html",
+            title="Déconnexion de FranceConnect",
+            logout_url=answer["logout_url"],
+        )
+    )
     if answer.get("state"):
         _state_cookie(response, LOGOUT_STATE_COOKIE, answer["state"])
     return response

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make run`: the four services, the portal on http://localhost:8080 and the development mailbox
+# (SMTP 2525, SMS gateway 8025, read at http://localhost:8080/dev/messages), in one terminal.
+# Ctrl-C stops everything. Development only: every variable below can be overridden.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export ENVIRONMENT="${ENVIRONMENT:-development}"
+export SMTP_HOST="${SMTP_HOST:-127.0.0.1}" SMTP_PORT="${SMTP_PORT:-2525}" SMTP_SECURITY="${SMTP_SECURITY:-none}"
+export SMS_GATEWAY_URL="${SMS_GATEWAY_URL:-http://127.0.0.1:8025/sms}"
+export GATEWAY_DEV_MAILBOX="${GATEWAY_DEV_MAILBOX:-true}"
+export FRANCECONNECT_REDIRECT_URIS="${FRANCECONNECT_REDIRECT_URIS:-http://localhost:8080/franceconnect/retour}"
+PY=.venv/bin/python
+
+children=()
+stop() {
+  for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop EXIT INT TERM
+
+$PY -m gateway.dev_mailbox &
+children+=($!)
+$PY -m gateway &
+children+=($!)
+url="${GATEWAY_PUBLIC_URL:-http://localhost:${GATEWAY_PORT:-8080}}"
+echo
+echo "  Mon Compte (démonstration) : $url"
+echo "  Boîte de réception de développement : $url/dev/messages"
+echo
+$PY -m shared.runtime.runner --dev-ports "$@" &
+children+=($!)
+wait -n "${children[@]}"

@@ -24,7 +24,6 @@ from nameko.exceptions import deserialize_to_instance
 from nameko.rpc import (
     RPC_REPLY_QUEUE_TEMPLATE,
     RPC_REPLY_QUEUE_TTL,
-    ReplyListener,
     RpcProxy,
     get_rpc_exchange,
 )
@@ -124,7 +123,7 @@ def passive_rpc_exchange(config: dict[str, Any]) -> Exchange:
 
 class _PassiveReplyQueue:
     """nameko's reply queue (``rpc.reply-<caller>-<uuid>``, bound by that uuid), with the RPC
-    exchange declared passively. Mixed into nameko's two reply listeners."""
+    exchange declared passively, for :class:`CallerRpcProxy`'s reply listener."""
 
     container: Any
     queue_consumer: Any
@@ -139,10 +138,6 @@ class _PassiveReplyQueue:
             queue_arguments={"x-expires": RPC_REPLY_QUEUE_TTL},
         )
         self.queue_consumer.register_provider(self)
-
-
-class PassiveReplyListener(_PassiveReplyQueue, ReplyListener):  # type: ignore[misc]
-    """The reply listener of RPC proxies inside services."""
 
 
 class PassiveStandaloneReplyListener(_PassiveReplyQueue, SingleThreadedReplyListener):  # type: ignore[misc]
@@ -165,13 +160,15 @@ class CallerRpcProxy(ClusterRpcProxy):  # type: ignore[misc]
 
 
 class TimedRpcProxy(RpcProxy):  # type: ignore[misc]
-    """Like nameko's ``RpcProxy``, but every call gives up after ``RPC_TIMEOUT_S`` seconds, and
-    ``nameko-rpc`` is declared passively (the calling service needs no *configure* on it).
+    """Like nameko's ``RpcProxy``, but every call gives up after ``RPC_TIMEOUT_S`` seconds.
+
+    Inside a service ``nameko-rpc`` is declared actively, as the service's own RPC consumer
+    declares it (services keep *configure* on it, docs/security.md): a passive declaration here
+    raced the consumer's in a new vhost (nameko declares a container's queues in no set order)
+    and, when it came first, left the container retrying a missing exchange forever.
 
     >>> lockout = TimedRpcProxy("lockout")   # in a service class   # doctest: +SKIP
     """
-
-    rpc_reply_listener = PassiveReplyListener()
 
     def __init__(self, target_service: str, timeout: float | None = None, **options: Any):
         super().__init__(target_service, **options)

@@ -94,3 +94,24 @@ def test_every_stored_snapshot_reads(fixture_store: tuple[Any, dict[str, Any]]) 
         snapshot = app.snapshots.mapper.to_domain_event(stored(row))
         aggregate = snapshot.mutate(None)
         assert aggregate.version == row["originator_version"], row["topic"]
+
+
+def test_identitys_three_old_flow_classes_read_as_one_code_flow_each_with_its_journey(
+    tmp_path: Path, test_secrets: dict[str, Any]
+) -> None:
+    config = {"ENVIRONMENT": "test", "DATA_DIR": str(tmp_path), **test_secrets}
+    app = IdentityApplication(IdentitySettings.from_mapping(config, "identity"))
+    fixture = json.loads((HERE / "identity.json").read_text())
+    journeys = {
+        "identity.flows:Registration.Started": "registration",
+        "identity.flows:PasswordReset.Started": "password_reset",
+        "identity.flows:IdentifierRecovery.Started": "identifier_recovery",
+    }
+    seen = set()
+    for row in fixture["events"]:
+        if row["topic"] in journeys:
+            flow = app.mapper.to_domain_event(stored(row)).mutate(None)
+            assert type(flow).__name__ == "CodeFlow"
+            assert flow.journey == journeys[row["topic"]]
+            seen.add(row["topic"])
+    assert seen == set(journeys)

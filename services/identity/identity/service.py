@@ -25,8 +25,8 @@ from .franceconnect import schemas as fc_schemas
 class IdentityService:
     name = "identity"
 
-    app: IdentityApplication = IdentityApplicationDependency()  # type: ignore[assignment]
-    correlation_id: str = CorrelationContext()  # type: ignore[assignment]
+    app: IdentityApplication = IdentityApplicationDependency()
+    correlation_id: str = CorrelationContext()
     lockout: Any = TimedRpcProxy("lockout")
     observability = Observability()
 
@@ -56,11 +56,11 @@ class IdentityService:
             {"identifier": identifier, "password": password, "captcha": captcha, "source": source},
         )
         link = load_or_reject(fc_schemas.LinkToken(), {"franceconnect_link": franceconnect_link})
-        result = self.app.login(
+        result = self.app.login.attempt(
             data["identifier"], data["password"], self.lockout, data["captcha"], data["source"]
         )
         if link["franceconnect_link"]:
-            result["franceconnect_link"] = self.app.franceconnect_link_after_login(
+            result["franceconnect_link"] = self.app.franceconnect.link_after_login(
                 link["franceconnect_link"], result
             )
         metrics.LOGINS.labels(outcome=result["outcome"]).inc()
@@ -72,7 +72,7 @@ class IdentityService:
     def start_registration(self, form: dict[str, Any]) -> dict[str, Any]:
         """Step 1, état civil: ``{"outcome": "started", "registration_id": …, "steps": […]}``."""
         data = load_or_reject(schemas.RegistrationForm(), form)
-        return self.app.start_registration(schemas.registration_form_to_store(data), self.lockout)
+        return self.app.registration.start(schemas.registration_form_to_store(data), self.lockout)
 
     @rpc
     def send_registration_code(
@@ -84,7 +84,7 @@ class IdentityService:
             {"registration_id": registration_id, "channel": channel, "address": address,
              "confirmation": confirmation},
         )  # fmt: skip
-        return self.app.send_registration_code(
+        return self.app.registration.send_code(
             str(data["registration_id"]), data["channel"], data["address"]
         )
 
@@ -92,7 +92,7 @@ class IdentityService:
     def verify_registration_code(self, registration_id: str, code: str) -> dict[str, Any]:
         """``{"verified": True, "attempts_left": 3, "outcome": "verified", …}``."""
         data = load_or_reject(schemas.FlowCode(), {"flow_id": registration_id, "code": code})
-        return self.app.verify_registration_code(str(data["flow_id"]), data["code"])
+        return self.app.registration.verify_code(str(data["flow_id"]), data["code"])
 
     @rpc
     def complete_registration(
@@ -103,8 +103,9 @@ class IdentityService:
         data = load_or_reject(
             schemas.NewPassword(), {"password": password, "confirmation": confirmation}
         )
-        self.app.require_new_password(data["password"], data["confirmation"])
-        return self.app.complete_registration(str(flow["flow_id"]), data["password"])
+        return self.app.registration.complete(
+            str(flow["flow_id"]), data["password"], data["confirmation"]
+        )
 
     # -- password reset ------------------------------------------------------------------------
 
@@ -116,7 +117,7 @@ class IdentityService:
         data = load_or_reject(
             schemas.StartPasswordReset(), {"nir": nir, "birth_name": birth_name, "captcha": captcha}
         )
-        return self.app.start_password_reset(
+        return self.app.password_reset.start(
             data["nir"], data["birth_name"], data["captcha"], self.lockout
         )
 
@@ -124,13 +125,13 @@ class IdentityService:
     def send_password_reset_code(self, reset_id: str, channel: str) -> dict[str, Any]:
         """``{"outcome": "sent", "sent_to": "d****n@t***.fr", "expires_at": …}``."""
         data = load_or_reject(schemas.FlowChannel(), {"flow_id": reset_id, "channel": channel})
-        return self.app.send_password_reset_code(str(data["flow_id"]), data["channel"])
+        return self.app.password_reset.send_code(str(data["flow_id"]), data["channel"])
 
     @rpc
     def verify_password_reset_code(self, reset_id: str, code: str) -> dict[str, Any]:
         """``{"verified": True, "attempts_left": 3, "outcome": "verified", …}``."""
         data = load_or_reject(schemas.FlowCode(), {"flow_id": reset_id, "code": code})
-        return self.app.verify_password_reset_code(str(data["flow_id"]), data["code"])
+        return self.app.password_reset.verify_code(str(data["flow_id"]), data["code"])
 
     @rpc
     def complete_password_reset(
@@ -141,8 +142,9 @@ class IdentityService:
         data = load_or_reject(
             schemas.NewPassword(), {"password": password, "confirmation": confirmation}
         )
-        self.app.require_new_password(data["password"], data["confirmation"])
-        return self.app.complete_password_reset(str(flow["flow_id"]), data["password"])
+        return self.app.password_reset.complete(
+            str(flow["flow_id"]), data["password"], data["confirmation"]
+        )
 
     # -- identifier recovery -------------------------------------------------------------------
 
@@ -156,7 +158,7 @@ class IdentityService:
             {"birth_name": birth_name, "first_names": first_names, "birth_date": birth_date,
              "captcha": captcha},
         )  # fmt: skip
-        return self.app.start_identifier_recovery(
+        return self.app.identifier_recovery.start(
             data["birth_name"], data["first_names"], data["birth_date"], data["captcha"],
             self.lockout,
         )  # fmt: skip
@@ -165,32 +167,32 @@ class IdentityService:
     def send_identifier_recovery_code(self, recovery_id: str, channel: str) -> dict[str, Any]:
         """``{"outcome": "sent", "sent_to": "06 ** ** ** 12", "expires_at": …}``."""
         data = load_or_reject(schemas.FlowChannel(), {"flow_id": recovery_id, "channel": channel})
-        return self.app.send_identifier_recovery_code(str(data["flow_id"]), data["channel"])
+        return self.app.identifier_recovery.send_code(str(data["flow_id"]), data["channel"])
 
     @rpc
     def complete_identifier_recovery(self, recovery_id: str, code: str) -> dict[str, Any]:
         """``{"outcome": "identifier_sent", "sent_to": "06 ** ** ** 12", …}``."""
         data = load_or_reject(schemas.FlowCode(), {"flow_id": recovery_id, "code": code})
-        return self.app.complete_identifier_recovery(str(data["flow_id"]), data["code"])
+        return self.app.identifier_recovery.complete(str(data["flow_id"]), data["code"])
 
     # -- sessions and "Gérer Mon Compte" -------------------------------------------------------
 
     @rpc
     def session_keys(self) -> dict[str, Any]:
         """The JWKS verifying session tokens: ``{"keys": [{"kty": "EC", "kid": …}]}``."""
-        return self.app.session_keys()
+        return self.app.sessions.keys()
 
     @rpc
     def verify_session(self, token: str) -> dict[str, Any]:
         """``{"valid": True, "account_id", "identifier_kind", "auth_method", "expires_at"}``."""
         data = load_or_reject(schemas.Token(), {"token": token})
-        return self.app.verify_session(data["token"])
+        return self.app.sessions.verify(data["token"])
 
     @rpc
     def logout(self, token: str) -> dict[str, Any]:
         """``{"outcome": "logged_out"}``; the token is refused from then on."""
         data = load_or_reject(schemas.Token(), {"token": token})
-        return self.app.logout(data["token"])
+        return self.app.sessions.logout(data["token"])
 
     @rpc
     def change_password(
@@ -207,24 +209,22 @@ class IdentityService:
             {"token": token, "current_password": current_password, "password": password,
              "confirmation": confirmation, "captcha": captcha},
         )  # fmt: skip
-        self.app.live_session(data["token"])
-        self.app.require_new_password(data["password"], data["confirmation"])
-        return self.app.change_password(
-            data["token"], data["current_password"], data["password"], self.lockout,
-            data["captcha"],
+        return self.app.my_account.change_password(
+            data["token"], data["current_password"], data["password"], data["confirmation"],
+            self.lockout, data["captcha"],
         )  # fmt: skip
 
     @rpc
     def account_summary(self, token: str) -> dict[str, Any]:
         """``{"identifier_display", "civil_status", "contact", "last_login_at", …}``."""
         data = load_or_reject(schemas.Token(), {"token": token})
-        return self.app.account_summary(data["token"])
+        return self.app.my_account.summary(data["token"])
 
     @rpc
     def connection_history(self, token: str) -> list[dict[str, Any]]:
         """``[{"at", "method", "outcome", "source"}]``, newest first."""
         data = load_or_reject(schemas.Token(), {"token": token})
-        return self.app.connection_history(data["token"])
+        return self.app.my_account.history(data["token"])
 
     # -- FranceConnect (docs/franceconnect.md) -------------------------------------------------
 
@@ -232,7 +232,7 @@ class IdentityService:
     def franceconnect_start(self, redirect_uri: str | None = None) -> dict[str, Any]:
         """``{"outcome": "redirect", "authorization_url": "https://…/authorize?…", "state": …}``."""
         data = load_or_reject(fc_schemas.FranceConnectStart(), {"redirect_uri": redirect_uri})
-        return self.app.franceconnect_start(data["redirect_uri"])
+        return self.app.franceconnect.start(data["redirect_uri"])
 
     @rpc
     def franceconnect_callback(
@@ -249,7 +249,7 @@ class IdentityService:
             fc_schemas.FranceConnectCallback(),
             {"code": code, "state": state, "error": error, "iss": iss, "source": source},
         )
-        return self.app.franceconnect_callback(
+        return self.app.franceconnect.callback(
             data["code"], data["state"], data["error"], data["iss"], data["source"]
         )
 
@@ -257,7 +257,7 @@ class IdentityService:
     def franceconnect_logout(self, token: str) -> dict[str, Any]:
         """``{"outcome": "logged_out", "logout_url": "https://…/session/end?…", "state": …}``."""
         data = load_or_reject(schemas.Token(), {"token": token})
-        return self.app.franceconnect_logout(data["token"])
+        return self.app.franceconnect.logout(data["token"])
 
     # -- back office ---------------------------------------------------------------------------
 
@@ -271,7 +271,7 @@ class IdentityService:
             {"provisional_identifier": provisional_identifier, "nir": nir, "operator": operator,
              "reason": reason},
         )  # fmt: skip
-        return self.app.assign_nir(
+        return self.app.back_office.assign_nir(
             data["provisional_identifier"], data["nir"], data["operator"], data["reason"]
         )
 
@@ -290,7 +290,7 @@ class IdentityService:
             {"identifier": identifier, "contacts": contacts, "operator": operator,
              "reason": reason},
         )  # fmt: skip
-        return self.app.update_contacts(
+        return self.app.back_office.update_contacts(
             data["identifier"], schemas.contacts_to_store(data["contacts"]), data["operator"],
             data["reason"],
         )  # fmt: skip

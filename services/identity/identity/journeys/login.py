@@ -8,19 +8,30 @@ reported back, so the ladder counts every check, across replicas.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from shared.identifiers import Identifier
+from shared.runtime.clock import Clock
 
-from . import messages
-from .core import IdentityCore
-from .domain import Account
-from .lockout_port import LockoutPort
-from .login_records import RefusedLoginAttempt, UnattributedLoginFailure
+from .. import messages
+from ..domain import Account, RefusedLoginAttempt, UnattributedLoginFailure
+from ..lockout_port import LockoutPort
+from ..password_hashing import PasswordHasher
+from ..renewal_campaign import RenewalCampaign
+from ..sessions import SessionTokens
+from ..store import IdentityStore
 
 
-class LoginCommands(IdentityCore):
-    def login(
+@dataclass
+class Login:
+    store: IdentityStore
+    clock: Clock
+    hasher: PasswordHasher
+    tokens: SessionTokens
+    campaign: RenewalCampaign
+
+    def attempt(
         self,
         identifier: Identifier,
         password: str,
@@ -28,24 +39,22 @@ class LoginCommands(IdentityCore):
         captcha: dict[str, str] | None = None,
         source: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        """``app.login(parse_identifier("1 63 06 31 555 082"), "Bonjour2024Caf", lockout)``
+        """``login.attempt(parse_identifier("1 63 06 31 555 082"), "Bonjour2024Caf", lockout)``
         -> ``{"outcome": "ok", "session": {"token": "eyJ…", …}, …}``."""
-        identifier_key = self.identifier_key(identifier)
-        source_key = (
-            self.pseudonyms.of("source", source["ip"]) if source and source.get("ip") else None
-        )
+        identifier_key = self.store.identifier_key(identifier)
+        source_key = self.store.source_key(source)
         reservation = lockout.reserve_attempt(
             identifier_key,
             source_key=source_key,
             captcha_id=(captcha or {}).get("captcha_id"),
             captcha_answer=(captcha or {}).get("answer"),
         )
-        account = self.account_for(identifier)
+        account = self.store.account_for(identifier)
         decision = reservation["decision"]
         if decision != "check":
             # decision is frozen, captcha_required or source_throttled: recorded as such
             self.record_failure(account, identifier_key, decision, source, source_key)
-            return self.login_result(
+            return login_result(
                 "frozen" if decision == "frozen" else "captcha_required", reservation
             )
 
@@ -55,7 +64,7 @@ class LoginCommands(IdentityCore):
         if not ok or account is None:
             outcome = "frozen" if state.get("frozen_until") else "invalid_credentials"
             self.record_failure(account, identifier_key, outcome, source, source_key)
-            return self.login_result(outcome, state)
+            return login_result(outcome, state)
 
         now = self.clock.now()
         campaign = self.campaign.decision(changed_at=account.password_changed_at, now=now)
@@ -63,8 +72,8 @@ class LoginCommands(IdentityCore):
             self.record_failure(
                 account, identifier_key, "password_reset_required", source, source_key
             )
-            return self.login_result("password_reset_required", state)
-        session = self.sessions.issue(
+            return login_result("password_reset_required", state)
+        session = self.tokens.issue(
             account_id=account.id,
             identifier_kind=account.identifier_kind,
             auth_method="password",
@@ -77,20 +86,20 @@ class LoginCommands(IdentityCore):
         loaded = [account]  # the account read above serves the first try; a conflict reloads
 
         def record() -> list[Account]:
-            current: Account = loaded.pop() if loaded else self.repository.get(account.id)
+            current: Account = loaded.pop() if loaded else self.store.get(account.id)
             if new_hash is not None:
-                current.rehash_password(password_hash=self.personal(current.id, new_hash))
+                current.rehash_password(password_hash=self.store.personal(current.id, new_hash))
             current.record_login(
                 at=now,
                 method="password",
-                source=self.personal(current.id, source) if source else None,
+                source=self.store.personal(current.id, source) if source else None,
                 source_key=source_key,
                 session_id=session.session_id,
             )
             return [current]
 
-        self.save_with_retry(record)
-        result = self.login_result("ok", state, recommended=campaign == "recommended")
+        self.store.save_with_retry(record)
+        result = login_result("ok", state, recommended=campaign == "recommended")
         result["session"] = {
             "token": session.token,
             "token_type": "Bearer",
@@ -109,7 +118,7 @@ class LoginCommands(IdentityCore):
         """On the account's history if there is one, apart otherwise (published alike)."""
         now = self.clock.now()
         if account is None:
-            self.save(
+            self.store.save(
                 UnattributedLoginFailure(
                     identifier_key=identifier_key, reason=reason, source_key=source_key, at=now
                 )
@@ -117,7 +126,7 @@ class LoginCommands(IdentityCore):
             return
         account_id = account.id
         if reason != "invalid_credentials":  # refused before any check: see RefusedLoginAttempt
-            self.save(
+            self.store.save(
                 RefusedLoginAttempt(
                     account_id=account_id,
                     identifier_key=identifier_key,
@@ -129,41 +138,38 @@ class LoginCommands(IdentityCore):
             return
 
         def record() -> list[Account]:
-            current: Account = self.repository.get(account_id)
+            current: Account = self.store.get(account_id)
             current.record_failed_login(
                 at=now,
                 method="password",
                 reason=reason,
-                source=self.personal(account_id, source) if source else None,
+                source=self.store.personal(account_id, source) if source else None,
                 source_key=source_key,
             )
             return [current]
 
-        self.save_with_retry(record)
+        self.store.save_with_retry(record)
 
-    @staticmethod
-    def login_result(
-        outcome: str, state: dict[str, Any], recommended: bool = False
-    ) -> dict[str, Any]:
-        """The contract's shape, whatever the outcome (same keys for every answer)."""
-        retry_after_s = state.get("retry_after_s")
-        attempts_left = int(state.get("attempts_left") or 0)
-        text = {
-            "ok": messages.PASSWORD_CHANGE_RECOMMENDED if recommended else None,
-            "invalid_credentials": messages.attempts_left_message(attempts_left),
-            "captcha_required": messages.CAPTCHA_REQUIRED,
-            "frozen": messages.frozen_message(retry_after_s),
-            "password_reset_required": messages.PASSWORD_RESET_REQUIRED,
-        }[outcome]
-        return {
-            "outcome": outcome,
-            "attempts_left": state.get("attempts_left"),
-            "captcha_required": bool(state.get("captcha_required"))
-            or outcome == "captcha_required",
-            "captcha_invalid": bool(state.get("captcha_invalid")),
-            "frozen_until": state.get("frozen_until") if outcome == "frozen" else None,
-            "retry_after_s": retry_after_s if outcome == "frozen" else None,
-            "password_change_recommended": recommended,
-            "session": None,
-            "message": text,
-        }
+
+def login_result(outcome: str, state: dict[str, Any], recommended: bool = False) -> dict[str, Any]:
+    """The contract's shape, whatever the outcome (same keys for every answer)."""
+    retry_after_s = state.get("retry_after_s")
+    attempts_left = int(state.get("attempts_left") or 0)
+    text = {
+        "ok": messages.PASSWORD_CHANGE_RECOMMENDED if recommended else None,
+        "invalid_credentials": messages.attempts_left_message(attempts_left),
+        "captcha_required": messages.CAPTCHA_REQUIRED,
+        "frozen": messages.frozen_message(retry_after_s),
+        "password_reset_required": messages.PASSWORD_RESET_REQUIRED,
+    }[outcome]
+    return {
+        "outcome": outcome,
+        "attempts_left": state.get("attempts_left"),
+        "captcha_required": bool(state.get("captcha_required")) or outcome == "captcha_required",
+        "captcha_invalid": bool(state.get("captcha_invalid")),
+        "frozen_until": state.get("frozen_until") if outcome == "frozen" else None,
+        "retry_after_s": retry_after_s if outcome == "frozen" else None,
+        "password_change_recommended": recommended,
+        "session": None,
+        "message": text,
+    }

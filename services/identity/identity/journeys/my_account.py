@@ -1,0 +1,125 @@
+""" "Gérer Mon Compte" (spec §10): the summary, "Mon historique", "Modifier mon mot de passe".
+
+Every call needs a live session (:meth:`Sessions.live`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shared.identifiers import Identifier
+from shared.runtime.clock import Clock
+
+from .. import messages
+from ..domain import Account
+from ..lockout_port import LockoutPort
+from ..password_hashing import PasswordHasher
+from ..passwords import PasswordPolicy
+from ..store import IdentityStore
+from .new_password import require_new_password
+from .sessions import Sessions
+
+
+@dataclass
+class MyAccount:
+    store: IdentityStore
+    clock: Clock
+    sessions: Sessions
+    hasher: PasswordHasher
+    passwords: PasswordPolicy
+    history_limit: int
+
+    def change_password(
+        self,
+        token: str,
+        current_password: str,
+        password: str,
+        confirmation: str,
+        lockout: LockoutPort,
+        captcha: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """While logged in ("Modifier mon mot de passe"); the current password goes through
+        the same lockout ladder as a login (a stolen session must not allow guessing).
+
+        >>> my_account.change_password(token, "Bonjour2024Caf", new, new, lockout)  # doctest: +SKIP
+        {"outcome": "changed", "message": "Nouveau mot de passe enregistré", …}
+        """
+        claims = self.sessions.live(token)
+        require_new_password(self.passwords, password, confirmation)
+        account: Account = self.store.get(claims.account_id)
+        reservation = lockout.reserve_attempt(
+            account.identifier_key,
+            captcha_id=(captcha or {}).get("captcha_id"),
+            captcha_answer=(captcha or {}).get("answer"),
+        )
+        if reservation["decision"] != "check":
+            outcome = "frozen" if reservation["decision"] == "frozen" else "captcha_required"
+            return {"outcome": outcome, **ladder(reservation), "message": None}
+        ok = self.hasher.verify(account.password_hash.value, current_password)
+        state = lockout.report_attempt(reservation["reservation_id"], ok)
+        if not ok:
+            return {
+                "outcome": "invalid_current_password",
+                **ladder(state),
+                "message": "Le mot de passe actuel est incorrect.",
+            }
+        new_hash = self.hasher.hash(password)
+
+        def change() -> list[Account]:
+            current: Account = self.store.get(claims.account_id)
+            current.change_password(
+                password_hash=self.store.personal(current.id, new_hash),
+                reason="change",
+                at=self.clock.now(),
+            )
+            return [current]
+
+        self.store.save_with_retry(change)
+        return {"outcome": "changed", **ladder(state), "message": messages.NEW_PASSWORD_SAVED}
+
+    def summary(self, token: str) -> dict[str, Any]:
+        """The home page's "Mon profil" and "dernière connexion" line."""
+        claims = self.sessions.live(token)
+        account: Account = self.store.get(claims.account_id)
+        last = account.last_login_before(claims.session_id)
+        return {
+            "account_id": str(account.id),
+            "identifier_display": identifier_display(account),
+            "identifier_kind": account.identifier_kind,
+            "limited_access": account.is_provisional,  # file not yet affiliated
+            "civil_status": account.civil_status.value,
+            "contact": account.contact.value,
+            "supporting_documents_required": account.supporting_documents_required,
+            "last_login_at": last.isoformat() if last else None,
+        }
+
+    def history(self, token: str) -> list[dict[str, Any]]:
+        """ "Mon historique", newest first: ``[{"at", "method", "outcome", "source"}]``."""
+        claims = self.sessions.live(token)
+        account: Account = self.store.get(claims.account_id)
+        entries = account.history[-self.history_limit :]
+        return [
+            {
+                "at": entry["at"].isoformat(),
+                "method": entry["method"],
+                "outcome": entry["outcome"],
+                "source": entry["source"].value if entry["source"] else None,
+            }
+            for entry in reversed(entries)
+        ]
+
+
+def identifier_display(account: Account) -> str | None:
+    value = account.identifier.value
+    if value is None:
+        return None
+    return Identifier(account.identifier_kind, value).display  # type: ignore[arg-type]
+
+
+def ladder(state: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "attempts_left": state.get("attempts_left"),
+        "frozen_until": state.get("frozen_until"),
+        "retry_after_s": state.get("retry_after_s"),
+    }

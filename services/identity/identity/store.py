@@ -1,0 +1,106 @@
+"""What every journey reads and writes: aggregates by id, accounts by identifier, saves.
+
+The journeys receive this, not the application: it is the store (eventsourcing's repository and
+``save``), the keyed pseudonyms the indexes are named by, and per-person encryption.
+
+>>> store.account_for(parse_nir("1 63 06 31 555 082"))   # doctest: +SKIP
+<Account …>
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any, cast
+
+from eventsourcing.domain import MutableOrImmutableAggregate
+
+from shared.identifiers import Identifier
+from shared.runtime.eventstore import ServiceApplication
+from shared.runtime.personal_data import PersonalData
+from shared.runtime.rpc import InvalidInput
+
+from .civil_status import matching_text
+from .domain import Account, CivilStatusIndex, CodeFlow, IdentifierIndex
+
+
+class IdentityStore:
+    def __init__(self, application: ServiceApplication):
+        self._application = application
+        self.pseudonyms = application.pseudonyms
+
+    # -- reading and writing ---------------------------------------------------------------------
+
+    def get(self, aggregate_id: uuid.UUID) -> Any:
+        return self._application.repository.get(aggregate_id)
+
+    def find(self, aggregate_id: uuid.UUID) -> Any | None:
+        """The aggregate, or None if it was never saved."""
+        return self._application.find(aggregate_id)
+
+    def save(self, *aggregates: MutableOrImmutableAggregate[Any] | None) -> None:
+        self._application.save(*aggregates)
+
+    def save_with_retry(
+        self, command: Callable[[], Iterable[MutableOrImmutableAggregate[Any] | None]]
+    ) -> None:
+        """Runs ``command`` (load, decide, return the aggregates) until its save wins."""
+        self._application.save_with_retry(command)
+
+    @staticmethod
+    def personal(subject_id: uuid.UUID, value: Any) -> PersonalData:
+        return PersonalData(subject_id, value)
+
+    # -- identifiers and indexes -----------------------------------------------------------------
+
+    def identifier_key(self, identifier: Identifier) -> str:
+        return self.pseudonyms.of("identifier", identifier.value)
+
+    def nir_key(self, identifier: Identifier) -> str | None:
+        return self.pseudonyms.of("nir", identifier.value) if identifier.kind == "nir" else None
+
+    def source_key(self, source: dict[str, str] | None) -> str | None:
+        """The keyed pseudonym of the connection's IP address, if the gateway gave one."""
+        return self.pseudonyms.of("source", source["ip"]) if source and source.get("ip") else None
+
+    def identifier_index_id(self, identifier: Identifier) -> uuid.UUID:
+        return self.pseudonyms.uuid_of("identifier", identifier.value)
+
+    def civil_index_id(self, birth_name: str, first_names: str, birth_date: str) -> uuid.UUID:
+        # Domain-separated by its prefix: an identifier is never "civil-status:…".
+        text = "civil-status:" + matching_text(birth_name, first_names, birth_date)
+        return self.pseudonyms.uuid_of("identifier", text)
+
+    def account_for(self, identifier: Identifier) -> Account | None:
+        """The account that logs in with ``identifier`` now (not a retired provisional one)."""
+        index = cast(IdentifierIndex | None, self.find(self.identifier_index_id(identifier)))
+        if index is None or index.active_account_id is None:
+            return None
+        return cast(Account, self.get(index.active_account_id))
+
+    def identifier_taken(self, identifier: Identifier) -> bool:
+        return self.find(self.identifier_index_id(identifier)) is not None
+
+    def civil_index_with(self, account_id: uuid.UUID, civil: dict[str, Any]) -> CivilStatusIndex:
+        index_id = self.civil_index_id(
+            civil["birth_name"], civil["first_names"], civil["birth_date"]
+        )
+        index = cast(CivilStatusIndex | None, self.find(index_id))
+        if index is None:
+            return CivilStatusIndex(account_id=account_id, id=index_id)  # type: ignore[call-arg]
+        index.add(account_id=account_id)
+        return index
+
+    def code_flow(self, journey: str, flow_id: Any, field: str) -> CodeFlow:
+        """The flow of ``journey`` named by the caller, or InvalidInput (an unknown id, or one
+        of another journey, is bad input)."""
+        try:
+            found = self.find(uuid.UUID(str(flow_id)))
+        except ValueError:
+            found = None
+        if not isinstance(found, CodeFlow) or found.journey != journey:
+            raise InvalidInput(
+                code=f"{field}_unknown",
+                fields={field: ["Cette démarche est introuvable ou a expiré : recommencez."]},
+            )
+        return found

@@ -24,7 +24,7 @@ class DeliveryBoardCheck:
         from notification.board import DeliveryBoard
         from notification.domain import FAILED, REQUESTED, SENDING, Delivery
 
-        board = DeliveryBoard(app)
+        board = DeliveryBoard(app.sql, app.process_recorder)
         board.catch_up()
         due: dict[uuid.UUID, datetime | None] = {}
         owners: dict[uuid.UUID, set[uuid.UUID]] = {}

@@ -6,11 +6,12 @@ SERVICES := $(notdir $(patsubst %/,%,$(dir $(wildcard services/*/*/service.py)))
 SERVICES := $(sort $(foreach s,$(SERVICES),$(if $(wildcard services/$(s)/$(s)/service.py),$(s))))
 export PYTHONPATH := $(CURDIR):$(CURDIR)/services/identity:$(CURDIR)/services/lockout:$(CURDIR)/services/notification:$(CURDIR)/services/delegation
 
-.PHONY: help venv infra run test test-unit lint format bench bench-quick dead-letters clean lock audit k8s-check
+.PHONY: help venv infra run test test-unit test-interface test-integration test-browser lint format bench bench-quick dead-letters clean lock audit k8s-check
 
 help:
 	@echo "make run    - set up and run all services (embedded stores unless DATABASE_URL is set)"
 	@echo "make test   - set up and run the whole test suite (needs PostgreSQL and RabbitMQ: started if local)"
+	@echo "make test-unit | test-interface | test-integration | test-browser - one layer (shared/testing/layers.py)"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - benchmarks against baselines measured in the same run (bench-quick: < 2 min)"
 	@echo "make audit ARGS=\"replay-check\" - audit and privacy tool over the four stores (docs/audit.md)"
@@ -42,6 +43,24 @@ run: venv
 test: venv infra
 	$(PY) -m pytest -q -p no:cacheprovider; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests were collected: failing" >&2; exit 1; fi; exit $$status
+
+# One layer of the suite (markers given at collection by shared/testing/layers.py).
+PYTEST_LAYER = $(PY) -m pytest -q -p no:cacheprovider -m
+NO_TESTS_FAIL = status=$$?; if [ $$status -eq 5 ]; then echo "no tests were collected: failing" >&2; exit 1; fi; exit $$status
+
+test-unit: venv
+	$(PYTEST_LAYER) unit; $(NO_TESTS_FAIL)
+
+test-interface: venv infra
+	$(PYTEST_LAYER) interface; $(NO_TESTS_FAIL)
+
+test-integration: venv infra
+	$(PYTEST_LAYER) integration; $(NO_TESTS_FAIL)
+
+# Browser tests may not exist yet: none collected is not a failure here.
+test-browser: venv infra
+	$(PYTEST_LAYER) browser; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "no browser tests yet"; exit 0; fi; exit $$status
 
 lint: venv
 	$(VENV)/bin/ruff check .

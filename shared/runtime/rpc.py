@@ -105,7 +105,7 @@ class _TimedService:
         return _TimedMethod(self._proxy, method, self._timeout)
 
 
-class TimedRpcProxy(RpcProxy):  # type: ignore[misc]
+class TimedRpcProxy(RpcProxy):
     """Like nameko's ``RpcProxy``, but every call gives up after ``RPC_TIMEOUT_S`` seconds.
 
     >>> lockout = TimedRpcProxy("lockout")   # in a service class   # doctest: +SKIP

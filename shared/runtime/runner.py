@@ -74,7 +74,7 @@ def migrate(service_class: Any, config: dict[str, Any]) -> None:
     for dependency in vars(service_class).values():
         if isinstance(dependency, ApplicationDependency):
             settings = dependency.settings_class.from_mapping(config, service_class.name)
-            application = dependency.application_class(settings)  # type: ignore[call-arg]
+            application = dependency.application_class(settings)
             application.close()
             log.info("store of %s is ready", service_class.name)
 

@@ -2,45 +2,44 @@
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-SERVICES := $(notdir $(patsubst %/,%,$(dir $(wildcard services/*/*/service.py))))
-SERVICES := $(sort $(foreach s,$(SERVICES),$(if $(wildcard services/$(s)/$(s)/service.py),$(s))))
-export PYTHONPATH := $(CURDIR):$(CURDIR)/services/identity:$(CURDIR)/services/lockout:$(CURDIR)/services/notification:$(CURDIR)/services/delegation
+# The services and the folders they import from: shared/service_registry.py, the one list.
+SERVICES := $(shell $(PYTHON) -m shared.service_registry names)
+export PYTHONPATH := $(shell $(PYTHON) -m shared.service_registry pythonpath)
 
-.PHONY: help venv infra run test test-unit test-interface test-integration test-browser lint format bench bench-quick dead-letters clean lock audit k8s-check
+# Pinned with hashes by `make lock` (pip-tools); every install checks them.
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
-help:
-	@echo "make run    - set up and run all services (embedded stores unless DATABASE_URL is set)"
-	@echo "make test   - set up and run the whole test suite (needs PostgreSQL and RabbitMQ: started if local)"
-	@echo "make test-unit | test-interface | test-integration | test-browser - one layer (shared/testing/layers.py)"
-	@echo "make lint   - ruff and mypy"
-	@echo "make bench  - benchmarks against baselines measured in the same run (bench-quick: < 2 min)"
-	@echo "make audit ARGS=\"replay-check\" - audit and privacy tool over the four stores (docs/audit.md)"
-	@echo "make k8s-check - render deploy/k8s overlays, validate them offline, check the Dockerfile"
+.PHONY: help venv lock infra run test test-unit test-interface test-integration test-browser lint format bench bench-quick k8s-check dead-letters audit openapi \
+	supply-chain sbom clean
 
-$(VENV)/.installed: requirements.txt
+# Every target carries a `## ` description: `make help` lists them (a test checks none is left out).
+help: ## list every target with what it does
+	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z0-9_-]+:[^=]*## / {printf "  make %-16s %s\n", $$1, $$2}' \
+		$(MAKEFILE_LIST)
+
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (nameko 2.14 runs on Python 3.11)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed ## create .venv with the runtime and development packages (hash-checked)
 
-lock: venv
-	$(VENV)/bin/pip freeze --exclude-editable > requirements.txt
+# requirements.txt: what the image runs; requirements-dev.txt: that plus tests and tooling.
+lock: venv ## re-pin requirements.txt and requirements-dev.txt, with hashes, from the .in files
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --allow-unsafe --output-file requirements-dev.txt requirements-dev.in
 
-infra:
+infra: ## start the local PostgreSQL and RabbitMQ (development machine)
 	@bash scripts/infra-up.sh
 
-# Health and metrics: one port per service of the process (override any of them).
-run: export IDENTITY_HTTP_PORT ?= 8081
-run: export LOCKOUT_HTTP_PORT ?= 8082
-run: export NOTIFICATION_HTTP_PORT ?= 8083
-run: export DELEGATION_HTTP_PORT ?= 8084
-run: venv
-	$(PY) -m shared.runtime.runner $(SERVICES)
+# Health and metrics: each service on its registry port (IDENTITY_HTTP_PORT=... overrides).
+run: venv ## run every service in one process (embedded stores unless DATABASE_URL is set)
+	$(PY) -m shared.runtime.runner --dev-ports $(SERVICES)
 
-test: venv infra
+test: venv infra ## the whole test suite against the local PostgreSQL and RabbitMQ
 	$(PY) -m pytest -q -p no:cacheprovider; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests were collected: failing" >&2; exit 1; fi; exit $$status
 
@@ -48,45 +47,56 @@ test: venv infra
 PYTEST_LAYER = $(PY) -m pytest -q -p no:cacheprovider -m
 NO_TESTS_FAIL = status=$$?; if [ $$status -eq 5 ]; then echo "no tests were collected: failing" >&2; exit 1; fi; exit $$status
 
-test-unit: venv
+test-unit: venv ## the unit layer: no broker, no PostgreSQL (shared/testing/layers.py)
 	$(PYTEST_LAYER) unit; $(NO_TESTS_FAIL)
 
-test-interface: venv infra
+test-interface: venv infra ## the interface layer: tests using the broker or PostgreSQL
 	$(PYTEST_LAYER) interface; $(NO_TESTS_FAIL)
 
-test-integration: venv infra
+test-integration: venv infra ## the integration layer: tests/integration and tests/operations
 	$(PYTEST_LAYER) integration; $(NO_TESTS_FAIL)
 
 # Browser tests may not exist yet: none collected is not a failure here.
-test-browser: venv infra
+test-browser: venv infra ## the browser layer (none yet is not a failure)
 	$(PYTEST_LAYER) browser; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no browser tests yet"; exit 0; fi; exit $$status
 
-lint: venv
+lint: venv ## ruff (lint and format) and mypy, per package
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy shared
 	$(VENV)/bin/mypy audit bench
+	$(VENV)/bin/mypy connexion_client
 	@for service in $(SERVICES); do $(VENV)/bin/mypy services/$$service || exit 1; done
 
-format: venv
+format: venv ## reformat the code and apply ruff's safe fixes
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: venv infra
+bench: venv infra ## benchmarks against baselines measured in the same run
 	$(PY) -m bench.run --mode full
 
-bench-quick: venv infra
+bench-quick: venv infra ## the benchmarks in under two minutes
 	$(PY) -m bench.run --mode quick
 
-k8s-check: venv
-	$(PY) -m pytest -q -p no:cacheprovider tests/operations/test_k8s_manifests.py tests/operations/test_container_image.py
+openapi: venv ## regenerate the HTTP API's OpenAPI document (a test compares it with docs/openapi.json)
+	$(PY) -m gateway.api.openapi docs/openapi.json
 
-dead-letters: venv
-	$(PY) -m shared.runtime.dead_letters list
+k8s-check: venv ## render deploy/k8s overlays, validate every kind offline, check the Dockerfile
+	$(PY) -m pytest -q -p no:cacheprovider tests/operations/test_k8s_*.py \
+		tests/operations/test_container_image.py
 
-audit: venv
+dead-letters: venv ## list the dead-lettered events of every service ("none" when there are none)
+	@PYTHONWARNINGS=ignore::DeprecationWarning $(PY) -m shared.runtime.dead_letters list
+
+audit: venv ## audit and privacy tool over the stores: make audit ARGS="replay-check" (docs/audit.md)
 	$(PY) -m audit $(ARGS)
 
-clean:
+supply-chain: venv ## known vulnerabilities of the pinned packages (pip-audit, npm audit)
+	@bash scripts/supply-chain-audit.sh
+
+sbom: venv ## CycloneDX bill of materials of the image's packages, into var/sbom/
+	@bash scripts/sbom.sh
+
+clean: ## remove local state and caches (var/, tool caches)
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

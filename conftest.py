@@ -1,5 +1,11 @@
 # eventlet must patch the standard library before anything else is imported (nameko 2.x).
 import shared.runtime.bootstrap  # noqa: F401
 
+# isort: split
+
+from shared import service_registry
+
+service_registry.make_importable()  # `import identity` and the others, as PYTHONPATH would
+
 # Every test is marked with its layer: make test-unit / test-interface / test-integration / …
 pytest_plugins = ["shared.testing.layers"]

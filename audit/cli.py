@@ -2,27 +2,41 @@
 
 Configuration is the services' own (``ServiceSettings.from_env(<service>)`` per store: the same
 DATABASE_URL, DATABASE_SCHEMA_PREFIX, PSEUDONYM_KEY, PERSONAL_DATA_MASTER_KEY, … variables).
-Exit status: 0 all good, 1 a difference or a break was found, 2 bad usage or unknown person.
+Every command is recorded first in the audit trail of each store it opens (who: AUDIT_OPERATOR,
+why: AUDIT_REASON, which person: a keyed pseudonym, never the identifier); a store whose trail
+cannot be written is not read (docs/audit.md).
+Exit status: 0 all good, 1 a difference or a break was found, 2 bad usage or unknown person,
+no operator named, or a trail that cannot be written.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from shared.identifiers import InvalidIdentifier
+from shared.identifiers import InvalidIdentifier, parse_identifier
+from shared.runtime.audit_trail import TrailEntry
+from shared.runtime.pseudonyms import Pseudonymizer
+from shared.runtime.settings import ServiceSettings, SettingsError
 
 from .chain_check import check_chain, report_dict
 from .person import PersonNotFound, find_person
 from .point_in_time import KINDS, NothingThen, state_at
 from .privacy import erase, export
 from .replay import replay_store
-from .stores import STORES, Stores
+from .stores import STORES, Stores, TrailUnavailable
 from .timeline import timeline
+
+IDENTIFIER_HELP = (
+    "NIR or provisional identifier (P + 8 digits); left out, the variable AUDIT_IDENTIFIER"
+    " (a Job reads it from a Secret, so the identifier is in no manifest, command line or log)"
+)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -36,16 +50,16 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--store", action="append", choices=list(STORES))
         command.add_argument("--json", action="store_true")
     command = commands.add_parser("timeline", help="one person's history across services")
-    command.add_argument("identifier", help="NIR or provisional identifier (P + 8 digits)")
+    command.add_argument("identifier", nargs="?", help=IDENTIFIER_HELP)
     command.add_argument("--json", action="store_true")
     command = commands.add_parser("at", help="an account, ladder or household at an instant")
     command.add_argument("kind", choices=KINDS)
     command.add_argument("key", help="identifier (account, ladder) or dossier number")
     command.add_argument("instant", help="ISO 8601, e.g. 2024-03-05T09:45:00Z")
     command = commands.add_parser("export", help="a person's data as JSON (GDPR art. 15)")
-    command.add_argument("identifier")
+    command.add_argument("identifier", nargs="?", help=IDENTIFIER_HELP)
     command = commands.add_parser("erase", help="crypto-shred a person's data (GDPR art. 17)")
-    command.add_argument("identifier")
+    command.add_argument("identifier", nargs="?", help=IDENTIFIER_HELP)
     command.add_argument("--yes", action="store_true", help="confirm: erasure is final")
     return top
 
@@ -58,14 +72,62 @@ def main(
     """Runs one command; ``config`` replaces the environment (tests)."""
     args = parser().parse_args(argv)
     out = out or sys.stdout
-    stores = Stores(config)
+    mapping = os.environ if config is None else config
+    if "identifier" in vars(args) and args.identifier is None:
+        args.identifier = mapping.get("AUDIT_IDENTIFIER", "").strip() or None
+        if args.identifier is None:
+            print("an identifier is required (argument or AUDIT_IDENTIFIER)", file=sys.stderr)
+            return 2
+    try:
+        trail = trail_entry(args, mapping)
+    except (SettingsError, MissingOperator) as error:
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+    stores = Stores(config, trail)
     try:
         return COMMANDS[args.command](stores, args, out)
-    except (PersonNotFound, InvalidIdentifier, NothingThen) as error:
+    except (PersonNotFound, InvalidIdentifier, NothingThen, TrailUnavailable) as error:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 2
     finally:
         stores.close()
+
+
+class MissingOperator(ValueError):
+    """In production, the person running the command must be named (AUDIT_OPERATOR)."""
+
+
+#: arguments that name a person or a household: recorded as a pseudonym only
+PERSONAL_ARGUMENTS = ("identifier", "key")
+
+
+def trail_entry(args: argparse.Namespace, mapping: Mapping[str, Any]) -> TrailEntry:
+    """What the stores' audit trails record about this command: who, why, about whom."""
+    settings = ServiceSettings.from_mapping(mapping, "identity")
+    operator = mapping.get("AUDIT_OPERATOR", "").strip()
+    if not operator:
+        if settings.environment == "production":
+            raise MissingOperator("AUDIT_OPERATOR is required: name who runs this command")
+        operator = getpass.getuser()
+    assert settings.pseudonym_key is not None
+    pseudonyms = Pseudonymizer(settings.pseudonym_key)
+    person_key = None
+    raw = getattr(args, "identifier", None) or getattr(args, "key", None)
+    if raw is not None:
+        if getattr(args, "kind", None) == "household":
+            person_key = pseudonyms.of("dossier", raw.strip())
+        else:
+            try:
+                person_key = pseudonyms.of("identifier", parse_identifier(raw).value)
+            except InvalidIdentifier:
+                person_key = "invalid identifier"  # refused below; never stored as typed
+    details = {
+        name: value
+        for name, value in vars(args).items()
+        if name not in (*PERSONAL_ARGUMENTS, "command") and value not in (None, False)
+    }
+    reason = mapping.get("AUDIT_REASON", "").strip()
+    return TrailEntry(operator, args.command, person_key, reason, details)
 
 
 def _selected(args: argparse.Namespace) -> list[str]:

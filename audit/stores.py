@@ -1,4 +1,5 @@
-"""Opening the four services' stores the way the services do (same settings, same variables).
+"""Opening the services' stores the way the services do (same settings, same variables); the
+services are those of :mod:`shared.service_registry`.
 
 The audit tool builds each service's own application class on its store, without a relay and
 without the broker: it reads, and only ``erase`` writes (destroys keys).
@@ -8,40 +9,21 @@ without the broker: it reads, and only ``erase`` writes (destroys keys).
 
 from __future__ import annotations
 
-import importlib
 import os
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
+from shared import service_registry
+from shared.runtime.audit_trail import TrailEntry
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.settings import ServiceSettings
 
-ROOT = Path(__file__).resolve().parent.parent
-
-#: store -> (application class, settings class), as each service's ApplicationDependency has it
-STORES: dict[str, tuple[str, str]] = {
-    "identity": ("identity.application:IdentityApplication", "identity.settings:IdentitySettings"),
-    "lockout": ("lockout.application:LockoutApplication", "lockout.settings:LockoutSettings"),
-    "notification": (
-        "notification.application:NotificationApplication",
-        "notification.settings:NotificationSettings",
-    ),
-    "delegation": (
-        "delegation.application:DelegationApplication",
-        "shared.runtime.settings:ServiceSettings",
-    ),
-}
+#: every registered service's store, in the registry's order
+STORES: list[str] = service_registry.names()
 
 
 def _load(path: str) -> Any:
-    for service in STORES:  # `python -m audit` from the repository root, without PYTHONPATH
-        folder = str(ROOT / "services" / service)
-        if folder not in sys.path:
-            sys.path.append(folder)
-    module_name, _, name = path.partition(":")
-    return getattr(importlib.import_module(module_name), name)
+    return service_registry.load(path)  # `python -m audit` from the root, without PYTHONPATH
 
 
 def open_store(
@@ -49,26 +31,43 @@ def open_store(
 ) -> ServiceApplication:
     """The service ``name``'s application on its store, configured from ``config`` (the
     environment by default: ``ServiceSettings.from_env(name)``)."""
-    app_path, settings_path = STORES[name]
-    settings_class: type[ServiceSettings] = _load(settings_path)
+    service = service_registry.get(name)
+    settings_class: type[ServiceSettings] = _load(service.settings_class)
     # The tool reads one thing at a time: one connection per store, whatever the services use.
     mapping = {**(os.environ if config is None else config), "DATABASE_POOL_SIZE": "1"}
     mapping.pop(f"{name.upper()}_DATABASE_POOL_SIZE", None)
     settings = settings_class.from_mapping(mapping, name)
-    application_class = _load(app_path)
+    application_class = _load(service.application_class)
     return application_class(settings, clock=clock)
 
 
-class Stores:
-    """The four stores, opened once each on first use."""
+class TrailUnavailable(RuntimeError):
+    """A store's audit trail cannot be written: the command must not read that store."""
 
-    def __init__(self, config: Mapping[str, Any] | None = None):
+
+class Stores:
+    """The stores of every registered service, opened once each on first use. With a
+    ``trail`` entry, each store records it in its audit trail before anything is read there
+    (shared/runtime/audit_trail.py)."""
+
+    def __init__(self, config: Mapping[str, Any] | None = None, trail: TrailEntry | None = None):
         self.config = config
+        self.trail = trail
         self._open: dict[str, ServiceApplication] = {}
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._open:
-            self._open[name] = open_store(name, self.config)
+            app = open_store(name, self.config)
+            if self.trail is not None:
+                try:
+                    app.audit_trail.record(self.trail)
+                except Exception as error:
+                    app.close()
+                    raise TrailUnavailable(
+                        f"the audit trail of {name} cannot be written ({type(error).__name__}):"
+                        " nothing was read there"
+                    ) from error
+            self._open[name] = app
         return self._open[name]
 
     def close(self) -> None:

@@ -11,10 +11,12 @@ opens is shown; erased data reads ``[données effacées]``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from shared import service_registry
 
 from .person import Person
 from .values import ERASED, plain, when
@@ -27,8 +29,8 @@ LOGIN_REFUSALS = {
 }
 
 
-#: at the same instant, the cause before its consequences
-SERVICE_ORDER = ("identity", "lockout", "delegation", "notification")
+#: at the same instant, the cause before its consequences: the registry lists them so
+SERVICE_ORDER = tuple(service_registry.names())
 
 
 @dataclass
@@ -55,12 +57,7 @@ class Entry:
 
 def timeline(stores: Any, person: Person) -> list[Entry]:
     """Every entry about ``person`` in the four stores, oldest first."""
-    entries = [
-        *identity_entries(stores["identity"], person),
-        *lockout_entries(stores["lockout"], person),
-        *delegation_entries(stores["delegation"], person),
-        *notification_entries(stores["notification"], person),
-    ]
+    entries = [entry for name in SERVICE_ORDER for entry in READERS[name](stores[name], person)]
     return sorted(entries, key=lambda e: (e.at, SERVICE_ORDER.index(e.service), e.position))
 
 
@@ -246,3 +243,12 @@ def notification_entries(app: Any, person: Person) -> Iterator[Entry]:
                 continue
             details = {"delivery_id": delivery_id, "kind": kind, "channel": channel}
             yield Entry(when(e), "notification", name, text, details, version)
+
+
+#: how each registered service's events are told (a test checks every service has one)
+READERS: dict[str, Callable[[Any, Person], Iterator[Entry]]] = {
+    "identity": identity_entries,
+    "lockout": lockout_entries,
+    "delegation": delegation_entries,
+    "notification": notification_entries,
+}

@@ -22,17 +22,14 @@ from typing import Any
 from nameko.containers import ServiceContainer
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from shared import service_registry
 from shared.testing import secrets as test_secrets
 from shared.testing.infrastructure import Database, Vhost
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHONPATH = os.pathsep.join(
-    str(ROOT / part)
-    for part in (".", "services/identity", "services/lockout", "services/notification",
-                 "services/delegation")
-)  # fmt: skip
+PYTHONPATH = os.pathsep.join(service_registry.import_paths())
 # The services import as top-level packages (``identity.service``), as under ``make``.
-for _entry in reversed(PYTHONPATH.split(os.pathsep)):
+for _entry in reversed(service_registry.import_paths()):
     if _entry not in sys.path:
         sys.path.insert(1, _entry)
 
@@ -63,7 +60,8 @@ class BenchEnvironment:
             "DATABASE_SCHEMA_PREFIX": "b_",
             "DATA_DIR": str(self.logs / "data"),
             "RPC_TIMEOUT_S": "30",
-            "DATABASE_POOL_SIZE": "10",
+            "DATABASE_POOL_MIN": "10",  # as before pools were sized by need: comparable runs
+            "DATABASE_POOL_SIZE": "20",
             "LOG_LEVEL": "WARNING",
             **test_secrets.generate(),
         }

@@ -31,4 +31,11 @@ if command -v rabbitmq-plugins >/dev/null; then
     done
   fi
 fi
+# PgBouncer: the store's tests behind a pooler start their own (shared/testing/pgbouncer.py).
+if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ] && command -v apt-get >/dev/null; then
+  echo "installing pgbouncer (tests of the store behind a pooler)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null 2>&1; } \
+    || echo "pgbouncer could not be installed: its test will be skipped" >&2
+fi
 echo "PostgreSQL and RabbitMQ are up"

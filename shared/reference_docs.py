@@ -14,16 +14,11 @@ from pathlib import Path
 
 from marshmallow import fields
 
-from shared import events
+from shared import events, service_registry
 from shared.runtime.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SETTINGS_CLASSES = {
-    "identity": "identity.settings:IdentitySettings",
-    "lockout": "lockout.settings:LockoutSettings",
-    "notification": "notification.settings:NotificationSettings",
-}
 
 EVENTS_INTRO = """# Integration events
 
@@ -109,14 +104,17 @@ Generated from the settings classes by `python -m shared.reference_docs`; do not
 
 Every service reads its settings from environment variables at start-up (one typed settings
 object per service). A variable may be set for all services (`AMQP_URI`) or for one, prefixed
-with the service name (`IDENTITY_AMQP_URI` wins over `AMQP_URI` for identity): the four services
+with the service name (`IDENTITY_AMQP_URI` wins over `AMQP_URI` for identity): the services
 can share one process in development and have their own pods in production.
 
 Secrets have no default outside `ENVIRONMENT=development`: a service refuses to start without
 them. In development, missing secrets are generated once into `DATA_DIR/dev-secrets.json`.
 Values given as base64 must decode to at least 32 bytes; JWKs are JSON.
 
-Where a value is a duration, the name says its unit (`_S` seconds, `_DAYS` days).
+Where a value is a duration, the name says its unit (`_S` seconds, `_DAYS` days). Defaults are
+shown as they are typed: lists comma-separated (`600,1200,3600,86400`), dates as `YYYY-MM-DD`
+(midnight, Paris time) or ISO 8601 instants with their offset, booleans `true` / `false`, keys
+and key lists as JSON; `unset` and `empty` leave the variable out (or empty).
 """
 
 
@@ -124,12 +122,20 @@ def configuration_page() -> str:
     lines = [CONFIG_INTRO, "## Every service\n"]
     lines += _settings_table(ServiceSettings, set())
     common = {row[0] for row in ServiceSettings.documented_variables()}
-    for service, path in SETTINGS_CLASSES.items():
-        module_name, _, class_name = path.partition(":")
-        cls = getattr(importlib.import_module(module_name), class_name)
-        lines.append(f"\n## {service}\n")
-        lines += _settings_table(cls, common)
-    lines.append("\n## delegation\n\nNo variables of its own.\n")
+    for service in service_registry.SERVICES:
+        cls = service_registry.load(service.settings_class)
+        lines.append(f"\n## {service.name}\n")
+        if cls is ServiceSettings:
+            lines.append("No variables of its own.")
+        else:
+            lines += _settings_table(cls, common)
+    gateway = importlib.import_module("gateway.settings").GatewaySettings
+    lines.append("\n## gateway (the portal, `python -m gateway`)\n")
+    lines.append(
+        "Read like a service's, under the name `gateway`: `GATEWAY_PORT` or `PORT`. It holds no"
+        " service key: `SECRET_KEY` is its only secret.\n"
+    )
+    lines += _settings_table(gateway, common - {"ENVIRONMENT", "AMQP_URI"})
     return "\n".join(lines)
 
 

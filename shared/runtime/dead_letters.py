@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from amqp.exceptions import NotFound
 from kombu import Connection, Producer, Queue
 
 from .consumer import ATTEMPT_HEADER, DEAD_LETTER_SUFFIX, IntegrationEventHandler
@@ -43,11 +44,16 @@ def consumer_queues(service_class: type) -> list[str]:
 
 
 def peek(amqp_uri: str, queue: str) -> list[DeadLetter]:
-    """The dead letters of ``queue`` (left in place)."""
+    """The dead letters of ``queue`` (left in place); none when its dead-letter queue does not
+    exist yet (the consumer never ran on this broker)."""
     found = []
     with Connection(amqp_uri) as connection:
         channel = connection.channel()
         dead = Queue(queue + DEAD_LETTER_SUFFIX, durable=True).bind(channel)
+        try:
+            dead.queue_declare(passive=True)
+        except NotFound:
+            return []  # the broker closed the channel
         try:
             while (message := dead.get(no_ack=False)) is not None:
                 body: Any = message.decode()
@@ -70,6 +76,10 @@ def replay(amqp_uri: str, queue: str) -> int:
     with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
         channel = connection.channel()
         dead = Queue(queue + DEAD_LETTER_SUFFIX, durable=True).bind(channel)
+        try:
+            dead.queue_declare(passive=True)
+        except NotFound:
+            return 0
         producer = Producer(connection.default_channel)
         while (message := dead.get(no_ack=False)) is not None:
             headers = {k: v for k, v in message.headers.items() if not k.startswith("x-caf-")}
@@ -89,20 +99,29 @@ def replay(amqp_uri: str, queue: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from .runner import SERVICES, resolve
+    from shared import service_registry
+
+    from .runner import resolve
 
     parser = argparse.ArgumentParser(description="List or replay dead-lettered events.")
     parser.add_argument("action", choices=["list", "replay"])
-    parser.add_argument("services", nargs="*", default=list(SERVICES))
+    parser.add_argument("services", nargs="*", default=service_registry.names())
     args = parser.parse_args(argv)
     amqp_uri = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
-    for name in args.services:
-        for queue in consumer_queues(resolve(name)):
-            if args.action == "list":
-                for letter in peek(amqp_uri, queue):
-                    print(f"{queue}\t{letter.event_type}\t{letter.error}\t{letter.attempts}")
-            else:
-                print(f"{queue}\treplayed {replay(amqp_uri, queue)}")
+    queues = [queue for name in args.services for queue in consumer_queues(resolve(name))]
+    found = 0
+    for queue in queues:
+        if args.action == "list":
+            for letter in peek(amqp_uri, queue):
+                print(f"{queue}\t{letter.event_type}\t{letter.error}\t{letter.attempts}")
+                found += 1
+        else:
+            moved = replay(amqp_uri, queue)
+            if moved:
+                print(f"{queue}\treplayed {moved}")
+            found += moved
+    if not found:
+        print(f"none: no dead letter in the {len(queues)} queues of {', '.join(args.services)}")
 
 
 if __name__ == "__main__":

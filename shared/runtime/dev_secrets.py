@@ -27,7 +27,16 @@ def _generate() -> dict[str, Any]:
         "notification_private_jwk": seal_key.as_dict(private=True),
         "notification_public_jwk": seal_key.as_dict(private=False),
         "session_private_jwk": ECKey.generate_key("P-256", private=True).as_dict(private=True),
+        "sms_gateway_token": secrets.token_urlsafe(32),
     }
+
+
+def _write(path: Path, secrets_by_name: dict[str, Any]) -> None:
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(secrets_by_name, out)
+    os.replace(tmp, path)
 
 
 def load_or_create(data_dir: Path) -> dict[str, Any]:
@@ -37,12 +46,11 @@ def load_or_create(data_dir: Path) -> dict[str, Any]:
     with open(data_dir / (FILE_NAME + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.exists():
-            tmp = path.with_suffix(".tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as out:
-                json.dump(_generate(), out)
-            os.replace(tmp, path)
+            _write(path, _generate())
         raw = json.loads(path.read_text())
+        if any(name not in raw for name in _generate()):  # a file from an older checkout
+            raw = {**_generate(), **raw}
+            _write(path, raw)
     return {
         **raw,
         "pseudonym_key": base64.b64decode(raw["pseudonym_key"]),

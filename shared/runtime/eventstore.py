@@ -28,14 +28,17 @@ from eventsourcing.persistence import (
     StoredEvent,
     Tracking,
 )
+from eventsourcing.postgres import PostgresDatastore
 
 from shared.events import Envelope
 
 from . import correlation
 from .aggregate_cache import ExpiringCache
+from .audit_trail import AuditTrail
 from .chain import EventChain, chain_key
 from .clock import Clock
 from .personal_data import KeyVault, PersonalDataAsCiphertext
+from .pg_pool import set_role_timeout, size_pool
 from .pseudonyms import Pseudonymizer
 from .settings import ServiceSettings
 from .sql import SqlStore
@@ -78,7 +81,7 @@ class CorrelatingMapper(Mapper[uuid.UUID]):
 def store_env(settings: ServiceSettings, name: str) -> dict[str, str]:
     """The eventsourcing environment for a service's store (PostgreSQL or embedded SQLite)."""
     env = {
-        "CREATE_TABLE": "y",
+        "CREATE_TABLE": "n" if settings.database_read_only else "y",
         "SINGLE_ROW_TRACKING": "n",
         "MAPPER_TOPIC": f"{__name__}:CorrelatingMapper",
         "TRANSCODER_TOPIC": "shared.runtime.transcoder:FastJSONTranscoder",
@@ -97,13 +100,17 @@ def store_env(settings: ServiceSettings, name: str) -> dict[str, str]:
             POSTGRES_USER=unquote(url.username or "postgres"),
             POSTGRES_PASSWORD=unquote(url.password or ""),
             POSTGRES_SCHEMA=schema,
-            POSTGRES_POOL_SIZE=str(settings.database_pool_size),
-            POSTGRES_MAX_OVERFLOW=str(settings.database_pool_size),
+            # replaced before use by a pool sized by need (pg_pool.py)
+            POSTGRES_POOL_SIZE=str(settings.database_pool_min),
+            POSTGRES_MAX_OVERFLOW="0",
             POSTGRES_CONNECT_TIMEOUT="5",
             POSTGRES_PRE_PING="n",  # see sql.py: connections are retried, not pinged
             PROCESS_RECORDER_TOPIC="shared.runtime.pg_recorder:OneTripProcessRecorder",
         )
-        ensure_schema(settings.database_url, schema)
+        if not settings.database_read_only:
+            ensure_schema(settings.database_url, schema)
+            if settings.database_pool_url:
+                set_role_timeout(settings.database_url)
     else:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         env.update(
@@ -174,13 +181,17 @@ class ServiceApplication(Application[uuid.UUID]):
         transcoder.register(self._transcoding)
 
     def construct_recorder(self) -> ProcessRecorder:
+        datastore = getattr(self.factory, "datastore", None)
+        if isinstance(datastore, PostgresDatastore):
+            size_pool(datastore, self.settings)
         recorder = self.factory.process_recorder()
-        self.sql = SqlStore(recorder)
+        self.sql = SqlStore(recorder, read_only=self.settings.database_read_only)
         assert self.settings.personal_data_master_key is not None
         self.vault = KeyVault(self.sql, self.settings.personal_data_master_key)
         self.chain = EventChain(
             self.sql, chain_key(self.settings.personal_data_master_key), self.name
         )
+        self.audit_trail = AuditTrail(self.sql)
         assert self._transcoding is not None
         self._transcoding.vault = self.vault
         return recorder
@@ -198,6 +209,12 @@ class ServiceApplication(Application[uuid.UUID]):
         self.vault.forget(subject_id)
         if isinstance(self.repository.cache, ExpiringCache):
             self.repository.cache.forget_all()
+
+    def correlation_of(self, aggregate_id: uuid.UUID) -> str | None:
+        """The correlation id of the request that created ``aggregate_id`` (work done later
+        on its behalf, by a timer say, logs under that request's id)."""
+        first = list(self.repository.event_store.get(aggregate_id, lte=1))
+        return vars(first[0]).get(CORRELATION_FIELD) if first else None
 
     def on_recorded(self, listener: Callable[[], None]) -> None:
         """Calls ``listener`` after each save (the relay uses it to wake up at once)."""

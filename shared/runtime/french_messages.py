@@ -35,6 +35,7 @@ def apply() -> None:
 
 
 SCHEMA_MESSAGES = {
+    "required": _MESSAGES[fields.Field]["required"],
     "unknown": "Champ inconnu.",
     "type": "Objet attendu.",
 }

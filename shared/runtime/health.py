@@ -3,7 +3,13 @@
 Ready means: the broker accepts a connection, the store answers, and the outbox relay is caught
 up or catching up (a relay whose lag stays above zero without moving between two checks is
 stuck: the pod stops receiving traffic until it moves again). A replica that does not lead the
-relay is ready as far as the relay goes: another replica publishes.
+relay is ready as far as the relay goes.
+
+Whether anything publishes at all is *told*, not made a condition of readiness: when no replica
+can lead (the store refuses the relay's connections), every replica would turn unready at once
+and stall rollouts for a fault none of them can mend. The answer carries
+``relay_leader_present`` and ``oldest_unpublished_age_s`` instead, every replica exports them as
+gauges, and an alert watches them (deploy/k8s/base/alerts.yaml).
 
 >>> checks = HealthChecks(container)          # doctest: +SKIP
 >>> checks.readiness()["ready"]               # doctest: +SKIP
@@ -57,7 +63,23 @@ class HealthChecks:
         checks = {"broker": self._broker(), "store": self._store(), "relay": self._relay_moving()}
         ready = all(value is True for value in checks.values())
         metrics.READY.labels(service=self.service).set(1 if ready else 0)
-        return {"service": self.service, "ready": ready, "checks": checks}
+        return {"service": self.service, "ready": ready, "checks": checks, **self.publishing()}
+
+    def publishing(self) -> dict[str, Any]:
+        """``relay_leader_present`` and ``oldest_unpublished_age_s`` (None: unknown, or no
+        relay in this process), also set as gauges."""
+        relay = self._relay()
+        if relay is None:
+            return {"relay_leader_present": None, "oldest_unpublished_age_s": None}
+        present = relay.leader_present()
+        metrics.RELAY_LEADER_PRESENT.labels(service=self.service).set(1 if present else 0)
+        try:
+            age = round(relay.oldest_unpublished_age_s(), 3)
+        except Exception:
+            log.warning("oldest unpublished event of %s unknown", self.service, exc_info=True)
+            return {"relay_leader_present": present, "oldest_unpublished_age_s": None}
+        metrics.RELAY_OLDEST_UNPUBLISHED_AGE.labels(service=self.service).set(age)
+        return {"relay_leader_present": present, "oldest_unpublished_age_s": age}
 
     def _broker(self) -> bool | str:
         try:
@@ -94,7 +116,8 @@ class HealthChecks:
     # --- gauges ----------------------------------------------------------------------------
 
     def refresh_gauges(self) -> None:
-        """Sets relay lag, queue depths and dead-letter counts of this service."""
+        """Sets relay lag and publishing, queue depths and dead-letter counts of this service."""
+        self.publishing()
         relay = self._relay()
         try:
             lag = relay.lag() if relay is not None and relay.is_leader else 0

@@ -5,16 +5,20 @@ Services count their business outcomes where they decide them::
     from shared.runtime import metrics
     metrics.LOGINS.labels(outcome="success").inc()
 
-Gauges that describe state (relay lag, queue depths, dead letters) are refreshed when
+The process's own memory, CPU and open files come with them (:data:`PROCESS`). Gauges that
+describe state (relay lag, queue depths, dead letters) are refreshed when
 ``/metrics`` is scraped (see :mod:`shared.runtime.observability`). No label ever holds an
 identifier: only service, method and outcome names.
 """
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
 
 REGISTRY = CollectorRegistry(auto_describe=True)
+#: the process: process_resident_memory_bytes, process_cpu_seconds_total, process_open_fds,
+#: process_max_fds, process_start_time_seconds (read from /proc at each scrape, Linux only)
+PROCESS = ProcessCollector(registry=REGISTRY)
 
 ENTRYPOINT_DURATION = Histogram(
     "caf_entrypoint_duration_seconds",
@@ -55,6 +59,19 @@ EVENTS_HANDLED = Counter(
 RELAY_LAG = Gauge(
     "caf_relay_lag_events",
     "Events recorded in the store and not yet published (leader replica; 0 elsewhere)",
+    ["service"],
+    registry=REGISTRY,
+)
+RELAY_OLDEST_UNPUBLISHED_AGE = Gauge(
+    "caf_relay_oldest_unpublished_age_seconds",
+    "Age of the oldest event recorded and not yet published, read from the store (every"
+    " replica; 0 when everything is published)",
+    ["service"],
+    registry=REGISTRY,
+)
+RELAY_LEADER_PRESENT = Gauge(
+    "caf_relay_leader_present",
+    "1 when this replica leads the outbox relay or saw another replica hold its lock lately",
     ["service"],
     registry=REGISTRY,
 )

@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import Notification
@@ -57,6 +58,8 @@ class OutboxRelay:
 
     PRUNE_EVERY = 100
     LOCK_CHECK_S = 1.0
+    #: a leader seen (this replica, or the lock held by another) less long ago is "present"
+    LEADER_SEEN_FOR_S = 5.0
     #: on PostgreSQL the relay is woken by the store's NOTIFY: polling is only a safety net
     LISTENING_POLL_S = 1.0
 
@@ -89,6 +92,7 @@ class OutboxRelay:
         self._publisher: Producer | None = None
         self._batches = 0
         self._lock_checked_at = 0.0
+        self._leader_seen_at: float | None = None
         self._listening = False
         app.on_recorded(self._wake.set)
 
@@ -209,6 +213,8 @@ class OutboxRelay:
             try:
                 if not self.is_leader:
                     self.is_leader = self.lock.try_acquire()
+                    # answered either way: this replica leads, or another holds the lock
+                    self._leader_seen_at = time.monotonic()
                     if not self.is_leader:
                         self._stopped.wait(1.0)
                         continue
@@ -274,7 +280,10 @@ class OutboxRelay:
         if now - self._lock_checked_at < self.LOCK_CHECK_S:
             return True
         self._lock_checked_at = now
-        return self.lock.still_held()
+        held = self.lock.still_held()
+        if held:
+            self._leader_seen_at = now
+        return held
 
     def stop(self) -> None:
         self._stopped.set()
@@ -289,6 +298,25 @@ class OutboxRelay:
             except Exception:  # already broken
                 log.debug("relay connection release failed", exc_info=True)
             self._connection = None
+
+    def leader_present(self) -> bool:
+        """Whether some replica leads: this one, or another that holds the lock (seen within
+        ``LEADER_SEEN_FOR_S``). False when nobody could take the lock lately (the store
+        refuses the relay's connections, say): then nothing publishes anywhere."""
+        seen = self._leader_seen_at
+        return seen is not None and time.monotonic() - seen < self.LEADER_SEEN_FOR_S
+
+    def oldest_unpublished_age_s(self) -> float:
+        """Age of the oldest event after the position recorded in the store (whichever
+        replica recorded it), 0 when there is none: every replica can tell."""
+        recorder = self.app.process_recorder
+        position = recorder.max_tracking_id(RELAY_TRACKING_NAME) or 0
+        oldest = recorder.select_notifications(start=position, limit=1, inclusive_of_start=False)
+        if not oldest:
+            return 0.0
+        oldest_event: Any = self.app.mapper.to_domain_event(oldest[0])
+        recorded_at: datetime = oldest_event.timestamp
+        return max(0.0, (datetime.now(UTC) - recorded_at).total_seconds())
 
     def lag(self) -> int:
         """How many log positions are not yet published (for readiness and metrics)."""

@@ -1,9 +1,12 @@
-"""Runs services: ``python -m shared.runtime.runner identity lockout notification delegation``.
+"""Runs services: ``python -m shared.runtime.runner identity lockout delegation notification``.
 
-Checks the broker and the stores first and stops with a clear message and the fix when one is
-missing, then runs every named service in this process until SIGTERM/SIGINT (graceful stop:
-in-flight workers finish, the relay records its position). A name is one of the four services
-or a ``module:Class`` path.
+From the repository root (the image's working directory), with no PYTHONPATH: the services'
+folders come from the registry (:mod:`shared.service_registry`). Checks the broker and the
+stores first and stops with a clear message and the fix when one is missing, then runs every
+named service in this process until SIGTERM/SIGINT (graceful stop: in-flight workers finish,
+the relay records its position). A name is one of the registered
+services or a ``module:Class`` path. ``--dev-ports`` gives each service its development port for
+health and metrics (``make run``: 8081 identity, 8082 lockout, ...) unless one is set.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import shared.runtime.bootstrap
 # isort: split
 
 import argparse
-import importlib
 import logging
 import os
 import signal
@@ -21,52 +23,25 @@ import sys
 from typing import Any
 
 import eventlet
-from kombu import Connection
 from nameko.runners import ServiceRunner
 
-from .dependencies import ApplicationDependency
-from .logging_setup import configure_logging
-from .settings import ServiceSettings, SettingsError
+from shared import service_registry
 
-SERVICES = {
-    "identity": "identity.service:IdentityService",
-    "lockout": "lockout.service:LockoutService",
-    "notification": "notification.service:NotificationService",
-    "delegation": "delegation.service:DelegationService",
-}
+from .audit_trail import grant_audit_roles
+from .dependencies import ApplicationDependency
+from .eventstore import schema_of
+from .logging_setup import configure_logging
+from .observability import http_port
+from .settings import ServiceSettings, SettingsError
+from .startup_checks import check_broker, check_http_port, check_store
 
 log = logging.getLogger("runner")
 
 
 def resolve(name: str) -> Any:
-    module_name, _, class_name = SERVICES.get(name, name).partition(":")
-    return getattr(importlib.import_module(module_name), class_name)
-
-
-def check_broker(amqp_uri: str) -> None:
-    try:
-        with Connection(amqp_uri, connect_timeout=5) as connection:
-            connection.ensure_connection(max_retries=1)
-    except Exception as exc:
-        sys.exit(
-            f"RabbitMQ is not reachable at {_redact(amqp_uri)} ({type(exc).__name__}).\n"
-            "Start it (on this machine: `rabbitmq-server -detached`, or `make broker`), "
-            "or set AMQP_URI to a running broker."
-        )
-
-
-def check_store(settings: ServiceSettings) -> None:
-    if not settings.database_url:
-        return
-    import psycopg
-
-    try:
-        psycopg.connect(settings.database_url, connect_timeout=5).close()
-    except psycopg.Error as exc:
-        sys.exit(
-            f"PostgreSQL is not reachable for {settings.service} ({type(exc).__name__}).\n"
-            "Start it, fix DATABASE_URL, or unset DATABASE_URL to use the embedded store."
-        )
+    if ":" in name:
+        return service_registry.load(name)
+    return service_registry.load(service_registry.get(name).service_class)
 
 
 def migrate(service_class: Any, config: dict[str, Any]) -> None:
@@ -76,19 +51,26 @@ def migrate(service_class: Any, config: dict[str, Any]) -> None:
             settings = dependency.settings_class.from_mapping(config, service_class.name)
             application = dependency.application_class(settings)
             application.close()
+            if settings.database_url and (
+                settings.database_audit_role or settings.database_erasure_role
+            ):
+                grant_audit_roles(
+                    settings.database_url,
+                    schema_of(settings, service_class.name),
+                    settings.database_audit_role,
+                    settings.database_erasure_role,
+                )
             log.info("store of %s is ready", service_class.name)
-
-
-def _redact(uri: str) -> str:
-    if "@" not in uri:
-        return uri
-    scheme, _, rest = uri.partition("://")
-    return f"{scheme}://***@{rest.split('@', 1)[1]}"
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("services", nargs="+", help="identity lockout notification delegation")
+    parser.add_argument("services", nargs="+", help=" ".join(service_registry.names()))
+    parser.add_argument(
+        "--dev-ports",
+        action="store_true",
+        help="health and metrics of each service on its development port (make run)",
+    )
     parser.add_argument(
         "--migrate-only",
         action="store_true",
@@ -98,6 +80,11 @@ def main(argv: list[str] | None = None) -> None:
     shared.runtime.bootstrap.check()
 
     config: dict[str, Any] = dict(os.environ)
+    if args.dev_ports:
+        for name in args.services:
+            if name in service_registry.BY_NAME:
+                port = service_registry.get(name).dev_http_port
+                config.setdefault(f"{name.upper()}_HTTP_PORT", str(port))
     service_classes = [resolve(name) for name in args.services]
     try:
         settings = [ServiceSettings.from_mapping(config, cls.name) for cls in service_classes]
@@ -108,6 +95,8 @@ def main(argv: list[str] | None = None) -> None:
         check_broker(settings[0].amqp_uri)
     for each in settings:
         check_store(each)
+        if not args.migrate_only:
+            check_http_port(config, each.service, http_port(config, each.service))
     config.setdefault("AMQP_URI", settings[0].amqp_uri)
     if args.migrate_only:
         for cls in service_classes:

@@ -17,14 +17,17 @@ import dataclasses
 import json
 import os
 from collections.abc import Callable, Mapping
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
+from zoneinfo import ZoneInfo
 
 from . import dev_secrets
 
 T = TypeVar("T", bound="ServiceSettings")
 
 ENVIRONMENTS = ("development", "test", "production")
+PARIS = ZoneInfo("Europe/Paris")
 
 
 class SettingsError(ValueError):
@@ -44,6 +47,13 @@ def parse_floats(raw: str) -> tuple[float, ...]:
     return tuple(float(part) for part in raw.split(",") if part.strip())
 
 
+def parse_queue_type(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in ("classic", "quorum"):
+        raise ValueError("expected classic or quorum")
+    return value
+
+
 def parse_key(raw: str) -> bytes:
     """A secret key given as base64 (standard or url-safe); at least 32 bytes."""
     padded = raw.strip() + "=" * (-len(raw.strip()) % 4)
@@ -55,6 +65,33 @@ def parse_key(raw: str) -> bytes:
 
 def parse_json(raw: str) -> Any:
     return json.loads(raw)
+
+
+def environment_form(value: Any) -> str:
+    """A value as it is typed in the environment, the form the field's parser reads back:
+    ``600,1200`` for a tuple, ``2024-02-22`` for a Paris midnight, ``true``, JSON for keys."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    if isinstance(value, datetime):
+        local = value.astimezone(PARIS)
+        return local.date().isoformat() if local.time() == time(0) else value.isoformat()
+    if isinstance(value, tuple) and value and all(isinstance(item, dict) for item in value):
+        return json.dumps(list(value))
+    if isinstance(value, tuple):
+        return ",".join(environment_form(item) for item in value)
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return str(value)
+
+
+def shown_default(value: Any) -> str:
+    """A default as docs/configuration.md shows it: the environment form, or in words."""
+    if value is None:
+        return "unset"
+    text = environment_form(value)
+    return f"`{text}`" if text else "empty"
 
 
 def setting(
@@ -94,7 +131,44 @@ class ServiceSettings:
         "",
         doc="prefix of the default schema name (several stacks, tests)",
     )
-    database_pool_size: int = setting("DATABASE_POOL_SIZE", 10, parse=int, doc="connections")
+    database_pool_url: str | None = setting(
+        "DATABASE_POOL_URL",
+        None,
+        doc="postgresql://… of a PgBouncer in transaction mode in front of DATABASE_URL: the"
+        " store's pool goes through it (no server-side prepares); the relay's lock and LISTEN,"
+        " and migrations, stay on DATABASE_URL — unset: everything on DATABASE_URL",
+    )
+    database_pool_min: int = setting(
+        "DATABASE_POOL_MIN", 1, parse=int, doc="store connections kept open while idle"
+    )
+    database_pool_size: int = setting(
+        "DATABASE_POOL_SIZE", 10, parse=int, doc="store connections at most (busiest moment)"
+    )
+    database_pool_idle_s: float = setting(
+        "DATABASE_POOL_IDLE_S",
+        60.0,
+        parse=float,
+        doc="a store connection above DATABASE_POOL_MIN unused this long is closed",
+    )
+    database_read_only: bool = setting(
+        "DATABASE_READ_ONLY",
+        False,
+        parse=parse_bool,
+        doc="open the store without creating or changing any table (the audit Job's read-only"
+        " role); writes then fail",
+    )
+    database_audit_role: str | None = setting(
+        "DATABASE_AUDIT_ROLE",
+        None,
+        doc="PostgreSQL role of the audit Job: the migration grants it reading the store and"
+        " appending to its audit trail (unset: no grant)",
+    )
+    database_erasure_role: str | None = setting(
+        "DATABASE_ERASURE_ROLE",
+        None,
+        doc="PostgreSQL role of the erasure Job: reading, the audit trail, and destroying"
+        " per-person keys (unset: no grant)",
+    )
     data_dir: Path = setting(
         "DATA_DIR", Path("var"), parse=Path, doc="embedded stores, dev secrets, letter spool"
     )
@@ -117,6 +191,13 @@ class ServiceSettings:
         None,
         parse=parse_json,
         doc="public EC key (JWK JSON) to which codes and contacts are sealed",
+    )
+    queue_type: str = setting(
+        "QUEUE_TYPE",
+        "classic",
+        parse=parse_queue_type,
+        doc="classic | quorum: type of the event queues the services declare (quorum: replicated,"
+        " for a RabbitMQ cluster); the same for every service, fixed once a queue exists",
     )
     rpc_timeout_s: float = setting("RPC_TIMEOUT_S", 10.0, parse=float, doc="RPC between services")
     relay_enabled: bool = setting("RELAY_ENABLED", True, parse=parse_bool, doc="outbox relay on")
@@ -145,6 +226,8 @@ class ServiceSettings:
     http_port: int = setting("HTTP_PORT", 0, parse=int, doc="health and metrics (0: off)")
 
     secret_fields: ClassVar[tuple[str, ...]] = ("pseudonym_key", "personal_data_master_key")
+    #: secrets a deployment may go without: never generated, unset means none
+    optional_secrets: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def from_mapping(cls: type[T], mapping: Mapping[str, Any], service: str) -> T:
@@ -208,11 +291,16 @@ class ServiceSettings:
         for field in dataclasses.fields(cls):
             if field.name == "service":
                 continue
-            default = "required" if field.metadata.get("required") else repr(field.default)
-            if isinstance(field.default, Path):
-                default = repr(str(field.default))
-            if field.metadata.get("secret"):
-                default = "secret (generated in development)"
+            if field.metadata.get("required"):
+                default = "required"
+            elif field.metadata.get("secret"):
+                default = (
+                    "secret, optional (unset: none)"
+                    if field.name in cls.optional_secrets
+                    else "secret (generated in development)"
+                )
+            else:
+                default = shown_default(field.default)
             rows.append((field.metadata["env"], default, field.metadata["doc"]))
         return rows
 

@@ -24,7 +24,11 @@ retry_on_lost_connection = retry((InterfaceError, OperationalError), max_attempt
 
 
 class SqlStore:
-    def __init__(self, recorder: ApplicationRecorder):
+    """``read_only``: table definitions (``CREATE ...``) are skipped, the tables must exist (the
+    audit Job's role may not create them); any other write fails on the role's rights."""
+
+    def __init__(self, recorder: ApplicationRecorder, read_only: bool = False):
+        self.read_only = read_only
         self.datastore: Any = recorder.datastore  # type: ignore[attr-defined]
         self.is_postgres = isinstance(self.datastore, PostgresDatastore)
         self.prefix = f'"{self.datastore.schema}".' if self.is_postgres else ""
@@ -40,6 +44,8 @@ class SqlStore:
     @retry_on_lost_connection
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Runs one statement in its own committed transaction; returns the rows, if any."""
+        if self.read_only and statement.lstrip().upper().startswith("CREATE "):
+            return []
         if self.is_postgres:  # autocommit connections: one statement, one round trip
             with self.datastore.get_connection() as conn:
                 cursor = conn.execute(self._sql(statement), tuple(params))

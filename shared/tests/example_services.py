@@ -11,7 +11,6 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 from marshmallow import Schema, fields, validate
-from nameko.rpc import rpc
 
 from shared import events
 from shared.events.envelope import IntegrationEvent, Payload
@@ -20,6 +19,7 @@ from shared.runtime.dependencies import ApplicationDependency, CorrelationContex
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.personal_data import PersonalData
 from shared.runtime.rpc import load_or_reject
+from shared.runtime.rpc_entrypoint import rpc
 
 
 class ParcelRegisteredPayloadV1(Payload):

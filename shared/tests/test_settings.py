@@ -1,22 +1,26 @@
 """Settings never print a secret, and secrets are required outside development."""
 
+import dataclasses
 import json
+from datetime import UTC, datetime
 
 import pytest
 
-from shared.reference_docs import SETTINGS_CLASSES
-from shared.runtime.settings import ServiceSettings, SettingsError
+from shared import service_registry
+from shared.runtime.settings import (
+    ServiceSettings,
+    SettingsError,
+    environment_form,
+    shown_default,
+)
 from shared.testing.secrets import generate
 
 
 def settings_classes():
-    import importlib
-
-    classes = [ServiceSettings]
-    for path in SETTINGS_CLASSES.values():
-        module, _, name = path.partition(":")
-        classes.append(getattr(importlib.import_module(module), name))
-    return classes
+    classes = [
+        service_registry.load(service.settings_class) for service in service_registry.SERVICES
+    ]
+    return list(dict.fromkeys([ServiceSettings, *classes]))
 
 
 @pytest.mark.parametrize("cls", settings_classes(), ids=lambda c: c.__name__)
@@ -66,3 +70,54 @@ def test_production_refuses_argon2_below_the_owasp_minimum(weak, tmp_path):
         IdentitySettings.from_mapping({**config, **weak}, "identity")
     # tests may go lower, to stay fast
     assert IdentitySettings.from_mapping({**config, **weak, "ENVIRONMENT": "test"}, "identity")
+
+
+@pytest.mark.parametrize("cls", settings_classes(), ids=lambda c: c.__name__)
+def test_every_default_is_documented_in_a_form_its_parser_reads_back(cls):
+    for field in dataclasses.fields(cls):
+        if field.name == "service" or field.default in (None, "", ()):
+            continue
+        typed = environment_form(field.default)
+        assert field.metadata["parse"](typed) == field.default, (field.name, typed)
+        assert "(" not in typed and "datetime" not in typed, typed  # no Python reprs
+
+
+def test_lists_and_dates_are_shown_as_an_operator_types_them():
+    paris_midnight = datetime(2024, 2, 21, 23, 0, tzinfo=UTC)
+    assert environment_form((600.0, 1200.0, 3600.0, 86400.0)) == "600,1200,3600,86400"
+    assert environment_form(paris_midnight) == "2024-02-22"
+    assert environment_form(datetime(2024, 2, 22, 9, 30, tzinfo=UTC)) == "2024-02-22T09:30:00+00:00"
+    assert environment_form(True) == "true"
+    assert shown_default(None) == "unset" and shown_default("") == "empty"
+
+
+def test_development_generates_the_sms_token_and_keeps_the_smtp_password_optional(tmp_path):
+    from notification.settings import NotificationSettings
+
+    mapping = {"ENVIRONMENT": "development", "DATA_DIR": str(tmp_path)}
+    first = NotificationSettings.from_mapping(mapping, "notification")
+    again = NotificationSettings.from_mapping(mapping, "notification")
+
+    assert first.sms_gateway_token and first.sms_gateway_token == again.sms_gateway_token
+    assert first.smtp_password is None
+    tested = NotificationSettings.from_mapping(
+        {**generate(), "ENVIRONMENT": "test"}, "notification"
+    )
+    assert tested.sms_gateway_token is None
+
+
+def test_an_older_dev_secrets_file_gains_the_secrets_added_since(tmp_path):
+    from notification.settings import NotificationSettings
+
+    mapping = {"ENVIRONMENT": "development", "DATA_DIR": str(tmp_path)}
+    ServiceSettings.from_mapping(mapping, "delegation")
+    path = tmp_path / "dev-secrets.json"
+    older = json.loads(path.read_text())
+    del older["sms_gateway_token"]
+    path.write_text(json.dumps(older))
+
+    settings = NotificationSettings.from_mapping(mapping, "notification")
+
+    assert settings.sms_gateway_token
+    kept = json.loads(path.read_text())
+    assert kept["pseudonym_key"] == older["pseudonym_key"]

@@ -3,9 +3,10 @@
 No kustomize binary is available offline here (PyPI's ``kustomize`` is an unrelated code
 generator, ``pykustomize`` has no installable build), so the tests render with this subset:
 ``resources`` (files and directories), ``namespace``, ``images`` (newName/newTag/digest),
-``replicas`` and ``patches`` given by ``path`` (strategic merge: maps merge, lists of named
-items merge by ``name``, other lists are replaced). Anything else in a kustomization fails
-loudly, so a new feature cannot pass unrendered.
+``replicas``, ``patches`` given by ``path`` (strategic merge: maps merge, lists of named
+items merge by ``name``, other lists are replaced) and ``configMapGenerator`` from ``files``
+with ``options.disableNameSuffixHash: true`` (and optional ``options.labels``). Anything else
+in a kustomization fails loudly, so a new feature cannot pass unrendered.
 
 >>> render(Path("deploy/k8s/overlays/prod"))   # doctest: +SKIP
 [{"apiVersion": "v1", "kind": "ConfigMap", ...}, ...]
@@ -19,7 +20,16 @@ from typing import Any
 
 import yaml
 
-SUPPORTED = {"apiVersion", "kind", "resources", "namespace", "images", "replicas", "patches"}
+SUPPORTED = {
+    "apiVersion",
+    "kind",
+    "resources",
+    "namespace",
+    "images",
+    "replicas",
+    "patches",
+    "configMapGenerator",
+}
 CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition"}
 
 Document = dict[str, Any]
@@ -41,6 +51,8 @@ def render(directory: Path) -> list[Document]:
     for entry in kustomization.get("resources", []):
         target = directory / entry
         documents += render(target) if target.is_dir() else load_documents(target)
+    for generator in kustomization.get("configMapGenerator", []):
+        documents.append(_generated_config_map(generator, directory))
     for patch_entry in kustomization.get("patches", []):
         for patch in load_documents(directory / patch_entry["path"]):
             _apply_patch(documents, patch, directory)
@@ -55,6 +67,24 @@ def render(directory: Path) -> list[Document]:
             if doc["kind"] not in CLUSTER_SCOPED:
                 doc["metadata"]["namespace"] = kustomization["namespace"]
     return documents
+
+
+def _generated_config_map(generator: Document, directory: Path) -> Document:
+    options = generator.get("options", {})
+    unknown = set(generator) - {"name", "files", "options"} | set(options) - {
+        "disableNameSuffixHash",
+        "labels",
+    }
+    if unknown or options.get("disableNameSuffixHash") is not True:
+        raise NotImplementedError(f"{directory}: configMapGenerator not rendered: {generator}")
+    data = {}
+    for entry in generator["files"]:
+        key, _, path = entry.rpartition("=")
+        data[key or Path(path).name] = (directory / path).read_text()
+    metadata: Document = {"name": generator["name"]}
+    if "labels" in options:
+        metadata["labels"] = dict(options["labels"])
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata, "data": data}
 
 
 def _find(documents: list[Document], kind: str, name: str, where: Path) -> Document:
@@ -96,9 +126,12 @@ def _named(items: list[Any]) -> bool:
 
 def _set_image(documents: list[Document], image: dict[str, Any]) -> None:
     for doc in documents:
-        if doc["kind"] != "Deployment":
+        if doc["kind"] in ("Deployment", "Job"):
+            pod = doc["spec"]["template"]["spec"]
+        elif doc["kind"] == "Pod":
+            pod = doc["spec"]
+        else:
             continue
-        pod = doc["spec"]["template"]["spec"]
         for container in pod.get("initContainers", []) + pod["containers"]:
             name, _, tag = container["image"].partition(":")
             if name != image["name"]:

@@ -1,5 +1,6 @@
-"""The Dockerfile, checked statically (no Docker here): pinned base, non-root user, the runner
-as entrypoint, nothing secret baked in, local state kept out of the build context."""
+"""The Dockerfile, checked statically (no Docker here): pinned bases, non-root user, the runner
+as entrypoint, nothing secret baked in, local state kept out of the build context, only the
+runtime packages (hash-checked) and the audit tool and gateway shipped with the services."""
 
 from __future__ import annotations
 
@@ -33,7 +34,9 @@ def test_every_base_image_is_pinned_to_an_exact_version_or_digest() -> None:
     bases = [args.split()[0] for keyword, args in dockerfile() if keyword == "FROM"]
     assert bases
     for image in bases:
-        pinned = "@sha256:" in image or re.fullmatch(r"python:3\.11\.\d+-slim(-\w+)?", image)
+        pinned = "@sha256:" in image or re.fullmatch(
+            r"(python:3\.11\.\d+-slim(-\w+)?|node:\d+\.\d+\.\d+-\w+-slim)", image
+        )
         assert pinned, f"{image} is not pinned"
 
 
@@ -74,3 +77,28 @@ def test_the_parser_sees_a_root_user_and_an_unpinned_base() -> None:
         ("USER", "root"),
         ("ENV", "A=1      SECRET_KEY=x"),
     ]
+
+
+def test_the_image_installs_the_runtime_packages_only() -> None:
+    runtime = (ROOT / "requirements.txt").read_text()
+    for tool in ("pytest", "ruff", "mypy", "kubernetes-validate", "pip-tools", "pip-audit"):
+        assert not re.search(rf"^{tool}==", runtime, re.MULTILINE), tool
+    installs = [
+        args for keyword, args in dockerfile() if keyword == "RUN" and "pip install" in args
+    ]
+    assert installs and all(
+        "--require-hashes" in args and "requirements.txt" in args and "-dev" not in args
+        for args in installs
+    )
+
+
+def test_the_audit_tool_and_the_gateway_ship_with_the_services_but_not_the_tests() -> None:
+    steps = dockerfile()
+    assembled = " ".join(args for keyword, args in steps if keyword == "RUN")
+    assert "/src/audit" in assembled and "/src/shared" in assembled
+    assert "if [ -d /src/gateway ]" in assembled  # builds before and after the gateway lands
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    for entry in ("**/tests", "tests", "shared/testing", "**/node_modules", "requirements-dev.*"):
+        assert entry in ignored, entry
+    final = steps[max(i for i, (keyword, _) in enumerate(steps) if keyword == "FROM") :]
+    assert not [args for keyword, args in final if keyword == "ENV" and "PYTHONPATH" in args]

@@ -48,6 +48,9 @@ def test_probes_and_metrics_of_a_running_service(services: Any, rpc: Any) -> Non
     assert f'caf_queue_depth_messages{{queue="{queue}",service="lockout"}} 0.0' in text, text
     assert f'caf_dead_letters_messages{{queue="{queue}",service="lockout"}} 0.0' in text
     assert 'caf_relay_lag_events{service="lockout"}' in text
+    # the process itself: memory, CPU and open files (what the dashboard and alerts read)
+    for name in ("process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds"):
+        assert f"\n{name} " in text, name
     assert get(port, "/nowhere")[0] == 404
 
 

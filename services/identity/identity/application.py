@@ -73,6 +73,7 @@ class IdentityApplication(ServiceApplication):
             settings.session_private_jwk,
             timedelta(seconds=settings.session_lifetime_s),
             settings.session_previous_public_jwks,
+            max_lifetime=timedelta(seconds=settings.session_max_lifetime_s),
         )
         sealer = Sealer(settings.notification_public_jwk)
         store = self.store = IdentityStore(self)

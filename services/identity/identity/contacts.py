@@ -1,4 +1,5 @@
-"""Contact details: French mobile numbers, e-mail addresses, and how they are shown masked.
+"""Contact details: French mobile numbers (overseas departments included), e-mail addresses,
+and how they are shown masked.
 
 A code goes only to contact details already on file; the masked form lets the person recognise
 their own address without revealing it to someone else (spec §8): ``d****n@t***.fr``,
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-_MOBILE = re.compile(r"^0[67]\d{8}$")
+from shared.mobile_numbers import national_mobile
+
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 )
@@ -27,17 +29,15 @@ class InvalidContactError(ValueError):
 
 
 def normalize_mobile(raw: str) -> str:
-    """``normalize_mobile("+33 6 12 34 56 12")`` -> "0612345612"; only 06/07 numbers."""
-    compact = re.sub(r"[\s.\-]", "", raw or "")
-    if compact.startswith("+33"):
-        compact = "0" + compact[3:]
-    elif compact.startswith("0033"):
-        compact = "0" + compact[4:]
-    if not _MOBILE.match(compact):
+    """``normalize_mobile("+33 6 12 34 56 12")`` -> "0612345612"; the mobiles of metropolitan
+    France and of the overseas departments (``+590 690 12 34 56`` -> "0690123456")."""
+    national = national_mobile(raw)
+    if national is None:
         raise InvalidContactError(
-            "Saisissez un numéro de téléphone portable français de 10 chiffres (06 ou 07)."
+            "Saisissez un numéro de téléphone portable français de 10 chiffres (06 ou 07,"
+            " ou un portable d'outre-mer : 0690, 0694, 0696, 0692, 0639…)."
         )
-    return compact
+    return national
 
 
 def normalize_email(raw: str) -> str:

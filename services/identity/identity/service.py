@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import rpc
-
 from shared.runtime import metrics
 from shared.runtime.dependencies import CorrelationContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import InvalidInput, TimedRpcProxy, load_or_reject
+from shared.runtime.rpc_entrypoint import rpc
 
 from . import schemas
 from .application import IdentityApplication
@@ -193,6 +192,19 @@ class IdentityService:
         """``{"outcome": "logged_out"}``; the token is refused from then on."""
         data = load_or_reject(schemas.Token(), {"token": token})
         return self.app.sessions.logout(data["token"])
+
+    @rpc
+    def refresh_session(self, token: str) -> dict[str, Any]:
+        """Extends a live session (sliding, within SESSION_MAX_LIFETIME_S of the login):
+        ``{"outcome": "refreshed", "session": {"token", "token_type", "expires_at"}}``."""
+        data = load_or_reject(schemas.Token(), {"token": token})
+        return self.app.sessions.refresh(data["token"])
+
+    @rpc
+    def logout_everywhere(self, token: str) -> dict[str, Any]:
+        """Ends every session of the account, on every device: ``{"outcome": "logged_out"}``."""
+        data = load_or_reject(schemas.Token(), {"token": token})
+        return self.app.sessions.logout_everywhere(data["token"])
 
     @rpc
     def change_password(

@@ -39,6 +39,7 @@ class SessionClaims:
     auth_method: str
     session_id: str
     expires_at: datetime
+    auth_time: datetime  # the login that opened the session; a refresh keeps it
 
 
 class SessionTokens:
@@ -47,11 +48,13 @@ class SessionTokens:
         private_jwk: dict[str, Any],
         lifetime: timedelta = timedelta(minutes=15),
         previous_public_jwks: tuple[dict[str, Any], ...] = (),
+        max_lifetime: timedelta = timedelta(hours=8),
     ):
         key = ECKey.import_key(private_jwk)
         key.ensure_kid()
         self._key = key
         self.lifetime = lifetime
+        self.max_lifetime = max_lifetime
         public = [ECKey.import_key(key.as_dict(private=False))]
         for jwk in previous_public_jwks:
             old = ECKey.import_key({k: v for k, v in jwk.items() if k != "d"})
@@ -73,10 +76,20 @@ class SessionTokens:
         }
 
     def issue(
-        self, *, account_id: uuid.UUID, identifier_kind: str, auth_method: str, now: datetime
+        self,
+        *,
+        account_id: uuid.UUID,
+        identifier_kind: str,
+        auth_method: str,
+        now: datetime,
+        session_id: str | None = None,
+        auth_time: datetime | None = None,
     ) -> IssuedSession:
-        session_id = str(uuid.uuid4())
-        expires_at = now + self.lifetime
+        """A new session (login), or the same session slid forward (``refresh``): the expiry
+        never passes ``auth_time`` + ``max_lifetime``."""
+        session_id = session_id or str(uuid.uuid4())
+        auth_time = auth_time or now
+        expires_at = min(now + self.lifetime, auth_time + self.max_lifetime)
         claims = {
             "iss": ISSUER,
             "aud": AUDIENCE,
@@ -87,6 +100,7 @@ class SessionTokens:
             "account_id": str(account_id),
             "identifier_kind": identifier_kind,
             "auth_method": auth_method,
+            "auth_time": int(auth_time.timestamp()),
         }
         header = {"alg": ALGORITHM, "kid": self.kid}
         token = jwt.encode(header, claims, self._key, algorithms=[ALGORITHM])
@@ -108,12 +122,28 @@ class SessionTokens:
             )
             registry.validate(decoded.claims)
             claims = decoded.claims
+            opened = int(claims.get("auth_time") or claims["iat"])  # older tokens: their iat
             return SessionClaims(
                 account_id=uuid.UUID(claims["account_id"]),
                 identifier_kind=str(claims["identifier_kind"]),
                 auth_method=str(claims["auth_method"]),
                 session_id=str(claims["jti"]),
                 expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+                auth_time=datetime.fromtimestamp(opened, UTC),
             )
         except (JoseError, ValueError, KeyError, TypeError):
             return None
+
+    def refresh(self, claims: SessionClaims, now: datetime) -> IssuedSession | None:
+        """The same session (same ``jti``: a logout still ends it) with a later expiry, or None
+        once the absolute maximum is reached (RGAA 13.1 extension, within a security bound)."""
+        if now + timedelta(seconds=1) >= claims.auth_time + self.max_lifetime:
+            return None
+        return self.issue(
+            account_id=claims.account_id,
+            identifier_kind=claims.identifier_kind,
+            auth_method=claims.auth_method,
+            now=now,
+            session_id=claims.session_id,
+            auth_time=claims.auth_time,
+        )

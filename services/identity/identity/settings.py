@@ -67,6 +67,12 @@ class IdentitySettings(ServiceSettings):
         doc="JSON list of retired public keys still published during a key rotation",
     )
     session_lifetime_s: int = setting("SESSION_LIFETIME_S", 900, parse=int, doc="session expiry")
+    session_max_lifetime_s: int = setting(
+        "SESSION_MAX_LIFETIME_S",
+        28800,
+        parse=int,
+        doc="refresh_session slides the expiry, never past this long after the login",
+    )
     argon2_memory_kib: int = setting(
         "ARGON2_MEMORY_KIB", OWASP_MEMORY_KIB, parse=int, doc="argon2id memory (KiB, ≥ 19456)"
     )

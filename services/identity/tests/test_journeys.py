@@ -173,3 +173,17 @@ def test_a_logged_out_session_is_refused_everywhere(world: World) -> None:
         world.app.my_account.summary(token)
     assert refused.value.code == "session_invalid"
     assert world.new_events() == ["RevokedSession.Revoked"]
+
+
+def test_logging_out_everywhere_ends_every_session_of_the_account(world: World) -> None:
+    world.given_account()
+    first = world.app.login.attempt(world.identifier(), PASSWORD, world.lockout)["session"]
+    second = world.app.login.attempt(world.identifier(), PASSWORD, world.lockout)["session"]
+    world.new_events()
+
+    answer = world.app.sessions.logout_everywhere(second["token"])
+
+    assert answer == {"outcome": "logged_out"}
+    assert world.app.sessions.verify(first["token"])["reason"] == "revoked"
+    assert world.app.sessions.verify(second["token"])["reason"] == "revoked"
+    assert world.new_events() == ["SessionsCutoff.Set"]

@@ -25,6 +25,7 @@ from shared.runtime.personal_data import PersonalData
 
 from . import integration
 from .answers import reservation_answer, state_fields, status_answer
+from .captcha_audio import CaptchaSpeaker
 from .captcha_images import CaptchaArtist
 from .domain import CaptchaChallenge, FailedLoginLadder, SourceActivity, fresh_view
 from .reservations import ReservationId
@@ -49,8 +50,13 @@ class LockoutApplication(ServiceApplication):
         self.captcha_policy = settings.captcha_policy()
         assert settings.pseudonym_key is not None
         self.captchas = CaptchaArtist(self.captcha_policy, settings.pseudonym_key)
+        self.speaker = CaptchaSpeaker(settings.voice_dir, settings.audio_captcha_length)
         #: Where captcha answers come from; tests replace it to know the answer (never RPC).
         self.captcha_answers: Callable[[], str] = self.captchas.random_answer
+        self.audio_captcha_answers: Callable[[], str] = self.speaker.random_answer
+        if settings.captcha_test_answer:  # development and test only (settings refuse it elsewhere)
+            known = settings.captcha_test_answer
+            self.captcha_answers = self.audio_captcha_answers = lambda: known
 
     # --- the password-check gate (internal RPC, called by identity) ------------------------
 
@@ -153,6 +159,25 @@ class LockoutApplication(ServiceApplication):
         )
         self.save(challenge)
         return {"captcha_id": str(captcha_id), "image_png_base64": self.captchas.png_base64(answer)}
+
+    def new_audio_captcha(self) -> dict[str, Any]:
+        """Issues an audio challenge of digits; same single use, expiry and digest as an image's.
+
+        >>> app.new_audio_captcha()   # doctest: +SKIP
+        {'captcha_id': '41d2…', 'audio_wav_base64': 'UklGRi…', 'digits': 6}
+        """
+        now = self.clock.now()
+        answer = self.audio_captcha_answers()
+        captcha_id = uuid.uuid4()
+        challenge = CaptchaChallenge(
+            challenge_id=captcha_id,
+            answer_digest=self.captchas.digest(captcha_id, answer),
+            issued_at=now,
+            expires_at=now + self.captcha_policy.ttl,
+        )
+        audio = self.speaker.wav_base64(answer)
+        self.save(challenge)
+        return {"captcha_id": str(captcha_id), "audio_wav_base64": audio, "digits": len(answer)}
 
     def check_captcha(self, captcha_id: uuid.UUID, answer: str) -> dict[str, bool]:
         """Checks and spends a captcha (registration without NIR, password reset start).

@@ -37,7 +37,7 @@ class CaptchaArtist:
         return base64.b64encode(self._images.generate(answer, format="png").getvalue()).decode()
 
     def digest(self, captcha_id: uuid.UUID, answer: str) -> str:
-        """Case-insensitive, surrounding spaces ignored (what a person types)."""
-        normalized = answer.strip().upper()
+        """Case-insensitive, spaces ignored (what a person types: « 4 7 2 9 1 3 »)."""
+        normalized = "".join(answer.split()).upper()
         message = f"{captcha_id}:{normalized}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()

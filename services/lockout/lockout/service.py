@@ -1,20 +1,19 @@
 """nameko entrypoints of the lockout service: validate at the edge, then ask the application.
 
-Public (spec §14): new_captcha, status, lift_freeze. Internal (identity only, contracts.md):
-reserve_attempt, report_attempt, check_captcha.
+Public (spec §14): new_captcha, new_audio_captcha, status, lift_freeze. Internal (identity only,
+contracts.md): reserve_attempt, report_attempt, check_captcha.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import rpc
-
 from shared.events import Envelope
 from shared.runtime.consumer import integration_event_handler
 from shared.runtime.dependencies import ApplicationDependency, CorrelationContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import load_or_reject
+from shared.runtime.rpc_entrypoint import rpc
 
 from . import schemas
 from .application import LockoutApplication
@@ -66,6 +65,11 @@ class LockoutService:
     def new_captcha(self) -> dict[str, Any]:
         """A new image challenge: {captcha_id, image_png_base64}."""
         return self.app.new_captcha()
+
+    @rpc
+    def new_audio_captcha(self) -> dict[str, Any]:
+        """A new audio challenge of digits: {captcha_id, audio_wav_base64, digits}."""
+        return self.app.new_audio_captcha()
 
     @rpc
     def status(self, identifier: str) -> dict[str, Any]:

@@ -9,10 +9,14 @@ Every rule is configuration (spec §6): ``LOCKOUT_FREEZE_DURATIONS_S=600,1200,36
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
-from shared.runtime.settings import ServiceSettings, parse_floats, setting
+from shared.runtime.settings import ServiceSettings, SettingsError, parse_floats, setting
 
 from .domain import CaptchaPolicy, LadderPolicy, SourcePolicy
+
+#: The only environments where a captcha may be short or have a known answer (spec §16).
+CAPTCHA_TEST_ENVIRONMENTS = ("development", "test")
 
 
 @dataclasses.dataclass(frozen=True, repr=False)  # keep ServiceSettings.__repr__: it hides secrets
@@ -51,7 +55,29 @@ class LockoutSettings(ServiceSettings):
         "LOCKOUT_CAPTCHA_TTL_S", 300.0, parse=float, doc="how long a captcha may be answered"
     )
     captcha_length: int = setting(
-        "LOCKOUT_CAPTCHA_LENGTH", 5, parse=int, doc="characters in a captcha image"
+        "LOCKOUT_CAPTCHA_LENGTH",
+        5,
+        parse=int,
+        doc="characters in a captcha image (at least 5 outside development and test)",
+    )
+    audio_captcha_length: int = setting(
+        "LOCKOUT_AUDIO_CAPTCHA_LENGTH",
+        6,
+        parse=int,
+        doc="digits in an audio captcha (at least 5 outside development and test)",
+    )
+    captcha_voice_dir: Path | None = setting(
+        "LOCKOUT_CAPTCHA_VOICE_DIR",
+        None,
+        parse=Path,
+        doc="French digit voices of the audio captcha (default DATA_DIR/captcha-voices; made by"
+        " python -m lockout.captcha_voices)",
+    )
+    captcha_test_answer: str | None = setting(
+        "LOCKOUT_CAPTCHA_TEST_ANSWER",
+        None,
+        doc="development and test only (refused elsewhere): every captcha, image and audio, has"
+        " this answer (digits 2-9), so automated tests can pass it",
     )
     source_max_identifiers: int = setting(
         "LOCKOUT_SOURCE_MAX_IDENTIFIERS",
@@ -68,6 +94,28 @@ class LockoutSettings(ServiceSettings):
         parse=float,
         doc="how long a throttled source must solve a captcha for every attempt",
     )
+
+    def _check_environment(self) -> None:
+        super()._check_environment()
+        relaxed = self.environment in CAPTCHA_TEST_ENVIRONMENTS
+        if not relaxed and min(self.captcha_length, self.audio_captcha_length) < 5:
+            raise SettingsError(
+                "LOCKOUT_CAPTCHA_LENGTH and LOCKOUT_AUDIO_CAPTCHA_LENGTH: at least 5 outside"
+                " ENVIRONMENT development or test"
+            )
+        if self.captcha_test_answer is None:
+            return
+        if not relaxed:
+            raise SettingsError(
+                "LOCKOUT_CAPTCHA_TEST_ANSWER: refused outside ENVIRONMENT development or test"
+                " (a staging copy of real data must not have a known captcha)"
+            )
+        if not self.captcha_test_answer or set(self.captcha_test_answer) - set("23456789"):
+            raise SettingsError("LOCKOUT_CAPTCHA_TEST_ANSWER: digits 2 to 9 only")
+
+    @property
+    def voice_dir(self) -> Path:
+        return self.captcha_voice_dir or self.data_dir / "captcha-voices"
 
     def ladder_policy(self) -> LadderPolicy:
         return LadderPolicy(

@@ -183,6 +183,8 @@ def delivery_view(delivery: Delivery) -> dict[str, Any]:
     return {
         "delivery_id": str(delivery.id),
         "kind": delivery.kind,
+        # which code it was: support tells "my registration code never came" from a reset
+        "purpose": delivery.details.get("purpose"),
         "channel": delivery.channel,
         "status": delivery.status,
         "attempts": delivery.attempts,

@@ -85,8 +85,9 @@ class DeliveryBoard:
         self._mapper = _mapper_without_personal_data()
         self._topics = [get_topic(cls) for cls in _FOLDED]
         self._lock = threading.Lock()
-        for statement in _TABLES:
-            self.sql.execute(statement)
+        if not self.sql.read_only:  # the audit's read-only role finds the tables made
+            for statement in _TABLES:
+                self.sql.execute(statement)
 
     @property
     def position(self) -> int:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from jinja2 import TemplateError
 
+from shared.runtime import correlation
+
 from .application import NotificationApplication
 from .channels import Channel, DeliveryFailure
 from .domain import Delivery
@@ -49,6 +51,14 @@ class DeliverySender:
         return sum(self.attempt(delivery_id) for delivery_id in due)
 
     def attempt(self, delivery_id: uuid.UUID) -> bool:
+        # The attempt logs and records under the id of the request that asked for the message.
+        restore = correlation.current.set(self.app.correlation_of(delivery_id))
+        try:
+            return self._attempt(delivery_id)
+        finally:
+            correlation.current.reset(restore)
+
+    def _attempt(self, delivery_id: uuid.UUID) -> bool:
         delivery = self.app.claim(delivery_id)
         if delivery is None:
             return False

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import rpc
-
 from shared.events import Envelope
 from shared.runtime.consumer import integration_event_handler
 from shared.runtime.dependencies import ApplicationDependency, CorrelationContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import load_or_reject
+from shared.runtime.rpc_entrypoint import rpc
 
 from .application import NotificationApplication
 from .dependencies import ChannelsDependency, delivery_timer

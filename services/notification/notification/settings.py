@@ -37,7 +37,10 @@ class NotificationSettings(ServiceSettings):
         "SMS_GATEWAY_URL", None, doc="POST endpoint of the gateway"
     )
     sms_gateway_token: str | None = setting(
-        "SMS_GATEWAY_TOKEN", None, secret=True, doc="bearer token of the gateway"
+        "SMS_GATEWAY_TOKEN",
+        None,
+        secret=True,
+        doc="bearer token of the gateway; required in production",
     )
     sms_sender: str = setting("SMS_SENDER", "CAF", doc="sender name shown on the phone")
     sms_timeout_s: float = setting("SMS_TIMEOUT_S", 10.0, parse=float, doc="seconds")
@@ -73,11 +76,16 @@ class NotificationSettings(ServiceSettings):
         doc="an attempt not concluded by then counts as failed (the sender died)",
     )
 
-    #: Secrets a deployment may go without (no SMTP login, no SMS gateway in development).
-    optional_secrets: ClassVar[tuple[str, ...]] = ("smtp_password", "sms_gateway_token")
+    #: A relay without a login needs no SMTP password: never generated, unset means none.
+    optional_secrets: ClassVar[tuple[str, ...]] = ("smtp_password",)
 
     def all_secret_fields(self) -> list[str]:
-        return [name for name in super().all_secret_fields() if name not in self.optional_secrets]
+        # The SMS token is generated in development (the request carries a bearer, as in
+        # production, where it is required: see _check_environment); optional in tests.
+        names = [name for name in super().all_secret_fields() if name not in self.optional_secrets]
+        if self.environment != "development":
+            names.remove("sms_gateway_token")
+        return names
 
     def _check_environment(self) -> None:
         super()._check_environment()

@@ -11,6 +11,7 @@ and handed to the ``@event`` methods, whose bodies run again on every replay.
 - ``code_flow``: :class:`CodeFlow` (registration, password reset, identifier recovery);
 - ``login_records``: :class:`RevokedSession`, :class:`UnattributedLoginFailure`,
   :class:`RefusedLoginAttempt`;
+- ``session_cutoff``: :class:`SessionsCutoff` (« se déconnecter de tous les appareils »);
 - ``franceconnect``: :class:`AuthorizationRequest`, :class:`FranceConnectLink`,
   :class:`PendingLink`, :class:`FranceConnectSession`.
 
@@ -32,6 +33,7 @@ from .franceconnect import (
 from .indexes import CivilStatusIndex, IdentifierIndex
 from .login_records import RefusedLoginAttempt, RevokedSession, UnattributedLoginFailure
 from .pinned_topics import pin_stored_topics
+from .session_cutoff import SessionsCutoff
 
 pin_stored_topics()
 
@@ -49,6 +51,7 @@ __all__ = [
     "PendingLink",
     "RefusedLoginAttempt",
     "RevokedSession",
+    "SessionsCutoff",
     "UnattributedLoginFailure",
     "record_id",
 ]

@@ -18,6 +18,7 @@ from .franceconnect import (
 )
 from .indexes import CivilStatusIndex, IdentifierIndex
 from .login_records import RefusedLoginAttempt, RevokedSession, UnattributedLoginFailure
+from .session_cutoff import SessionsCutoff
 
 #: old "module:Class" -> the class that reads it now
 PINNED: dict[str, type] = {
@@ -34,6 +35,7 @@ PINNED: dict[str, type] = {
     "identity.franceconnect.records:FranceConnectLink": FranceConnectLink,
     "identity.franceconnect.records:PendingLink": PendingLink,
     "identity.franceconnect.records:FranceConnectSession": FranceConnectSession,
+    "identity.session_lifecycle:SessionsCutoff": SessionsCutoff,
 }
 
 

@@ -9,7 +9,8 @@ Each line names a journey and the RPC methods of ``service.py`` it serves.
   ``verify_password_reset_code``, ``complete_password_reset``;
 - ``identifier_recovery.IdentifierRecovery``: ``start_identifier_recovery``,
   ``send_identifier_recovery_code``, ``complete_identifier_recovery``;
-- ``sessions.Sessions``: ``session_keys``, ``verify_session``, ``logout``;
+- ``sessions.Sessions``: ``session_keys``, ``verify_session``, ``logout``, ``refresh_session``,
+  ``logout_everywhere``;
 - ``my_account.MyAccount``: ``change_password``, ``account_summary``, ``connection_history``;
 - ``back_office.BackOffice``: ``assign_nir``, ``update_contacts``;
 - ``identity.franceconnect.journey.FranceConnect``: ``franceconnect_start``,

@@ -1,4 +1,5 @@
-"""Sessions (spec §5, §14): the keys that verify them, verification, logout.
+"""Sessions (spec §5, §14): the keys that verify them, verification, logout, a session extended
+by one action (``refresh``, RGAA 13.1) and ended on every device at once (``logout_everywhere``).
 
 Every "Gérer Mon Compte" call needs a live session (:meth:`Sessions.live`): a token that is
 forged, expired or revoked is refused as bad input (``session_invalid``), nothing is stored.
@@ -14,7 +15,7 @@ from shared.runtime.clock import Clock
 from shared.runtime.rpc import InvalidInput
 
 from .. import messages
-from ..domain import RevokedSession
+from ..domain import RevokedSession, SessionsCutoff
 from ..sessions import SessionClaims, SessionTokens
 from ..store import IdentityStore
 
@@ -62,6 +63,39 @@ class Sessions:
             )
         return {"outcome": "logged_out"}
 
+    def refresh(self, token: str) -> dict[str, Any]:
+        """``{"outcome": "refreshed", "session": {…}}`` or ``{"outcome": "maximum_reached",
+        "session": None, "expires_at": …}`` (log in again); a dead session is bad input."""
+        claims = self.live(token)
+        renewed = self.tokens.refresh(claims, self.clock.now())
+        if renewed is None:
+            return {
+                "outcome": "maximum_reached",
+                "session": None,
+                "expires_at": claims.expires_at.isoformat(),
+            }
+        return {
+            "outcome": "refreshed",
+            "session": {
+                "token": renewed.token,
+                "token_type": "Bearer",
+                "expires_at": renewed.expires_at.isoformat(),
+            },
+            "expires_at": renewed.expires_at.isoformat(),
+        }
+
+    def logout_everywhere(self, token: str) -> dict[str, Any]:
+        """Ends every session of the account, this one included: ``{"outcome": "logged_out"}``."""
+        claims = self.live(token)
+        now = self.clock.now()
+        cutoff = self.store.find(SessionsCutoff.create_id(claims.account_id))
+        if cutoff is None:
+            cutoff = SessionsCutoff(account_id=claims.account_id, at=now)
+        else:
+            cutoff.move(now)
+        self.store.save(cutoff)
+        return {"outcome": "logged_out"}
+
     def live(self, token: str) -> SessionClaims:
         """The claims of a live session; InvalidInput ``session_invalid`` otherwise."""
         claims = self.tokens.read(token, self.clock.now())
@@ -74,7 +108,11 @@ class Sessions:
         return claims
 
     def is_revoked(self, claims: SessionClaims) -> bool:
-        return self.store.find(revocation_id(claims)) is not None
+        """Logged out, or opened before the account's last « tous les appareils »."""
+        if self.store.find(revocation_id(claims)) is not None:
+            return True
+        cutoff = self.store.find(SessionsCutoff.create_id(claims.account_id))
+        return cutoff is not None and claims.auth_time <= cutoff.at
 
 
 def revocation_id(claims: SessionClaims) -> uuid.UUID:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import requests
 
+from shared import mobile_numbers
+
 from ..contacts import Recipient
 from ..messages import Message
 from .base import DeliveryFailure
@@ -76,19 +78,20 @@ class SmsChannel:
 
 
 def international_number(phone: str) -> str:
-    """French numbers in E.164, the gateway's format.
+    """French numbers in E.164, the gateway's format; an overseas mobile keeps its own
+    country code (``shared.mobile_numbers``).
 
     >>> international_number("06 12 34 56 78")
     '+33612345678'
+    >>> international_number("0696 12 34 56")
+    '+596696123456'
     """
     digits = re.sub(r"[^\d+]", "", phone)
     if digits.startswith("+"):
         return digits
     if digits.startswith("00"):
         return "+" + digits[2:]
-    if digits.startswith("0") and len(digits) == 10:
-        return "+33" + digits[1:]
-    return digits
+    return mobile_numbers.international(digits)
 
 
 def _answer_status(response: requests.Response) -> str | None:

@@ -33,6 +33,22 @@ def test_the_documented_request_reaches_the_gateway(sms_gateway) -> None:
 
 
 @pytest.mark.parametrize(
+    ("kept", "dialled"),
+    [
+        pytest.param("0690123456", "+590690123456", id="Guadeloupe"),
+        pytest.param("0696123456", "+596696123456", id="Martinique"),
+        pytest.param("0694201234", "+594694201234", id="Guyane"),
+        pytest.param("0692123456", "+262692123456", id="La Réunion"),
+        pytest.param("0639012345", "+262639012345", id="Mayotte"),
+    ],
+)
+def test_an_overseas_mobile_is_sent_with_its_own_country_code(sms_gateway, kept, dialled) -> None:
+    channel(sms_gateway).send(uuid.uuid4(), Recipient("sms", kept), MESSAGE)
+    [request] = sms_gateway.requests
+    assert request["json"]["to"] == dialled
+
+
+@pytest.mark.parametrize(
     ("status", "answer", "code", "permanent"),
     [
         (503, {}, "sms_gateway_http_503", False),

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from shared.runtime.rpc import InvalidInput
 from shared.testing import both_stores, wait_for
+from shared.testing.logs import logged
 
 ACCOUNT = uuid.UUID("0b0c3c52-91a4-4f0e-9b8e-3f1d2a6c7e10")
 SPOUSE = uuid.UUID("7d2e8f01-5c3b-4a9d-8e6f-1a2b3c4d5e6f")
@@ -39,10 +40,12 @@ def contact(seal, email=EMAIL, phone=PHONE, preferred="email") -> str:
     )
 
 
-def code_issued(seal, notification, channel="email", address=EMAIL, code="483920") -> dict:
+def code_issued(
+    seal, notification, channel="email", address=EMAIL, code="483920", purpose="password_reset"
+) -> dict:
     return {
         "flow_id": str(uuid.uuid4()),
-        "purpose": "password_reset",
+        "purpose": purpose,
         "account_id": str(ACCOUNT),
         "channel": channel,
         "expires_at": (notification.clock.now() + timedelta(minutes=15)).isoformat(),
@@ -76,6 +79,46 @@ def code_sent(notification, publish_event, seal, position: int) -> None:
     )
     wait_for(lambda: processed(notification, "identity", position))
     assert notification.tick() == 1
+
+
+def test_the_registration_code_is_listed_with_the_account_it_created(
+    notification, publish_event, seal, smtp_server, rpc
+):
+    # Identity issues the registration code to the account-to-be (its id is chosen at step 1):
+    # once the account exists, support sees that code too ("my code never came").
+    publish_event(
+        "VerificationCodeIssued",
+        code_issued(seal, notification, purpose="registration"),
+        producer="identity",
+        position=1,
+    )
+    wait_for(lambda: processed(notification, "identity", 1))
+    assert notification.tick() == 1
+
+    [delivery] = rpc.notification.deliveries(str(ACCOUNT))
+    assert (delivery["kind"], delivery["purpose"], delivery["status"]) == (
+        "verification_code",
+        "registration",
+        "sent",
+    )
+
+
+def test_the_log_line_of_a_sent_mail_carries_the_correlation_id_of_the_request(
+    notification, publish_event, seal, smtp_server
+):
+    with logged("INFO", "notification") as logs:
+        publish_event(
+            "VerificationCodeIssued",
+            code_issued(seal, notification),
+            producer="identity",
+            position=1,
+            correlation_id="request-of-the-reset",
+        )
+        wait_for(lambda: processed(notification, "identity", 1))
+        assert notification.tick() == 1
+
+    [sent] = [line for line in logs() if line["message"].endswith(" sent")]
+    assert sent["correlation_id"] == "request-of-the-reset"
 
 
 @both_stores

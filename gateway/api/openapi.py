@@ -1,0 +1,161 @@
+"""The OpenAPI 3.1 document of ``/api/v1/``, generated from the operations' own schemas
+(``operations.OPERATIONS``) with apispec's MarshmallowPlugin. Served at
+``/api/v1/openapi.json`` and committed as ``docs/openapi.json`` (``make openapi`` rewrites it; a
+test fails when the two differ).
+
+>>> document()["openapi"]
+'3.1.0'
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from . import account, journeys, schemas  # noqa: F401 - importing declares the operations
+from .operations import OPERATIONS, SESSION_HEADER, Operation
+
+PREFIX = "/api/v1"
+TOKEN_PATH = f"{PREFIX}/oauth/token"
+COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+
+DESCRIPTION = (
+    "Les parcours citoyens de Connexion à la personne en JSON, pour l'application mobile et "
+    "les passerelles qui ne parlent pas AMQP. Chaque appel porte un jeton d'accès OAuth 2 "
+    "(client credentials, `POST /api/v1/oauth/token`). Toute erreur a la forme "
+    "`{code, message, fields}` avec les messages français des services. See docs/http-api.md."
+)
+
+ERRORS = {
+    400: "Invalid input (body or path): nothing stored; `fields` holds French messages per field",
+    401: "Client not authenticated, or the person's session is over (`session_invalid`)",
+    404: "No such address",
+    413: "A body above 64 KiB",
+    500: "A fault in a service (a bug): reported with the request id",
+    503: "A service did not answer in time or cannot be reached: try again later",
+}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": "Error"}}}
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    parameters = [
+        {"name": name, "in": "path", "required": True,
+         "schema": {"type": "string", "format": "uuid"}}
+        for name in _path_names(op.path)
+    ]  # fmt: skip
+    if op.session is not None:
+        parameters.append({
+            "name": SESSION_HEADER, "in": "header", "required": True,
+            "description": "the person's session token, from a successful login",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 4096},
+        })  # fmt: skip
+    answer: dict[str, Any] = {"description": op.summary}
+    if op.answer is not None:
+        answer["content"] = {"application/json": {"schema": op.answer}}
+    statuses = [400, 401, 500, 503] + ([413] if op.body else [])
+    spec: dict[str, Any] = {
+        "operationId": op.name,
+        "summary": op.summary,
+        "description": op.description,
+        "tags": [op.tag],
+        "security": [{"client_credentials": []}],
+        "parameters": parameters,
+        "responses": {
+            str(op.status): answer,
+            **{str(code): _error(ERRORS[code]) for code in sorted(statuses)},
+        },
+    }
+    if op.body is not None:
+        spec["requestBody"] = {
+            "required": True, "content": {"application/json": {"schema": op.body}}
+        }  # fmt: skip
+    return spec
+
+
+def _token_operation() -> dict[str, Any]:
+    oauth_error = {"application/json": {"schema": "OAuthError"}}
+    return {
+        "operationId": "token",
+        "summary": "Jeton d'accès (OAuth 2, client credentials)",
+        "description": "RFC 6749 §4.4: client id and secret in HTTP Basic (or in the form); "
+        "errors in RFC 6749's own shape.",
+        "tags": ["OAuth 2"],
+        "security": [{"client_secret": []}],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "grant_type": {"type": "string", "enum": ["client_credentials"]},
+                            "client_id": {"type": "string"},
+                            "client_secret": {"type": "string"},
+                        },
+                        "required": ["grant_type"],
+                    }
+                }
+            },
+        },
+        "responses": {
+            "200": {
+                "description": "an access token, valid `expires_in` seconds",
+                "content": {"application/json": {"schema": "TokenAnswer"}},
+            },
+            "400": {"description": "a malformed request", "content": oauth_error},
+            "401": {"description": "unknown client or wrong secret", "content": oauth_error},
+        },
+    }
+
+
+def _path_names(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
+
+
+def document() -> dict[str, Any]:
+    """The whole document, the same on every call (no setting enters it)."""
+    spec = APISpec(
+        title="Connexion à la personne — API HTTP",
+        version="1.0.0",
+        openapi_version="3.1.0",
+        plugins=[MarshmallowPlugin()],
+        info={"description": DESCRIPTION},
+    )
+    spec.components.security_scheme(
+        "client_credentials",
+        {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": TOKEN_PATH, "scopes": {}}}},
+    )
+    spec.components.security_scheme("client_secret", {"type": "http", "scheme": "basic"})
+    for name in ("Error", "TokenAnswer", "OAuthError"):
+        spec.components.schema(name, schema=getattr(schemas, name))
+    spec.path(path=TOKEN_PATH, operations={"post": _token_operation()})
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(PREFIX + op.path, {})[op.method.lower()] = _operation(op)
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+def rendered() -> str:
+    return json.dumps(document(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    """``python -m gateway.api.openapi [PATH]``: writes the document (docs/openapi.json)."""
+    target = Path(argv[0]) if argv else COMMITTED
+    target.write_text(rendered(), encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,295 @@
+"""The HTTP edge of the API: marshmallow schemas the handlers validate with, and from which the
+OpenAPI document is generated (``openapi.py``).
+
+They check the shape (types, required fields, lengths, closed lists, no unknown field); the
+services check the rules (a NIR's key, a password's policy…) and answer with their own French
+field messages, in the same ``{code, message, fields}`` shape.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import uuid
+from typing import Any
+
+from marshmallow import INCLUDE, Schema, fields, post_load, validate
+
+from shared.runtime import french_messages
+
+french_messages.apply()
+
+
+def _text(max_length: int, **kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=validate.Length(max=max_length, error=f"{max_length} caractères au plus."),
+        **kwargs,
+    )
+
+
+def _optional_text(max_length: int, **kwargs: Any) -> fields.String:
+    return _text(max_length, load_default=None, allow_none=True, **kwargs)
+
+
+def _one_of(choices: list[str], error: str, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.OneOf(choices, error=error), **kwargs)
+
+
+def plain(value: Any) -> Any:
+    """Loaded data as JSON for RPC: identifiers and addresses as text."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, uuid.UUID | ipaddress.IPv4Address | ipaddress.IPv6Address):
+        return str(value)
+    return value
+
+
+class ApiSchema(Schema):
+    error_messages = french_messages.SCHEMA_MESSAGES
+
+    @post_load
+    def _plain(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        return {key: plain(value) for key, value in data.items()}
+
+
+# -- requests --------------------------------------------------------------------------------
+
+
+class Captcha(ApiSchema):
+    captcha_id = fields.UUID(required=True, metadata={"description": "from POST /captchas"})
+    answer = _text(32, required=True, metadata={"description": "the characters typed"})
+
+
+class Source(ApiSchema):
+    ip = fields.IP(required=True, metadata={"description": "the person's address"})
+    user_agent = _optional_text(512, metadata={"description": "the person's browser or app"})
+
+
+class PasswordCheck(ApiSchema):
+    password = _text(128, required=True)
+
+
+class Login(ApiSchema):
+    identifier = _text(32, required=True, metadata={"example": "1 63 06 31 555 082"})
+    password = _text(128, required=True, metadata={"example": "Bonjour2024Caf"})
+    captcha = fields.Nested(Captcha, load_default=None, allow_none=True)
+    source = fields.Nested(
+        Source,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "trusted clients only; others are counted under their address"},
+    )
+
+
+class BirthPlace(ApiSchema):
+    in_france = fields.Boolean(required=True)
+    department = _optional_text(3, metadata={"example": "31"})
+    commune = _optional_text(80, metadata={"example": "TOULOUSE"})
+    country = _optional_text(80)
+    city = _optional_text(80)
+
+
+class IdentityDocument(ApiSchema):
+    type = _one_of(
+        ["identity_card", "residence_permit", "passport", "none"],
+        "Carte d'identité, titre de séjour, passeport français, ou aucune pièce.",
+        required=True,
+    )
+    number = _optional_text(20)
+    issue_date = _optional_text(10, metadata={"description": "JJ/MM/AAAA or AAAA-MM-JJ"})
+
+
+class Parent(ApiSchema):
+    birth_name = _text(80, required=True)
+    first_names = _text(80, required=True)
+
+
+class Registration(ApiSchema):
+    has_nir = fields.Boolean(required=True)
+    nir = _optional_text(32, metadata={"example": "2 94 03 75 120 005 22"})
+    civility = _one_of(["M", "Mme"], "M ou Mme.", required=True)
+    birth_name = _text(80, required=True, metadata={"example": "DUPONT"})
+    first_names = _text(80, required=True, metadata={"example": "Marie"})
+    usage_name = _optional_text(80)
+    birth_date = _text(10, required=True, metadata={"example": "12/03/1994"})
+    birth_place = fields.Nested(BirthPlace, required=True)
+    resides_in_france = fields.Boolean(required=True)
+    postal_code = _optional_text(5, metadata={"example": "75012"})
+    identity_document = fields.Nested(IdentityDocument, required=True)
+    parent_1 = fields.Nested(Parent, load_default=None, allow_none=True)
+    parent_2 = fields.Nested(Parent, load_default=None, allow_none=True)
+    captcha = fields.Nested(Captcha, load_default=None, allow_none=True)
+    benefit_request = _text(32, required=True, metadata={"example": "RSA"})
+
+
+class RegistrationCode(ApiSchema):
+    channel = _one_of(["sms", "email"], "SMS ou mail.", required=True)
+    address = _text(254, required=True, metadata={"example": "marie.dupont@example.org"})
+    confirmation = _text(254, required=True, metadata={"example": "marie.dupont@example.org"})
+
+
+class Code(ApiSchema):
+    code = _text(16, required=True, metadata={"example": "482913"})
+
+
+class NewPassword(ApiSchema):
+    password = _text(128, required=True)
+    confirmation = _text(128, required=True)
+
+
+class StartPasswordReset(ApiSchema):
+    nir = _text(32, required=True)
+    birth_name = _text(80, required=True)
+    captcha = fields.Nested(Captcha, required=True)
+
+
+class Channel(ApiSchema):
+    channel = _one_of(["email", "sms", "letter"], "Mail, SMS ou courrier.", required=True)
+
+
+class StartIdentifierRecovery(ApiSchema):
+    birth_name = _text(80, required=True)
+    first_names = _text(80, required=True)
+    birth_date = _text(10, required=True)
+    captcha = fields.Nested(Captcha, required=True)
+
+
+class ChangePassword(ApiSchema):
+    current_password = _text(128, required=True)
+    password = _text(128, required=True)
+    confirmation = _text(128, required=True)
+    captcha = fields.Nested(Captcha, load_default=None, allow_none=True)
+
+
+class DelegationAnswer(ApiSchema):
+    answer = _one_of(["yes", "no", "skip"], "Oui, non ou passer.", required=True)
+
+
+class DelegationChoice(ApiSchema):
+    granted = fields.Boolean(required=True)
+
+
+class Authorize(ApiSchema):
+    action = _text(64, required=True, metadata={"example": "view_payments_and_rights"})
+    target_account_id = fields.UUID(load_default=None, allow_none=True)
+    benefit = _optional_text(32)
+    channel = _optional_text(32)
+    kind = _optional_text(32)
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+
+class Reply(Schema):
+    """An answer: the fields named are documented; services may add more (spec §14)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class Error(Schema):
+    code = fields.String(required=True, metadata={"example": "invalid_input"})
+    message = fields.String(required=True, metadata={"example": "Certains champs sont invalides."})
+    field_messages = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        required=True,
+        data_key="fields",
+        metadata={"description": "field -> French messages (nested objects for nested fields)"},
+    )
+
+
+class TokenAnswer(Reply):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True, metadata={"example": "Bearer"})
+    expires_in = fields.Integer(required=True, metadata={"example": 300})
+
+
+class OAuthError(Reply):
+    error = fields.String(required=True, metadata={"example": "invalid_client"})
+    error_description = fields.String()
+
+
+class Rule(Reply):
+    rule = fields.String()
+    ok = fields.Boolean()
+    label = fields.String()
+
+
+class PasswordCheckAnswer(Reply):
+    valid = fields.Boolean(required=True)
+    rules = fields.List(fields.Nested(Rule), required=True)
+
+
+class Session(Reply):
+    token = fields.String()
+    expires_at = fields.String()
+
+
+class LoginAnswer(Reply):
+    outcome = fields.String(
+        required=True,
+        metadata={
+            "enum": [
+                "ok",
+                "invalid_credentials",
+                "captcha_required",
+                "frozen",
+                "password_reset_required",
+            ]
+        },
+    )
+    attempts_left = fields.Integer(allow_none=True)
+    captcha_required = fields.Boolean()
+    frozen_until = fields.String(allow_none=True)
+    retry_after_s = fields.Integer(allow_none=True)
+    password_change_recommended = fields.Boolean(allow_none=True)
+    message = fields.String(allow_none=True)
+    session = fields.Nested(Session, allow_none=True)
+
+
+class RefreshAnswer(Reply):
+    outcome = fields.String(required=True, metadata={"example": "refreshed"})
+    session = fields.Nested(Session, required=True)
+
+
+class Answer(Reply):
+    """An RPC answer passed on as it is (each method's fields: docs/api/*.md)."""
+
+    outcome = fields.String(allow_none=True)
+    message = fields.String(allow_none=True)
+
+
+class CaptchaAnswer(Reply):
+    captcha_id = fields.String(required=True)
+    image_png_base64 = fields.String(required=True)
+
+
+class AudioCaptchaAnswer(Reply):
+    captcha_id = fields.String(required=True)
+    audio_wav_base64 = fields.String(required=True)
+
+
+class SessionAnswer(Reply):
+    valid = fields.Boolean(required=True)
+    account_id = fields.String(allow_none=True)
+    identifier_kind = fields.String(allow_none=True)
+    auth_method = fields.String(allow_none=True)
+    expires_at = fields.String(allow_none=True)
+
+
+class HistoryEntry(Reply):
+    at = fields.String()
+    method = fields.String()
+    outcome = fields.String()
+    source = fields.Dict(allow_none=True)
+
+
+class History(Reply):
+    connections = fields.List(fields.Nested(HistoryEntry), required=True)
+
+
+class AuthorizeAnswer(Reply):
+    allowed = fields.Boolean(required=True)
+    reason = fields.String(allow_none=True)

@@ -1,0 +1,51 @@
+"""The portal's application factory: settings, RPC client, security, pages.
+
+>>> app = create_app(GatewaySettings.from_mapping({"ENVIRONMENT": "development"}, "gateway"))
+...                                                                   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from connexion_client import ConnexionClient
+
+from . import errors, layout, rpc, security
+from .api.install import install as install_api
+from .pages import (
+    account,
+    captcha,
+    connexion,
+    dev_messages,
+    franceconnect,
+    legal,
+    password_reset,
+    recovery,
+    registration,
+)
+from .settings import GatewaySettings
+
+
+def create_app(settings: GatewaySettings, client: ConnexionClient | None = None) -> Flask:
+    """The portal, calling the services through ``client`` (one is made from AMQP_URI if none)."""
+    app = Flask(__name__)
+    app.config["GATEWAY_SETTINGS"] = settings
+    rpc.install(app, client or ConnexionClient(settings.amqp_uri, timeout=settings.rpc_timeout_s))
+    security.install(app, settings)
+    layout.install(app, settings)
+    errors.install(app)
+    for blueprint in (
+        connexion.blueprint,
+        franceconnect.blueprint,
+        account.blueprint,
+        registration.blueprint,
+        password_reset.blueprint,
+        recovery.blueprint,
+        captcha.blueprint,
+        legal.blueprint,
+    ):
+        app.register_blueprint(blueprint)
+    if settings.dev_mailbox:  # settings refuse it outside development and test
+        app.register_blueprint(dev_messages.blueprint)
+    install_api(app, settings)  # /api/v1/: after the portal's error pages, whose 404 it wraps
+    return app

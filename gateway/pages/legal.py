@@ -1,0 +1,45 @@
+"""Accessibilité, Mentions légales, Informatique et libertés (templates the agency completes),
+and the « version contrastée » choice (a cookie; works without JavaScript)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+
+from ..layout import CONTRAST_COOKIE
+
+blueprint = Blueprint("legal", __name__)
+
+
+@blueprint.route("/accessibilite")
+def accessibility() -> Any:
+    return render_template("legal/accessibility.html", title="Déclaration d'accessibilité")
+
+
+@blueprint.route("/mentions-legales")
+def legal_notice() -> Any:
+    return render_template("legal/legal_notice.html", title="Mentions légales")
+
+
+@blueprint.route("/informatique-et-libertes")
+def privacy() -> Any:
+    return render_template("legal/privacy.html", title="Informatique et libertés")
+
+
+@blueprint.route("/affichage", methods=["POST"])
+def contrast() -> Any:
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("connexion.home")
+    response = make_response(redirect(target))
+    choice = "contraste" if request.form.get("affichage") == "contraste" else "standard"
+    response.set_cookie(
+        CONTRAST_COOKIE,
+        choice,
+        max_age=395 * 24 * 3600,
+        secure=True,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response

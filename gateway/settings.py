@@ -1,0 +1,114 @@
+"""The gateway's settings: the platform's (``AMQP_URI``, ``ENVIRONMENT``…) plus the portal's own.
+
+Read once at start-up from the environment, like every service's settings (docs/configuration.md
+is generated from these declarations). Variables may be prefixed ``GATEWAY_`` like a service's.
+
+>>> settings = GatewaySettings.from_mapping({"ENVIRONMENT": "development"}, "gateway")
+>>> settings.port
+8080
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import secrets
+from pathlib import Path
+
+from shared.runtime.settings import SettingsError, parse_bool, parse_key, setting
+
+from .api.settings import ApiSettings
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+#: Environments in which the development mailbox and test shortcuts may run (spec §15, §16).
+DEVELOPMENT_ENVIRONMENTS = ("development", "test")
+
+
+def parse_networks(raw: str) -> tuple[Network, ...]:
+    """``10.0.0.0/8, 192.0.2.10``: addresses or CIDR ranges, comma-separated."""
+    return tuple(ipaddress.ip_network(part.strip()) for part in raw.split(",") if part.strip())
+
+
+@dataclasses.dataclass(frozen=True, repr=False)  # keep ServiceSettings.__repr__: it hides secrets
+class GatewaySettings(ApiSettings):  # the API's settings (API_CLIENTS…) are the gateway's
+    port: int = setting("PORT", 8080, parse=int, doc="HTTP port of the portal")
+    bind: str = setting("BIND", "127.0.0.1", doc="listening address (0.0.0.0 in a container)")
+    secret_key: bytes | None = setting(
+        "SECRET_KEY",
+        None,
+        parse=parse_key,
+        secret=True,
+        doc="signs the session cookie and seals « Se souvenir de moi » (base64, ≥32 bytes)",
+    )
+    trusted_proxies: tuple[Network, ...] = setting(
+        "TRUSTED_PROXIES",
+        (),
+        parse=parse_networks,
+        doc="proxies whose X-Forwarded-For is believed, e.g. 10.0.0.0/8 (empty: none)",
+    )
+    public_url: str = setting(
+        "PUBLIC_URL", "http://localhost:8080", doc="the portal's address as people type it"
+    )
+    session_warning_s: int = setting(
+        "SESSION_WARNING_S", 120, parse=int, doc="the expiry warning shows this long before the end"
+    )
+    theme_dir: Path | None = setting(
+        "THEME_DIR",
+        None,
+        parse=Path,
+        doc="the agency's charte (theme.css, logo.svg), mounted at deployment; unset: neutral",
+    )
+    dev_mailbox: bool = setting(
+        "DEV_MAILBOX",
+        False,
+        parse=parse_bool,
+        doc="serve /dev/messages (development and test only; refused elsewhere)",
+    )
+    dev_mailbox_dir: Path | None = setting(
+        "DEV_MAILBOX_DIR", None, parse=Path, doc="where the mailbox keeps mails and SMS"
+    )
+    letter_spool_dir: Path | None = setting(
+        "LETTER_SPOOL_DIR", None, parse=Path, doc="letters shown by /dev/messages"
+    )
+    smtp_sink_port: int = setting("DEV_SMTP_PORT", 2525, parse=int, doc="dev mailbox's SMTP")
+    sms_sink_port: int = setting("DEV_SMS_PORT", 8025, parse=int, doc="dev mailbox's SMS gateway")
+
+    def _check_environment(self) -> None:
+        super()._check_environment()
+        if self.dev_mailbox and self.environment not in DEVELOPMENT_ENVIRONMENTS:
+            raise SettingsError(
+                "DEV_MAILBOX: the development mailbox runs only in ENVIRONMENT development or test"
+            )
+
+    def all_secret_fields(self) -> list[str]:
+        return ["secret_key"]  # the gateway holds no service key
+
+    def with_development_secrets(self) -> GatewaySettings:
+        if self.secret_key is not None:
+            return self
+        if self.environment != "development":
+            raise SettingsError("GATEWAY_SECRET_KEY or SECRET_KEY: required outside development")
+        return dataclasses.replace(self, secret_key=_development_key(self.data_dir))
+
+    @property
+    def mailbox_dir(self) -> Path:
+        return self.dev_mailbox_dir or self.data_dir / "dev-mailbox"
+
+    @property
+    def letters_dir(self) -> Path:
+        return self.letter_spool_dir or self.data_dir / "letters"
+
+    @property
+    def shows_demonstration_banner(self) -> bool:
+        return self.environment != "production"
+
+
+def _development_key(data_dir: Path) -> bytes:
+    """One key per checkout, kept in DATA_DIR, so sessions survive a restart of `make run`."""
+    path = data_dir / "gateway-dev-secret.key"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_bytes(secrets.token_bytes(32))
+        path.chmod(0o600)
+    return path.read_bytes()

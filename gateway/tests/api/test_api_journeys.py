@@ -1,0 +1,146 @@
+"""The citizen journeys over HTTP, against the four real services: the same outcomes as the RPC
+contract, the services' French field messages, and the person's ``source`` believed only from
+trusted clients."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from api_harness import Api
+from journeys_people import JONAS, PASSWORD, WRONG_PASSWORD
+from journeys_platform import Platform
+
+REMOTE_ADDR = "198.51.100.20"  # the calling client's own address (conftest's test client)
+
+
+def _register(api: Api, platform: Platform) -> dict[str, Any]:
+    started = api.call("POST", "/registrations", JONAS.registration_form())
+    assert started.status_code == 201, started.json
+    registration = "/registrations/" + started.json["registration_id"]
+    sent = api.call(
+        "POST", registration + "/code",
+        {"channel": "email", "address": JONAS.email, "confirmation": JONAS.email},
+    )  # fmt: skip
+    assert sent.status_code == 200, sent.json
+    verified = api.call(
+        "POST", registration + "/code/verification", {"code": platform.next_code(JONAS)}
+    )
+    assert verified.json["verified"] is True
+    recap = api.call(
+        "POST", registration + "/completion", {"password": PASSWORD, "confirmation": PASSWORD}
+    )
+    assert recap.status_code == 200, recap.json
+    return dict(recap.json)
+
+
+def test_register_log_in_see_my_account_and_log_out(api: Api, platform: Platform) -> None:
+    recap = _register(api, platform)
+    assert recap["identifier_display"] == "1 85 01 75 100 001"
+
+    login = api.call("POST", "/login", {"identifier": JONAS.nir, "password": PASSWORD})
+    assert login.status_code == 200
+    assert login.json["outcome"] == "ok"
+    session = login.json["session"]["token"]
+
+    assert api.call("GET", "/session", session=session).json["valid"] is True
+    summary = api.call("GET", "/account", session=session)
+    assert summary.json["identifier_display"] == "1 85 01 75 100 001"
+    assert api.call("GET", "/account/delegation", session=session).status_code == 200
+    allowed = api.call(
+        "POST", "/account/authorizations", {"action": "view_history"}, session=session
+    )
+    assert allowed.json["allowed"] is True
+    refreshed = api.call("POST", "/session/refresh", session=session)
+    assert refreshed.json["outcome"] == "refreshed"
+    assert api.call("POST", "/session/logout", session=session).json["outcome"] == "logged_out"
+
+    after = api.call("GET", "/account", session=session)
+    assert after.status_code == 401
+    assert after.json["code"] == "session_invalid"
+    assert api.call("GET", "/account/delegation", session=session).status_code == 401
+
+
+def test_log_out_everywhere_ends_the_sessions_of_every_device(api: Api, platform: Platform) -> None:
+    _register(api, platform)
+    credentials = {"identifier": JONAS.nir, "password": PASSWORD}
+    phone, laptop = (api.call("POST", "/login", credentials).json["session"]["token"]
+                     for _ in range(2))  # fmt: skip
+
+    ended = api.call("POST", "/session/logout-everywhere", session=phone)
+
+    assert ended.json["outcome"] == "logged_out"
+    assert api.call("GET", "/session", session=laptop).json["valid"] is False
+    assert api.call("GET", "/account/history", session=laptop).status_code == 401
+
+
+def test_a_wrong_password_is_an_outcome_not_an_error(api: Api, platform: Platform) -> None:
+    answer = api.call("POST", "/login", {"identifier": JONAS.nir, "password": WRONG_PASSWORD})
+
+    assert answer.status_code == 200
+    assert answer.json["outcome"] == "invalid_credentials"
+    assert answer.json["attempts_left"] == 4
+
+
+def test_invalid_input_gets_the_french_field_messages_and_stores_nothing(
+    api: Api, platform: Platform
+) -> None:
+    bad_key = {**JONAS.registration_form(), "nir": "1 85 01 75 100 001 99"}
+    unknown = {"identifier": JONAS.nir, "password": PASSWORD, "couleur": "bleu"}
+
+    from_service = api.call("POST", "/registrations", bad_key)
+    from_gateway = api.call("POST", "/login", unknown)
+    not_json = api.call("POST", "/login", None)
+
+    assert from_service.status_code == 400
+    assert from_service.json["code"] == "invalid_input"
+    assert from_service.json["message"] == "Certains champs sont invalides."
+    assert list(from_service.json["fields"]) == ["nir"]
+    assert from_gateway.status_code == 400
+    assert from_gateway.json["fields"] == {"couleur": ["Champ inconnu."]}
+    assert not_json.status_code == 400 and "_schema" in not_json.json["fields"]
+    assert platform.login(JONAS.nir)["outcome"] == "invalid_credentials"  # no account stored
+
+
+def test_the_source_is_believed_only_from_a_trusted_client(api: Api, platform: Platform) -> None:
+    _register(api, platform)
+    person = {"ip": "203.0.113.7", "user_agent": "Appli Caf 5.2"}
+    credentials = {"identifier": JONAS.nir, "password": PASSWORD}
+
+    refused = api.call("POST", "/login", {**credentials, "source": person}, client="passerelle")
+    untrusted = api.call("POST", "/login", credentials, client="passerelle")
+    trusted = api.call("POST", "/login", {**credentials, "source": person})
+
+    assert refused.status_code == 400
+    assert refused.json["code"] == "untrusted_source"
+    assert list(refused.json["fields"]) == ["source"]
+    session = trusted.json["session"]["token"]
+    history = api.call("GET", "/account/history", session=session).json["connections"]
+    sources = [entry["source"] for entry in history]
+    assert [s["ip"] for s in sources[:2]] == ["203.0.113.7", REMOTE_ADDR], sources
+    assert untrusted.json["outcome"] == "ok"
+
+
+def test_captchas_image_and_audio_never_carry_their_answer(api: Api, platform: Platform) -> None:
+    image = api.call("POST", "/captchas")
+    audio = api.call("POST", "/captchas/audio")
+
+    assert image.status_code == audio.status_code == 201
+    assert set(image.json) == {"captcha_id", "image_png_base64"}
+    assert set(audio.json) == {"captcha_id", "audio_wav_base64"}
+    assert base64.b64decode(audio.json["audio_wav_base64"])[:4] == b"RIFF"
+
+
+def test_an_id_in_the_path_that_is_no_uuid_is_a_field_error(api: Api) -> None:
+    answer = api.call("POST", "/password-resets/pas-un-identifiant/code", {"channel": "sms"})
+
+    assert answer.status_code == 400
+    assert answer.json["fields"] == {"reset_id": ["Identifiant invalide."]}
+
+
+def test_every_answer_names_its_request_for_support(api: Api) -> None:
+    given = api.call("POST", "/passwords/check", {}, **{"X-Request-Id": "appli-7f3e2a91"})
+    fresh = api.call("POST", "/passwords/check", {})
+
+    assert given.headers["X-Request-Id"] == "appli-7f3e2a91"
+    assert fresh.headers["X-Request-Id"].startswith("portal-")

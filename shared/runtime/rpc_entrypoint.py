@@ -1,0 +1,147 @@
+"""The platform's RPC entrypoint: nameko's ``@rpc``, with what a service needs from a request.
+
+- **Arity**: missing or unknown arguments answer :class:`InvalidInput` naming them in
+  ``fields`` (nameko's own answer, ``IncorrectSignature``, is not in our contract).
+- **Which request**: the request's AMQP correlation id and RabbitMQ's ``redelivered`` flag go
+  into the worker's context (:func:`request_of`): a state-changing method keys its idempotency
+  marker on that id, so a request delivered again after a crash does not act twice.
+- **Broker loss**: a reply that cannot be published because the broker went away (restart,
+  failover) is logged and dropped; the worker does not die, so neither does the container. The
+  caller's timeout answers for the lost reply; the unacknowledged request is delivered again
+  once the broker is back, and the marker answers it without acting.
+- **Refusals are not faults**: :class:`InvalidInput` is an expected exception; nameko's worker
+  log line for it becomes one INFO line without a traceback (:mod:`.refusal_logging`).
+
+Use it instead of ``nameko.rpc.rpc``::
+
+    from shared.runtime.rpc_entrypoint import rpc
+
+    class LockoutService:
+        @rpc
+        def reserve_attempt(self, identifier_key: str) -> dict: ...
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from amqp.exceptions import RecoverableConnectionError
+from kombu.exceptions import OperationalError
+from nameko import rpc as nameko_rpc
+
+from . import french_messages
+from .refusal_logging import quiet_expected_refusals
+from .rpc import InvalidInput
+
+log = logging.getLogger(__name__)
+
+REQUEST_ID_KEY = "rpc_request_id"
+REDELIVERED_KEY = "rpc_redelivered"
+
+#: what publishing a reply raises while the broker is away
+BROKER_LOST = (OperationalError, AmqpConnectionError, RecoverableConnectionError, OSError)
+
+TOO_MANY = "Trop d'arguments : {} au plus."
+
+
+@dataclass(frozen=True)
+class Request:
+    """The RPC request a worker serves: ``id`` is stable across redeliveries."""
+
+    id: str | None
+    redelivered: bool
+
+    def key(self, namespace: uuid.UUID, action: str) -> uuid.UUID | None:
+        """A uuid5 of this request and ``action`` (``None`` without a request id)."""
+        return uuid.uuid5(namespace, f"{action}:{self.id}") if self.id else None
+
+
+def request_of(worker_ctx: Any) -> Request:
+    data = worker_ctx.data
+    return Request(id=data.get(REQUEST_ID_KEY) or None, redelivered=bool(data.get(REDELIVERED_KEY)))
+
+
+class Rpc(nameko_rpc.Rpc):
+    """nameko's RPC entrypoint with request identity, arity errors and broker-loss survival."""
+
+    def __init__(self, expected_exceptions: tuple[type[BaseException], ...] = (), **kwargs: Any):
+        super().__init__(expected_exceptions=(InvalidInput, *expected_exceptions), **kwargs)
+
+    def setup(self) -> None:
+        super().setup()
+        quiet_expected_refusals()
+
+    def check_signature(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        method = getattr(self.container.service_cls, self.method_name)
+        fields = arity_errors(inspect.signature(method), (None, *args), kwargs)
+        if fields:
+            raise InvalidInput(fields=fields)
+
+    def unpack_message_headers(self, message: Any) -> dict[str, Any]:
+        # Set from the message itself, so a value propagated by a caller never stands for it.
+        data = dict(super().unpack_message_headers(message))
+        data.pop(REQUEST_ID_KEY, None)
+        correlation_id = message.properties.get("correlation_id")
+        if correlation_id:
+            data[REQUEST_ID_KEY] = str(correlation_id)
+        data[REDELIVERED_KEY] = bool(message.delivery_info.get("redelivered"))
+        return data
+
+    def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
+        try:
+            return self.rpc_consumer.handle_result(message, result, exc_info)
+        except BROKER_LOST as exc:
+            log.warning(
+                "%s.%s: reply lost, the broker is unavailable (%s); the caller times out and"
+                " the request comes again when the broker is back",
+                self.container.service_name,
+                self.method_name,
+                type(exc).__name__,
+            )
+            return result, exc_info
+
+
+rpc = Rpc.decorator
+
+
+def arity_errors(
+    signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> dict[str, list[str]]:
+    """Field errors of a call that does not fit ``signature`` (``{}`` when it fits).
+
+    >>> def login(self, identifier, password, captcha=None): ...
+    >>> arity_errors(inspect.signature(login), (None, "1630631555082"), {"otp": "1"})
+    {'password': ['Ce champ est obligatoire.'], 'otp': ['Champ inconnu.']}
+    """
+    params = list(signature.parameters.values())
+    kinds = {p.kind for p in params}
+    positional = [
+        p
+        for p in params
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+    errors: dict[str, list[str]] = {}
+    if len(args) > len(positional) and inspect.Parameter.VAR_POSITIONAL not in kinds:
+        errors["_schema"] = [TOO_MANY.format(len(positional) - 1)]
+    given = {p.name for p in positional[: len(args)]} | set(kwargs)
+    for param in params:
+        required = param.default is inspect.Parameter.empty and param.kind not in (
+            inspect.Parameter.VAR_POSITIONAL,
+            inspect.Parameter.VAR_KEYWORD,
+        )
+        if required and param.name not in given:
+            errors[param.name] = [french_messages.SCHEMA_MESSAGES["required"]]
+    if inspect.Parameter.VAR_KEYWORD not in kinds:
+        names = {p.name for p in params if p.kind != inspect.Parameter.POSITIONAL_ONLY}
+        for name in kwargs:
+            if name not in names:
+                errors[name] = [french_messages.SCHEMA_MESSAGES["unknown"]]
+    for param in positional[: len(args)]:
+        if param.name in kwargs:
+            errors[param.name] = ["Donné deux fois."]
+    return errors

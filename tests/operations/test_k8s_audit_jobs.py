@@ -1,0 +1,112 @@
+"""The audit tool on the cluster: a read-only audit Job and console under the ServiceAccount and
+database role "audit", a separate erasure Job under "erasure", both roles kept by CloudNativePG
+in every store and granted by the services' migrations; identifiers come from a Secret."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kustomize_lite import render
+from test_k8s_manifests import K8S, of_kind, rendered, validate
+
+from shared import service_registry
+
+
+def jobs() -> list[dict[str, Any]]:
+    return render(K8S / "jobs")
+
+
+def pod_of(document: dict[str, Any]) -> dict[str, Any]:
+    return document["spec"] if document["kind"] == "Pod" else document["spec"]["template"]["spec"]
+
+
+def env_of(container: dict[str, Any]) -> dict[str, Any]:
+    return {variable["name"]: variable for variable in container["env"]}
+
+
+def test_the_jobs_render_and_validate() -> None:
+    documents = jobs()
+    for document in documents:
+        validate(document)
+        assert document["metadata"]["namespace"] == "caf-prod"
+    assert {(d["kind"], d["metadata"]["name"]) for d in documents} >= {
+        ("Job", "audit"),
+        ("Pod", "audit-console"),
+        ("Job", "erasure"),
+        ("ServiceAccount", "audit"),
+        ("ServiceAccount", "erasure"),
+    }
+
+
+def test_audit_and_erasure_run_under_their_own_account_role_and_credentials() -> None:
+    documents = jobs()
+    expected = {
+        ("Job", "audit"): ("audit", "db-audit-credentials"),
+        ("Pod", "audit-console"): ("audit", "db-audit-credentials"),
+        ("Job", "erasure"): ("erasure", "db-erasure-credentials"),
+    }
+    for document in documents:
+        key = (document["kind"], document["metadata"]["name"])
+        if key not in expected:
+            continue
+        account, credentials = expected[key]
+        pod = pod_of(document)
+        assert pod["serviceAccountName"] == account
+        assert pod["automountServiceAccountToken"] is False
+        (container,) = pod["containers"]
+        assert container["image"].startswith("registry.example.invalid/caf/connexion:")
+        assert container["securityContext"]["readOnlyRootFilesystem"] is True
+        env = env_of(container)
+        assert env["DATABASE_READ_ONLY"]["value"] == "true"
+        assert "AUDIT_OPERATOR" in env and "AUDIT_REASON" in env
+        assert env["DB_USER"]["valueFrom"]["secretKeyRef"]["name"] == credentials
+        for name in service_registry.names():
+            url = env[f"{name.upper()}_DATABASE_URL"]["value"]
+            assert url == f"postgresql://$(DB_USER):$(DB_PASSWORD)@{name}-db-rw:5432/{name}"
+        prefixed = {
+            (ref.get("prefix", ""), (ref.get("configMapRef") or ref["secretRef"])["name"])
+            for ref in container["envFrom"]
+        }
+        for name in service_registry.names():  # each store opened with its own keys
+            assert (f"{name.upper()}_", f"{name}-secrets") in prefixed
+
+
+def test_the_erasure_reads_the_identifier_from_a_secret_and_no_identifier_is_written_down() -> None:
+    documents = {(d["kind"], d["metadata"]["name"]): d for d in jobs()}
+    (erasure,) = pod_of(documents[("Job", "erasure")])["containers"]
+    assert erasure["command"] == ["python", "-m", "audit"]
+    assert erasure["args"] == ["erase", "--yes"]
+    reference = env_of(erasure)["AUDIT_IDENTIFIER"]["valueFrom"]["secretKeyRef"]
+    assert reference == {"name": "erasure-request", "key": "identifier"}
+    (audit,) = pod_of(documents[("Job", "audit")])["containers"]
+    assert audit["args"] in (["replay-check"], ["chain-check"])  # no personal data printed
+    (console,) = pod_of(documents[("Pod", "audit-console")])["containers"]
+    assert "audit" not in " ".join(console["command"])  # the DPO types the command inside
+
+
+def test_every_store_keeps_both_roles_and_the_migration_grants_them() -> None:
+    documents = rendered("prod")
+    for name in service_registry.names():
+        roles = {
+            role["name"]: role["passwordSecret"]["name"]
+            for role in of_kind(documents, "Cluster")[f"{name}-db"]["spec"]["managed"]["roles"]
+        }
+        assert roles == {"audit": "db-audit-credentials", "erasure": "db-erasure-credentials"}
+    platform = of_kind(documents, "ConfigMap")["platform-config"]["data"]
+    assert (platform["DATABASE_AUDIT_ROLE"], platform["DATABASE_ERASURE_ROLE"]) == (
+        "audit",
+        "erasure",
+    )
+
+
+def test_the_audit_pods_reach_every_store_and_nothing_reaches_them() -> None:
+    (policy,) = of_kind(jobs(), "NetworkPolicy").values()
+    spec = policy["spec"]
+    assert spec["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "audit"}
+    assert "ingress" not in spec and set(spec["policyTypes"]) == {"Ingress", "Egress"}
+    stores = {
+        peer["podSelector"]["matchLabels"].get("cnpg.io/cluster")
+        for rule in spec["egress"]
+        for peer in rule["to"]
+    }
+    assert {f"{name}-db" for name in service_registry.names()} <= stores

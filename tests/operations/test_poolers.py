@@ -1,0 +1,33 @@
+"""deploy/k8s: each store's pool goes through a PgBouncer Pooler in transaction mode; what needs
+a session of its own (relay lock, LISTEN, migrations) stays on the read-write service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from kustomize_lite import render
+from test_k8s_manifests import K8S, OVERLAYS, SERVICES
+
+
+def env_of(container: dict[str, Any]) -> dict[str, Any]:
+    return {item["name"]: item.get("value", item.get("valueFrom")) for item in container["env"]}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_store_pool_goes_through_a_transaction_pooler(overlay: str) -> None:
+    documents = render(K8S / "overlays" / overlay)
+    poolers = {d["metadata"]["name"]: d for d in documents if d["kind"] == "Pooler"}
+    deployments = {d["metadata"]["name"]: d for d in documents if d["kind"] == "Deployment"}
+    for service in SERVICES:
+        pooler = poolers[f"{service}-db-pooler-rw"]["spec"]
+        assert pooler["cluster"]["name"] == f"{service}-db" and pooler["type"] == "rw"
+        assert pooler["pgbouncer"]["poolMode"] == "transaction"
+        pod = deployments[service]["spec"]["template"]["spec"]
+        for container in (*pod["initContainers"], *pod["containers"]):
+            env = env_of(container)
+            assert f"@{service}-db-pooler-rw:5432/{service}" in env["DATABASE_POOL_URL"]
+            assert env["DATABASE_URL"]["secretKeyRef"] == {
+                "name": f"{service}-db-app",
+                "key": "uri",
+            }

@@ -11,7 +11,7 @@ PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras 
 	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
 .PHONY: help venv lock infra run test test-unit test-interface test-integration test-browser lint format bench bench-quick k8s-check dead-letters audit openapi \
-	supply-chain sbom clean
+	supply-chain sbom clean broker-users
 
 # Every target carries a `## ` description: `make help` lists them (a test checks none is left out).
 help: ## list every target with what it does
@@ -34,6 +34,11 @@ lock: venv ## re-pin requirements.txt and requirements-dev.txt, with hashes, fro
 
 infra: ## start the local PostgreSQL and RabbitMQ (development machine)
 	@bash scripts/infra-up.sh
+
+# One RabbitMQ user per caller (portal, back-office, each service), each AMQP_URI in
+# var/broker-users.json; VHOST=/ by default.
+broker-users: venv infra ## one RabbitMQ user per caller on the local broker (docs/security.md)
+	$(PY) -m shared.runtime.broker_admin --vhost "$${VHOST:-/}" --out var/broker-users.json
 
 # Health and metrics: each service on its registry port (IDENTITY_HTTP_PORT=... overrides).
 run: venv ## run every service in one process (embedded stores unless DATABASE_URL is set)

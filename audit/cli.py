@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import sys
 from collections.abc import Mapping
@@ -22,6 +23,7 @@ from typing import Any, TextIO
 
 from shared.identifiers import InvalidIdentifier, parse_identifier
 from shared.runtime.audit_trail import TrailEntry
+from shared.runtime.logging_setup import configure_logging
 from shared.runtime.pseudonyms import Pseudonymizer
 from shared.runtime.settings import ServiceSettings, SettingsError
 
@@ -30,6 +32,7 @@ from .person import PersonNotFound, find_person
 from .point_in_time import KINDS, NothingThen, state_at
 from .privacy import erase, export
 from .replay import replay_store
+from .retention import run_retention
 from .stores import STORES, Stores, TrailUnavailable
 from .timeline import timeline
 
@@ -49,6 +52,11 @@ def parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text)
         command.add_argument("--store", action="append", choices=list(STORES))
         command.add_argument("--json", action="store_true")
+    command = commands.add_parser(
+        "retention", help="expire what the retention table says is past its time (counts only)"
+    )
+    command.add_argument("--store", action="append", choices=list(STORES))
+    command.add_argument("--json", action="store_true")
     command = commands.add_parser("timeline", help="one person's history across services")
     command.add_argument("identifier", nargs="?", help=IDENTIFIER_HELP)
     command.add_argument("--json", action="store_true")
@@ -56,6 +64,11 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("kind", choices=KINDS)
     command.add_argument("key", help="identifier (account, ladder) or dossier number")
     command.add_argument("instant", help="ISO 8601, e.g. 2024-03-05T09:45:00Z")
+    command = commands.add_parser("trail", help="who ran which audit command, about a person")
+    command.add_argument(
+        "person", nargs="?", help="NIR or provisional identifier (all if left out)"
+    )
+    command.add_argument("--store", action="append", choices=list(STORES))
     command = commands.add_parser("export", help="a person's data as JSON (GDPR art. 15)")
     command.add_argument("identifier", nargs="?", help=IDENTIFIER_HELP)
     command = commands.add_parser("erase", help="crypto-shred a person's data (GDPR art. 17)")
@@ -68,8 +81,10 @@ def main(
     argv: list[str] | None = None,
     config: Mapping[str, Any] | None = None,
     out: TextIO | None = None,
+    clock: Any = None,
 ) -> int:
-    """Runs one command; ``config`` replaces the environment (tests)."""
+    """Runs one command; ``config`` replaces the environment and ``clock`` the real clock
+    (tests)."""
     args = parser().parse_args(argv)
     out = out or sys.stdout
     mapping = os.environ if config is None else config
@@ -83,7 +98,7 @@ def main(
     except (SettingsError, MissingOperator) as error:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 2
-    stores = Stores(config, trail)
+    stores = Stores(config, trail, clock)
     try:
         return COMMANDS[args.command](stores, args, out)
     except (PersonNotFound, InvalidIdentifier, NothingThen, TrailUnavailable) as error:
@@ -105,6 +120,8 @@ def trail_entry(args: argparse.Namespace, mapping: Mapping[str, Any]) -> TrailEn
     """What the stores' audit trails record about this command: who, why, about whom."""
     settings = ServiceSettings.from_mapping(mapping, "identity")
     operator = mapping.get("AUDIT_OPERATOR", "").strip()
+    if "REPLACE_ME" in operator:  # the Job's placeholder, left as it was
+        raise MissingOperator("AUDIT_OPERATOR still holds the Job's placeholder: name who runs it")
     if not operator:
         if settings.environment == "production":
             raise MissingOperator("AUDIT_OPERATOR is required: name who runs this command")
@@ -112,7 +129,11 @@ def trail_entry(args: argparse.Namespace, mapping: Mapping[str, Any]) -> TrailEn
     assert settings.pseudonym_key is not None
     pseudonyms = Pseudonymizer(settings.pseudonym_key)
     person_key = None
-    raw = getattr(args, "identifier", None) or getattr(args, "key", None)
+    raw = (
+        getattr(args, "identifier", None)
+        or getattr(args, "key", None)
+        or getattr(args, "person", None)
+    )
     if raw is not None:
         if getattr(args, "kind", None) == "household":
             person_key = pseudonyms.of("dossier", raw.strip())
@@ -124,7 +145,7 @@ def trail_entry(args: argparse.Namespace, mapping: Mapping[str, Any]) -> TrailEn
     details = {
         name: value
         for name, value in vars(args).items()
-        if name not in (*PERSONAL_ARGUMENTS, "command") and value not in (None, False)
+        if name not in (*PERSONAL_ARGUMENTS, "person", "command") and value not in (None, False)
     }
     reason = mapping.get("AUDIT_REASON", "").strip()
     return TrailEntry(operator, args.command, person_key, reason, details)
@@ -168,6 +189,20 @@ def chain_check(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
     return 0 if all(r.ok for r in reports.values()) else 1
 
 
+def retention_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
+    if not logging.getLogger().handlers:  # the CronJob: one JSON log line per count
+        configure_logging("INFO")
+    environment = os.environ if stores.config is None else stores.config
+    reports = run_retention(stores, _selected(args), environment.get("RETENTION_PUSHGATEWAY_URL"))
+    if args.json:
+        json.dump([r.as_dict() for r in reports], out, indent=2)
+        out.write("\n")
+    else:
+        for report in reports:
+            out.write(report.line() + "\n")
+    return 0
+
+
 def timeline_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
     entries = timeline(stores, find_person(stores, args.identifier))
     if args.json:
@@ -205,9 +240,21 @@ def erase_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def trail_command(stores: Stores, args: argparse.Namespace, out: TextIO) -> int:
+    if args.person:
+        parse_identifier(args.person)  # a mistyped identifier is refused, not searched for
+    person_key = stores.trail.person_key if stores.trail and args.person else None
+    for name in _selected(args):
+        for at, entry in stores[name].audit_trail.entries(person_key):
+            out.write(f"{at}  {name:<13} {entry.operator}  {entry.command}  {entry.reason}\n")
+    return 0
+
+
 COMMANDS = {
+    "trail": trail_command,
     "replay-check": replay_check,
     "chain-check": chain_check,
+    "retention": retention_command,
     "timeline": timeline_command,
     "at": at_command,
     "export": export_command,

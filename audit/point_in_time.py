@@ -15,6 +15,7 @@ from typing import Any
 
 from shared.identifiers import parse_identifier
 
+from .masking import for_auditor
 from .person import find_person
 from .values import aggregate_state, plain, times_of
 
@@ -57,7 +58,9 @@ def state_at(stores: Any, kind: str, key: str, instant: datetime) -> dict[str, A
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     version = version_at(app, aggregate_id, instant)
     aggregate = app.repository.get(aggregate_id, version=version)
-    answer = {"kind": kind, "at": instant.isoformat(), "state": aggregate_state(aggregate)}
+    # Shown as the export shows it, and the identifier masked (audit output travels).
+    state = for_auditor(aggregate_state(aggregate))
+    answer = {"kind": kind, "at": instant.isoformat(), "state": state}
     if kind == "ladder":
         answer["view"] = plain(aggregate.view(instant, app.ladder_policy))
     return answer

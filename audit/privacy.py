@@ -17,12 +17,12 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
+from shared.privacy.retention import ROWS, TABLE
+
+from .masking import withheld
 from .person import Person
 from .timeline import timeline
 from .values import aggregate_state
-
-#: never exported: secrets about the person, not data of the person (or sealed blobs)
-WITHHELD = ("password_hash", "sealed", "sealed_contact", "pending")
 
 
 def subjects(stores: Any, person: Person) -> dict[str, list[uuid.UUID]]:
@@ -53,7 +53,9 @@ def erase(stores: Any, person: Person) -> dict[str, list[str]]:
 
 
 def export(stores: Any, person: Person) -> dict[str, Any]:
-    """What the stores hold about the person, readable (art. 15), with their timeline."""
+    """What the stores hold about the person, readable (art. 15), with their timeline: only
+    what is still kept (deliveries past their retention are left out, expired values read
+    ``[données effacées]``), and how long each kind of data is kept (``retention``)."""
     identity, lockout = stores["identity"], stores["lockout"]
     delegation, notification = stores["delegation"], stores["notification"]
     person_id = person.person_id()
@@ -67,9 +69,35 @@ def export(stores: Any, person: Person) -> dict[str, Any]:
             "households": _households(delegation, person),
         },
         "notification": {"deliveries": notification.deliveries(person.account_id)},
-        "timeline": [entry.as_dict() for entry in timeline(stores, person)],
+        "timeline": [entry.as_dict() for entry in _kept(stores, timeline(stores, person))],
+        "retention": retention(stores),
     }
     return data
+
+
+def retention(stores: Any) -> list[dict[str, str]]:
+    """How long each kind of data is kept, with the durations each store's DPO settings say.
+
+    >>> retention(stores)[1]   # doctest: +SKIP
+    {'category': 'connection_sources', 'label': 'Adresse IP et navigateur…', 'kept_for': '6 mois'}
+    """
+    return [
+        {
+            "category": row.category,
+            "label": row.label,
+            # the row's (first) store holds the setting of its duration
+            "kept_for": row.kept_for(stores[row.store.split(",")[0].strip()].settings),
+        }
+        for row in TABLE
+    ]
+
+
+def _kept(stores: Any, entries: list[Any]) -> list[Any]:
+    """The timeline without the deliveries past their retention."""
+    notification = stores["notification"]
+    kept_for = ROWS["deliveries"].duration(notification.settings)
+    since = notification.clock.now() - kept_for
+    return [e for e in entries if e.service != "notification" or e.at > since]
 
 
 def _state(app: Any, aggregate_id: uuid.UUID) -> dict[str, Any] | None:
@@ -77,8 +105,7 @@ def _state(app: Any, aggregate_id: uuid.UUID) -> dict[str, Any] | None:
         aggregate = app.repository.get(aggregate_id)
     except AggregateNotFoundError:
         return None
-    state = aggregate_state(aggregate)
-    return {k: v for k, v in state.items() if k not in WITHHELD}
+    return withheld(aggregate_state(aggregate))
 
 
 def _households(app: Any, person: Person) -> list[dict[str, Any]]:

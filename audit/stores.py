@@ -50,14 +50,20 @@ class Stores:
     ``trail`` entry, each store records it in its audit trail before anything is read there
     (shared/runtime/audit_trail.py)."""
 
-    def __init__(self, config: Mapping[str, Any] | None = None, trail: TrailEntry | None = None):
+    def __init__(
+        self,
+        config: Mapping[str, Any] | None = None,
+        trail: TrailEntry | None = None,
+        clock: Any = None,
+    ):
         self.config = config
         self.trail = trail
+        self.clock = clock  # the services' Clock; None: the real one
         self._open: dict[str, ServiceApplication] = {}
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._open:
-            app = open_store(name, self.config)
+            app = open_store(name, self.config, self.clock)
             if self.trail is not None:
                 try:
                     app.audit_trail.record(self.trail)

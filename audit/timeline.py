@@ -231,7 +231,7 @@ def notification_entries(app: Any, person: Person) -> Iterator[Entry]:
         for name, e in _events(app, delivery_id):
             s, version = vars(e), e.originator_version
             if name == "Requested":
-                kind, channel, masked = s["kind"], s["channel"], s["masked_address"]
+                kind, channel, masked = s["kind"], s["channel"], plain(s["masked_address"])
                 text = f"message {kind} demandé ({channel} vers {masked})"
             elif name == "Sent":
                 text = f"message {kind} remis ({channel} vers {masked})"

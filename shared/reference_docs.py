@@ -1,6 +1,6 @@
 """Writes the reference pages that are derived from code, so they cannot drift from it.
 
-    python -m shared.reference_docs          # rewrites docs/events.md and docs/configuration.md
+    python -m shared.reference_docs    # rewrites docs/events.md, configuration.md, privacy.md…
 
 A test (shared/tests/test_reference_docs.py) fails when the committed pages differ from what
 the code says: change the code, run this, commit both.
@@ -15,6 +15,9 @@ from pathlib import Path
 from marshmallow import fields
 
 from shared import events, service_registry
+from shared.privacy.data_protection import data_protection_page
+from shared.privacy.notice import privacy_notice
+from shared.privacy.privacy_page import privacy_page
 from shared.runtime.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,7 +151,13 @@ def _settings_table(cls: type[ServiceSettings], skip: set[str]) -> list[str]:
     return rows
 
 
-PAGES = {"docs/events.md": events_page, "docs/configuration.md": configuration_page}
+PAGES = {
+    "docs/events.md": events_page,
+    "docs/configuration.md": configuration_page,
+    "docs/privacy.md": privacy_page,
+    "docs/data-protection.md": data_protection_page,
+    "docs/privacy-notice.md": privacy_notice,
+}
 
 
 def main() -> None:

@@ -75,7 +75,12 @@ def test_point_in_time_shows_the_ladder_frozen_then_the_account_before_and_after
     assert json.loads(ladder)["state"]["failures"] == 5
     assert json.loads(earlier)["state"]["identifier_kind"] == "provisional"
     assert json.loads(later)["state"]["identifier_kind"] == "nir"
-    assert json.loads(later)["state"]["identifier"] == "1630631555082"
+    # as the export: no argon2 hash; and the identifier masked
+    assert json.loads(later)["state"]["identifier"] == "1 ** ** ** *** 082"
+    assert json.loads(earlier)["state"]["identifier"] == "P*****" + history.provisional[-3:]
+    for shown in (earlier, later):
+        assert "password_hash" not in json.loads(shown)["state"]
+        assert "$argon2" not in shown and "1630631555082" not in shown
     assert status == 2  # the household was filed later: it did not exist yet
 
 

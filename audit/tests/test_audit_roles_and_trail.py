@@ -52,7 +52,7 @@ def audit(config: dict[str, Any], *argv: str) -> int:
 def trail(config: dict[str, Any], store: str) -> list[Any]:
     app = open_store(store, config)
     try:
-        return app.audit_trail.entries()
+        return [entry for _, entry in app.audit_trail.entries()]
     finally:
         app.close()
 
@@ -154,3 +154,28 @@ def test_the_erasure_job_reads_the_identifier_from_its_environment(stores, roles
     (entry,) = trail(stores, "identity")
     assert entry.command == "erase" and entry.details == {"yes": True}
     assert entry.person_key and NIR not in entry.person_key
+
+
+def test_the_jobs_placeholder_is_no_operator(stores, roles):
+    reader = as_role(stores, roles["audit"], AUDIT_OPERATOR="REPLACE_ME: who runs it")
+
+    assert audit(reader, "replay-check", "--store", "lockout") == 2
+    assert trail(stores, "lockout") == []
+
+
+def test_the_trail_tells_who_accessed_a_person_and_reading_it_is_recorded(stores, roles):
+    reader = as_role(stores, roles["audit"], AUDIT_OPERATOR="dpo.martin", AUDIT_REASON="REQ-7")
+    audit(reader, "timeline", NIR)
+    audit(reader, "replay-check", "--store", "identity")
+    out = io.StringIO()
+
+    status = main(["trail", NIR, "--store", "identity"], config=reader, out=out)
+
+    assert status == 0
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2  # the timeline, and this very reading, both about the person
+    assert [line.split()[1:4] for line in lines] == [
+        ["identity", "dpo.martin", "timeline"],
+        ["identity", "dpo.martin", "trail"],
+    ]
+    assert NIR not in out.getvalue() and "1630631555082" not in out.getvalue()

@@ -59,14 +59,20 @@ class AuditTrail:
             ),
         )
 
-    def entries(self) -> list[TrailEntry]:
-        rows = self.sql.execute(
-            f"SELECT operator, command, person_key, reason, details FROM {{schema}}{TABLE}"
-            " ORDER BY at"
+    def entries(self, person_key: str | None = None) -> list[tuple[str, TrailEntry]]:
+        """(when, entry) of every recorded command, oldest first; only those about
+        ``person_key`` if given."""
+        statement = (
+            f"SELECT at, operator, command, person_key, reason, details FROM {{schema}}{TABLE}"
         )
+        params: tuple[str, ...] = ()
+        if person_key is not None:
+            statement += " WHERE person_key = %s"
+            params = (person_key,)
+        rows = self.sql.execute(statement + " ORDER BY at", params)
         return [
-            TrailEntry(operator, command, person_key, reason, json.loads(details))
-            for operator, command, person_key, reason, details in rows
+            (at, TrailEntry(operator, command, key, reason, json.loads(details)))
+            for at, operator, command, key, reason, details in rows
         ]
 
 

@@ -5,12 +5,16 @@ durable queue ``evt-identity-AccountCreated--<service>.<method>`` bound to ``ide
 and calls the method with an :class:`shared.events.Envelope`. nameko's own handler acks and
 drops a message whose handler raises; this one instead:
 
-- republishes it to ``<queue>.retry.<n>`` (a queue whose TTL is the n-th delay of
+- republishes it to ``<queue>.redelivery.<n>`` (a queue whose TTL is the n-th delay of
   ``CONSUMER_RETRY_DELAYS_S``; on expiry RabbitMQ routes it back to ``<queue>``), then acks;
 - after the last delay, moves it to ``<queue>.dead-letter`` (visible; replay with
   ``python -m shared.runtime.dead_letters replay``);
 - a message that breaks the contract (unknown type, invalid payload) goes straight to dead
   letters: retrying cannot mend it.
+
+Retries and dead letters travel through the consuming service's own direct exchange
+``<service>.redeliveries`` (routing key: the queue's name), never through the default exchange,
+which the broker's permissions close to every user (docs/security.md).
 
 Handlers make their effect exactly-once with ``app.process(envelope, handler)``.
 """
@@ -20,7 +24,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kombu import Connection, Producer, Queue
+from kombu import Connection, Exchange, Producer, Queue
 from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL, EventHandler
 
@@ -33,6 +37,7 @@ log = logging.getLogger(__name__)
 ATTEMPT_HEADER = "x-caf-attempt"
 ERROR_HEADER = "x-caf-error"
 DEAD_LETTER_SUFFIX = ".dead-letter"
+REDELIVERY_EXCHANGE_TEMPLATE = "{}.redeliveries"
 
 #: The queue type of every queue we declare: "classic" here; "quorum" on a cluster (prod).
 QUEUE_TYPE_CONFIG_KEY = "QUEUE_TYPE"
@@ -65,17 +70,24 @@ class IntegrationEventHandler(EventHandler):
         if queue_args:
             self.queue.queue_arguments = queue_args
         name = self.queue.name
+        self.redeliveries = redelivery_exchange(self.container.service_name)
         self.dead_letter_queue = Queue(
-            name + DEAD_LETTER_SUFFIX, durable=True, queue_arguments=queue_args or None
+            name + DEAD_LETTER_SUFFIX,
+            exchange=self.redeliveries,
+            routing_key=name + DEAD_LETTER_SUFFIX,
+            durable=True,
+            queue_arguments=queue_args or None,
         )
         self.retry_queues = [
             Queue(
-                f"{name}.retry.{index}",
+                f"{name}.redelivery.{index}",
+                exchange=self.redeliveries,
+                routing_key=f"{name}.redelivery.{index}",
                 durable=True,
                 queue_arguments={
                     **queue_args,
                     "x-message-ttl": int(delay * 1000),
-                    "x-dead-letter-exchange": "",
+                    "x-dead-letter-exchange": self.redeliveries.name,
                     "x-dead-letter-routing-key": name,
                 },
             )
@@ -85,6 +97,9 @@ class IntegrationEventHandler(EventHandler):
             channel = connection.default_channel
             for queue in [self.dead_letter_queue, *self.retry_queues]:
                 queue.bind(channel).declare()
+            # An expired retry comes back to the consumer's queue through the same exchange.
+            self.queue.bind(channel).declare()
+            channel.queue_bind(queue=name, exchange=self.redeliveries.name, routing_key=name)
 
     def handle_message(self, body: Any, message: Any) -> None:
         try:
@@ -138,7 +153,7 @@ class IntegrationEventHandler(EventHandler):
         with Connection(self.amqp_uri, transport_options={"confirm_publish": True}) as conn:
             Producer(conn.default_channel).publish(
                 message.body,
-                exchange="",
+                exchange=self.redeliveries.name,
                 routing_key=routing_key,
                 headers=headers,
                 content_type=message.content_type,
@@ -146,6 +161,11 @@ class IntegrationEventHandler(EventHandler):
                 delivery_mode=2,
                 retry=True,
             )
+
+
+def redelivery_exchange(service_name: str) -> Exchange:
+    """The direct exchange through which ``service_name``'s retries and dead letters travel."""
+    return Exchange(REDELIVERY_EXCHANGE_TEMPLATE.format(service_name), type="direct", durable=True)
 
 
 def _queue_arguments(config: dict[str, Any]) -> dict[str, Any]:

@@ -33,6 +33,12 @@ LOGINS = Counter(
     ["outcome"],
     registry=REGISTRY,
 )
+ACCOUNT_EXISTS_ANSWERS = Counter(
+    "caf_account_exists_answers_total",
+    "Answers that told a caller an account exists (registration with a NIR), by journey",
+    ["journey"],
+    registry=REGISTRY,
+)
 FREEZES = Counter(
     "caf_freezes_total",
     "Accounts frozen by the lockout ladder",
@@ -42,6 +48,13 @@ DELIVERIES = Counter(
     "caf_deliveries_total",
     "Notification deliveries by channel and status (sent, failed, ...)",
     ["channel", "status"],
+    registry=REGISTRY,
+)
+RETENTION_EXPIRED = Counter(
+    "caf_retention_expired_total",
+    "Personal data made unreadable by the retention job (month keys destroyed, ladders"
+    " forgotten), by store and category of the retention table",
+    ["store", "category"],
     registry=REGISTRY,
 )
 EVENTS_PUBLISHED = Counter(

@@ -6,7 +6,13 @@ service's own database, wrapped by ``PERSONAL_DATA_MASTER_KEY``. :meth:`KeyVault
 a subject's key (GDPR art. 17, crypto-shredding): from then on the value reads back as erased
 (``value is None``, ``erased is True``) while every event still replays.
 
+A value that expires by time for everyone (spec §17) also names a *bucket*: a second subject,
+one per category and month (``shared.privacy.buckets``). It is then encrypted under a key
+derived from both keys, so destroying either makes it unreadable: the person's on erasure, the
+month's when the retention job expires that month.
+
 >>> name = PersonalData(account_id, {"birth_name": "DUPONT"})   # doctest: +SKIP
+>>> source = PersonalData(account_id, "203.0.113.7", bucket=month_bucket)   # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from eventsourcing.persistence import Transcoding
 
 from .sql import SqlStore
@@ -27,18 +35,19 @@ from .sql import SqlStore
 
 @dataclass(frozen=True)
 class PersonalData:
-    """A personal value and the subject whose key protects it."""
+    """A personal value and the subject whose key protects it (and its month bucket, if any)."""
 
     subject_id: uuid.UUID
     value: Any
     erased: bool = False
+    bucket: uuid.UUID | None = None
 
     def __repr__(self) -> str:  # keeps personal values out of logs and tracebacks
         return f"PersonalData({self.subject_id}, {'<erased>' if self.erased else '***'})"
 
     @classmethod
-    def erased_for(cls, subject_id: uuid.UUID) -> PersonalData:
-        return cls(subject_id, None, erased=True)
+    def erased_for(cls, subject_id: uuid.UUID, bucket: uuid.UUID | None = None) -> PersonalData:
+        return cls(subject_id, None, erased=True, bucket=bucket)
 
 
 class KeyVault:
@@ -142,19 +151,36 @@ class PersonalDataAsCiphertext(Transcoding):
         self.vault = vault
 
     def encode(self, obj: PersonalData) -> dict[str, str]:
-        key = None if obj.erased else self.vault.key_for(obj.subject_id, create=True)
-        if key is None:  # erased subject: the value is not kept at all
-            return {"s": obj.subject_id.hex, "c": ""}
+        key = None if obj.erased else self._key(obj.subject_id, obj.bucket, create=True)
+        encoded = {"s": obj.subject_id.hex, "c": ""}
+        if obj.bucket is not None:
+            encoded["b"] = obj.bucket.hex
+        if key is None:  # erased subject or expired bucket: the value is not kept at all
+            return encoded
         nonce = os.urandom(12)
         plaintext = json.dumps(obj.value, separators=(",", ":")).encode()
         sealed = nonce + AESGCM(key).encrypt(nonce, plaintext, obj.subject_id.bytes)
-        return {"s": obj.subject_id.hex, "c": base64.b64encode(sealed).decode()}
+        return {**encoded, "c": base64.b64encode(sealed).decode()}
 
     def decode(self, data: dict[str, str]) -> PersonalData:
         subject_id = uuid.UUID(hex=data["s"])
-        key = self.vault.key_for(subject_id, create=False) if data["c"] else None
+        bucket = uuid.UUID(hex=data["b"]) if data.get("b") else None
+        key = self._key(subject_id, bucket, create=False) if data["c"] else None
         if key is None:
-            return PersonalData.erased_for(subject_id)
+            return PersonalData.erased_for(subject_id, bucket)
         sealed = base64.b64decode(data["c"])
         plaintext = AESGCM(key).decrypt(sealed[:12], sealed[12:], subject_id.bytes)
-        return PersonalData(subject_id, json.loads(plaintext))
+        return PersonalData(subject_id, json.loads(plaintext), bucket=bucket)
+
+    def _key(
+        self, subject_id: uuid.UUID, bucket: uuid.UUID | None, *, create: bool
+    ) -> bytes | None:
+        """The subject's key, or with a bucket the key derived from both (None: one is gone)."""
+        key = self.vault.key_for(subject_id, create=create)
+        if key is None or bucket is None:
+            return key
+        bucket_key = self.vault.key_for(bucket, create=create)
+        if bucket_key is None:
+            return None
+        derive = HKDF(hashes.SHA256(), 32, salt=bucket.bytes, info=b"retention-bucket")
+        return derive.derive(key + bucket_key)

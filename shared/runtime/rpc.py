@@ -14,12 +14,21 @@ nameko serialises the detail's leaves as strings: field messages are lists of st
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import eventlet
+from kombu import Exchange, Queue
 from marshmallow import Schema, ValidationError
 from nameko.exceptions import deserialize_to_instance
-from nameko.rpc import RpcProxy
+from nameko.rpc import (
+    RPC_REPLY_QUEUE_TEMPLATE,
+    RPC_REPLY_QUEUE_TTL,
+    ReplyListener,
+    RpcProxy,
+    get_rpc_exchange,
+)
+from nameko.standalone.rpc import ClusterRpcProxy, SingleThreadedReplyListener
 
 from . import french_messages
 
@@ -105,11 +114,64 @@ class _TimedService:
         return _TimedMethod(self._proxy, method, self._timeout)
 
 
+def passive_rpc_exchange(config: dict[str, Any]) -> Exchange:
+    """``nameko-rpc``, declared passively: a caller needs no *configure* permission on it (which
+    would also let it delete the exchange). The broker's topology creates it (docs/security.md)."""
+    exchange = get_rpc_exchange(config)
+    exchange.passive = True
+    return exchange
+
+
+class _PassiveReplyQueue:
+    """nameko's reply queue (``rpc.reply-<caller>-<uuid>``, bound by that uuid), with the RPC
+    exchange declared passively. Mixed into nameko's two reply listeners."""
+
+    container: Any
+    queue_consumer: Any
+
+    def setup(self) -> None:
+        reply_uuid = uuid.uuid4()
+        self.routing_key = str(reply_uuid)
+        self.queue = Queue(
+            RPC_REPLY_QUEUE_TEMPLATE.format(self.container.service_name, reply_uuid),
+            exchange=passive_rpc_exchange(self.container.config),
+            routing_key=self.routing_key,
+            queue_arguments={"x-expires": RPC_REPLY_QUEUE_TTL},
+        )
+        self.queue_consumer.register_provider(self)
+
+
+class PassiveReplyListener(_PassiveReplyQueue, ReplyListener):
+    """The reply listener of RPC proxies inside services."""
+
+
+class PassiveStandaloneReplyListener(_PassiveReplyQueue, SingleThreadedReplyListener):
+    """The reply listener of :class:`CallerRpcProxy`."""
+
+
+class CallerRpcProxy(ClusterRpcProxy):
+    """nameko's ``ClusterRpcProxy`` for a gateway, as the broker's permissions expect: its reply
+    queue is named after the caller (``rpc.reply-portal-<uuid>``: the only queues its RabbitMQ
+    user may configure and read) and ``nameko-rpc`` is declared passively.
+
+    >>> with CallerRpcProxy("portal", {"AMQP_URI": uri}) as rpc:   # doctest: +SKIP
+    ...     rpc.identity.check_password("Bonjour2024Caf")
+    """
+
+    def __init__(self, caller: str, config: dict[str, Any], **kwargs: Any):
+        kwargs.setdefault("reply_listener_cls", PassiveStandaloneReplyListener)
+        super().__init__(config, **kwargs)
+        self._reply_listener.container.service_name = caller
+
+
 class TimedRpcProxy(RpcProxy):
-    """Like nameko's ``RpcProxy``, but every call gives up after ``RPC_TIMEOUT_S`` seconds.
+    """Like nameko's ``RpcProxy``, but every call gives up after ``RPC_TIMEOUT_S`` seconds, and
+    ``nameko-rpc`` is declared passively (the calling service needs no *configure* on it).
 
     >>> lockout = TimedRpcProxy("lockout")   # in a service class   # doctest: +SKIP
     """
+
+    rpc_reply_listener = PassiveReplyListener()
 
     def __init__(self, target_service: str, timeout: float | None = None, **options: Any):
         super().__init__(target_service, **options)

@@ -224,6 +224,32 @@ class ServiceSettings:
     snapshot_interval: int = setting("SNAPSHOT_INTERVAL", 50, parse=int, doc="events")
     log_level: str = setting("LOG_LEVEL", "INFO", doc="DEBUG | INFO | WARNING | ERROR")
     http_port: int = setting("HTTP_PORT", 0, parse=int, doc="health and metrics (0: off)")
+    # Retention (spec §17): the DPO's durations, one per row of shared/privacy/retention.py.
+    retention_connection_sources_days: float = setting(
+        "RETENTION_CONNECTION_SOURCES_DAYS",
+        183.0,
+        parse=float,
+        doc="how long the source of a login or refused attempt (IP address, user agent) stays"
+        " readable (CNIL délibération 2021-122: 6 months to 1 year)",
+    )
+    retention_unfinished_registrations_days: float = setting(
+        "RETENTION_UNFINISHED_REGISTRATIONS_DAYS",
+        30.0,
+        parse=float,
+        doc="how long the form of a registration never completed stays readable",
+    )
+    retention_deliveries_days: float = setting(
+        "RETENTION_DELIVERIES_DAYS",
+        365.0,
+        parse=float,
+        doc="how long a delivery (message sent or given up, masked address) stays readable",
+    )
+    retention_agent_actions_days: float = setting(
+        "RETENTION_AGENT_ACTIONS_DAYS",
+        1826.0,
+        parse=float,
+        doc="how long an agent's back-office action (who, why) stays readable",
+    )
 
     secret_fields: ClassVar[tuple[str, ...]] = ("pseudonym_key", "personal_data_master_key")
     #: secrets a deployment may go without: never generated, unset means none

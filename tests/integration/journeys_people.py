@@ -55,6 +55,7 @@ class Person:
             "resides_in_france": True,
             "postal_code": "92000",
             "benefit_request": "ALS",
+            "captcha": captcha,  # every registration (SPEC §16)
         }
         if self.nir is not None:
             return {

@@ -148,8 +148,7 @@ class Platform:
     def register(self, person: Person, password: str = PASSWORD) -> dict[str, Any]:
         """Créer Mon Compte: état civil, code sent to the contact and typed back, password."""
         identity = self.rpc.identity
-        captcha = None if person.nir else self.captcha()
-        started = identity.start_registration(person.registration_form(captcha))
+        started = identity.start_registration(person.registration_form(self.captcha()))
         registration_id = started["registration_id"]
         identity.send_registration_code(
             registration_id, person.channel, person.address, person.address

@@ -1,8 +1,8 @@
 """Minimal schemas of the operators' resources we use (kubernetes-validate knows only the
 built-in kinds): the fields we set, their types, and no unknown top-level spec field, so a
 typo (``replica:``, ``bootstrap.initDB``) fails the check. Written from the operators' API
-references (RabbitMQ Cluster Operator rabbitmq.com/v1beta1, CloudNativePG postgresql.cnpg.io/v1,
-Prometheus Operator monitoring.coreos.com/v1).
+references (RabbitMQ Cluster Operator and messaging-topology operator rabbitmq.com/v1beta1,
+CloudNativePG postgresql.cnpg.io/v1, Prometheus Operator monitoring.coreos.com/v1).
 """
 
 from __future__ import annotations
@@ -448,12 +448,92 @@ CNPG_POOLER = _resource(
     },
 )
 
+CLUSTER_REFERENCE: dict[str, Any] = {
+    "type": "object",
+    "required": ["name"],
+    "additionalProperties": False,
+    "properties": {"name": {"type": "string"}, "namespace": {"type": "string"}},
+}
+NAME_REFERENCE: dict[str, Any] = {
+    "type": "object",
+    "required": ["name"],
+    "additionalProperties": False,
+    "properties": {"name": {"type": "string"}},
+}
+
+
+def _topology(kind: str, required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    """A messaging-topology operator resource: it always names its RabbitmqCluster."""
+    return _resource(
+        "rabbitmq.com/v1beta1",
+        kind,
+        {
+            "type": "object",
+            "required": ["rabbitmqClusterReference", *required],
+            "additionalProperties": False,
+            "properties": {"rabbitmqClusterReference": CLUSTER_REFERENCE, **properties},
+        },
+    )
+
+
+def _patterns(*names: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {name: {"type": "string"} for name in names},
+    }
+
+
+RABBITMQ_USER = _topology(
+    "User",
+    [],
+    {
+        "tags": {
+            "type": "array",
+            "items": {"enum": ["management", "policymaker", "monitoring", "administrator"]},
+        },
+        "importCredentialsSecret": NAME_REFERENCE,
+    },
+)
+_USER_PERMISSION = {
+    "vhost": {"type": "string"},
+    "user": {"type": "string"},
+    "userReference": NAME_REFERENCE,
+}
+RABBITMQ_PERMISSION = _topology(
+    "Permission",
+    ["vhost", "permissions"],
+    {**_USER_PERMISSION, "permissions": _patterns("configure", "write", "read")},
+)
+RABBITMQ_TOPIC_PERMISSION = _topology(
+    "TopicPermission",
+    ["vhost", "permissions"],
+    {**_USER_PERMISSION, "permissions": _patterns("exchange", "write", "read")},
+)
+RABBITMQ_EXCHANGE = _topology(
+    "Exchange",
+    ["name"],
+    {
+        "name": {"type": "string"},
+        "vhost": {"type": "string"},
+        "type": {"type": "string"},
+        "durable": {"type": "boolean"},
+        "autoDelete": {"type": "boolean"},
+        "arguments": {"type": "object"},
+    },
+)
+
+
 BY_KIND = {
     ("postgresql.cnpg.io/v1", "Pooler"): CNPG_POOLER,
     ("barmancloud.cnpg.io/v1", "ObjectStore"): BARMAN_OBJECT_STORE,
     ("monitoring.coreos.com/v1", "PodMonitor"): POD_MONITOR,
     ("monitoring.coreos.com/v1", "PrometheusRule"): PROMETHEUS_RULE,
     ("rabbitmq.com/v1beta1", "RabbitmqCluster"): RABBITMQ_CLUSTER,
+    ("rabbitmq.com/v1beta1", "User"): RABBITMQ_USER,
+    ("rabbitmq.com/v1beta1", "Permission"): RABBITMQ_PERMISSION,
+    ("rabbitmq.com/v1beta1", "TopicPermission"): RABBITMQ_TOPIC_PERMISSION,
+    ("rabbitmq.com/v1beta1", "Exchange"): RABBITMQ_EXCHANGE,
     ("postgresql.cnpg.io/v1", "Cluster"): CNPG_CLUSTER,
     ("postgresql.cnpg.io/v1", "ScheduledBackup"): CNPG_SCHEDULED_BACKUP,
 }

@@ -110,3 +110,35 @@ def test_the_audit_pods_reach_every_store_and_nothing_reaches_them() -> None:
         for peer in rule["to"]
     }
     assert {f"{name}-db" for name in service_registry.names()} <= stores
+
+
+def test_each_store_opens_from_what_the_jobs_are_given(test_secrets: dict[str, Any]) -> None:
+    """The Jobs' variables, resolved as Kubernetes would (ConfigMaps with their prefixes, fake
+    Secret values), give every registered store settings that parse, read-only, on its cluster."""
+    from test_k8s_manifests import SERVICES
+
+    config_maps = of_kind(rendered("prod"), "ConfigMap")
+    fake_secret = {**test_secrets, "SMS_GATEWAY_TOKEN": "x", "SESSION_SIGNING_JWK": "{}"}
+    for document in jobs():
+        if document["kind"] not in ("Job", "Pod"):
+            continue
+        (container,) = pod_of(document)["containers"]
+        mapping: dict[str, str] = {}
+        for source in container["envFrom"]:
+            prefix = source.get("prefix", "")
+            if "configMapRef" in source:
+                data = config_maps[source["configMapRef"]["name"]]["data"]
+            else:
+                data = fake_secret
+            mapping.update({prefix + key: str(value) for key, value in data.items()})
+        for variable in container["env"]:
+            value = variable.get("value", "x")
+            mapping[variable["name"]] = value.replace("$(DB_USER)", "u").replace(
+                "$(DB_PASSWORD)", "p"
+            )
+        mapping["AUDIT_OPERATOR"] = "dpo.martin"
+        for name, settings_class in SERVICES.items():
+            settings = settings_class.from_mapping(mapping, name)
+            assert settings.database_read_only is True
+            assert settings.database_url == f"postgresql://u:p@{name}-db-rw:5432/{name}"
+            assert settings.environment == "production"

@@ -30,6 +30,8 @@ def test_every_deployment_and_the_broker_have_a_budget_that_lets_drains_proceed(
         )
         spec = budget["spec"]
         assert spec.get("maxUnavailable", 0) >= 1 or spec["minAvailable"] < fewest, name
+    gateway = {"app.kubernetes.io/name": "gateway", "app.kubernetes.io/part-of": "x"}
+    assert [b["metadata"]["name"] for b in budgets if pods_of(b, gateway)] == ["gateway"]
     (broker,) = [b for b in budgets if pods_of(b, {"app.kubernetes.io/name": "rabbitmq"})]
     assert broker["spec"]["maxUnavailable"] == 1  # 3 nodes in production: quorum kept
 
@@ -38,6 +40,8 @@ def test_every_deployment_and_the_broker_have_a_budget_that_lets_drains_proceed(
 def test_every_deployment_spreads_over_nodes_and_zones(overlay: str) -> None:
     for name, deployment in of_kind(rendered(overlay), "Deployment").items():
         pod = deployment["spec"]["template"]
+        # the broker admits AMQP from the platform's pods only (network-policies-data.yaml)
+        assert pod["metadata"]["labels"]["app.kubernetes.io/part-of"] == "connexion-a-la-personne"
         spread = {c["topologyKey"]: c for c in pod["spec"]["topologySpreadConstraints"]}
         assert set(spread) == {"kubernetes.io/hostname", "topology.kubernetes.io/zone"}, name
         for constraint in spread.values():
@@ -68,17 +72,23 @@ def _peers(rule: dict) -> list[dict]:
 def test_each_database_accepts_only_its_service_the_audit_jobs_and_its_instances(
     overlay: str,
 ) -> None:
-    policies = of_kind(rendered(overlay), "NetworkPolicy")
+    documents = rendered(overlay)
+    policies = of_kind(documents, "NetworkPolicy")
     for name in service_registry.names():
         policy = policies[f"{name}-db"]["spec"]
         assert policy["podSelector"]["matchLabels"] == {"cnpg.io/cluster": f"{name}-db"}
         assert policy["policyTypes"] == ["Ingress"]
         by_port = {rule["ports"][0]["port"]: _peers(rule) for rule in policy["ingress"]}
+        retention = [{"app.kubernetes.io/name": f"retention-{name}"}]  # its CronJob, if any
         assert by_port[5432] == [
             {"app.kubernetes.io/name": name},
+            {"cnpg.io/poolerName": f"{name}-db-pooler-rw"},  # the services' pools go through it
             {"app.kubernetes.io/name": "audit"},
+            *(retention if f"retention-{name}" in policies else []),
             {"cnpg.io/cluster": f"{name}-db"},
         ]
+        poolers = {d["metadata"]["name"] for d in documents if d["kind"] == "Pooler"}
+        assert f"{name}-db-pooler-rw" in poolers
         assert by_port[8000] == [{"kubernetes.io/metadata.name": "cnpg-system"}]
         assert set(by_port) == {5432, 8000, 9187}
 

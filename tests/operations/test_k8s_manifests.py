@@ -18,6 +18,7 @@ from crd_schemas import BY_KIND
 from kustomize_lite import load_documents, merge, render
 
 from shared import service_registry
+from shared.runtime import broker_manifests
 from shared.runtime.settings import ServiceSettings
 
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
@@ -27,7 +28,11 @@ SERVICES: dict[str, type[ServiceSettings]] = {
     service.name: service_registry.load(service.settings_class)
     for service in service_registry.SERVICES
 }
-OPERATOR_SECRETS = {"rabbitmq-default-user"} | {f"{service}-db-app" for service in SERVICES}
+OPERATOR_SECRETS = {"rabbitmq-default-user"}
+OPERATOR_SECRETS |= {f"{service}-broker-user-credentials" for service in SERVICES}
+OPERATOR_SECRETS |= {f"{service}-db-app" for service in SERVICES}
+#: read by the consumer from the config, not a settings field
+EXTRA_VARIABLES = {"QUEUE_TYPE"}
 
 
 @functools.cache
@@ -233,3 +238,25 @@ def test_prod_uses_quorum_queues_and_replicated_stores_with_backups() -> None:
     assert {b["spec"]["cluster"]["name"] for b in backups.values()} == set(databases)
     dev = of_kind(rendered("dev"), "ConfigMap")["platform-config"]["data"]
     assert dev["QUEUE_TYPE"] == "classic" and dev["LOG_LEVEL"] == "DEBUG"
+
+
+# --- broker users (docs/security.md) ----------------------------------------------------------
+
+
+def test_broker_users_are_the_generated_table() -> None:
+    assert (K8S / "base" / "broker-users.yaml").read_text() == broker_manifests.render()
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_each_service_connects_as_its_own_broker_user(overlay: str) -> None:
+    documents = rendered(overlay)
+    users = of_kind(documents, "User")
+    assert {"portal-broker", "back-office-broker"} | {f"{s}-broker" for s in SERVICES} <= set(users)
+    for name, deployment in of_kind(documents, "Deployment").items():
+        for container in deployment["spec"]["template"]["spec"]["containers"]:
+            secrets = {
+                variable["valueFrom"]["secretKeyRef"]["name"]
+                for variable in container.get("env", [])
+                if variable["name"].startswith("RABBITMQ_")
+            }
+            assert secrets == {f"{name}-broker-user-credentials"}

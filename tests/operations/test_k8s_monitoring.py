@@ -86,6 +86,17 @@ def test_every_service_and_the_gateway_are_scraped_on_their_http_port(overlay: s
         assert ports["http"] == 8080
 
 
+def test_the_databases_and_every_target_down_are_watched() -> None:
+    documents = rendered("prod")
+    (databases,) = of_kind(documents, "PodMonitor")["databases"]["spec"]["selector"][
+        "matchExpressions"
+    ]
+    assert set(databases["values"]) == {f"{name}-db" for name in service_registry.names()}
+    (down,) = [rule for rule in alerts() if rule["alert"] == "CafTargetDown"]
+    watched = re.search(r"\((.*)\)", down["expr"]).group(1).split("|")
+    assert set(watched) == {*service_registry.names(), "gateway"}
+
+
 def test_the_alerts_that_matter_are_there() -> None:
     expressions = " ".join(rule["expr"] for rule in alerts())
     for series in (

@@ -17,7 +17,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from shared.runtime.clock import FrozenClock
 from shared.runtime.sealing import Unsealer
-from shared.testing import wait_for
+from shared.testing import application_of, wait_for
 
 NIR = "1 63 06 31 555 082"
 PASSWORD = "Bonjour2024Caf"
@@ -68,7 +68,8 @@ def test_one_correlation_id_and_no_secret_in_debug_logs(
     services: Any, service_config: dict[str, Any], test_secrets: dict[str, Any]
 ) -> None:
     clock = FrozenClock()
-    services.start(LockoutService, CLOCK=clock, DATABASE_POOL_SIZE="2")
+    lockout = services.start(LockoutService, CLOCK=clock, DATABASE_POOL_SIZE="2")
+    application_of(lockout).captcha_answers = lambda: "K7PZQ"
     services.start(IdentityService, CLOCK=clock, **FAST)
     next_code, tap = issued_code(
         service_config["AMQP_URI"], test_secrets["NOTIFICATION_SEAL_PRIVATE_JWK"]
@@ -82,7 +83,10 @@ def test_one_correlation_id_and_no_secret_in_debug_logs(
         ) as rpc,
     ):
         identity = rpc.identity
-        registration_id = identity.start_registration(FORM)["registration_id"]
+        captcha = {"captcha_id": rpc.lockout.new_captcha()["captcha_id"], "answer": "K7PZQ"}
+        registration_id = identity.start_registration({**FORM, "captcha": captcha})[
+            "registration_id"
+        ]
         identity.send_registration_code(registration_id, "email", EMAIL, EMAIL)
         codes.append(next_code())
         assert identity.verify_registration_code(registration_id, codes[0])["verified"]

@@ -34,8 +34,10 @@ from .journeys.password_reset import PasswordReset
 from .journeys.registration import Registration
 from .journeys.sessions import Sessions
 from .password_hashing import PasswordHasher
+from .retention import expire
 from .sessions import SessionTokens
 from .settings import IdentitySettings
+from .sources import SourceClassifier
 from .store import IdentityStore
 from .verification_codes import CodeHasher
 
@@ -76,7 +78,8 @@ class IdentityApplication(ServiceApplication):
             max_lifetime=timedelta(seconds=settings.session_max_lifetime_s),
         )
         sealer = Sealer(settings.notification_public_jwk)
-        store = self.store = IdentityStore(self)
+        sources = SourceClassifier.from_ranges(settings.partner_source_ranges)
+        store = self.store = IdentityStore(self, sources)
         clock, hasher, passwords = self.clock, self.hasher, self.password_policy
         steps = CodeSteps(clock, codes, settings.code_policy(), sealer)
 
@@ -86,8 +89,9 @@ class IdentityApplication(ServiceApplication):
         self.password_reset = PasswordReset(store, clock, steps, hasher, passwords)
         self.identifier_recovery = IdentifierRecovery(store, clock, steps, sealer)
         self.my_account = MyAccount(
-            store, clock, self.sessions, hasher, passwords, settings.connection_history_limit
-        )
+            store, clock, self.sessions, hasher, passwords,
+            settings.connection_history_limit, settings,
+        )  # fmt: skip
         self.back_office = BackOffice(store, clock, sealer)
         self.franceconnect = FranceConnect(
             store, clock, tokens, self.sessions, FranceConnectConfig.from_settings(settings)
@@ -97,6 +101,14 @@ class IdentityApplication(ServiceApplication):
         """The per-rule checklist: ``{"valid": False, "rules": [{"rule": "length", "ok": …,
         "label": "10 à 64 caractères"}, …]}``."""
         return self.password_policy.check(password).as_dict()
+
+    def expire_retention(self) -> dict[str, int]:
+        """Expires identity's rows of the retention table: counts by category (never content).
+
+        >>> app.expire_retention()   # doctest: +SKIP
+        {'connection_sources': 1, 'agent_actions': 0, 'unfinished_registrations': 2}
+        """
+        return expire(self)
 
     def integration_event(self, domain_event: Any) -> tuple[str, dict[str, Any]] | None:
         return integration_event(domain_event)

@@ -36,6 +36,11 @@ def _opened(value: PersonalData | None) -> Any:
     return None if value is None or value.erased else value.value
 
 
+def _pseudonym(value: PersonalData | str | None) -> Any:
+    """A pseudonym kept plain (older events) or under a month key (it may have expired)."""
+    return _opened(value) if isinstance(value, PersonalData) else value
+
+
 @on(Account.Registered)  # type: ignore[attr-defined]
 def _account_created(e: Any) -> Translated:
     return "AccountCreated", {
@@ -108,7 +113,7 @@ def _login_succeeded(e: Any) -> Translated:
         "account_id": str(e.originator_id),
         "identifier_key": e.identifier_key,
         "auth_method": e.method,
-        "source_key": e.source_key,
+        "source_key": _pseudonym(e.source_key),
     }
 
 
@@ -118,7 +123,7 @@ def _login_failed(e: Any) -> Translated:
         "identifier_key": e.identifier_key,
         "account_id": str(e.originator_id),
         "reason": e.reason,
-        "source_key": e.source_key,
+        "source_key": _pseudonym(e.source_key),
     }
 
 
@@ -128,7 +133,7 @@ def _unattributed_login_failed(e: Any) -> Translated:
         "identifier_key": e.identifier_key,
         "account_id": None,
         "reason": e.reason,
-        "source_key": e.source_key,
+        "source_key": _pseudonym(e.source_key),
     }
 
 
@@ -138,7 +143,7 @@ def _refused_login(e: Any) -> Translated:
         "identifier_key": e.identifier_key,
         "account_id": str(e.account_id),
         "reason": e.reason,
-        "source_key": e.source_key,
+        "source_key": _pseudonym(e.source_key),
     }
 
 

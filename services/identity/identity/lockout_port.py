@@ -16,12 +16,19 @@ class LockoutPort(Protocol):
         source_key: str | None = None,
         captcha_id: str | None = None,
         captcha_answer: str | None = None,
+        source_partner: bool = False,
     ) -> dict[str, Any]:
         """``{"decision": "check" | "captcha_required" | "frozen" | "source_throttled", …}``."""
         ...
 
     def report_attempt(self, reservation_id: str, succeeded: bool) -> dict[str, Any]:
         """The ladder after this attempt: failures, attempts_left, frozen_until, …"""
+        ...
+
+    def note_lookup(
+        self, identifier_key: str, source_key: str | None = None, source_partner: bool = False
+    ) -> dict[str, Any]:
+        """A lookup that may reveal an account counts on its source: ``{"source_throttled"}``."""
         ...
 
     def check_captcha(self, captcha_id: str, answer: str) -> dict[str, Any]:

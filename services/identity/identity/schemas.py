@@ -94,6 +94,10 @@ class SourceSchema(Schema):
     user_agent = fields.String(load_default=None, validate=validate.Length(max=512))
 
 
+class SourceOnly(Schema):
+    source = fields.Nested(SourceSchema, load_default=None, allow_none=True)
+
+
 class LoginForm(Schema):
     identifier = IdentifierField(required=True)
     password = Secret(required=True)
@@ -188,8 +192,10 @@ class RegistrationForm(Schema):
         errors: dict[str, list[str]] = {}
         if data["has_nir"] and not data.get("nir"):
             errors["nir"] = ["Saisissez votre numéro de Sécurité sociale."]
+        if not data.get("captcha"):  # with a NIR too: the answer may reveal an account
+            errors["captcha"] = [REQUIRED]
         if not data["has_nir"]:
-            for name in ("parent_1", "parent_2", "captcha"):
+            for name in ("parent_1", "parent_2"):
                 if not data.get(name):
                     errors[name] = [REQUIRED]
         if data["resides_in_france"] and not data.get("postal_code"):
@@ -270,6 +276,7 @@ class StartPasswordReset(Schema):
     nir = IdentifierField(required=True)
     birth_name = Name(required=True)
     captcha = fields.Nested(CaptchaSchema, required=True)
+    source = fields.Nested(SourceSchema, load_default=None, allow_none=True)
 
 
 class StartIdentifierRecovery(Schema):
@@ -277,6 +284,7 @@ class StartIdentifierRecovery(Schema):
     first_names = Name(required=True)
     birth_date = FrenchDate(required=True)
     captcha = fields.Nested(CaptchaSchema, required=True)
+    source = fields.Nested(SourceSchema, load_default=None, allow_none=True)
 
 
 class FlowChannel(Schema):

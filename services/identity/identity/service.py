@@ -68,10 +68,16 @@ class IdentityService:
     # -- registration --------------------------------------------------------------------------
 
     @rpc
-    def start_registration(self, form: dict[str, Any]) -> dict[str, Any]:
-        """Step 1, état civil: ``{"outcome": "started", "registration_id": …, "steps": […]}``."""
+    def start_registration(
+        self, form: dict[str, Any], source: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Step 1, état civil: ``{"outcome": "started", "registration_id": …, "steps": […]}``.
+        ``source`` (``{"ip", "user_agent"}``): a NIR looked up counts on it (throttle)."""
         data = load_or_reject(schemas.RegistrationForm(), form)
-        return self.app.registration.start(schemas.registration_form_to_store(data), self.lockout)
+        origin = load_or_reject(schemas.SourceOnly(), {"source": source})["source"]
+        return self.app.registration.start(
+            schemas.registration_form_to_store(data), self.lockout, origin
+        )
 
     @rpc
     def send_registration_code(
@@ -110,14 +116,20 @@ class IdentityService:
 
     @rpc
     def start_password_reset(
-        self, nir: str, birth_name: str, captcha: dict[str, str]
+        self,
+        nir: str,
+        birth_name: str,
+        captcha: dict[str, str],
+        source: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        """``{"reset_id": …, "channels": [{"channel": "email", "masked": "d****n@t***.fr"}]}``."""
+        """``{"reset_id": …, "channels": [{"channel": "email", "masked": "d****n@t***.fr"}]}``.
+        ``source``: the lookup counts on it (per-source throttle)."""
         data = load_or_reject(
-            schemas.StartPasswordReset(), {"nir": nir, "birth_name": birth_name, "captcha": captcha}
+            schemas.StartPasswordReset(),
+            {"nir": nir, "birth_name": birth_name, "captcha": captcha, "source": source},
         )
         return self.app.password_reset.start(
-            data["nir"], data["birth_name"], data["captcha"], self.lockout
+            data["nir"], data["birth_name"], data["captcha"], self.lockout, data["source"]
         )
 
     @rpc
@@ -149,17 +161,22 @@ class IdentityService:
 
     @rpc
     def start_identifier_recovery(
-        self, birth_name: str, first_names: str, birth_date: str, captcha: dict[str, str]
+        self,
+        birth_name: str,
+        first_names: str,
+        birth_date: str,
+        captcha: dict[str, str],
+        source: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """``{"recovery_id": …, "channels": [{"channel": "sms", "masked": "06 ** ** ** 12"}]}``."""
         data = load_or_reject(
             schemas.StartIdentifierRecovery(),
             {"birth_name": birth_name, "first_names": first_names, "birth_date": birth_date,
-             "captcha": captcha},
+             "captcha": captcha, "source": source},
         )  # fmt: skip
         return self.app.identifier_recovery.start(
             data["birth_name"], data["first_names"], data["birth_date"], data["captcha"],
-            self.lockout,
+            self.lockout, data["source"],
         )  # fmt: skip
 
     @rpc

@@ -31,6 +31,7 @@ from .renewal_campaign import (
     RenewalCampaign,
     paris_midnight,
 )
+from .sources import parse_ranges
 from .verification_codes import CodePolicy
 
 
@@ -128,6 +129,14 @@ class IdentitySettings(ServiceSettings):
     )
     connection_history_limit: int = setting(
         "CONNECTION_HISTORY_LIMIT", 50, parse=int, doc="entries returned by connection_history"
+    )
+    partner_source_ranges: tuple[str, ...] = setting(
+        "PARTNER_SOURCE_RANGES",
+        (),
+        parse=parse_ranges,
+        doc="comma-separated address ranges of partners where many people log in from one "
+        "address (France Services desks, …), e.g. 192.0.2.0/24, 2001:db8:40::/48: their "
+        "sources get lockout's LOCKOUT_SOURCE_PARTNER_MAX_IDENTIFIERS",
     )
     # --- FranceConnect (docs/franceconnect.md) ---
     franceconnect_issuer: str = setting(

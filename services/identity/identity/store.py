@@ -11,23 +11,28 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, cast
 
 from eventsourcing.domain import MutableOrImmutableAggregate
 
 from shared.identifiers import Identifier
+from shared.privacy.buckets import bucketed
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.personal_data import PersonalData
 from shared.runtime.rpc import InvalidInput
 
 from .civil_status import matching_text
 from .domain import Account, CivilStatusIndex, CodeFlow, IdentifierIndex
+from .lockout_port import LockoutPort
+from .sources import SourceClassifier
 
 
 class IdentityStore:
-    def __init__(self, application: ServiceApplication):
+    def __init__(self, application: ServiceApplication, sources: SourceClassifier):
         self._application = application
         self.pseudonyms = application.pseudonyms
+        self.sources = sources
 
     # -- reading and writing ---------------------------------------------------------------------
 
@@ -51,6 +56,12 @@ class IdentityStore:
     def personal(subject_id: uuid.UUID, value: Any) -> PersonalData:
         return PersonalData(subject_id, value)
 
+    @staticmethod
+    def expiring(subject_id: uuid.UUID, value: Any, category: str, at: datetime) -> PersonalData:
+        """A personal value that also expires with its month (a row of the retention table,
+        docs/privacy.md): ``store.expiring(account.id, source, "connection_sources", now)``."""
+        return bucketed(subject_id, value, category, at)
+
     # -- identifiers and indexes -----------------------------------------------------------------
 
     def identifier_key(self, identifier: Identifier) -> str:
@@ -62,6 +73,23 @@ class IdentityStore:
     def source_key(self, source: dict[str, str] | None) -> str | None:
         """The keyed pseudonym of the connection's IP address, if the gateway gave one."""
         return self.pseudonyms.of("source", source["ip"]) if source and source.get("ip") else None
+
+    def source_of(self, source: dict[str, str] | None) -> tuple[str | None, bool]:
+        """The per-source throttle's key (IPv6 per /64) and whether it is a partner's range."""
+        if not source or not source.get("ip"):
+            return None, False
+        counted = self.sources.classify(source["ip"])
+        return self.pseudonyms.of("source", counted.network), counted.partner
+
+    def note_lookup(
+        self, identifier_key: str, source: dict[str, str] | None, lockout: LockoutPort
+    ) -> str | None:
+        """A lookup that may reveal an account counts on its source (per-source throttle);
+        returns the source's key."""
+        source_key, partner = self.source_of(source)
+        if source_key is not None:
+            lockout.note_lookup(identifier_key, source_key=source_key, source_partner=partner)
+        return source_key
 
     def identifier_index_id(self, identifier: Identifier) -> uuid.UUID:
         return self.pseudonyms.uuid_of("identifier", identifier.value)

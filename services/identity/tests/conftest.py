@@ -123,7 +123,7 @@ class Journeys:
     ) -> dict[str, Any]:
         """Créer Mon Compte from start to récapitulatif."""
         identity = self.rpc.identity
-        started = identity.start_registration(form)
+        started = identity.start_registration({**form, "captcha": self.captcha()})
         registration_id = started["registration_id"]
         identity.send_registration_code(registration_id, channel, address, address)
         assert identity.verify_registration_code(registration_id, self.next_code())["verified"]

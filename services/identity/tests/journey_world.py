@@ -36,6 +36,7 @@ class FakeLockout:
     captcha_answer: str = "K7PZQ"
     reports: list[bool] = field(default_factory=list)
     reserved_keys: list[str] = field(default_factory=list)
+    lookups: list[str] = field(default_factory=list)
 
     def reserve_attempt(
         self,
@@ -43,6 +44,7 @@ class FakeLockout:
         source_key: str | None = None,
         captcha_id: str | None = None,
         captcha_answer: str | None = None,
+        source_partner: bool = False,
     ) -> dict[str, Any]:
         self.reserved_keys.append(identifier_key)
         if self.decision == "frozen":
@@ -55,6 +57,12 @@ class FakeLockout:
         self.reports.append(succeeded)
         return {"failures": 0 if succeeded else 1, "attempts_left": 5 if succeeded else 4,
                 "captcha_required": False, "frozen_until": None, "retry_after_s": None}  # fmt: skip
+
+    def note_lookup(
+        self, identifier_key: str, source_key: str | None = None, source_partner: bool = False
+    ) -> dict[str, Any]:
+        self.lookups.append(identifier_key)
+        return {"source_throttled": False}
 
     def check_captcha(self, captcha_id: str, answer: str) -> dict[str, Any]:
         return {"valid": answer == self.captcha_answer}

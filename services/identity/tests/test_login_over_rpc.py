@@ -107,6 +107,8 @@ def test_a_successful_login_issues_a_verifiable_session_and_records_the_connecti
         "method": "password",
         "outcome": "ok",
         "source": source,
+        "source_kept_until": "2024-10-01T00:00:00+00:00",  # March's end + 183 days
+        "source_kept_for": "6 mois",
     }
 
 

@@ -4,21 +4,43 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
 import pytest
 
 from shared.identifiers import parse_nir
+from shared.runtime import metrics
 from shared.runtime.rpc import InvalidInput
+from shared.testing import application_of
 
-from .conftest import EMAIL, MOBILE, NIR, PASSWORD, form_without_nir, registration_form
+from .conftest import (
+    CAPTCHA_ANSWER,
+    EMAIL,
+    MOBILE,
+    NIR,
+    PASSWORD,
+    form_without_nir,
+    registration_form,
+)
 
 
 def stored_count(identity) -> int:
     return identity.app.recorder.max_notification_id() or 0
 
 
+def stored_events(identity) -> list[Any]:
+    app = identity.app
+    notifications = app.recorder.select_notifications(start=1, limit=10_000)
+    return [app.mapper.to_domain_event(n) for n in notifications]
+
+
+def with_captcha(identity: Any, **changes: Any) -> dict[str, Any]:
+    """The seed's first path, with the captcha every registration now carries (SPEC §16)."""
+    return registration_form(captcha=identity.captcha(), **changes)
+
+
 def test_with_a_nir_the_recap_shows_it_grouped_and_the_account_logs_in(identity):
-    started = identity.rpc.identity.start_registration(registration_form())
+    started = identity.rpc.identity.start_registration(with_captcha(identity))
     assert started["outcome"] == "started"
     assert [s["step"] for s in started["steps"]] == ["etat_civil", "code", "mot_de_passe"]
     assert started["announce"].startswith("Pour créer mon espace, 3 étapes")
@@ -78,17 +100,58 @@ def test_without_a_nir_a_wrong_captcha_is_refused_and_nothing_is_stored(identity
 def test_a_nir_that_has_an_account_is_pointed_to_login_and_forgotten_password(identity):
     identity.register_with_nir()
 
-    again = identity.rpc.identity.start_registration(registration_form(first_names="Autre"))
+    again = identity.rpc.identity.start_registration(with_captcha(identity, first_names="Autre"))
 
     assert again["outcome"] == "account_exists"
     assert again["registration_id"] is None
     assert "Mot de passe oublié" in again["message"]
 
 
+def test_a_nir_registration_needs_a_captcha_and_stores_nothing_without_one(identity):
+    before = stored_count(identity)
+
+    with pytest.raises(InvalidInput) as error:
+        identity.rpc.identity.start_registration(registration_form())
+
+    assert error.value.fields == {"captcha": ["Ce champ est obligatoire."]}
+    assert stored_count(identity) == before
+
+
+def test_every_account_exists_answer_is_recorded_counted_and_weighs_on_the_source(
+    identity, services
+):
+    identity.lockout_container = services.restart(
+        identity.lockout_container, LOCKOUT_SOURCE_MAX_IDENTIFIERS="3"
+    )
+    application_of(identity.lockout_container).captcha_answers = lambda: CAPTCHA_ANSWER
+    account_id = identity.register_with_nir()["account_id"]
+    counted = metrics.ACCOUNT_EXISTS_ANSWERS.labels(journey="registration")
+    before = counted._value.get()
+    source = {"ip": "203.0.113.9"}
+
+    again = identity.rpc.identity.start_registration(with_captcha(identity), source)
+    unknown = [
+        identity.rpc.identity.start_registration(with_captcha(identity, nir=nir), source)
+        for nir in ("2 62 09 99 123 456", "1 84 12 75 123 456")
+    ]
+
+    assert again["outcome"] == "account_exists"
+    assert [u["outcome"] for u in unknown] == ["started", "started"]
+    assert counted._value.get() == before + 1
+    (answer,) = [
+        n for n in stored_events(identity) if type(n).__qualname__ == "AccountExistsAnswer.Recorded"
+    ]
+    assert (str(answer.account_id), answer.journey) == (account_id, "registration")
+    # three NIRs looked up from that address: its next login attempt needs a captcha
+    assert identity.login("P00000001", "Mauvais2024Mdp", source=source)["outcome"] == (
+        "captcha_required"
+    )
+
+
 def test_two_registrations_racing_for_one_nir_make_one_account(identity):
     """Both pass step 1 before either finishes: the second save is refused by the index."""
-    first = identity.rpc.identity.start_registration(registration_form())["registration_id"]
-    second = identity.rpc.identity.start_registration(registration_form())["registration_id"]
+    first = identity.rpc.identity.start_registration(with_captcha(identity))["registration_id"]
+    second = identity.rpc.identity.start_registration(with_captcha(identity))["registration_id"]
     for rid in (first, second):
         identity.rpc.identity.send_registration_code(rid, "email", EMAIL, EMAIL)
         identity.rpc.identity.verify_registration_code(rid, identity.next_code())
@@ -117,8 +180,12 @@ def test_a_registration_that_missed_the_other_is_still_refused_by_the_store(iden
 
 def test_the_form_gets_french_field_errors_and_nothing_is_stored(identity):
     before = stored_count(identity)
-    bad = registration_form(
-        nir="1 63 06 31 555 082 99", birth_date="31/02/1963", civility="X", postal_code="920"
+    bad = with_captcha(
+        identity,
+        nir="1 63 06 31 555 082 99",
+        birth_date="31/02/1963",
+        civility="X",
+        postal_code="920",
     )
 
     with pytest.raises(InvalidInput) as error:
@@ -131,18 +198,18 @@ def test_the_form_gets_french_field_errors_and_nothing_is_stored(identity):
 
 
 def test_dates_may_be_typed_iso_and_a_document_needs_its_number(identity):
-    iso = identity.rpc.identity.start_registration(registration_form(birth_date="1963-06-01"))
+    iso = identity.rpc.identity.start_registration(with_captcha(identity, birth_date="1963-06-01"))
     assert iso["outcome"] == "started"
 
     with pytest.raises(InvalidInput) as error:
         identity.rpc.identity.start_registration(
-            registration_form(identity_document={"type": "passport"})
+            with_captcha(identity, identity_document={"type": "passport"})
         )
     assert set(error.value.fields["identity_document"]) == {"number", "issue_date"}
 
 
 def test_the_contact_must_be_a_french_mobile_typed_twice_the_same(identity):
-    rid = identity.rpc.identity.start_registration(registration_form())["registration_id"]
+    rid = identity.rpc.identity.start_registration(with_captcha(identity))["registration_id"]
 
     with pytest.raises(InvalidInput) as landline:
         identity.rpc.identity.send_registration_code(rid, "sms", "01 23 45 67 89", "01 23 45 67 89")
@@ -155,7 +222,7 @@ def test_the_contact_must_be_a_french_mobile_typed_twice_the_same(identity):
 
 def test_codes_wrong_three_times_expire_and_are_replaced(identity):
     rpc = identity.rpc.identity
-    rid = rpc.start_registration(registration_form())["registration_id"]
+    rid = rpc.start_registration(with_captcha(identity))["registration_id"]
     rpc.send_registration_code(rid, "email", EMAIL, EMAIL)
     first = identity.next_code()
     wrong = "000000" if first != "000000" else "111111"
@@ -176,7 +243,7 @@ def test_codes_wrong_three_times_expire_and_are_replaced(identity):
 
 def test_the_password_step_needs_the_code_the_policy_and_the_confirmation(identity):
     rpc = identity.rpc.identity
-    rid = rpc.start_registration(registration_form())["registration_id"]
+    rid = rpc.start_registration(with_captcha(identity))["registration_id"]
 
     with pytest.raises(InvalidInput) as unverified:
         rpc.complete_registration(rid, PASSWORD, PASSWORD)

@@ -18,19 +18,28 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError
 
 from shared.identifiers import Identifier
+from shared.privacy.buckets import bucketed
 from shared.runtime import metrics
 from shared.runtime.clock import Clock
 from shared.runtime.eventstore import ServiceApplication
-from shared.runtime.personal_data import PersonalData
 
-from . import integration
+from . import integration, retention
 from .answers import reservation_answer, state_fields, status_answer
 from .captcha_audio import CaptchaSpeaker
 from .captcha_images import CaptchaArtist
-from .domain import CaptchaChallenge, FailedLoginLadder, SourceActivity, fresh_view
+from .domain import (
+    CaptchaChallenge,
+    CountedFailure,
+    FailedLoginLadder,
+    SourceActivity,
+    fresh_view,
+    plain_source,
+)
 from .reservations import ReservationId
 from .settings import LockoutSettings
 from .sources import SourceBook
+
+SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
 
 
 class LockoutApplication(ServiceApplication):
@@ -66,8 +75,12 @@ class LockoutApplication(ServiceApplication):
         source_key: str | None = None,
         captcha_id: uuid.UUID | None = None,
         captcha_answer: str | None = None,
+        source_partner: bool = False,
     ) -> dict[str, Any]:
         """Decides whether one password check may happen now, and records it if so.
+
+        A source over its limit (``source_partner``: a partner's address range, higher limit)
+        gets ``source_throttled``: the attempt needs a captcha, it is never refused outright.
 
         >>> app.reserve_attempt("ab" * 32, source_key="cd" * 32)   # doctest: +SKIP
         {'decision': 'check', 'reservation_id': '…', 'failures': 0, 'attempts_left': 4, …}
@@ -82,15 +95,26 @@ class LockoutApplication(ServiceApplication):
             sources.count(ladder.settle(now, self.ladder_policy))
             challenge, captcha_passed = self._spend_captcha(captcha_id, captcha_answer)
             token = uuid.uuid4().hex
-            if sources.is_throttled(source_key, now) and not captcha_passed:
+            deadline = now + self.ladder_policy.reservation_timeout
+            # Only an attempt the ladder would let through without a captcha weighs on the
+            # source; a captcha answered passes the source's throttle too.
+            if (
+                not captcha_passed
+                and ladder.view(now, self.ladder_policy).gate == "open"
+                and not sources.admit(
+                    source_key, identifier_key, token, now, deadline, source_partner
+                )
+            ):
                 decision = "source_throttled"
             else:
+                # The source's pseudonym is kept as long as connection sources are.
+                source = bucketed(ladder.id, source_key, SOURCES, now) if source_key else None
                 decision = ladder.reserve(
                     token,
                     now,
                     self.ladder_policy,
                     captcha_passed=captcha_passed,
-                    source_key=source_key,
+                    source_key=source,
                 )
             reservation = str(ReservationId(ladder.id, token)) if decision == "check" else None
             answer.clear()
@@ -119,18 +143,46 @@ class LockoutApplication(ServiceApplication):
 
         def settle() -> list[Any]:
             now = self.clock.now()
-            ladder = self._ladder_by_id(reservation_id.ladder_id)
+            ladder = self.ladder_by_id(reservation_id.ladder_id)
             if ladder is None:
                 answer.update(state_fields(fresh_view(self.ladder_policy)))
                 return []
             sources = SourceBook(self.repository, self.source_policy)
             counted = ladder.settle(now, self.ladder_policy)
+            held = ladder.pending.get(reservation_id.token)
             failure = ladder.report(reservation_id.token, succeeded, now, self.ladder_policy)
             sources.count([*counted, *([failure] if failure else [])])
+            source_key = plain_source(held["source_key"]) if held is not None else None
+            if succeeded and source_key:
+                sources.release(source_key, reservation_id.token, now)
             answer.update(state_fields(ladder.view(now, self.ladder_policy)))
             return [ladder, *sources.changed()]
 
         self.save_with_retry(settle)
+        return answer
+
+    def note_lookup(
+        self, identifier_key: str, source_key: str | None, source_partner: bool = False
+    ) -> dict[str, Any]:
+        """A journey whose answer may reveal whether an account exists (registration with a
+        NIR, password reset, identifier recovery) counts on its source like a failed login:
+        a source that looks up many identifiers is throttled on logins too.
+
+        >>> app.note_lookup("ab" * 32, source_key="cd" * 32)   # doctest: +SKIP
+        {'source_throttled': False}
+        """
+        answer: dict[str, Any] = {"source_throttled": False}
+        if source_key is None:
+            return answer
+
+        def count() -> list[Any]:
+            now = self.clock.now()
+            sources = SourceBook(self.repository, self.source_policy)
+            sources.count([CountedFailure(identifier_key, source_key, now)], source_partner)
+            answer["source_throttled"] = sources.is_throttled(source_key, now)
+            return sources.changed()
+
+        self.save_with_retry(count)
         return answer
 
     def _notify(self, recordings: list[Any]) -> None:
@@ -226,8 +278,9 @@ class LockoutApplication(ServiceApplication):
                 return []
             sources = SourceBook(self.repository, self.source_policy)
             sources.count(ladder.settle(now, self.ladder_policy))
-            # The reason is free text typed by an agent: it may name the person.
-            note = PersonalData(ladder.id, reason)
+            # The reason is free text typed by an agent: it may name the person. It is kept
+            # as long as agent actions are (docs/privacy.md), under the month's key.
+            note = bucketed(ladder.id, reason, "agent_actions", now)
             lifted = ladder.reset("operator", now, operator=operator, note=note)
             outcome["outcome"] = "lifted" if lifted else "not_frozen"
             return [ladder, *sources.changed()]
@@ -255,6 +308,16 @@ class LockoutApplication(ServiceApplication):
         ladder.reset(cause, now)
         return [ladder, *sources.changed()]
 
+    # --- retention (docs/privacy.md) ----------------------------------------------------------
+
+    def expire_retention(self) -> dict[str, int]:
+        """Forgets idle ladders, shreds expired notes: counts by category (never content).
+
+        >>> app.expire_retention()   # doctest: +SKIP
+        {'lockout_ladders': 3, 'connection_sources': 0, 'agent_actions': 0}
+        """
+        return retention.expire(self)
+
     # --- plumbing ------------------------------------------------------------------------------
 
     def identifier_key(self, identifier: Identifier) -> str:
@@ -278,9 +341,9 @@ class LockoutApplication(ServiceApplication):
         return challenge, challenge.consume(digest, self.clock.now())
 
     def _ladder(self, identifier_key: str) -> FailedLoginLadder | None:
-        return self._ladder_by_id(FailedLoginLadder.create_id(identifier_key))
+        return self.ladder_by_id(FailedLoginLadder.create_id(identifier_key))
 
-    def _ladder_by_id(self, ladder_id: uuid.UUID) -> FailedLoginLadder | None:
+    def ladder_by_id(self, ladder_id: uuid.UUID) -> FailedLoginLadder | None:
         try:
             ladder: object = self.repository.get(ladder_id)
         except AggregateNotFoundError:

@@ -21,12 +21,19 @@ class Strict(Schema):
 class ReserveAttempt(Strict):
     identifier_key = fields.String(required=True, validate=PSEUDONYM)
     source_key = fields.String(load_default=None, allow_none=True, validate=PSEUDONYM)
+    source_partner = fields.Boolean(load_default=False)
     captcha_id = fields.UUID(load_default=None, allow_none=True)
     captcha_answer = fields.String(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=32, error="Réponse trop longue."),
     )
+
+
+class NoteLookup(Strict):
+    identifier_key = fields.String(required=True, validate=PSEUDONYM)
+    source_key = fields.String(load_default=None, allow_none=True, validate=PSEUDONYM)
+    source_partner = fields.Boolean(load_default=False)
 
 
 class ReportAttempt(Strict):

@@ -34,8 +34,10 @@ class LockoutService:
         source_key: str | None = None,
         captcha_id: str | None = None,
         captcha_answer: str | None = None,
+        source_partner: bool = False,
     ) -> dict[str, Any]:
-        """Internal: may one password check happen now? Recorded before answering."""
+        """Internal: may one password check happen now? Recorded before answering.
+        ``source_partner``: the source is in a partner's address range (higher limit)."""
         data = load_or_reject(
             schemas.ReserveAttempt(),
             {
@@ -43,9 +45,26 @@ class LockoutService:
                 "source_key": source_key,
                 "captcha_id": captcha_id,
                 "captcha_answer": captcha_answer,
+                "source_partner": source_partner,
             },
         )
         return self.app.reserve_attempt(**data)
+
+    @rpc
+    def note_lookup(
+        self, identifier_key: str, source_key: str | None = None, source_partner: bool = False
+    ) -> dict[str, Any]:
+        """Internal: a lookup that may reveal an account (registration with a NIR, password
+        reset, identifier recovery) counts on its source: ``{"source_throttled": False}``."""
+        data = load_or_reject(
+            schemas.NoteLookup(),
+            {
+                "identifier_key": identifier_key,
+                "source_key": source_key,
+                "source_partner": source_partner,
+            },
+        )
+        return self.app.note_lookup(**data)
 
     @rpc
     def report_attempt(self, reservation_id: str, succeeded: bool) -> dict[str, Any]:

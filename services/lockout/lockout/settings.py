@@ -85,6 +85,13 @@ class LockoutSettings(ServiceSettings):
         parse=int,
         doc="distinct identifiers a source may fail against within the window before throttling",
     )
+    source_partner_max_identifiers: int = setting(
+        "LOCKOUT_SOURCE_PARTNER_MAX_IDENTIFIERS",
+        200,
+        parse=int,
+        doc="the same limit for a source in a partner's address range (identity's "
+        "PARTNER_SOURCE_RANGES: France Services desks, …)",
+    )
     source_window_s: float = setting(
         "LOCKOUT_SOURCE_WINDOW_S", 600.0, parse=float, doc="credential-stuffing window"
     )
@@ -131,6 +138,7 @@ class LockoutSettings(ServiceSettings):
             max_identifiers=self.source_max_identifiers,
             window_s=self.source_window_s,
             throttle_s=self.source_throttle_s,
+            partner_max_identifiers=self.source_partner_max_identifiers,
         )
 
     def captcha_policy(self) -> CaptchaPolicy:

@@ -32,16 +32,48 @@ class SourceBook:
         source = self.get(source_key) if source_key else None
         return source is not None and source.is_throttled(now)
 
-    def count(self, failures: list[CountedFailure]) -> None:
-        """Records each failure on the source it came from (stuffing detection)."""
+    def admit(
+        self,
+        source_key: str | None,
+        identifier_key: str,
+        reservation: str,
+        now: datetime,
+        deadline: datetime,
+        partner: bool = False,
+    ) -> bool:
+        """Whether the source may have one more check without a captcha; if so the check is
+        held on it until settled (saved with the ladder: concurrent reservations conflict)."""
+        if source_key is None:
+            return True
+        source = self._open(source_key)
+        limit = self._policy.limit(partner)
+        if not source.admits(identifier_key, now, limit, self._policy.window):
+            return False
+        source.hold(reservation, identifier_key, now, deadline, partner)
+        return True
+
+    def release(self, source_key: str | None, reservation: str, now: datetime) -> None:
+        """A held check succeeded."""
+        source = self.get(source_key) if source_key else None
+        if source is not None:
+            source.release(reservation, now)
+
+    def count(self, failures: list[CountedFailure], partner: bool | None = None) -> None:
+        """Records each failure on the source it came from (stuffing detection); ``partner``:
+        whether that source is a partner's range, when known (else as last seen)."""
         for failure in failures:
             if failure.source_key is None:
                 continue
-            source = self.get(failure.source_key)
-            if source is None:
-                source = SourceActivity(source_key=failure.source_key)
-                self._loaded[failure.source_key] = source
-            source.record_failure(failure.identifier_key, failure.at, self._policy)
+            self._open(failure.source_key).record_failure(
+                failure.identifier_key, failure.at, self._policy, failure.reservation, partner
+            )
+
+    def _open(self, source_key: str) -> SourceActivity:
+        source = self.get(source_key)
+        if source is None:
+            source = SourceActivity(source_key=source_key)
+            self._loaded[source_key] = source
+        return source
 
     def changed(self) -> list[SourceActivity]:
         return [s for s in self._loaded.values() if s is not None]

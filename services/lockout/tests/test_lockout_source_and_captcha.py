@@ -61,3 +61,49 @@ def test_a_wrong_answer_spends_the_captcha() -> None:
 def test_an_expired_captcha_is_refused() -> None:
     challenge = challenge_answering("d1")
     assert challenge.consume("d1", T0 + timedelta(minutes=5)) is False
+
+
+# --- checks held on the source: the limit is exact under concurrency ----------------------------
+
+WINDOW = timedelta(seconds=600)
+DEADLINE = T0 + timedelta(seconds=30)
+
+
+def held_source(*identifiers: int) -> SourceActivity:
+    source = SourceActivity(source_key=key(999))
+    for i in identifiers:
+        assert source.admits(key(i), T0, POLICY.max_identifiers, WINDOW)
+        source.hold(f"r{i}", key(i), T0, DEADLINE)
+    return source
+
+
+def test_checks_in_flight_count_toward_the_limit_before_any_failure() -> None:
+    source = held_source(1, 2, 3)
+    assert not source.admits(key(4), T0, POLICY.max_identifiers, WINDOW)
+    assert source.admits(key(2), T0, POLICY.max_identifiers, WINDOW)  # same identifier again
+    assert [type(e).__name__ for e in source.collect_events()][-1] == "CheckHeld"
+
+
+def test_a_successful_check_frees_its_place_and_a_failed_one_keeps_it() -> None:
+    source = held_source(1, 2, 3)
+    source.release("r1", T0)
+    assert source.admits(key(4), T0, POLICY.max_identifiers, WINDOW)
+    source.record_failure(key(2), T0, POLICY, reservation="r2")
+    assert set(source.held) == {"r3"} and key(2) in source.recent
+    assert source.counted(T0, WINDOW) == {key(2), key(3)}
+
+
+def test_a_check_never_settled_stops_counting_at_its_deadline() -> None:
+    source = held_source(1, 2, 3)
+    assert source.admits(key(4), DEADLINE, POLICY.max_identifiers, WINDOW)
+
+
+def test_a_partner_range_has_its_own_higher_limit() -> None:
+    source = SourceActivity(source_key=key(999))
+    partner = SourcePolicy(max_identifiers=3, partner_max_identifiers=5)
+    for i in range(5):
+        assert source.admits(key(i), T0, partner.limit(True), WINDOW)
+        source.hold(f"r{i}", key(i), T0, DEADLINE, partner=True)
+    assert not source.admits(key(9), T0, partner.limit(True), WINDOW)
+    throttled = [source.record_failure(key(i), T0, partner, f"r{i}") for i in range(5)]
+    assert throttled == [False, False, False, False, True]  # at the partner's limit, not 3

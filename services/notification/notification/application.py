@@ -14,13 +14,15 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
+from shared.privacy.buckets import bucketed
+from shared.privacy.retention import ROWS
 from shared.runtime import metrics
 from shared.runtime.clock import Clock
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.personal_data import PersonalData
 from shared.runtime.sealing import SealError, Unsealer
 
-from . import integration
+from . import integration, retention
 from .board import DeliveryBoard
 from .channels import DeliveryFailure
 from .contacts import CONTACT_SHAPE, Contact, Recipient
@@ -70,6 +72,7 @@ class NotificationApplication(ServiceApplication):
         ...                      sealed_contact, CONTACT_SHAPE, {})   # doctest: +SKIP
         """
         delivery_id = delivery_id_for(trigger, kind)
+        now = self.clock.now()
         try:
             masked = mask_address(channel, self._recipient(channel, sealed, shape)[0].address)
         except (SealError, ValueError):
@@ -79,10 +82,12 @@ class NotificationApplication(ServiceApplication):
             kind=kind,
             channel=channel,
             account_id=account_id,
-            masked_address=masked,
+            # Kept as long as deliveries are (docs/privacy.md): the person's key (or the
+            # delivery's, when no account is known) and the month's.
+            masked_address=bucketed(account_id or delivery_id, masked, "deliveries", now),
             sealed=PersonalData(delivery_id, {"shape": shape, "sealed": sealed}),
             details=details,
-            requested_at=self.clock.now(),
+            requested_at=now,
         )
 
     def open_contact(self, sealed_contact: Any) -> Contact | None:
@@ -153,14 +158,27 @@ class NotificationApplication(ServiceApplication):
     # --- queries ------------------------------------------------------------------------
 
     def deliveries(self, account_id: uuid.UUID) -> list[dict[str, Any]]:
-        """Every delivery to an account, oldest first, for support and audit.
+        """Every delivery to an account still kept (``RETENTION_DELIVERIES_DAYS``), oldest
+        first, for support and audit.
 
         >>> app.deliveries(account_id)[0]["status"]   # doctest: +SKIP
         'sent'
         """
         self.board.catch_up()
-        found = [d for i in self.board.deliveries_of(account_id) if (d := self.find(i))]
-        return [delivery_view(d) for d in sorted(found, key=lambda d: d.requested_at)]
+        kept_for = ROWS["deliveries"].duration(self.settings)
+        assert kept_for is not None
+        since = self.clock.now() - kept_for
+        found = [self.find(i) for i in self.board.deliveries_of(account_id)]
+        kept = [d for d in found if d and d.requested_at > since]
+        return [delivery_view(d) for d in sorted(kept, key=lambda d: d.requested_at)]
+
+    def expire_retention(self) -> dict[str, int]:
+        """Destroys the month keys of expired deliveries: counts by category (never content).
+
+        >>> app.expire_retention()   # doctest: +SKIP
+        {'deliveries': 1}
+        """
+        return retention.expire(self)
 
     # --- integration events -------------------------------------------------------------
 
@@ -179,6 +197,13 @@ class NotificationApplication(ServiceApplication):
         return recipient, {name: opened[name] for name in SECRET_FIELDS if name in opened}
 
 
+def opened(value: Any) -> Any:
+    """A stored value as the caller reads it: a PersonalData opened, None once erased."""
+    if isinstance(value, PersonalData):
+        return None if value.erased else value.value
+    return value
+
+
 def delivery_view(delivery: Delivery) -> dict[str, Any]:
     return {
         "delivery_id": str(delivery.id),
@@ -190,6 +215,6 @@ def delivery_view(delivery: Delivery) -> dict[str, Any]:
         "attempts": delivery.attempts,
         "requested_at": delivery.requested_at.isoformat(),
         "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
-        "masked_address": delivery.masked_address,
+        "masked_address": opened(delivery.masked_address),
         "last_error": delivery.last_error,
     }

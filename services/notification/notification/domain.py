@@ -68,7 +68,7 @@ class Delivery(Aggregate):
         kind: str
         channel: str
         account_id: uuid.UUID | None
-        masked_address: str
+        masked_address: Any  # PersonalData under the month's key (str before retention)
         sealed: Any
         details: dict[str, Any]
         requested_at: datetime
@@ -104,7 +104,7 @@ class Delivery(Aggregate):
         kind: str,
         channel: str,
         account_id: uuid.UUID | None,
-        masked_address: str,
+        masked_address: Any,
         sealed: Any,
         details: dict[str, Any],
         requested_at: datetime,

@@ -11,6 +11,7 @@ and handed to the ``@event`` methods, whose bodies run again on every replay.
 - ``code_flow``: :class:`CodeFlow` (registration, password reset, identifier recovery);
 - ``login_records``: :class:`RevokedSession`, :class:`UnattributedLoginFailure`,
   :class:`RefusedLoginAttempt`;
+- ``enumeration_records``: :class:`AccountExistsAnswer` (answers that reveal an account);
 - ``session_cutoff``: :class:`SessionsCutoff` (« se déconnecter de tous les appareils »);
 - ``franceconnect``: :class:`AuthorizationRequest`, :class:`FranceConnectLink`,
   :class:`PendingLink`, :class:`FranceConnectSession`.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from .account import Account, NotProvisionalError
 from .code_flow import CodeCheck, CodeEntry, CodeFlow
+from .enumeration_records import AccountExistsAnswer
 from .franceconnect import (
     AuthorizationRequest,
     FranceConnectLink,
@@ -39,6 +41,7 @@ pin_stored_topics()
 
 __all__ = [
     "Account",
+    "AccountExistsAnswer",
     "AuthorizationRequest",
     "CivilStatusIndex",
     "CodeCheck",

@@ -99,7 +99,7 @@ class Account(Aggregate):
         at: datetime,
         method: str,
         source: PersonalData | None,
-        source_key: str | None,
+        source_key: PersonalData | str | None,  # under a month key since retention
         session_id: str,
     ) -> None:
         self._record_login(
@@ -118,7 +118,7 @@ class Account(Aggregate):
         at: datetime,
         method: str,
         source: PersonalData | None,
-        source_key: str | None,
+        source_key: PersonalData | str | None,  # under a month key since retention
         session_id: str,
         identifier_key: str,
     ) -> None:
@@ -132,7 +132,7 @@ class Account(Aggregate):
         method: str,
         reason: str,
         source: PersonalData | None,
-        source_key: str | None,
+        source_key: PersonalData | str | None,  # under a month key since retention
     ) -> None:
         self._record_failed_login(
             at=at,
@@ -151,7 +151,7 @@ class Account(Aggregate):
         method: str,
         reason: str,
         source: PersonalData | None,
-        source_key: str | None,
+        source_key: PersonalData | str | None,  # under a month key since retention
         identifier_key: str,
     ) -> None:
         self.history.append({"at": at, "method": method, "outcome": reason, "source": source})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
@@ -26,7 +27,8 @@ class UnattributedLoginFailure(Aggregate):
     """
 
     @event("Recorded")
-    def __init__(self, *, identifier_key: str, reason: str, source_key: str | None, at: datetime):
+    def __init__(self, *, identifier_key: str, reason: str, source_key: Any, at: datetime):
+        # source_key: the source's pseudonym under a month key (PersonalData), plain before
         self.identifier_key = identifier_key
         self.reason = reason
         self.source_key = source_key
@@ -48,7 +50,7 @@ class RefusedLoginAttempt(Aggregate):
         account_id: uuid.UUID,
         identifier_key: str,
         reason: str,
-        source_key: str | None,
+        source_key: Any,  # as in UnattributedLoginFailure
         at: datetime,
     ):
         self.account_id = account_id

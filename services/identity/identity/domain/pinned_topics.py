@@ -10,6 +10,7 @@ from shared.runtime.topics import pin_topics
 
 from .account import Account
 from .code_flow import JOURNEY_OF_OLD_CLASS, CodeFlow
+from .enumeration_records import AccountExistsAnswer
 from .franceconnect import (
     AuthorizationRequest,
     FranceConnectLink,
@@ -36,6 +37,7 @@ PINNED: dict[str, type] = {
     "identity.franceconnect.records:PendingLink": PendingLink,
     "identity.franceconnect.records:FranceConnectSession": FranceConnectSession,
     "identity.session_lifecycle:SessionsCutoff": SessionsCutoff,
+    "identity.enumeration_records:AccountExistsAnswer": AccountExistsAnswer,
 }
 
 

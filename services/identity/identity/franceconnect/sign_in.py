@@ -101,8 +101,12 @@ class SignIn:
             current.record_login(
                 at=now,
                 method="franceconnect",
-                source=self.store.personal(account_id, source) if source else None,
-                source_key=source_key,
+                source=self.store.expiring(account_id, source, "connection_sources", now)
+                if source
+                else None,
+                source_key=self.store.expiring(account_id, source_key, "connection_sources", now)
+                if source_key
+                else None,
                 session_id=session.session_id,
             )
             opened = FranceConnectSession(

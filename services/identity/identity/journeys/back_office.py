@@ -18,6 +18,8 @@ from ..civil_status import display_name
 from ..domain import Account, IdentifierIndex
 from ..store import IdentityStore
 
+AGENT_ACTIONS = "agent_actions"  # the retention table's row (docs/privacy.md)
+
 
 @dataclass
 class BackOffice:
@@ -51,7 +53,7 @@ class BackOffice:
             identifier_key=self.store.identifier_key(nir),
             nir_key=self.store.pseudonyms.of("nir", nir.value),
             operator=operator,
-            reason=self.store.personal(account.id, reason) if reason else None,
+            reason=self.store.expiring(account.id, reason, AGENT_ACTIONS, now) if reason else None,
             at=now,
         )
         old_index: IdentifierIndex = self.store.get(self.store.identifier_index_id(provisional))
@@ -93,12 +95,15 @@ class BackOffice:
                     **contacts,
                 }
             )
+            now = self.clock.now()
             current.update_contacts(
                 contact=self.store.personal(account_id, contacts),
                 sealed_contact=self.store.personal(account_id, sealed),
                 operator=operator,
-                reason=self.store.personal(account_id, reason) if reason else None,
-                at=self.clock.now(),
+                reason=self.store.expiring(account_id, reason, AGENT_ACTIONS, now)
+                if reason
+                else None,
+                at=now,
             )
             return [current]
 

@@ -46,10 +46,14 @@ class IdentifierRecovery:
         birth_date: date,
         captcha: dict[str, str],
         lockout: LockoutPort,
+        source: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """``identifier_recovery.start("MORVAN", "DANIEL", date(1962, 9, 9), captcha, lockout)``
         -> ``{"recovery_id": "…", "channels": [{"channel": "email", "masked": "d****n@…"}]}``."""
         require_captcha(captcha, lockout)
+        looked_up = matching_text(birth_name, first_names, birth_date.isoformat())
+        lookup_key = self.store.pseudonyms.of("identifier", "recovery|" + looked_up)
+        self.store.note_lookup(lookup_key, source, lockout)
         recovery_id = uuid.uuid4()
         candidates = self.provisional_accounts(birth_name, first_names, birth_date.isoformat())
         account = candidates[0] if len(candidates) == 1 else None

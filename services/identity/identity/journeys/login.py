@@ -8,6 +8,7 @@ reported back, so the ladder counts every check, across replicas.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,10 @@ from ..password_hashing import PasswordHasher
 from ..renewal_campaign import RenewalCampaign
 from ..sessions import SessionTokens
 from ..store import IdentityStore
+
+SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
+#: the key subject of failures of identifiers with no account (nobody to erase them for)
+UNATTRIBUTED = uuid.UUID("8d3e5a41-7c2b-4f90-a6e1-2b9c0d4f7e63")
 
 
 @dataclass
@@ -42,10 +47,11 @@ class Login:
         """``login.attempt(parse_identifier("1 63 06 31 555 082"), "Bonjour2024Caf", lockout)``
         -> ``{"outcome": "ok", "session": {"token": "eyJ…", …}, …}``."""
         identifier_key = self.store.identifier_key(identifier)
-        source_key = self.store.source_key(source)
+        source_key, partner = self.store.source_of(source)
         reservation = lockout.reserve_attempt(
             identifier_key,
             source_key=source_key,
+            source_partner=partner,
             captcha_id=(captcha or {}).get("captcha_id"),
             captcha_answer=(captcha or {}).get("answer"),
         )
@@ -92,8 +98,8 @@ class Login:
             current.record_login(
                 at=now,
                 method="password",
-                source=self.store.personal(current.id, source) if source else None,
-                source_key=source_key,
+                source=self.store.expiring(current.id, source, SOURCES, now) if source else None,
+                source_key=self._expiring_key(current.id, source_key, now),
                 session_id=session.session_id,
             )
             return [current]
@@ -106,6 +112,10 @@ class Login:
             "expires_at": session.expires_at.isoformat(),
         }
         return result
+
+    def _expiring_key(self, subject_id: uuid.UUID, source_key: str | None, now: Any) -> Any:
+        """A source pseudonym, kept as long as connection sources are."""
+        return self.store.expiring(subject_id, source_key, SOURCES, now) if source_key else None
 
     def record_failure(
         self,
@@ -120,7 +130,10 @@ class Login:
         if account is None:
             self.store.save(
                 UnattributedLoginFailure(
-                    identifier_key=identifier_key, reason=reason, source_key=source_key, at=now
+                    identifier_key=identifier_key,
+                    reason=reason,
+                    source_key=self._expiring_key(UNATTRIBUTED, source_key, now),
+                    at=now,
                 )
             )
             return
@@ -131,7 +144,7 @@ class Login:
                     account_id=account_id,
                     identifier_key=identifier_key,
                     reason=reason,
-                    source_key=source_key,
+                    source_key=self._expiring_key(account_id, source_key, now),
                     at=now,
                 )
             )
@@ -143,8 +156,8 @@ class Login:
                 at=now,
                 method="password",
                 reason=reason,
-                source=self.store.personal(account_id, source) if source else None,
-                source_key=source_key,
+                source=self.store.expiring(account_id, source, SOURCES, now) if source else None,
+                source_key=self._expiring_key(account_id, source_key, now),
             )
             return [current]
 

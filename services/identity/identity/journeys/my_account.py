@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.identifiers import Identifier
+from shared.privacy.buckets import readable_until
+from shared.privacy.retention import ROWS
 from shared.runtime.clock import Clock
+from shared.runtime.settings import ServiceSettings
 
 from .. import messages
 from ..domain import Account
@@ -29,6 +32,7 @@ class MyAccount:
     hasher: PasswordHasher
     passwords: PasswordPolicy
     history_limit: int
+    settings: ServiceSettings  # how long connection sources are kept (the retention table)
 
     def change_password(
         self,
@@ -95,19 +99,32 @@ class MyAccount:
         }
 
     def history(self, token: str) -> list[dict[str, Any]]:
-        """ "Mon historique", newest first: ``[{"at", "method", "outcome", "source"}]``."""
+        """ "Mon historique", newest first: ``[{"at", "method", "outcome", "source",
+        "source_kept_until", "source_kept_for"}]``. A source past its retention (docs/privacy.md)
+        is ``None``: only what is still kept is shown, with how long it is kept."""
         claims = self.sessions.live(token)
         account: Account = self.store.get(claims.account_id)
         entries = account.history[-self.history_limit :]
-        return [
-            {
-                "at": entry["at"].isoformat(),
-                "method": entry["method"],
-                "outcome": entry["outcome"],
-                "source": entry["source"].value if entry["source"] else None,
-            }
-            for entry in reversed(entries)
-        ]
+        sources = ROWS["connection_sources"]
+        kept_for = sources.duration(self.settings)
+        assert kept_for is not None
+        now = self.clock.now()
+        history = []
+        for entry in reversed(entries):
+            until = readable_until(entry["at"], kept_for)
+            source = entry["source"]
+            shown = source.value if source and until > now else None
+            history.append(
+                {
+                    "at": entry["at"].isoformat(),
+                    "method": entry["method"],
+                    "outcome": entry["outcome"],
+                    "source": shown,
+                    "source_kept_until": until.isoformat() if shown else None,
+                    "source_kept_for": sources.kept_for(self.settings),
+                }
+            )
+        return history
 
 
 def identifier_display(account: Account) -> str | None:

@@ -42,11 +42,17 @@ class PasswordReset:
         self.on_file = CodeOnFile(self.store, self.steps)
 
     def start(
-        self, identifier: Identifier, birth_name: str, captcha: dict[str, str], lockout: LockoutPort
+        self,
+        identifier: Identifier,
+        birth_name: str,
+        captcha: dict[str, str],
+        lockout: LockoutPort,
+        source: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """``password_reset.start(nir, "MORVAN", {"captcha_id": …, "answer": …}, lockout)``
         -> ``{"reset_id": "…", "channels": [{"channel": "email", "masked": "d****n@t***.fr"}]}``."""
         require_captcha(captcha, lockout)
+        self.store.note_lookup(self.store.identifier_key(identifier), source, lockout)
         account = self.store.account_for(identifier)
         reset_id = uuid.uuid4()
         if account is not None and same_birth_name(account, birth_name):

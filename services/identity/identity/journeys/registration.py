@@ -12,11 +12,12 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from eventsourcing.persistence import IntegrityError
 
 from shared.identifiers import Identifier
+from shared.runtime import metrics
 from shared.runtime.clock import Clock
 from shared.runtime.rpc import InvalidInput
 from shared.runtime.sealing import Sealer
@@ -24,7 +25,7 @@ from shared.runtime.sealing import Sealer
 from .. import messages
 from ..civil_status import civil_status_of, display_name
 from ..contacts import mask_email, mask_phone
-from ..domain import Account, CodeFlow, IdentifierIndex
+from ..domain import Account, AccountExistsAnswer, CodeFlow, IdentifierIndex
 from ..lockout_port import LockoutPort
 from ..password_hashing import PasswordHasher
 from ..passwords import PasswordPolicy
@@ -49,22 +50,32 @@ class Registration:
     passwords: PasswordPolicy
     sealer: Sealer
 
-    def start(self, form: dict[str, Any], lockout: LockoutPort) -> dict[str, Any]:
-        """Step 1 (état civil), ``form`` as loaded by ``schemas.RegistrationForm``.
+    def start(
+        self,
+        form: dict[str, Any],
+        lockout: LockoutPort,
+        source: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Step 1 (état civil), ``form`` as loaded by ``schemas.RegistrationForm``. Always
+        captcha-gated; with a NIR the lookup counts on the ``source`` (per-source throttle) and
+        an ``account_exists`` answer is recorded and counted (SPEC §16).
 
         >>> registration.start({"has_nir": True, "nir": "1630631555082", …}, lockout)
         {"outcome": "started", "registration_id": "…", "steps": [...], …}   # doctest: +SKIP
         """
         form = dict(form)
         captcha = form.pop("captcha", None)
-        if not form["has_nir"]:
-            require_captcha(captcha, lockout)
+        require_captcha(captcha, lockout)
         identifier_key = None
         if form["has_nir"]:
             nir = Identifier("nir", form["nir"])
-            if self.store.identifier_taken(nir):
-                return account_exists()
             identifier_key = self.store.identifier_key(nir)
+            source_key = self.store.note_lookup(identifier_key, source, lockout)
+            if self.store.identifier_taken(nir):
+                found = self.store.find(self.store.identifier_index_id(nir))
+                index = cast(IdentifierIndex | None, found)
+                account_id = index.active_account_id if index is not None else None
+                return self.account_exists_answered(account_id, "registration", source_key)
         account_id = uuid.uuid4()
         without_document = form["identity_document"]["type"] == "none"
         registration = CodeFlow.registration(
@@ -151,6 +162,18 @@ class Registration:
         raise RuntimeError("could not save the registration")
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def account_exists_answered(
+        self, account_id: uuid.UUID | None, journey: str, source_key: str | None
+    ) -> dict[str, Any]:
+        """The answer that reveals an account: recorded and counted before it is given."""
+        self.store.save(
+            AccountExistsAnswer(
+                account_id=account_id, journey=journey, source_key=source_key, at=self.clock.now()
+            )
+        )
+        metrics.ACCOUNT_EXISTS_ANSWERS.labels(journey=journey).inc()
+        return account_exists()
 
     def open(self, registration_id: str) -> CodeFlow:
         registration = self.store.code_flow("registration", registration_id, "registration_id")

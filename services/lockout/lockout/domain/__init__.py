@@ -1,7 +1,7 @@
 """The lockout domain: pure aggregates and policies (no I/O, no clock, no randomness)."""
 
 from .captcha import CaptchaChallenge
-from .ladder import CountedFailure, FailedLoginLadder, LadderView, fresh_view
+from .ladder import CountedFailure, FailedLoginLadder, LadderView, fresh_view, plain_source
 from .policy import CaptchaPolicy, LadderPolicy, SourcePolicy
 from .source import SourceActivity
 
@@ -15,4 +15,5 @@ __all__ = [
     "SourceActivity",
     "SourcePolicy",
     "fresh_view",
+    "plain_source",
 ]

@@ -56,11 +56,17 @@ class CountedFailure:
     identifier_key: str
     source_key: str | None
     at: datetime
+    reservation: str | None = None  # the check it settles, held on the source until now
 
 
 def fresh_view(policy: LadderPolicy) -> LadderView:
     """The answer for an identifier never seen (no aggregate is created just to read)."""
     return LadderView(0, 0, "open", policy.attempts_before_freeze, False, None, None)
+
+
+def plain_source(value: Any) -> str | None:
+    """A source pseudonym as stored: plain (before retention), wrapped, or erased (None)."""
+    return getattr(value, "value", value)
 
 
 class FailedLoginLadder(Aggregate):
@@ -76,7 +82,8 @@ class FailedLoginLadder(Aggregate):
         self.failures = 0
         self.frozen_until: datetime | None = None
         self.last_failure_at: datetime | None = None
-        # reservation -> {"deadline": datetime, "source_key": str | None}
+        # reservation -> {"deadline": datetime, "source_key": the source's pseudonym as given
+        # to ``reserve`` (the application wraps it in a PersonalData that expires, or None)}
         self.pending: dict[str, dict[str, Any]] = {}
 
     # Queries -------------------------------------------------------------------------------
@@ -136,7 +143,7 @@ class FailedLoginLadder(Aggregate):
         policy: LadderPolicy,
         *,
         captcha_passed: bool,
-        source_key: str | None = None,
+        source_key: Any = None,
     ) -> Decision:
         """Takes one password check if the ladder allows it, else says why not."""
         view = self.view(now, policy)
@@ -193,7 +200,7 @@ class FailedLoginLadder(Aggregate):
     def _count_failure(
         self, reservation: str, at: datetime, policy: LadderPolicy, *, expired: bool
     ) -> CountedFailure:
-        source_key = self.pending[reservation]["source_key"]
+        source_key = plain_source(self.pending[reservation]["source_key"])
         self._failed(reservation=reservation, at=at, expired=expired)
         if policy.freezes_at(self.failures):
             duration = policy.freeze_duration(self.failures)
@@ -204,13 +211,13 @@ class FailedLoginLadder(Aggregate):
                 failures=self.failures,
                 duration_s=int(duration.total_seconds()),
             )
-        return CountedFailure(self.identifier_key, source_key, at)
+        return CountedFailure(self.identifier_key, source_key, at, reservation)
 
     # Events: bodies run again on every replay, so they only assign what they are given. ----
 
     @event("AttemptReserved")
     def _reserved(
-        self, reservation: str, at: datetime, deadline: datetime, source_key: str | None
+        self, reservation: str, at: datetime, deadline: datetime, source_key: Any
     ) -> None:
         self.pending[reservation] = {"deadline": deadline, "source_key": source_key}
 

@@ -58,6 +58,11 @@ class SourcePolicy:
     max_identifiers: int = 20
     window_s: float = 600
     throttle_s: float = 900
+    #: the limit of a partner's address range (France Services desks, …): many people, one IP
+    partner_max_identifiers: int = 200
+
+    def limit(self, partner: bool) -> int:
+        return self.partner_max_identifiers if partner else self.max_identifiers
 
     @property
     def window(self) -> timedelta:

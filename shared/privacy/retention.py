@@ -1,0 +1,190 @@
+"""The retention table (spec §17): every kind of stored personal data, why, on what legal basis,
+for how long, where it lives, and what happens when its time is up. One source for the code
+(the retention job, the person's view) and the documents (docs/privacy.md, the data-protection
+file, the privacy notice), so they cannot drift apart.
+
+Durations are settings the DPO sets (``RETENTION_*_DAYS``, ``LOCKOUT_IDLE_FORGET_DAYS``); the
+table only names them.
+
+>>> ROWS["connection_sources"].duration(settings)   # doctest: +SKIP
+datetime.timedelta(days=183)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Literal
+
+#: How a row expires: the month key of its values is destroyed (``bucket``), the aggregate's own
+#: key is destroyed once it is idle past the horizon (``aggregate``), the lockout ladder is
+#: forgotten (``ladder``), or nothing expires it automatically (``file``).
+Mechanism = Literal["bucket", "aggregate", "ladder", "file"]
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    """One kind of stored personal data."""
+
+    category: str
+    label: str  # French, as the person reads it ("Mon historique", the notice)
+    data: str
+    purpose: str
+    legal_basis: str
+    store: str
+    where: str
+    at_expiry: str
+    mechanism: Mechanism
+    #: the settings field holding the duration in days (None: no automatic expiry)
+    setting_field: str | None
+    #: the settings class declaring that field, "module:Class"
+    settings_class: str = "shared.runtime.settings:ServiceSettings"
+    #: French, when nothing expires the row by time
+    rule_text: str = ""
+
+    def duration(self, settings: Any) -> timedelta | None:
+        """The duration the DPO set, read off a service's settings (None: no automatic expiry)."""
+        if self.setting_field is None:
+            return None
+        return timedelta(days=float(getattr(settings, self.setting_field)))
+
+    def default_days(self) -> float | None:
+        """The duration when no variable is set (for the documents)."""
+        if self.setting_field is None:
+            return None
+        cls = _settings_class(self.settings_class)
+        field = next(f for f in dataclasses.fields(cls) if f.name == self.setting_field)
+        default: Any = field.default
+        return float(default)
+
+    def variable(self) -> str | None:
+        """The environment variable the DPO sets (``RETENTION_DELIVERIES_DAYS``)."""
+        if self.setting_field is None:
+            return None
+        return str(_settings_class(self.settings_class).env_name(self.setting_field))
+
+    def kept_for(self, settings: Any = None) -> str:
+        """How long, in French words: ``6 mois``, ``30 jours``, ``5 ans``, or the rule."""
+        if self.setting_field is None:
+            return self.rule_text
+        days = (
+            self.default_days()
+            if settings is None
+            else float(getattr(settings, self.setting_field))
+        )
+        return french_duration(float(days or 0))
+
+
+def french_duration(days: float) -> str:
+    """``183`` → ``6 mois``, ``365`` → ``1 an``, ``1826`` → ``5 ans``, ``30`` → ``30 jours``."""
+    years = round(days / 365.25)
+    if years >= 1 and abs(days - years * 365.25) <= 2:
+        return f"{years} an" + ("s" if years > 1 else "")
+    months = round(days / 30.44)
+    if months >= 2 and abs(days - months * 30.44) <= 3:
+        return f"{months} mois"
+    whole = round(days)
+    return f"{whole} jour" + ("s" if whole > 1 else "")
+
+
+def _settings_class(path: str) -> Any:
+    from shared import service_registry  # finds the services' packages without PYTHONPATH
+
+    return service_registry.load(path)
+
+
+PUBLIC_TASK = "RGPD art. 6-1-e (mission d'intérêt public : service des prestations familiales)"
+SECURITY = f"{PUBLIC_TASK} ; art. 32 (sécurité du traitement)"
+
+TABLE: tuple[RetentionRow, ...] = (
+    RetentionRow(
+        category="account",
+        label="Votre compte (identifiant, état civil, coordonnées, mot de passe chiffré)",
+        data="NIR or provisional identifier, civil status, contacts, password hash (argon2id),"
+        " date, method and outcome of each login",
+        purpose="let the person log in to Mon Compte and reach them about their account",
+        legal_basis=PUBLIC_TASK,
+        store="identity",
+        where="Account aggregate, encrypted under the account's key",
+        at_expiry="`python -m audit erase` destroys the account's keys in every store"
+        " (crypto-shredding); the events stay, unreadable",
+        mechanism="file",
+        setting_field=None,
+        rule_text="tant que votre dossier vit, puis selon la règle de conservation de la Caf",
+    ),
+    RetentionRow(
+        category="connection_sources",
+        label="Adresse IP et navigateur de chaque connexion ou tentative refusée",
+        data="client IP address and user agent of each login and failed attempt; the keyed"
+        " pseudonym of the source of every login, failure, refused attempt and reserved check",
+        purpose="security of the account (spot a connection that is not the person's),"
+        " shown in Mon historique",
+        legal_basis=f"{SECURITY} ; CNIL délibération 2021-122 (journalisation)",
+        store="identity, lockout",
+        where="identity: login events of the Account, RefusedLoginAttempt and"
+        " UnattributedLoginFailure records; lockout: AttemptReserved; under the person's (or"
+        " ladder's) key and the month's key",
+        at_expiry="the month's key is destroyed: address and user agent read as erased; the"
+        " date, method and outcome of the login stay with the account",
+        mechanism="bucket",
+        setting_field="retention_connection_sources_days",
+    ),
+    RetentionRow(
+        category="lockout_ladders",
+        label="Compteur d'échecs de connexion et gels",
+        data="keyed pseudonym of the identifier (HMAC), times of failures and freezes,"
+        " pseudonym of each attempt's source, back-office notes",
+        purpose="stop password guessing (captcha, freezes), for identifiers with or without an"
+        " account alike",
+        legal_basis=SECURITY,
+        store="lockout",
+        where="FailedLoginLadder aggregate (agents' notes: the `agent_actions` row)",
+        at_expiry="the ladder is forgotten: counters and freeze cleared, a `Forgotten` event"
+        " recorded by the job if no login did it; the pseudonyms stay (see Decisions)",
+        mechanism="ladder",
+        setting_field="idle_forget_days",
+        settings_class="lockout.settings:LockoutSettings",
+    ),
+    RetentionRow(
+        category="unfinished_registrations",
+        label="Inscription commencée mais jamais terminée",
+        data="the registration form (identifier, civil status, contacts), verification steps",
+        purpose="let the person finish creating their account",
+        legal_basis=PUBLIC_TASK,
+        store="identity",
+        where="Registration aggregate, encrypted under the registration's key",
+        at_expiry="the registration's key is destroyed: its form reads as erased",
+        mechanism="aggregate",
+        setting_field="retention_unfinished_registrations_days",
+    ),
+    RetentionRow(
+        category="deliveries",
+        label="Messages envoyés (courriel, SMS, courrier) et adresse masquée",
+        data="kind, channel, status, times and masked address of each message; the sealed"
+        " message itself is erased as soon as the delivery is over",
+        purpose="prove that a code or an alert was sent, answer the person's questions",
+        legal_basis=PUBLIC_TASK,
+        store="notification",
+        where="Delivery aggregate; masked address under the person's key and the month's",
+        at_expiry="the month's key is destroyed (masked address erased) and the delivery drops"
+        " out of the person's view and export",
+        mechanism="bucket",
+        setting_field="retention_deliveries_days",
+    ),
+    RetentionRow(
+        category="agent_actions",
+        label="Actions des agents de la Caf sur votre compte (qui, pourquoi)",
+        data="agent identifier and free-text reason of back-office actions (NIR assigned,"
+        " contacts updated, freeze lifted)",
+        purpose="accountability of agents (who did what, why), answer a complaint",
+        legal_basis=f"{PUBLIC_TASK} ; art. 5-2 (responsabilité)",
+        store="identity, lockout",
+        where="back-office events; the reason under the month's key",
+        at_expiry="the month's key is destroyed: the reason reads as erased",
+        mechanism="bucket",
+        setting_field="retention_agent_actions_days",
+    ),
+)
+
+ROWS: dict[str, RetentionRow] = {row.category: row for row in TABLE}

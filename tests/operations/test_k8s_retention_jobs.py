@@ -1,0 +1,59 @@
+"""deploy/k8s: every store with rows in the retention table has its nightly retention CronJob,
+running the audit tool's `retention` on that store with the service's own settings and secret
+references, and reaching only its store, DNS and the Pushgateway."""
+
+from __future__ import annotations
+
+import pytest
+from kustomize_lite import render
+from test_k8s_manifests import K8S, OVERLAYS, of_kind
+
+from shared.privacy.retention import TABLE
+
+STORES = sorted(
+    {s.strip() for row in TABLE if row.mechanism != "file" for s in row.store.split(",")}
+)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_each_store_with_rows_expires_them_nightly_with_its_own_settings(overlay: str) -> None:
+    documents = render(K8S / "overlays" / overlay)
+    jobs, deployments = of_kind(documents, "CronJob"), of_kind(documents, "Deployment")
+    policies = of_kind(documents, "NetworkPolicy")
+    assert STORES == ["identity", "lockout", "notification"]
+    for store in STORES:
+        job = jobs[f"retention-{store}"]["spec"]
+        assert job["concurrencyPolicy"] == "Forbid"
+        pod = job["jobTemplate"]["spec"]["template"]["spec"]
+        (container,) = pod["containers"]
+        assert container["command"] == ["python", "-m", "audit"]
+        assert container["args"] == ["retention", "--store", store]
+        service = deployments[store]["spec"]["template"]["spec"]["containers"][0]
+        assert container["envFrom"] == service["envFrom"]
+        # the pooler's credentials only build DATABASE_POOL_URL: the job connects straight
+        pooler = {"DATABASE_USERNAME", "DATABASE_PASSWORD"}
+        secrets = {
+            e["name"]: e for e in service["env"] if "valueFrom" in e and e["name"] not in pooler
+        }
+        mine = {e["name"]: e for e in container["env"]}
+        assert {
+            name: mine[name] for name in secrets if name.startswith(("PERSONAL", "PSEUDO", "DATA"))
+        } == {
+            name: e
+            for name, e in secrets.items()
+            if name.startswith(("PERSONAL", "PSEUDO", "DATA"))
+        }
+        labels = jobs[f"retention-{store}"]["spec"]["jobTemplate"]["spec"]["template"]["metadata"][
+            "labels"
+        ]
+        assert labels["app.kubernetes.io/name"] == f"retention-{store}"  # never the service's pods
+        policy = policies[f"retention-{store}"]["spec"]
+        assert policy["ingress"] == []
+        targets = {
+            next(
+                iter((peer.get("podSelector") or peer["namespaceSelector"])["matchLabels"].values())
+            )
+            for rule in policy["egress"]
+            for peer in rule["to"]
+        }
+        assert targets == {"kube-dns", f"{store}-db", "monitoring"}

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from shared.runtime import metrics
-from shared.runtime.dependencies import CorrelationContext
+from shared.runtime.dependencies import CorrelationContext, RequestContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import InvalidInput, TimedRpcProxy, load_or_reject
-from shared.runtime.rpc_entrypoint import rpc
+from shared.runtime.rpc_entrypoint import Request, rpc
 
 from . import schemas
 from .application import IdentityApplication
@@ -26,6 +26,7 @@ class IdentityService:
 
     app: IdentityApplication = IdentityApplicationDependency()
     correlation_id: str = CorrelationContext()
+    request: Request = RequestContext()
     lockout: Any = TimedRpcProxy("lockout")
     observability = Observability()
 
@@ -38,7 +39,7 @@ class IdentityService:
             raise InvalidInput.for_field("password", "Texte de 128 caractères au plus attendu.")
         return self.app.check_password(password)
 
-    @rpc
+    @rpc(replays=True)  # a redelivery answers its recorded outcome (login.py)
     def login(
         self,
         identifier: str,
@@ -56,7 +57,12 @@ class IdentityService:
         )
         link = load_or_reject(fc_schemas.LinkToken(), {"franceconnect_link": franceconnect_link})
         result = self.app.login.attempt(
-            data["identifier"], data["password"], self.lockout, data["captcha"], data["source"]
+            data["identifier"],
+            data["password"],
+            self.lockout,
+            data["captcha"],
+            data["source"],
+            request=self.request,
         )
         if link["franceconnect_link"]:
             result["franceconnect_link"] = self.app.franceconnect.link_after_login(

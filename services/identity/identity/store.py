@@ -20,7 +20,9 @@ from shared.identifiers import Identifier
 from shared.privacy.buckets import bucketed
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.personal_data import PersonalData
+from shared.runtime.request_outcomes import RequestOutcome
 from shared.runtime.rpc import InvalidInput
+from shared.runtime.rpc_entrypoint import Request
 
 from .civil_status import matching_text
 from .domain import Account, CivilStatusIndex, CodeFlow, IdentifierIndex
@@ -42,6 +44,10 @@ class IdentityStore:
     def find(self, aggregate_id: uuid.UUID) -> Any | None:
         """The aggregate, or None if it was never saved."""
         return self._application.find(aggregate_id)
+
+    def recorded_outcome(self, request: Request | None, action: str) -> RequestOutcome | None:
+        """What ``request`` recorded for ``action`` if it acted already (a redelivery)."""
+        return self._application.recorded_outcome(request, action)
 
     def save(self, *aggregates: MutableOrImmutableAggregate[Any] | None) -> None:
         self._application.save(*aggregates)

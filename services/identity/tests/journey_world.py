@@ -45,6 +45,7 @@ class FakeLockout:
         captcha_id: str | None = None,
         captcha_answer: str | None = None,
         source_partner: bool = False,
+        request_id: str | None = None,
     ) -> dict[str, Any]:
         self.reserved_keys.append(identifier_key)
         if self.decision == "frozen":

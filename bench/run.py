@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import environment, report
 from .append import measure_appends
+from .enumeration import measure_enumeration
 from .environment import BenchEnvironment
 from .figures import Figure
 from .floor import measure_floor
@@ -27,7 +28,7 @@ from .tick_services import GATE_SERVICE, SKELETON_SERVICE, TICK_SERVICE
 
 DEFAULT_OUTPUT = environment.ROOT / "bench" / "results" / "latest.json"
 
-GROUPS = ("login", "rejections", "append", "propagation", "replay")
+GROUPS = ("login", "rejections", "enumeration", "append", "propagation", "replay")
 
 
 def run_all(mode_name: str, groups: tuple[str, ...] = GROUPS) -> list[Figure]:
@@ -35,7 +36,7 @@ def run_all(mode_name: str, groups: tuple[str, ...] = GROUPS) -> list[Figure]:
     mode = MODES[mode_name]
     figures: list[Figure] = []
     with BenchEnvironment(in_process=mode.in_process) as env:
-        if "login" in groups or "rejections" in groups:
+        if any(group in groups for group in ("login", "rejections", "enumeration")):
             figures.extend(_login_and_rejections(env, mode_name, groups))
         if "append" in groups:
             _step("appends")
@@ -75,6 +76,9 @@ def _login_and_rejections(
     if "rejections" in groups:
         _step("rejections without hashing")
         figures.extend(measure_rejections(env, mode))
+    if "enumeration" in groups:
+        _step("enumeration by timing: unknown vs known identifiers, interleaved")
+        figures.append(measure_enumeration(env, mode))
     if "login" in groups:
         _step("logins, 2 identity workers")
         stack.add_identity_worker()

@@ -43,8 +43,10 @@ class ConnexionClient:
         timeout: float = 10.0,
         pool_size: int = 10,
         ssl: dict[str, Any] | bool | None = None,
+        caller: str = "portal",
     ):
-        config: dict[str, Any] = {"AMQP_URI": amqp_uri}
+        # ``caller``: the broker user's role (``portal``, ``back-office``): names the reply queues
+        config: dict[str, Any] = {"AMQP_URI": amqp_uri, "RPC_CALLER": caller}
         if ssl:
             config["AMQP_SSL"] = ssl
         self.timeout = timeout

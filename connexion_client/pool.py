@@ -12,7 +12,8 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from eventlet import pools
-from nameko.standalone.rpc import ClusterRpcProxy
+
+from shared.runtime.rpc import CallerRpcProxy
 
 
 class Connection:
@@ -21,12 +22,15 @@ class Connection:
     def __init__(self, config: dict[str, Any], timeout: float):
         self._config = config
         self._timeout = timeout
-        self._standalone: ClusterRpcProxy | None = None
+        self._standalone: CallerRpcProxy | None = None
         self._cluster: Any = None
 
     def cluster(self, context: dict[str, Any]) -> Any:
         if self._standalone is None:
-            standalone = ClusterRpcProxy(self._config, timeout=self._timeout)
+            # Named after the caller's RabbitMQ user, nameko-rpc declared passively: what the
+            # broker's permissions allow a gateway (docs/security.md).
+            caller = str(self._config.get("RPC_CALLER", "portal"))
+            standalone = CallerRpcProxy(caller, self._config, timeout=self._timeout)
             self._cluster = standalone.start()
             self._standalone = standalone
         # The headers of the next message are read from the proxy's worker context.

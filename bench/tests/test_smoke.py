@@ -23,6 +23,7 @@ FIGURES = {
     "rejection_frozen",
     "rejection_captcha_required",
     "rejection_floor",
+    "enumeration_timing",
     "append_rpc",
     "append_command",
     "propagation",

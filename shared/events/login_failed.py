@@ -1,6 +1,8 @@
 """LoginFailed v1. Producer: identity.
 
-A login attempt failed (whether or not the identifier has an account).
+A login attempt on an account failed. Since issue 17, identity records nothing for an
+identifier with no account (lockout's ladder counts it): ``account_id`` is null only in events
+recorded before that change.
 """
 
 from marshmallow import fields, validate

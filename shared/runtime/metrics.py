@@ -39,6 +39,12 @@ ACCOUNT_EXISTS_ANSWERS = Counter(
     ["journey"],
     registry=REGISTRY,
 )
+AGENT_REFUSALS = Counter(
+    "caf_agent_refusals_total",
+    "Back-office calls refused for their agent's access token, by reason",
+    ["service", "method", "reason"],
+    registry=REGISTRY,
+)
 FREEZES = Counter(
     "caf_freezes_total",
     "Accounts frozen by the lockout ladder",

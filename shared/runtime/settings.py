@@ -47,6 +47,11 @@ def parse_floats(raw: str) -> tuple[float, ...]:
     return tuple(float(part) for part in raw.split(",") if part.strip())
 
 
+def parse_names(raw: str) -> tuple[str, ...]:
+    """``a, b`` -> ``("a", "b")``."""
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
 def parse_queue_type(raw: str) -> str:
     value = raw.strip().lower()
     if value not in ("classic", "quorum"):
@@ -224,6 +229,31 @@ class ServiceSettings:
     snapshot_interval: int = setting("SNAPSHOT_INTERVAL", 50, parse=int, doc="events")
     log_level: str = setting("LOG_LEVEL", "INFO", doc="DEBUG | INFO | WARNING | ERROR")
     http_port: int = setting("HTTP_PORT", 0, parse=int, doc="health and metrics (0: off)")
+    # --- agents' access tokens for back-office methods (docs/security.md) ---
+    agent_token_issuer: str = setting(
+        "AGENT_TOKEN_ISSUER",
+        "",
+        doc="issuer (iss) of the agents' access tokens: the agency's authorization server. "
+        "Required in production; empty in development and test: the operator argument is "
+        "trusted instead",
+    )
+    agent_token_jwks_uri: str = setting(
+        "AGENT_TOKEN_JWKS_URI", "", doc="where that issuer publishes its signing keys (JWKS)"
+    )
+    agent_role_methods: dict[str, Any] | None = setting(
+        "AGENT_ROLE_METHODS",
+        None,
+        parse=parse_json,
+        doc="the agency's role table: role -> methods it may call, as JSON, e.g. "
+        '{"contacts": ["identity.update_contacts"], "lockout": ["lockout.lift_freeze"]}',
+    )
+    agent_token_acr_values: tuple[str, ...] = setting(
+        "AGENT_TOKEN_ACR_VALUES",
+        (),
+        parse=parse_names,
+        doc="comma-separated acr values accepted in agents' tokens (the multi-factor levels); "
+        "empty: not checked here",
+    )
     # Retention (spec §17): the DPO's durations, one per row of shared/privacy/retention.py.
     retention_connection_sources_days: float = setting(
         "RETENTION_CONNECTION_SOURCES_DAYS",
@@ -280,7 +310,9 @@ class ServiceSettings:
                 raise SettingsError(f"{env}: {exc} ({field.metadata['doc']})") from None
         settings = cls(**values)
         settings._check_environment()
-        return settings.with_development_secrets()
+        settings = settings.with_development_secrets()
+        settings._check_agent_tokens()
+        return settings
 
     @classmethod
     def from_env(cls: type[T], service: str) -> T:
@@ -289,6 +321,15 @@ class ServiceSettings:
     def _check_environment(self) -> None:
         if self.environment not in ENVIRONMENTS:
             raise SettingsError(f"ENVIRONMENT must be one of {', '.join(ENVIRONMENTS)}")
+
+    def _check_agent_tokens(self) -> None:
+        if self.environment == "production" and not (
+            self.agent_token_issuer and self.agent_token_jwks_uri and self.agent_role_methods
+        ):
+            raise SettingsError(
+                "AGENT_TOKEN_ISSUER, AGENT_TOKEN_JWKS_URI and AGENT_ROLE_METHODS are required in "
+                "production: back-office calls need agents' access tokens (docs/security.md)"
+            )
 
     def with_development_secrets(self: T) -> T:
         """Fills missing secrets in development (kept in DATA_DIR); refuses that elsewhere."""

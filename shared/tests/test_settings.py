@@ -15,6 +15,13 @@ from shared.runtime.settings import (
 )
 from shared.testing.secrets import generate
 
+#: what production needs for back-office calls (docs/security.md)
+AGENTS = {
+    "AGENT_TOKEN_ISSUER": "https://agents.caf.test/realms/caf",
+    "AGENT_TOKEN_JWKS_URI": "https://agents.caf.test/realms/caf/certs",
+    "AGENT_ROLE_METHODS": json.dumps({"freezes": ["lockout.lift_freeze"]}),
+}
+
 
 def settings_classes():
     classes = [
@@ -64,12 +71,24 @@ def test_a_service_specific_variable_wins_over_the_shared_one(tmp_path):
 def test_production_refuses_argon2_below_the_owasp_minimum(weak, tmp_path):
     from identity.settings import IdentitySettings
 
-    config = {**generate(), "ENVIRONMENT": "production", "DATA_DIR": str(tmp_path)}
+    config = {**generate(), **AGENTS, "ENVIRONMENT": "production", "DATA_DIR": str(tmp_path)}
     assert IdentitySettings.from_mapping(config, "identity").argon2_memory_kib >= 19456
     with pytest.raises(SettingsError, match="OWASP"):
         IdentitySettings.from_mapping({**config, **weak}, "identity")
     # tests may go lower, to stay fast
     assert IdentitySettings.from_mapping({**config, **weak, "ENVIRONMENT": "test"}, "identity")
+
+
+def test_production_refuses_to_start_without_agents_access_tokens(tmp_path):
+    config = {**generate(), "ENVIRONMENT": "production", "DATA_DIR": str(tmp_path)}
+    with pytest.raises(SettingsError, match="AGENT_TOKEN_ISSUER"):
+        ServiceSettings.from_mapping(config, "lockout")
+    settings = ServiceSettings.from_mapping({**config, **AGENTS}, "lockout")
+    assert settings.agent_role_methods == {"freezes": ["lockout.lift_freeze"]}
+    # development and test may trust the operator argument instead
+    assert not ServiceSettings.from_mapping(
+        {**config, "ENVIRONMENT": "test"}, "lockout"
+    ).agent_token_issuer
 
 
 @pytest.mark.parametrize("cls", settings_classes(), ids=lambda c: c.__name__)

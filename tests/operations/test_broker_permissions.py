@@ -28,7 +28,10 @@ NIR = "1 63 06 31 555 082"
 def running(services: Any, broker_users: BrokerUsers) -> Iterator[None]:
     """The four services, each under its own user (stopped before the users go)."""
     for service in (IdentityService, LockoutService, NotificationService, DelegationService):
-        services.start(service, AMQP_URI=broker_users.uri(service.name))
+        # one failure throttles a source: lockout then publishes SourceThrottled
+        services.start(
+            service, AMQP_URI=broker_users.uri(service.name), LOCKOUT_SOURCE_MAX_IDENTIFIERS="1"
+        )
     yield
     services.stop_all()
 
@@ -51,18 +54,26 @@ def call_as(
 def test_services_work_under_their_own_users_and_each_gateway_calls_its_methods(
     running: None, broker_users: BrokerUsers, service_config: dict[str, Any]
 ) -> None:
-    tap_uri = broker_users.vhost.uri  # the administrator, to watch identity's events
+    tap_uri = broker_users.vhost.uri  # the administrator, to watch lockout's events
     with Connection(tap_uri) as tap:
         seen = Queue(
             "tap-" + uuid.uuid4().hex,
-            Exchange("identity.events", type="topic", durable=True),
+            Exchange("lockout.events", type="topic", durable=True),
             routing_key="#",
             exclusive=True,
         ).bind(tap.default_channel)
         seen.declare()
 
         answer = call_as(
-            broker_users, "portal", service_config, "identity", "login", NIR, "Mauvais2024Caf"
+            broker_users,
+            "portal",
+            service_config,
+            "identity",
+            "login",
+            NIR,
+            "Mauvais2024Caf",
+            None,
+            {"ip": "203.0.113.7"},
         )
         assert answer["outcome"] == "invalid_credentials"  # identity -> lockout -> replies
         lifted = call_as(
@@ -76,7 +87,7 @@ def test_services_work_under_their_own_users_and_each_gateway_calls_its_methods(
             "appel de la personne",
         )
         assert "outcome" in lifted
-        # identity's relay published the failure with identity's own user
+        # lockout's relay published the throttle with lockout's own user
         assert wait_for(lambda: seen.get(no_ack=True) is not None, timeout=10)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from shared.runtime import metrics
+from shared.runtime.after_answer import AfterAnswer, Later
+from shared.runtime.agent_gate import AgentGate, Agents
 from shared.runtime.dependencies import CorrelationContext, RequestContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import InvalidInput, TimedRpcProxy, load_or_reject
@@ -28,6 +30,8 @@ class IdentityService:
     correlation_id: str = CorrelationContext()
     request: Request = RequestContext()
     lockout: Any = TimedRpcProxy("lockout")
+    after_answer: Later = AfterAnswer()
+    agents: Agents = AgentGate()
     observability = Observability()
 
     # -- passwords and login -------------------------------------------------------------------
@@ -63,6 +67,7 @@ class IdentityService:
             data["captcha"],
             data["source"],
             request=self.request,
+            later=self.after_answer,
         )
         if link["franceconnect_link"]:
             result["franceconnect_link"] = self.app.franceconnect.link_after_login(
@@ -246,7 +251,7 @@ class IdentityService:
         )  # fmt: skip
         return self.app.my_account.change_password(
             data["token"], data["current_password"], data["password"], data["confirmation"],
-            self.lockout, data["captcha"],
+            self.lockout, data["captcha"], request_id=self.request.id,
         )  # fmt: skip
 
     @rpc
@@ -298,13 +303,20 @@ class IdentityService:
 
     @rpc
     def assign_nir(
-        self, provisional_identifier: str, nir: str, operator: str, reason: str | None = None
+        self,
+        provisional_identifier: str,
+        nir: str,
+        operator: str | None = None,
+        reason: str | None = None,
+        agent_token: str | None = None,
     ) -> dict[str, Any]:
-        """``assign_nir("P33392250", "1 62 09 99 …", "agent-42")`` -> ``{"outcome": …}``."""
+        """``assign_nir("P33392250", "1 62 09 99 …", agent_token="eyJ…")`` -> ``{"outcome": …}``.
+        The operator recorded is the agent of ``agent_token`` (docs/security.md)."""
+        agent = self.agents.require("assign_nir", agent_token, operator)
         data = load_or_reject(
             schemas.AssignNir(),
-            {"provisional_identifier": provisional_identifier, "nir": nir, "operator": operator,
-             "reason": reason},
+            {"provisional_identifier": provisional_identifier, "nir": nir,
+             "operator": agent.operator, "reason": reason},
         )  # fmt: skip
         return self.app.back_office.assign_nir(
             data["provisional_identifier"], data["nir"], data["operator"], data["reason"]
@@ -315,14 +327,16 @@ class IdentityService:
         self,
         identifier: str,
         contacts: dict[str, Any],
-        operator: str,
+        operator: str | None = None,
         reason: str | None = None,
+        agent_token: str | None = None,
     ) -> dict[str, Any]:
-        """``update_contacts("P33392250", {"email": "d@test.fr"}, "agent-42", "appel du 05/03")``
-        -> ``{"outcome": "updated"}``."""
+        """``update_contacts("P33392250", {"email": "d@test.fr"}, reason="appel du 05/03",
+        agent_token="eyJ…")`` -> ``{"outcome": "updated"}``."""
+        agent = self.agents.require("update_contacts", agent_token, operator)
         data = load_or_reject(
             schemas.UpdateContacts(),
-            {"identifier": identifier, "contacts": contacts, "operator": operator,
+            {"identifier": identifier, "contacts": contacts, "operator": agent.operator,
              "reason": reason},
         )  # fmt: skip
         return self.app.back_office.update_contacts(

@@ -40,6 +40,7 @@ class SessionClaims:
     session_id: str
     expires_at: datetime
     auth_time: datetime  # the login that opened the session; a refresh keeps it
+    generation: int = 0  # the account's session generation at issue (session_revocation.py)
 
 
 class SessionTokens:
@@ -84,6 +85,7 @@ class SessionTokens:
         now: datetime,
         session_id: str | None = None,
         auth_time: datetime | None = None,
+        generation: int = 0,
     ) -> IssuedSession:
         """A new session (login), or the same session slid forward (``refresh``): the expiry
         never passes ``auth_time`` + ``max_lifetime``."""
@@ -101,6 +103,7 @@ class SessionTokens:
             "identifier_kind": identifier_kind,
             "auth_method": auth_method,
             "auth_time": int(auth_time.timestamp()),
+            "sgen": generation,
         }
         header = {"alg": ALGORITHM, "kid": self.kid}
         token = jwt.encode(header, claims, self._key, algorithms=[ALGORITHM])
@@ -130,6 +133,7 @@ class SessionTokens:
                 session_id=str(claims["jti"]),
                 expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
                 auth_time=datetime.fromtimestamp(opened, UTC),
+                generation=int(claims.get("sgen", 0)),
             )
         except (JoseError, ValueError, KeyError, TypeError):
             return None
@@ -146,4 +150,5 @@ class SessionTokens:
             now=now,
             session_id=claims.session_id,
             auth_time=claims.auth_time,
+            generation=claims.generation,  # a refresh never outlives a revocation
         )

@@ -128,7 +128,11 @@ class IdentitySettings(ServiceSettings):
         doc="passwords last changed before this date are concerned",
     )
     connection_history_limit: int = setting(
-        "CONNECTION_HISTORY_LIMIT", 50, parse=int, doc="entries returned by connection_history"
+        "CONNECTION_HISTORY_LIMIT",
+        50,
+        parse=int,
+        doc="entries returned by connection_history (at most 50: an account keeps its last 50 "
+        "connections in its state, the events keep them all)",
     )
     partner_source_ranges: tuple[str, ...] = setting(
         "PARTNER_SOURCE_RANGES",

@@ -25,9 +25,15 @@ from shared.runtime.rpc import InvalidInput
 from shared.runtime.rpc_entrypoint import Request
 
 from .civil_status import matching_text
-from .domain import Account, CivilStatusIndex, CodeFlow, IdentifierIndex
+from .domain import Account, CivilStatusIndex, CodeFlow, IdentifierIndex, SessionRevocations
+from .domain.session_revocation import Cause
 from .lockout_port import LockoutPort
+from .sessions import SessionClaims
 from .sources import SourceClassifier
+
+#: the key subject of values about no account (failures of unknown identifiers, answers about
+#: NIRs): nobody to erase them for, they expire with their month only (docs/privacy.md)
+NO_ACCOUNT = uuid.UUID("8d3e5a41-7c2b-4f90-a6e1-2b9c0d4f7e63")
 
 
 class IdentityStore:
@@ -105,12 +111,38 @@ class IdentityStore:
         text = "civil-status:" + matching_text(birth_name, first_names, birth_date)
         return self.pseudonyms.uuid_of("identifier", text)
 
-    def account_for(self, identifier: Identifier) -> Account | None:
-        """The account that logs in with ``identifier`` now (not a retired provisional one)."""
+    def account_for(self, identifier: Identifier, read_only: bool = False) -> Account | None:
+        """The account that logs in with ``identifier`` now (not a retired provisional one).
+        ``read_only``: the cached aggregate itself, not a copy (never change nor save it): a
+        copy costs with the account's size, which must not show in a login's time."""
         index = cast(IdentifierIndex | None, self.find(self.identifier_index_id(identifier)))
         if index is None or index.active_account_id is None:
             return None
-        return cast(Account, self.get(index.active_account_id))
+        account: Account = self._application.repository.get(
+            index.active_account_id, deepcopy_from_cache=not read_only
+        )
+        return account
+
+    # -- sessions end when the credential changes (domain/session_revocation.py) -------------
+
+    def session_generation(self, account_id: uuid.UUID) -> int:
+        """The generation new sessions of the account are issued with."""
+        revocations = self.find(SessionRevocations.create_id(account_id))
+        return revocations.generation if revocations is not None else 0
+
+    def revoke_sessions(
+        self, account_id: uuid.UUID, cause: Cause, keep: str | None = None
+    ) -> SessionRevocations:
+        """Ends the account's sessions (but ``keep``); save what it returns with the change."""
+        revocations = self.find(SessionRevocations.create_id(account_id))
+        if revocations is None:
+            revocations = SessionRevocations(account_id=account_id)  # id: create_id
+        revocations.revoke(at=self._application.clock.now(), cause=cause, keep=keep)
+        return cast(SessionRevocations, revocations)
+
+    def sessions_revoked(self, claims: SessionClaims) -> bool:
+        revocations = self.find(SessionRevocations.create_id(claims.account_id))
+        return revocations is not None and revocations.revokes(claims.generation, claims.session_id)
 
     def identifier_taken(self, identifier: Identifier) -> bool:
         return self.find(self.identifier_index_id(identifier)) is not None

@@ -174,6 +174,45 @@ class OidcProvider:
         self.end_session_requests.append(query)
         return f"{query['post_logout_redirect_uri']}?{urlencode({'state': query['state']})}"
 
+    def access_token(self, audience: str, roles: list[str], **changes: Any) -> str:
+        """An agent's access token for one service (RFC 9068 JWT, ``typ: at+jwt``), as the
+        agency's authorization server issues them; ``changes`` override claims (``lifetime_s``,
+        ``typ``, ``foreign`` too)."""
+        now = int(self.clock.now().timestamp())
+        lifetime = changes.pop("lifetime_s", 300)
+        typ = changes.pop("typ", "at+jwt")
+        foreign = changes.pop("foreign", False)
+        claims = {
+            "iss": self.issuer,
+            "aud": audience,
+            "sub": "agent-7",
+            "name": "Claire DUPONT",
+            "client_id": "caf-back-office",
+            "iat": now,
+            "exp": now + lifetime,
+            "jti": secrets.token_hex(8),
+            "acr": "eidas2",
+            "roles": roles,
+            **changes,
+        }
+        key = (self.stranger if foreign else self.keys)[self.algorithm]
+        header = {"alg": self.algorithm, "kid": self.keys[self.algorithm].kid, "typ": typ}
+        return jwt.encode(header, claims, key, algorithms=[self.algorithm])
+
+    def agent_config(self) -> dict[str, str]:
+        """A service's settings to accept this provider's agents' tokens."""
+        return {
+            "AGENT_TOKEN_ISSUER": self.issuer,
+            "AGENT_TOKEN_JWKS_URI": f"{self.issuer}/jwks",
+            "AGENT_ROLE_METHODS": json.dumps(
+                {
+                    "contacts": ["identity.update_contacts", "identity.assign_nir"],
+                    "freezes": ["lockout.lift_freeze"],
+                }
+            ),
+            "AGENT_TOKEN_ACR_VALUES": "eidas2,eidas3",
+        }
+
     def sign(self, claims: dict[str, Any], foreign: bool) -> str:
         key = (self.stranger if foreign else self.keys)[self.algorithm]
         # A forgery names the genuine key: the signature itself must be what fails.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.events import Envelope
+from shared.runtime.agent_gate import AgentGate, Agents
 from shared.runtime.consumer import integration_event_handler
 from shared.runtime.dependencies import ApplicationDependency, CorrelationContext, RequestContext
 from shared.runtime.observability import Observability
@@ -27,6 +28,7 @@ class LockoutService:
     correlation: str = CorrelationContext()
     request: Request = RequestContext()
     observability = Observability()
+    agents: Agents = AgentGate()
 
     # Identity waits for these two: a redelivery answers for real, from the reservation keyed
     # by identity's request and a report already settled (request_outcomes.py: keyed).
@@ -103,10 +105,19 @@ class LockoutService:
         return self.app.status(**data)
 
     @rpc
-    def lift_freeze(self, identifier: str, operator: str, reason: str) -> dict[str, str]:
-        """Back office: lifts an active freeze, recording who and why."""
+    def lift_freeze(
+        self,
+        identifier: str,
+        operator: str | None = None,
+        reason: str | None = None,
+        agent_token: str | None = None,
+    ) -> dict[str, str]:
+        """Back office: lifts an active freeze, recording who (the agent of ``agent_token``)
+        and why: ``lift_freeze("1 63 06 31 555 082", reason="appel", agent_token="eyJ…")``."""
+        agent = self.agents.require("lift_freeze", agent_token, operator)
         data = load_or_reject(
-            schemas.LiftFreeze(), {"identifier": identifier, "operator": operator, "reason": reason}
+            schemas.LiftFreeze(),
+            {"identifier": identifier, "operator": agent.operator, "reason": reason},
         )
         return self.app.lift_freeze(**data)
 

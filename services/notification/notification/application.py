@@ -25,7 +25,7 @@ from shared.runtime.sealing import SealError, Unsealer
 from . import integration, retention
 from .board import DeliveryBoard
 from .channels import DeliveryFailure
-from .contacts import CONTACT_SHAPE, Contact, Recipient
+from .contacts import CONTACT_SHAPE, MESSAGE_SHAPE, Contact, Recipient
 from .domain import INTERRUPTED, Delivery, DeliveryNotDue, delivery_id_for
 from .masking import mask_address
 from .settings import NotificationSettings
@@ -186,6 +186,13 @@ class NotificationApplication(ServiceApplication):
         return integration.integration_event(self.repository, domain_event)
 
     # --- helpers ------------------------------------------------------------------------
+
+    def message_address(self, channel: str, sealed: str) -> Any:
+        """Where a sealed message (a code) is addressed; None if it cannot be opened."""
+        try:
+            return self._recipient(channel, sealed, MESSAGE_SHAPE)[0].address
+        except (SealError, ValueError):
+            return None
 
     def _recipient(self, channel: str, sealed: str, shape: str) -> tuple[Recipient, dict[str, Any]]:
         opened = self.unsealer.unseal(sealed)

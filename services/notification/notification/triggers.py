@@ -24,6 +24,9 @@ from .domain import Delivery
 
 log = logging.getLogger(__name__)
 
+#: A change of contact details is announced on every electronic channel on file.
+CHANGE_ANNOUNCED_BY = ("email", "sms")
+
 
 class ContactBookMissing(Exception):
     """An event about an account arrived before its AccountCreated: retried later."""
@@ -47,6 +50,8 @@ class DeliveryDesk(Protocol):
 
     def open_contact(self, sealed_contact: Any) -> Contact | None: ...
 
+    def message_address(self, channel: str, sealed: str) -> Any: ...
+
 
 class Triggers:
     def __init__(self, app: DeliveryDesk) -> None:
@@ -64,12 +69,17 @@ class Triggers:
         return [book, self._new_index(p["identifier_key"], p["account_id"])]
 
     def contacts_updated(self, envelope: Envelope) -> list[Any]:
+        """The previous contacts hear of the change (mail and SMS, whichever are on file), in
+        the transaction that replaces them: before any code can go to the new ones (a code for
+        an account waits until its contact book knows its address, ``verification_code_issued``).
+        This is the social-engineering path of "contactez votre Caf" (SPEC §16)."""
         p = envelope.payload
         book = self._book(p["account_id"])
+        announcements = self._to_previous_contacts(envelope, book)
         book.replace_contact(
             self._sealed_contact(p["account_id"], p["sealed_contact"]), envelope.position
         )
-        return [book]
+        return [book, *announcements]
 
     def nir_assigned(self, envelope: Envelope) -> list[Any]:
         p = envelope.payload
@@ -105,6 +115,8 @@ class Triggers:
 
     def verification_code_issued(self, envelope: Envelope) -> list[Any]:
         p = envelope.payload
+        if p.get("account_id") is not None and p.get("sealed"):
+            self._wait_for_the_book(p["account_id"], p["channel"], p["sealed"])
         details = {"purpose": p["purpose"], "expires_at": p["expires_at"].isoformat()}
         return [self._from_sealed(envelope, "verification_code", p.get("account_id"), details)]
 
@@ -147,6 +159,37 @@ class Triggers:
             details,
         )
 
+    def _to_previous_contacts(self, envelope: Envelope, book: ContactBook) -> list[Delivery]:
+        contact = self.app.open_contact(book.sealed_contact)
+        if contact is None:
+            return []
+        return [
+            self.app.request_delivery(
+                f"{trigger_of(envelope)}/{channel}",
+                "contacts_changed",
+                channel,
+                book.account_id,
+                book.sealed_contact.value,
+                CONTACT_SHAPE,
+                {},
+            )
+            for channel in CHANGE_ANNOUNCED_BY
+            if contact.address_for(channel)
+        ]
+
+    def _wait_for_the_book(self, account_id: uuid.UUID, channel: str, sealed: str) -> None:
+        """A code to an account's contact goes out only once the contact book holds that
+        address: a ContactsUpdated still in its queue is processed (and the old contacts told)
+        first. Until then the event is retried (then dead-lettered, visibly). With no book yet
+        there is no previous contact to tell."""
+        book = self.app.find(contact_book_id_for(account_id))
+        if book is None:
+            return
+        contact = self.app.open_contact(book.sealed_contact)
+        address = self.app.message_address(channel, sealed)
+        if contact is None or _plain(contact.address_for(channel)) != _plain(address):
+            raise ContactBookMissing(f"{account_id}: contacts not caught up")
+
     def _to_spouse(self, envelope: Envelope, kind: str, details: dict[str, Any]) -> list[Any]:
         spouse = envelope.payload.get("spouse_account_id")
         if spouse is None:  # the spouse has no account: no contact on file
@@ -171,6 +214,10 @@ class Triggers:
     @staticmethod
     def _sealed_contact(account_id: uuid.UUID, sealed: str | None) -> PersonalData | None:
         return PersonalData(account_id, sealed) if sealed else None
+
+
+def _plain(address: Any) -> str:
+    return "".join(str(address or "").split()).lower()
 
 
 def trigger_of(envelope: Envelope) -> str:

@@ -13,6 +13,7 @@ and handed to the ``@event`` methods, whose bodies run again on every replay.
   :class:`RefusedLoginAttempt`;
 - ``enumeration_records``: :class:`AccountExistsAnswer` (answers that reveal an account);
 - ``session_cutoff``: :class:`SessionsCutoff` (« se déconnecter de tous les appareils »);
+- ``session_revocation``: :class:`SessionRevocations` (sessions end when the credential changes);
 - ``franceconnect``: :class:`AuthorizationRequest`, :class:`FranceConnectLink`,
   :class:`PendingLink`, :class:`FranceConnectSession`.
 
@@ -36,6 +37,7 @@ from .indexes import CivilStatusIndex, IdentifierIndex
 from .login_records import RefusedLoginAttempt, RevokedSession, UnattributedLoginFailure
 from .pinned_topics import pin_stored_topics
 from .session_cutoff import SessionsCutoff
+from .session_revocation import SessionRevocations
 
 pin_stored_topics()
 
@@ -54,6 +56,7 @@ __all__ = [
     "PendingLink",
     "RefusedLoginAttempt",
     "RevokedSession",
+    "SessionRevocations",
     "SessionsCutoff",
     "UnattributedLoginFailure",
     "record_id",

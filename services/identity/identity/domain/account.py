@@ -13,6 +13,11 @@ from eventsourcing.domain import Aggregate, event
 
 from shared.runtime.personal_data import PersonalData
 
+#: Connections kept in an account's state ("Mon historique" shows at most these; the events keep
+#: them all for the audit). Bounded so that loading an account costs the same whatever its age:
+#: a long history made a known account measurably slower to answer than an unknown identifier.
+HISTORY_KEPT = 50
+
 
 class Account(Aggregate):
     """A person's "Mon Compte": login identifier, civil status, contacts, password, history."""
@@ -124,6 +129,7 @@ class Account(Aggregate):
     ) -> None:
         entry = {"at": at, "method": method, "outcome": "ok", "source": source}
         self.history.append({**entry, "session_id": session_id})
+        del self.history[:-HISTORY_KEPT]
 
     def record_failed_login(
         self,
@@ -155,6 +161,7 @@ class Account(Aggregate):
         identifier_key: str,
     ) -> None:
         self.history.append({"at": at, "method": method, "outcome": reason, "source": source})
+        del self.history[:-HISTORY_KEPT]
 
     # -- back office ------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from .franceconnect import (
 from .indexes import CivilStatusIndex, IdentifierIndex
 from .login_records import RefusedLoginAttempt, RevokedSession, UnattributedLoginFailure
 from .session_cutoff import SessionsCutoff
+from .session_revocation import SessionRevocations
 
 #: old "module:Class" -> the class that reads it now
 PINNED: dict[str, type] = {
@@ -38,6 +39,7 @@ PINNED: dict[str, type] = {
     "identity.franceconnect.records:FranceConnectSession": FranceConnectSession,
     "identity.session_lifecycle:SessionsCutoff": SessionsCutoff,
     "identity.enumeration_records:AccountExistsAnswer": AccountExistsAnswer,
+    "identity.session_revocation:SessionRevocations": SessionRevocations,
 }
 
 

@@ -89,6 +89,7 @@ class SignIn:
             identifier_kind=account.identifier_kind,
             auth_method="franceconnect",
             now=now,
+            generation=self.store.session_generation(account_id),
         )
         source_key = (
             self.store.pseudonyms.of("source", source["ip"])

@@ -64,7 +64,8 @@ class BackOffice:
             id=self.store.identifier_index_id(nir),  # type: ignore[call-arg]  # eventsourcing's id=
         )
         try:
-            self.store.save(account, old_index, new_index)
+            ended = self.store.revoke_sessions(account.id, "nir_assigned")
+            self.store.save(account, old_index, new_index, ended)
         except IntegrityError:
             # Someone registered this NIR, or another operator assigned it, meanwhile.
             return {"outcome": "nir_already_has_account", "identifier_display": None}

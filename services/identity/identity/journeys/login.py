@@ -9,16 +9,18 @@ reported back, so the ladder counts every check, across replicas.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from shared.identifiers import Identifier
+from shared.runtime import after_answer
 from shared.runtime.clock import Clock
 from shared.runtime.request_outcomes import answer_for_redelivery
 from shared.runtime.rpc_entrypoint import Request
 
 from .. import messages
-from ..domain import Account, RefusedLoginAttempt, UnattributedLoginFailure
+from ..domain import Account, RefusedLoginAttempt
 from ..lockout_port import LockoutPort
 from ..password_hashing import PasswordHasher
 from ..renewal_campaign import RenewalCampaign
@@ -26,8 +28,6 @@ from ..sessions import SessionTokens
 from ..store import IdentityStore
 
 SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
-#: the key subject of failures of identifiers with no account (nobody to erase them for)
-UNATTRIBUTED = uuid.UUID("8d3e5a41-7c2b-4f90-a6e1-2b9c0d4f7e63")
 #: a checked password that was wrong, and whose failure froze the account (spec §5: the
 #: history tells it from an attempt refused with no check because the account was frozen)
 CHECKED_AND_FROZE = "invalid_credentials_froze"
@@ -50,13 +50,17 @@ class Login:
         captcha: dict[str, str] | None = None,
         source: dict[str, str] | None = None,
         request: Request | None = None,
+        later: Callable[[Callable[[], Any]], None] = after_answer.now,
     ) -> dict[str, Any]:
         """``login.attempt(parse_identifier("1 63 06 31 555 082"), "Bonjour2024Caf", lockout)``
         -> ``{"outcome": "ok", "session": {"token": "eyJ…", …}, …}``.
 
         The same ``request`` delivered again (identity killed mid-login) acts once: lockout
         keys its reservation by the request, and a login that already recorded its outcome
-        answers it again (a success with a fresh session, the password not checked twice)."""
+        answers it again (a success with a fresh session, the password not checked twice).
+        A failure is recorded on the account ``later`` (the service: after the answer has
+        left), and not at all for an unknown identifier: the two answer in the same time and
+        random identifiers do not grow the store (SPEC §16)."""
         redelivered = request is not None and request.redelivered
         first = self.store.recorded_outcome(request, "login") if redelivered else None
         if first is not None and first.answer is not None:
@@ -71,7 +75,7 @@ class Login:
             captcha_answer=(captcha or {}).get("answer"),
             request_id=request.id if request else None,
         )
-        account = self.store.account_for(identifier)
+        account = self.store.account_for(identifier, read_only=True)
         decision = reservation["decision"]
         if decision != "check":
             # decision is frozen, captcha_required or source_throttled: recorded as such
@@ -79,7 +83,9 @@ class Login:
                 "frozen" if decision == "frozen" else "captcha_required", reservation
             )
             answer_for_redelivery({"result": result})
-            self.record_failure(account, identifier_key, decision, source, source_key)
+            later(
+                lambda: self.record_failure(account, identifier_key, decision, source, source_key)
+            )
             return result
 
         stored_hash = account.password_hash.value if account else None
@@ -91,7 +97,7 @@ class Login:
             result = login_result("frozen" if froze else "invalid_credentials", state)
             answer_for_redelivery({"result": result})
             reason = CHECKED_AND_FROZE if froze else "invalid_credentials"
-            self.record_failure(account, identifier_key, reason, source, source_key)
+            later(lambda: self.record_failure(account, identifier_key, reason, source, source_key))
             return result
 
         now = self.clock.now()
@@ -99,8 +105,10 @@ class Login:
         if campaign == "reset_required":
             result = login_result("password_reset_required", state)
             answer_for_redelivery({"result": result})
-            self.record_failure(
-                account, identifier_key, "password_reset_required", source, source_key
+            later(
+                lambda: self.record_failure(
+                    account, identifier_key, "password_reset_required", source, source_key
+                )
             )
             return result
         session = self.tokens.issue(
@@ -108,15 +116,14 @@ class Login:
             identifier_kind=account.identifier_kind,
             auth_method="password",
             now=now,
+            generation=self.store.session_generation(account.id),
         )
         new_hash = (
             self.hasher.hash(password) if self.hasher.needs_rehash(str(stored_hash)) else None
         )
 
-        loaded = [account]  # the account read above serves the first try; a conflict reloads
-
         def record() -> list[Account]:
-            current: Account = loaded.pop() if loaded else self.store.get(account.id)
+            current: Account = self.store.get(account.id)  # a copy: it is changed
             if new_hash is not None:
                 current.rehash_password(password_hash=self.store.personal(current.id, new_hash))
             current.record_login(
@@ -161,17 +168,11 @@ class Login:
         source: dict[str, str] | None,
         source_key: str | None,
     ) -> None:
-        """On the account's history if there is one, apart otherwise (published alike)."""
+        """On the account's history (or apart, if refused before any check); nothing for an
+        identifier with no account: lockout's ladder counts it, identity's store must not grow
+        with random identifiers (older ``UnattributedLoginFailure`` events still replay)."""
         now = self.clock.now()
         if account is None:
-            self.store.save(
-                UnattributedLoginFailure(
-                    identifier_key=identifier_key,
-                    reason=reason,
-                    source_key=self._expiring_key(UNATTRIBUTED, source_key, now),
-                    at=now,
-                )
-            )
             return
         account_id = account.id
         if reason not in CHECKED_FAILURES:  # refused before any check: see RefusedLoginAttempt

@@ -42,9 +42,11 @@ class MyAccount:
         confirmation: str,
         lockout: LockoutPort,
         captcha: dict[str, str] | None = None,
+        request_id: str | None = None,
     ) -> dict[str, Any]:
         """While logged in ("Modifier mon mot de passe"); the current password goes through
-        the same lockout ladder as a login (a stolen session must not allow guessing).
+        the same lockout ladder as a login (a stolen session must not allow guessing). The
+        check is keyed by ``request_id``: a redelivery is counted once on the ladder.
 
         >>> my_account.change_password(token, "Bonjour2024Caf", new, new, lockout)  # doctest: +SKIP
         {"outcome": "changed", "message": "Nouveau mot de passe enregistré", …}
@@ -56,6 +58,7 @@ class MyAccount:
             account.identifier_key,
             captcha_id=(captcha or {}).get("captcha_id"),
             captcha_answer=(captcha or {}).get("answer"),
+            request_id=request_id,
         )
         if reservation["decision"] != "check":
             outcome = "frozen" if reservation["decision"] == "frozen" else "captcha_required"
@@ -70,14 +73,18 @@ class MyAccount:
             }
         new_hash = self.hasher.hash(password)
 
-        def change() -> list[Account]:
+        def change() -> list[Any]:
             current: Account = self.store.get(claims.account_id)
             current.change_password(
                 password_hash=self.store.personal(current.id, new_hash),
                 reason="change",
                 at=self.clock.now(),
             )
-            return [current]
+            # The other sessions end; the one that made the change stays.
+            ended = self.store.revoke_sessions(
+                current.id, "password_change", keep=claims.session_id
+            )
+            return [current, ended]
 
         self.store.save_with_retry(change)
         return {"outcome": "changed", **ladder(state), "message": messages.NEW_PASSWORD_SAVED}

@@ -109,7 +109,8 @@ class PasswordReset:
                 password_hash=self.store.personal(account.id, new_hash), reason="reset", at=now
             )
             current_reset.complete(at=now)
-            return [account, current_reset]
+            ended = self.store.revoke_sessions(account.id, "password_reset")  # all of them
+            return [account, current_reset, ended]
 
         self.store.save_with_retry(change)
         return {"outcome": "password_changed", "message": messages.NEW_PASSWORD_SAVED}

@@ -29,7 +29,7 @@ from ..domain import Account, AccountExistsAnswer, CodeFlow, IdentifierIndex
 from ..lockout_port import LockoutPort
 from ..password_hashing import PasswordHasher
 from ..passwords import PasswordPolicy
-from ..store import IdentityStore
+from ..store import NO_ACCOUNT, IdentityStore
 from .captcha import require_captcha
 from .code_steps import CodeSteps
 from .new_password import require_new_password
@@ -167,9 +167,16 @@ class Registration:
         self, account_id: uuid.UUID | None, journey: str, source_key: str | None
     ) -> dict[str, Any]:
         """The answer that reveals an account: recorded and counted before it is given."""
+        now = self.clock.now()
+        # the source's pseudonym is kept as long as connection sources are (docs/privacy.md)
+        expiring_source = (
+            self.store.expiring(account_id or NO_ACCOUNT, source_key, "connection_sources", now)
+            if source_key
+            else None
+        )
         self.store.save(
             AccountExistsAnswer(
-                account_id=account_id, journey=journey, source_key=source_key, at=self.clock.now()
+                account_id=account_id, journey=journey, source_key=expiring_source, at=now
             )
         )
         metrics.ACCOUNT_EXISTS_ANSWERS.labels(journey=journey).inc()

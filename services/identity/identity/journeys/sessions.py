@@ -108,8 +108,11 @@ class Sessions:
         return claims
 
     def is_revoked(self, claims: SessionClaims) -> bool:
-        """Logged out, or opened before the account's last « tous les appareils »."""
-        if self.store.find(revocation_id(claims)) is not None:
+        """Logged out (this session), ended by a change of the credential, or opened before
+        the account's last « tous les appareils »."""
+        if self.store.find(revocation_id(claims)) is not None or self.store.sessions_revoked(
+            claims
+        ):
             return True
         cutoff = self.store.find(SessionsCutoff.create_id(claims.account_id))
         return cutoff is not None and claims.auth_time <= cutoff.at

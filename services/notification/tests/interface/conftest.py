@@ -45,10 +45,21 @@ class RunningNotification:
 
 
 @pytest.fixture
-def notification(
-    services, service_config, smtp_server, sms_gateway, tmp_path
-) -> RunningNotification:
-    overrides = {
+def notification(services, notification_config) -> RunningNotification:
+    return RunningNotification(services, notification_config)
+
+
+@pytest.fixture
+def start_notification(services, notification_config) -> Callable[..., RunningNotification]:
+    """``start_notification(CONSUMER_RETRY_DELAYS_S="1,1")``: the service with more overrides
+    (for a test that does not use ``notification``)."""
+    return lambda **extra: RunningNotification(services, {**notification_config, **extra})
+
+
+@pytest.fixture
+def notification_config(service_config, smtp_server, sms_gateway, tmp_path) -> dict[str, Any]:
+    """The overrides the ``notification`` fixture starts with (a test may start its own)."""
+    return {
         "CLOCK": FrozenClock(START),
         "DATABASE_POOL_SIZE": "2",  # lean: the machine's PostgreSQL is shared
         "SMTP_HOST": "127.0.0.1",
@@ -63,7 +74,6 @@ def notification(
         "DELIVERY_MAX_ATTEMPTS": "3",
         "DELIVERY_RETRY_FIRST_DELAY_S": "60",
     }
-    return RunningNotification(services, overrides)
 
 
 @pytest.fixture

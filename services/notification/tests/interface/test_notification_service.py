@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+import eventlet
 import pytest
 from eventsourcing.persistence import Tracking
 from notification.channels.letter import read_batch_index
@@ -432,3 +433,45 @@ def test_a_replica_folding_old_events_again_does_not_undo_newer_ones(
     assert board.due(later, 10) == []
     assert board.unerased == set()
     assert board.deliveries_of(ACCOUNT) and board.position == folded
+
+
+def test_a_contact_change_is_announced_to_the_old_contacts_before_any_code_to_the_new_one(
+    start_notification, publish_event, seal, smtp_server, sms_gateway, rpc
+):
+    """Given an account with a mail and a mobile on file, when the back office changes them and
+    a reset code to the new mail is issued, then the old mail and the old mobile are told, and
+    the code waits until they are (its event arrives first here: it is retried meanwhile)."""
+    notification = start_notification(CONSUMER_RETRY_DELAYS_S="0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5")
+    publish_event("AccountCreated", account_created(seal), producer="identity", position=1)
+    wait_for(lambda: processed(notification, "identity", 1))
+    new_email = "nouvelle.adresse@test.fr"
+    publish_event(
+        "VerificationCodeIssued",
+        code_issued(seal, notification, address=new_email),
+        producer="identity",
+        position=3,
+    )
+    eventlet.sleep(1.0)  # the code's event is tried (and retried) meanwhile
+    assert not processed(notification, "identity", 3)  # waits for the contact book
+    publish_event(
+        "ContactsUpdated",
+        {
+            "account_id": str(ACCOUNT),
+            "sealed_contact": contact(seal, email=new_email, phone="0698765432"),
+            "operator": "agent-42",
+        },
+        producer="identity",
+        position=2,
+    )
+    wait_for(lambda: processed(notification, "identity", 3), timeout=20)
+
+    kinds = [(d["kind"], d["channel"]) for d in rpc.notification.deliveries(str(ACCOUNT))]
+    assert sorted(kinds) == [
+        ("contacts_changed", "email"), ("contacts_changed", "sms"), ("verification_code", "email")
+    ]  # fmt: skip
+    assert notification.tick() == 3
+    by_address = {mail["To"]: mail for mail in smtp_server.messages}
+    assert by_address[EMAIL]["Subject"] == "Vos coordonnées de contact ont été modifiées"
+    assert "483920" in by_address[new_email].get_content()
+    [sms] = sms_gateway.requests
+    assert PHONE[-8:] in str(sms) and "coordonnées" in str(sms)

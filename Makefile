@@ -10,8 +10,9 @@ export PYTHONPATH := $(shell $(PYTHON) -m shared.service_registry pythonpath)
 PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras \
 	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
-.PHONY: help venv lock infra run test lint format bench bench-quick k8s-check dead-letters audit openapi \
-	supply-chain sbom clean broker-users portal-deps test-browser
+.PHONY: help venv lock infra run test test-unit test-interface test-integration test-browser lint \
+	format bench bench-quick k8s-check dead-letters audit openapi supply-chain sbom clean \
+	broker-users portal-deps
 
 # Every target carries a `## ` description: `make help` lists them (a test checks none is left out).
 help: ## list every target with what it does
@@ -52,6 +53,24 @@ test: venv infra portal-deps ## the whole test suite against the local PostgreSQ
 	$(PY) -m pytest -q -p no:cacheprovider; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests were collected: failing" >&2; exit 1; fi; exit $$status
 
+# One layer of the suite (markers given at collection by shared/testing/layers.py).
+PYTEST_LAYER = $(PY) -m pytest -q -p no:cacheprovider -m
+NO_TESTS_FAIL = status=$$?; if [ $$status -eq 5 ]; then echo "no tests were collected: failing" >&2; exit 1; fi; exit $$status
+
+test-unit: venv ## the unit layer: no broker, no PostgreSQL (shared/testing/layers.py)
+	$(PYTEST_LAYER) unit; $(NO_TESTS_FAIL)
+
+test-interface: venv infra ## the interface layer: tests using the broker or PostgreSQL
+	$(PYTEST_LAYER) interface; $(NO_TESTS_FAIL)
+
+test-integration: venv infra ## the integration layer: tests/integration and tests/operations
+	$(PYTEST_LAYER) integration; $(NO_TESTS_FAIL)
+
+# The portal's browser tests (Playwright, Debian's chromium); none collected is not a failure.
+test-browser: venv infra portal-deps ## the browser layer: the portal's journeys in Debian's chromium
+	$(PYTEST_LAYER) browser; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "no browser tests yet"; exit 0; fi; exit $$status
+
 lint: venv ## ruff (lint and format) and mypy, per package
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -70,9 +89,6 @@ bench: venv infra ## benchmarks against baselines measured in the same run
 
 bench-quick: venv infra ## the benchmarks in under two minutes
 	$(PY) -m bench.run --mode quick
-
-test-browser: venv infra portal-deps ## the portal's browser tests (Playwright, Debian's chromium)
-	$(PY) -m pytest -q -p no:cacheprovider gateway/tests/browser
 
 openapi: venv ## regenerate the HTTP API's OpenAPI document (a test compares it with docs/openapi.json)
 	$(PY) -m gateway.api.openapi docs/openapi.json

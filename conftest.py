@@ -6,3 +6,6 @@ import shared.runtime.bootstrap  # noqa: F401
 from shared import service_registry
 
 service_registry.make_importable()  # `import identity` and the others, as PYTHONPATH would
+
+# Every test is marked with its layer: make test-unit / test-interface / test-integration / …
+pytest_plugins = ["shared.testing.layers"]

@@ -9,7 +9,7 @@ from shared.runtime.chain import ChainReport
 
 def check_chain(app: Any) -> ChainReport:
     """``check_chain(stores["identity"]).breaks`` names each altered/removed/inserted event."""
-    return app.chain.verify(app.process_recorder)  # type: ignore[no-any-return]
+    return app.chain.verify(app.process_recorder)
 
 
 def report_dict(store: str, report: ChainReport) -> dict[str, Any]:

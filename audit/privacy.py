@@ -45,7 +45,7 @@ def erase(stores: Any, person: Person) -> dict[str, list[str]]:
     """Destroys every key of the person; returns the subjects erased, by store. The account's
     sessions end first (SPEC §16): an erased person is logged out everywhere."""
     identity = stores["identity"]
-    identity.save(identity.revoke_sessions(person.account_id, "erasure"))
+    identity.save(identity.store.revoke_sessions(person.account_id, "erasure"))
     erased: dict[str, list[str]] = {}
     for store, subject_ids in subjects(stores, person).items():
         vault = stores[store].vault

@@ -27,7 +27,7 @@ class DeliveryBoardCheck:
         from notification.board import DeliveryBoard
         from notification.domain import FAILED, REQUESTED, SENDING, Delivery
 
-        board = DeliveryBoard(app)
+        board = DeliveryBoard(app.sql, app.process_recorder)
         if app.sql.read_only:
             versions = _versions_at(app, board.position)
         else:

@@ -38,7 +38,7 @@ def open_store(
     mapping.pop(f"{name.upper()}_DATABASE_POOL_SIZE", None)
     settings = settings_class.from_mapping(mapping, name)
     application_class = _load(service.application_class)
-    return application_class(settings, clock=clock)  # type: ignore[no-any-return]
+    return application_class(settings, clock=clock)
 
 
 class TrailUnavailable(RuntimeError):

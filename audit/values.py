@@ -37,7 +37,7 @@ def domain_time(event: Any) -> datetime | None:
 
 def when(event: Any) -> datetime:
     """When the event happened by the service's clock (else when it was recorded)."""
-    return domain_time(event) or event.timestamp  # type: ignore[no-any-return]
+    return domain_time(event) or event.timestamp
 
 
 def times_of(events: list[Any]) -> list[datetime]:

@@ -11,8 +11,7 @@ import uuid
 from typing import Any
 
 from identity.application import IdentityApplication
-from identity.domain import Account
-from identity.indexes import IdentifierIndex
+from identity.domain import Account, IdentifierIndex
 from identity.settings import IdentitySettings
 
 from shared.identifiers import Identifier
@@ -34,12 +33,12 @@ def seed_accounts(config: dict[str, Any], count: int, first: int = 91_000_000) -
         account = Account(
             id=account_id,  # type: ignore[call-arg]  # eventsourcing's id=
             identifier_kind="provisional",
-            identifier_key=app.identifier_key(identifier),
+            identifier_key=app.store.identifier_key(identifier),
             nir_key=None,
-            identifier=app.personal(account_id, identifier.value),
-            civil_status=app.personal(account_id, civil),
-            contact=app.personal(account_id, contact),
-            password_hash=app.personal(account_id, password_hash),
+            identifier=app.store.personal(account_id, identifier.value),
+            civil_status=app.store.personal(account_id, civil),
+            contact=app.store.personal(account_id, contact),
+            password_hash=app.store.personal(account_id, password_hash),
             registered_at=app.clock.now(),
             supporting_documents_required=False,
             benefit_request=None,
@@ -48,8 +47,8 @@ def seed_accounts(config: dict[str, Any], count: int, first: int = 91_000_000) -
         )
         index = IdentifierIndex(
             account_id=account_id,
-            identifier_key=app.identifier_key(identifier),
-            id=app.identifier_index_id(identifier),  # type: ignore[call-arg]
+            identifier_key=app.store.identifier_key(identifier),
+            id=app.store.identifier_index_id(identifier),  # type: ignore[call-arg]
         )
         app.save(account, index)
         identifiers.append(identifier.value)

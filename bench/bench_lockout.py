@@ -23,4 +23,4 @@ class KnownCaptchaDependency(ApplicationDependency):
 
 
 class BenchLockoutService(LockoutService):
-    app = KnownCaptchaDependency(LockoutApplication, LockoutSettings)  # type: ignore[assignment]
+    app = KnownCaptchaDependency(LockoutApplication, LockoutSettings)

@@ -42,14 +42,14 @@ def seed_long_history(config: dict[str, Any], identifier: str, failures: int) ->
     from shared.identifiers import parse_identifier
 
     app = IdentityApplication(IdentitySettings.from_mapping(config, "identity"))
-    account = app.account_for(parse_identifier(identifier))
+    account = app.store.account_for(parse_identifier(identifier))
     assert account is not None
     for _ in range(failures):
         account.record_failed_login(
             at=app.clock.now(),
             method="password",
             reason="invalid_credentials",
-            source=app.personal(account.id, {"ip": "198.51.100.7", "user_agent": "bench"}),
+            source=app.store.personal(account.id, {"ip": "198.51.100.7", "user_agent": "bench"}),
             source_key=None,
         )
     app.save(account)

@@ -88,7 +88,7 @@ class TickApplication(ServiceApplication):
         if isinstance(domain_event, Tick.Ticked):  # type: ignore[attr-defined]
             return "BenchTicked", {
                 "tick_id": str(domain_event.originator_id),
-                "amount": domain_event.amount,  # type: ignore[attr-defined]
+                "amount": domain_event.amount,
             }
         return None
 
@@ -114,7 +114,7 @@ class GateApplication(ServiceApplication):
 class GateService:
     name = "bench_gate"
     correlation = CorrelationContext()
-    app: GateApplication = ApplicationDependency(GateApplication)  # type: ignore[assignment]
+    app: GateApplication = ApplicationDependency(GateApplication)
 
     @rpc
     def reserve(self) -> dict[str, str]:
@@ -146,7 +146,7 @@ class SkeletonApplication(TickApplication):
 class SkeletonService:
     name = "bench_skeleton"
     correlation = CorrelationContext()
-    app: SkeletonApplication = ApplicationDependency(SkeletonApplication)  # type: ignore[assignment]
+    app: SkeletonApplication = ApplicationDependency(SkeletonApplication)
     gate: Any = TimedRpcProxy("bench_gate")
 
     @rpc
@@ -168,7 +168,7 @@ class SkeletonService:
 class TickService:
     name = "bench"
     correlation = CorrelationContext()
-    app: TickApplication = ApplicationDependency(TickApplication)  # type: ignore[assignment]
+    app: TickApplication = ApplicationDependency(TickApplication)
 
     @rpc
     def tick(self, amount: int) -> str:
@@ -186,7 +186,7 @@ class TickService:
 class ReceiptService:
     name = "bench_consumer"
     correlation = CorrelationContext()
-    app: ReceiptApplication = ApplicationDependency(ReceiptApplication)  # type: ignore[assignment]
+    app: ReceiptApplication = ApplicationDependency(ReceiptApplication)
 
     @integration_event_handler("bench", "BenchTicked")
     def on_ticked(self, envelope: events.Envelope) -> None:

@@ -32,7 +32,7 @@ def check_caller(caller: str) -> str:
     return caller
 
 
-class CallerReplyListener(SingleThreadedReplyListener):  # type: ignore[misc]
+class CallerReplyListener(SingleThreadedReplyListener):
     """nameko's standalone reply listener with the queue ``rpc.reply-<caller>-<uuid>``, bound by
     that uuid to ``nameko-rpc`` declared passively."""
 

@@ -9,7 +9,6 @@ messages through a local SMTP receiver.
 from __future__ import annotations
 
 import json
-import socket
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +24,7 @@ from notification.service import NotificationService
 from shared.runtime.clock import FrozenClock
 from shared.runtime.sealing import Unsealer
 from shared.testing import application_of, relay_of, wait_for
+from shared.testing.receivers import free_port
 
 NIR = "1 63 06 31 555 082"
 SPOUSE_NIR = "2 62 09 99 123 456"
@@ -36,12 +36,6 @@ CAPTCHA_ANSWER = "K7PZQ"
 FAST = {"ARGON2_MEMORY_KIB": "64", "ARGON2_TIME_COST": "1", "DATABASE_POOL_SIZE": "2"}
 #: the domain clock starts two hours back: delegation's events (recording time) come last
 START = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Mailbox:

@@ -34,7 +34,7 @@ SCOPE = "journeys"
 
 
 @dataclass(frozen=True)
-class ApiClient(ClientMixin):  # type: ignore[misc]
+class ApiClient(ClientMixin):
     """One configured caller. ``trusted_source``: its ``source`` (the person's address and
     user agent) is believed; other clients are counted under their own connection's address."""
 

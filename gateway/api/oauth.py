@@ -29,7 +29,7 @@ EXTENSION = "connexion_api_oauth"
 _KEY_LABEL = b"connexion-a-la-personne api access tokens v1"
 
 
-class ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]
+class ClientCredentials(ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = list(AUTH_METHODS)
 
 
@@ -38,7 +38,7 @@ def _signing_jwk(secret_key: bytes) -> dict[str, str]:
     return {"kty": "oct", "k": base64.urlsafe_b64encode(key).rstrip(b"=").decode()}
 
 
-class AccessTokens(JWTBearerTokenGenerator):  # type: ignore[misc]
+class AccessTokens(JWTBearerTokenGenerator):
     def __init__(self, issuer: str, jwk: dict[str, str], ttl_s: int):
         super().__init__(issuer, alg="HS256", expires_generator=lambda client, grant: ttl_s)
         self._jwk = jwk
@@ -50,7 +50,7 @@ class AccessTokens(JWTBearerTokenGenerator):  # type: ignore[misc]
         return str(self.issuer)
 
 
-class AccessTokenCheck(JWTBearerTokenValidator):  # type: ignore[misc]
+class AccessTokenCheck(JWTBearerTokenValidator):
     def __init__(self, issuer: str, jwk: dict[str, str]):
         super().__init__(issuer=issuer, resource_server=issuer)
         self._jwk = jwk
@@ -59,7 +59,7 @@ class AccessTokenCheck(JWTBearerTokenValidator):  # type: ignore[misc]
         return self._jwk
 
 
-class ApiProtector(ResourceProtector):  # type: ignore[misc]
+class ApiProtector(ResourceProtector):
     def raise_error_response(self, error: OAuth2Error) -> None:
         response = problem(401, "unauthorized", "Authentification du client requise ou expirée.")
         response.headers["WWW-Authenticate"] = f'Bearer error="{error.error}"'

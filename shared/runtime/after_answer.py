@@ -44,7 +44,7 @@ class Later:
         self.queued.clear()
 
 
-class AfterAnswer(DependencyProvider):  # type: ignore[misc]
+class AfterAnswer(DependencyProvider):
     def __init__(self) -> None:
         self.pending: dict[Any, Later] = {}
 

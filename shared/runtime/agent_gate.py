@@ -49,7 +49,7 @@ class Agents:
             raise
 
 
-class AgentGate(DependencyProvider):  # type: ignore[misc]
+class AgentGate(DependencyProvider):
     def setup(self) -> None:
         config = self.container.config
         settings = ServiceSettings.from_mapping(config, self.container.service_name)

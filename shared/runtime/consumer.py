@@ -50,7 +50,7 @@ def retry_delays(config: dict[str, Any]) -> tuple[float, ...]:
     return tuple(float(part) for part in raw)
 
 
-class IntegrationEventHandler(EventHandler):  # type: ignore[misc]
+class IntegrationEventHandler(EventHandler):
     def __init__(self, source_service: str, event_type: str, **kwargs: Any):
         super().__init__(
             source_service,

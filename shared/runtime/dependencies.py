@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 AppFactory = Callable[[ServiceSettings, Clock | None], ServiceApplication]
 
 
-class ApplicationDependency(DependencyProvider):  # type: ignore[misc]
+class ApplicationDependency(DependencyProvider):
     """Builds the service's application once per container (in ``setup``), runs its relay.
 
     Settings come from the nameko config (the runner passes the environment; tests pass
@@ -48,7 +48,7 @@ class ApplicationDependency(DependencyProvider):  # type: ignore[misc]
         config = dict(self.container.config)
         settings = self.settings_class.from_mapping(config, self.container.service_name)
         clock = config.get("CLOCK") or self.clock
-        self.application = self.application_class(settings, clock=clock)  # type: ignore[call-arg]
+        self.application = self.application_class(settings, clock=clock)
         if settings.relay_enabled:
             self.relay = OutboxRelay(
                 self.application,
@@ -96,7 +96,7 @@ class ApplicationDependency(DependencyProvider):  # type: ignore[misc]
         request_outcomes.leave()
 
 
-class RequestContext(DependencyProvider):  # type: ignore[misc]
+class RequestContext(DependencyProvider):
     """The RPC request the worker serves (:class:`Request`; id None outside RPC).
 
     >>> request: Request = RequestContext()   # in a service class   # doctest: +SKIP
@@ -106,7 +106,7 @@ class RequestContext(DependencyProvider):  # type: ignore[misc]
         return request_of(worker_ctx)
 
 
-class CorrelationContext(DependencyProvider):  # type: ignore[misc]
+class CorrelationContext(DependencyProvider):
     """Puts the request's correlation id (a new one if the caller gave none) in context.
 
     nameko asks for dependencies before ``worker_setup`` and timers carry no context at all,

@@ -14,7 +14,8 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar, overload
 from urllib.parse import unquote, urlparse
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -51,6 +52,23 @@ CORRELATION_FIELD = "_correlation_id"
 RELAY_TRACKING_NAME = "__relay__"
 
 Handler = Callable[[Envelope], Iterable[MutableOrImmutableAggregate[Any] | None] | None]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, init=False)
+class Decided(Generic[T]):
+    """What a command run by :meth:`ServiceApplication.save_with_retry` decided: the answer to
+    give and the aggregates to save (None entries are skipped).
+
+    >>> Decided({"outcome": "lifted"}, ladder, *sources)   # doctest: +SKIP
+    """
+
+    result: T
+    aggregates: tuple[MutableOrImmutableAggregate[Any] | None, ...]
+
+    def __init__(self, result: T, *aggregates: MutableOrImmutableAggregate[Any] | None):
+        object.__setattr__(self, "result", result)
+        object.__setattr__(self, "aggregates", aggregates)
 
 
 def already_processed() -> InvalidInput:
@@ -297,18 +315,42 @@ class ServiceApplication(Application[uuid.UUID]):
             return None
         return marker
 
+    def find(self, aggregate_id: uuid.UUID) -> Any | None:
+        """The aggregate, or None if nothing was ever saved under ``aggregate_id``."""
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    @overload
+    def save_with_retry(self, command: Callable[[], Decided[T]], attempts: int = 20) -> T: ...
+
+    @overload
     def save_with_retry(
         self,
         command: Callable[[], Iterable[MutableOrImmutableAggregate[Any] | None]],
         attempts: int = 20,
-    ) -> Any:
+    ) -> Any: ...
+
+    def save_with_retry(self, command: Callable[[], Any], attempts: int = 20) -> Any:
         """Runs ``command`` (which loads, decides, returns aggregates) and saves, retrying on
-        an optimistic-concurrency conflict (another request saved one of them meanwhile)."""
+        an optimistic-concurrency conflict (another request saved one of them meanwhile).
+
+        A command that returns :class:`Decided` gets its ``result`` back from the run that
+        saved (``answer = app.save_with_retry(lambda: Decided(answer, ladder))``); one that
+        returns the aggregates alone gets the recordings.
+        """
         for attempt in range(attempts):
-            aggregates = [a for a in command() if a is not None]
+            decided = command()
+            if isinstance(decided, Decided):
+                aggregates = [a for a in decided.aggregates if a is not None]
+            else:
+                aggregates = [a for a in decided if a is not None]
             try:
-                return self.save(*aggregates)
+                recordings = self.save(*aggregates)
             except IntegrityError:
                 # back off a little, with jitter, so that contenders do not collide again
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+                continue
+            return decided.result if isinstance(decided, Decided) else recordings
         raise RuntimeError("too many concurrent conflicts")

@@ -45,7 +45,7 @@ LISTEN_HOST = "0.0.0.0"  # noqa: S104
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
-class Observability(DependencyProvider):  # type: ignore[misc]
+class Observability(DependencyProvider):
     """Times every entrypoint and serves /health/live, /health/ready and /metrics."""
 
     def __init__(self) -> None:

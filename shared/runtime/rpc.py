@@ -140,11 +140,11 @@ class _PassiveReplyQueue:
         self.queue_consumer.register_provider(self)
 
 
-class PassiveStandaloneReplyListener(_PassiveReplyQueue, SingleThreadedReplyListener):  # type: ignore[misc]
+class PassiveStandaloneReplyListener(_PassiveReplyQueue, SingleThreadedReplyListener):
     """The reply listener of :class:`CallerRpcProxy`."""
 
 
-class CallerRpcProxy(ClusterRpcProxy):  # type: ignore[misc]
+class CallerRpcProxy(ClusterRpcProxy):
     """nameko's ``ClusterRpcProxy`` for a gateway, as the broker's permissions expect: its reply
     queue is named after the caller (``rpc.reply-portal-<uuid>``: the only queues its RabbitMQ
     user may configure and read) and ``nameko-rpc`` is declared passively.
@@ -159,7 +159,7 @@ class CallerRpcProxy(ClusterRpcProxy):  # type: ignore[misc]
         self._reply_listener.container.service_name = caller
 
 
-class TimedRpcProxy(RpcProxy):  # type: ignore[misc]
+class TimedRpcProxy(RpcProxy):
     """Like nameko's ``RpcProxy``, but every call gives up after ``RPC_TIMEOUT_S`` seconds.
 
     Inside a service ``nameko-rpc`` is declared actively, as the service's own RPC consumer

@@ -67,7 +67,7 @@ def request_of(worker_ctx: Any) -> Request:
     return Request(id=data.get(REQUEST_ID_KEY) or None, redelivered=bool(data.get(REDELIVERED_KEY)))
 
 
-class Rpc(nameko_rpc.Rpc):  # type: ignore[misc]
+class Rpc(nameko_rpc.Rpc):
     """nameko's RPC entrypoint with request identity, arity errors and broker-loss survival."""
 
     def __init__(

@@ -49,7 +49,7 @@ def migrate(service_class: Any, config: dict[str, Any]) -> None:
     for dependency in vars(service_class).values():
         if isinstance(dependency, ApplicationDependency):
             settings = dependency.settings_class.from_mapping(config, service_class.name)
-            application = dependency.application_class(settings)  # type: ignore[call-arg]
+            application = dependency.application_class(settings)
             application.close()
             if settings.database_url and (
                 settings.database_audit_role or settings.database_erasure_role

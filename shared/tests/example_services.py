@@ -67,7 +67,7 @@ class ExampleApplication(ServiceApplication):
         if isinstance(domain_event, Parcel.Registered):  # type: ignore[attr-defined]
             return "ParcelRegistered", {
                 "parcel_id": str(domain_event.originator_id),
-                "weight_g": domain_event.weight_g,  # type: ignore[attr-defined]
+                "weight_g": domain_event.weight_g,
             }
         return None
 
@@ -85,7 +85,7 @@ class ReceiptsApplication(ServiceApplication):
         for notification in self.recorder.select_notifications(start=1, limit=10_000):
             domain_event = self.mapper.to_domain_event(notification)
             if isinstance(domain_event, Receipt.Received):  # type: ignore[attr-defined]
-                found.append({"parcel_id": str(domain_event.parcel_id)})  # type: ignore[attr-defined]
+                found.append({"parcel_id": str(domain_event.parcel_id)})
         return found
 
 
@@ -97,7 +97,7 @@ class ParcelForm(Schema):
 class ExampleService:
     name = "example"
     correlation = CorrelationContext()
-    app: ExampleApplication = ApplicationDependency(ExampleApplication)  # type: ignore[assignment]
+    app: ExampleApplication = ApplicationDependency(ExampleApplication)
 
     @rpc
     def register(self, form: dict[str, Any]) -> dict[str, str]:
@@ -117,7 +117,7 @@ FAILURES: dict[str, int] = {"times": 0}
 class ExampleConsumerService:
     name = "example_consumer"
     correlation = CorrelationContext()
-    app: ReceiptsApplication = ApplicationDependency(ReceiptsApplication)  # type: ignore[assignment]
+    app: ReceiptsApplication = ApplicationDependency(ReceiptsApplication)
 
     @integration_event_handler("example", "ParcelRegistered")
     def on_parcel_registered(self, envelope: events.Envelope) -> None:

@@ -17,7 +17,7 @@ class CachingExampleApplication(ExampleApplication):
 
 
 class CachingExampleService(ExampleService):
-    app = ApplicationDependency(CachingExampleApplication)  # type: ignore[assignment]
+    app = ApplicationDependency(CachingExampleApplication)
 
 
 def test_an_erasure_by_another_process_is_seen_by_the_running_service_at_once(services, rpc):

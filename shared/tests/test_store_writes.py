@@ -36,9 +36,9 @@ def test_a_version_already_taken_is_a_conflict_and_stores_nothing(services, rpc)
     before = app.recorder.max_notification_id()
 
     # when both record a new event at the same version
-    first.trigger_event(Parcel.Event)  # type: ignore[attr-defined]
+    first.trigger_event(Parcel.Event)
     app.save(first)
-    stale.trigger_event(Parcel.Event)  # type: ignore[attr-defined]
+    stale.trigger_event(Parcel.Event)
 
     # then the second is refused and nothing of it is stored
     with pytest.raises(IntegrityError):
@@ -108,7 +108,7 @@ def test_a_cached_aggregate_sees_what_another_replica_recorded(services):
 
         # when the other replica records an event on it
         parcel: Parcel = other.repository.get(parcel_id)
-        parcel.trigger_event(Parcel.Event)  # type: ignore[attr-defined]
+        parcel.trigger_event(Parcel.Event)
         other.save(parcel)
 
         # then the first replica's next read is up to date, and a command on it is too

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from journeys_events import EventTap
 from journeys_platform import Platform
 from journeys_receivers import Mailbox, SmsInbox
+
+from shared.testing.event_tap import EventTap
 
 
 @pytest.fixture

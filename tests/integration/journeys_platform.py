@@ -49,18 +49,18 @@ class PasswordChecks:
         app = application_of(identity_container)
         replica = len(self.logins_served)
         self.logins_served[replica] = 0
-        verify, login = app.hasher.verify, app.login
+        verify, attempt = app.hasher.verify, app.login.attempt
 
         def counted_verify(password_hash: str | None, password: str) -> bool:
             self.count += 1
             return bool(verify(password_hash, password))
 
-        def counted_login(*args: Any, **kwargs: Any) -> Any:
+        def counted_attempt(*args: Any, **kwargs: Any) -> Any:
             self.logins_served[replica] += 1
-            return login(*args, **kwargs)
+            return attempt(*args, **kwargs)
 
         app.hasher.verify = counted_verify
-        app.login = counted_login
+        app.login.attempt = counted_attempt
 
     def reset(self) -> None:
         self.count = 0

@@ -11,13 +11,13 @@ from typing import Any
 import eventlet
 from eventlet.event import Event
 from eventsourcing.persistence import Tracking
-from journeys_events import EventTap
 from journeys_people import JONAS, NOBODY_NIR, WRONG_PASSWORD
 from journeys_platform import FREEZE_SUBJECT, Platform
 from journeys_receivers import Mailbox
 from nameko.exceptions import RemoteError
 
 from shared.testing import application_of, wait_for
+from shared.testing.event_tap import EventTap
 
 STORM = 50
 #: 10 of the 50 carry a captcha: at least 5 can pass the captcha step of the ladder.
@@ -114,7 +114,7 @@ def test_an_unknown_identifier_gets_the_same_answers_up_to_the_freeze_and_no_ale
 
     # Both freezes were published; once notification has processed both, only the account
     # holder has been told.
-    frozen = lockout_events.wait("AccountFrozen", 2)
+    frozen = lockout_events.wait_messages("AccountFrozen", 2)
     notification = application_of(started.notification_container)
     wait_for(
         lambda: all(notification.is_processed(Tracking("lockout", e["position"])) for e in frozen)

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from journeys_events import EventTap
 from journeys_people import JONAS, NEW_PASSWORD, PASSWORD
 from journeys_platform import FREEZE_SUBJECT, PASSWORD_CHANGED_SUBJECT, Platform
 
 from shared.testing import wait_for
+from shared.testing.event_tap import EventTap
 
 
 def test_a_password_reset_lifts_the_freeze_and_the_new_password_logs_in(
@@ -23,7 +23,7 @@ def test_a_password_reset_lifts_the_freeze_and_the_new_password_logs_in(
 
     assert done["outcome"] == "password_changed"
     [unfrozen] = lockout_events.wait("AccountUnfrozen")
-    assert unfrozen["payload"]["lifted_by"] == "password_reset"
+    assert unfrozen["lifted_by"] == "password_reset"
     wait_for(lambda: started.rpc.lockout.status(identifier)["state"] == "open")
     answer = started.login(identifier, NEW_PASSWORD)
     assert answer["outcome"] == "ok" and answer["session"]["token"]

@@ -1,17 +1,13 @@
-"""Helpers of the operations tests: a free port, and a GET that returns (status, body)."""
+"""Helpers of the operations tests: a free port (shared/testing/receivers.py), and a GET that
+returns (status, body)."""
 
 from __future__ import annotations
 
-import socket
-
 import requests
 
+from shared.testing.receivers import free_port
 
-def free_port() -> int:
-    """A port nothing listens on now (the service binds it right after)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+__all__ = ["free_port", "get"]
 
 
 def get(port: int, path: str) -> tuple[int, str]:

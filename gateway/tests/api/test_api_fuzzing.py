@@ -45,7 +45,7 @@ CHECKS = [
 ]
 
 
-class _Quiet(eventlet.wsgi.HttpProtocol):  # type: ignore[misc]
+class _Quiet(eventlet.wsgi.HttpProtocol):
     def log_message(self, *args: Any) -> None:
         pass
 

@@ -13,27 +13,37 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from shared.runtime.integration_events import IntegrationEvents, Translated
+
 from .domain import HouseholdFile
+
+TRANSLATIONS = IntegrationEvents()
+
+
+def integration_event(domain_event: Any) -> Translated:
+    return TRANSLATIONS.translate(domain_event)
 
 
 def _text(account_id: uuid.UUID | None) -> str | None:
     return str(account_id) if account_id else None
 
 
-def integration_event(domain_event: Any) -> tuple[str, dict[str, Any]] | None:
-    if isinstance(domain_event, HouseholdFile.DelegationGranted):  # type: ignore[attr-defined]
-        if domain_event.allocataire_account_id is None:
-            return None  # granted through an account, so never happens; the contract needs it
-        return "DelegationGranted", {
-            "dossier_key": domain_event.dossier_key,
-            "allocataire_account_id": _text(domain_event.allocataire_account_id),
-            "spouse_account_id": _text(domain_event.spouse_account_id),
-        }
-    if isinstance(domain_event, HouseholdFile.DelegationRevoked):  # type: ignore[attr-defined]
-        return "DelegationRevoked", {
-            "dossier_key": domain_event.dossier_key,
-            "allocataire_account_id": _text(domain_event.allocataire_account_id),
-            "spouse_account_id": _text(domain_event.spouse_account_id),
-            "reason": domain_event.reason,
-        }
-    return None
+@TRANSLATIONS.on(HouseholdFile.DelegationGranted)  # type: ignore[attr-defined]
+def _granted(e: Any) -> Translated:
+    if e.allocataire_account_id is None:
+        return None  # granted through an account, so never happens; the contract needs it
+    return "DelegationGranted", {
+        "dossier_key": e.dossier_key,
+        "allocataire_account_id": _text(e.allocataire_account_id),
+        "spouse_account_id": _text(e.spouse_account_id),
+    }
+
+
+@TRANSLATIONS.on(HouseholdFile.DelegationRevoked)  # type: ignore[attr-defined]
+def _revoked(e: Any) -> Translated:
+    return "DelegationRevoked", {
+        "dossier_key": e.dossier_key,
+        "allocataire_account_id": _text(e.allocataire_account_id),
+        "spouse_account_id": _text(e.spouse_account_id),
+        "reason": e.reason,
+    }

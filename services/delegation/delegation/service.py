@@ -31,7 +31,7 @@ from .schemas import (
 class DelegationService:
     name = "delegation"
     correlation = CorrelationContext()
-    app: DelegationApplication = ApplicationDependency(DelegationApplication)  # type: ignore[assignment]
+    app: DelegationApplication = ApplicationDependency(DelegationApplication)
     observability = Observability()
 
     # --- back office ----------------------------------------------------------------------

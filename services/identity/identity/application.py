@@ -1,44 +1,101 @@
 """The identity application: the bounded context of logins, accounts and their journeys.
 
-Each journey is a mixin in its own module; this class only assembles them and names what the
-outbox relay publishes.
+It keeps the store and hands out the journeys, each a small class built here with what it uses
+(the store, the clock, the hasher, the sealer, the session tokens); the lockout port comes with
+each call (in the service it is the worker's RPC proxy).
 
->>> app = IdentityApplication(IdentitySettings.from_env("identity"))   # doctest: +SKIP
->>> app.check_password("Bonjour2024Caf")["valid"]                       # doctest: +SKIP
-True
+>>> app = IdentityApplication(IdentitySettings.from_env("identity"))          # doctest: +SKIP
+>>> app.login.attempt(parse_identifier("P33392250"), "Bonjour2024Caf", lockout)  # doctest: +SKIP
+{"outcome": "ok", "session": {"token": "eyJ…", …}, …}
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import timedelta
+from typing import Any, ClassVar
 
-from .back_office import BackOfficeCommands
-from .franceconnect.commands import FranceConnectCommands
-from .franceconnect.integration import integration_event as franceconnect_event
-from .identifier_recovery import IdentifierRecoveryCommands
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from shared.runtime.clock import Clock
+from shared.runtime.eventstore import ServiceApplication
+from shared.runtime.sealing import Sealer
+
+from .domain import Account
+from .franceconnect.config import FranceConnectConfig
+from .franceconnect.journey import FranceConnect
 from .integration import integration_event
-from .login import LoginCommands
-from .my_account import MyAccountCommands
-from .password_reset import PasswordResetCommands
-from .registration import RegistrationCommands
+from .journeys.back_office import BackOffice
+from .journeys.code_steps import CodeSteps
+from .journeys.identifier_recovery import IdentifierRecovery
+from .journeys.login import Login
+from .journeys.my_account import MyAccount
+from .journeys.password_reset import PasswordReset
+from .journeys.registration import Registration
+from .journeys.sessions import Sessions
+from .password_hashing import PasswordHasher
 from .retention import expire
-from .session_lifecycle import SessionLifecycleCommands
+from .sessions import SessionTokens
+from .settings import IdentitySettings
+from .sources import SourceClassifier
+from .store import IdentityStore
+from .verification_codes import CodeHasher
 
 
-class IdentityApplication(
-    # First: it extends MyAccountCommands (logout), which must come after it in the MRO.
-    FranceConnectCommands,
-    RegistrationCommands,
-    LoginCommands,
-    SessionLifecycleCommands,
-    MyAccountCommands,
-    PasswordResetCommands,
-    IdentifierRecoveryCommands,
-    BackOfficeCommands,
-):
-    # Set here, not only on IdentityCore: eventsourcing names each subclass after its class
-    # unless it says otherwise, and the name is the store's schema, tables and relay producer.
+def derive_key(master: bytes, purpose: bytes) -> bytes:
+    """A key for one purpose, derived from the service's master key (HKDF-SHA256)."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
+
+
+class IdentityApplication(ServiceApplication):
+    # The store's schema, tables and relay producer are named after it.
     name = "identity"
+    snapshotted: ClassVar[tuple[type, ...]] = (Account,)
+    aggregate_cache_size: ClassVar[int] = 20_000  # accounts and indexes read by every login
+
+    def __init__(
+        self,
+        settings: IdentitySettings,
+        clock: Clock | None = None,
+        env: dict[str, str] | None = None,
+    ):
+        super().__init__(settings, clock=clock, env=env)
+        self.settings: IdentitySettings = settings
+        self.password_policy = settings.password_policy()
+        self.hasher = PasswordHasher(
+            settings.argon2_memory_kib, settings.argon2_time_cost, settings.argon2_parallelism
+        )
+        assert settings.personal_data_master_key is not None
+        assert settings.session_private_jwk is not None
+        assert settings.notification_public_jwk is not None
+        codes = CodeHasher(
+            derive_key(settings.personal_data_master_key, b"identity/verification-codes")
+        )
+        tokens = SessionTokens(
+            settings.session_private_jwk,
+            timedelta(seconds=settings.session_lifetime_s),
+            settings.session_previous_public_jwks,
+            max_lifetime=timedelta(seconds=settings.session_max_lifetime_s),
+        )
+        sealer = Sealer(settings.notification_public_jwk)
+        sources = SourceClassifier.from_ranges(settings.partner_source_ranges)
+        store = self.store = IdentityStore(self, sources)
+        clock, hasher, passwords = self.clock, self.hasher, self.password_policy
+        steps = CodeSteps(clock, codes, settings.code_policy(), sealer)
+
+        self.sessions = Sessions(store, clock, tokens)
+        self.login = Login(store, clock, hasher, tokens, settings.renewal_campaign())
+        self.registration = Registration(store, clock, steps, hasher, passwords, sealer)
+        self.password_reset = PasswordReset(store, clock, steps, hasher, passwords)
+        self.identifier_recovery = IdentifierRecovery(store, clock, steps, sealer)
+        self.my_account = MyAccount(
+            store, clock, self.sessions, hasher, passwords,
+            settings.connection_history_limit, settings,
+        )  # fmt: skip
+        self.back_office = BackOffice(store, clock, sealer)
+        self.franceconnect = FranceConnect(
+            store, clock, tokens, self.sessions, FranceConnectConfig.from_settings(settings)
+        )
 
     def check_password(self, password: str) -> dict[str, Any]:
         """The per-rule checklist: ``{"valid": False, "rules": [{"rule": "length", "ok": …,
@@ -54,4 +111,4 @@ class IdentityApplication(
         return expire(self)
 
     def integration_event(self, domain_event: Any) -> tuple[str, dict[str, Any]] | None:
-        return franceconnect_event(domain_event) or integration_event(domain_event)
+        return integration_event(domain_event)

@@ -3,16 +3,33 @@
 Only pseudonyms, ids and sealed blobs leave the service. A sealed blob whose subject was erased
 reads back as ``None`` (crypto-shredding): the event is still published, without it. Decoy code
 sends (no code, nothing to deliver) and internal events publish nothing.
+
+>>> integration_event(account_registered)   # doctest: +SKIP
+("AccountCreated", {"account_id": "…", "identifier_kind": "nir", …})
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from shared.runtime.integration_events import IntegrationEvents, Translated
 from shared.runtime.personal_data import PersonalData
 
-Translated = tuple[str, dict[str, Any]] | None
+from .domain import (
+    Account,
+    CodeFlow,
+    FranceConnectLink,
+    RefusedLoginAttempt,
+    UnattributedLoginFailure,
+)
+
+TRANSLATIONS = IntegrationEvents()
+on = TRANSLATIONS.on
+
+
+def integration_event(domain_event: Any) -> Translated:
+    """``integration_event(account_registered)`` -> ``("AccountCreated", {...})`` or None."""
+    return TRANSLATIONS.translate(domain_event)
 
 
 def _opened(value: PersonalData | None) -> Any:
@@ -24,6 +41,7 @@ def _pseudonym(value: PersonalData | str | None) -> Any:
     return _opened(value) if isinstance(value, PersonalData) else value
 
 
+@on(Account.Registered)  # type: ignore[attr-defined]
 def _account_created(e: Any) -> Translated:
     return "AccountCreated", {
         "account_id": str(e.originator_id),
@@ -36,6 +54,7 @@ def _account_created(e: Any) -> Translated:
     }
 
 
+@on(CodeFlow.CodeIssued)  # type: ignore[attr-defined]
 def _code_issued(e: Any) -> Translated:
     if e.code_hash is None:  # decoy flow: nothing to send
         return None
@@ -49,6 +68,7 @@ def _code_issued(e: Any) -> Translated:
     }
 
 
+@on(Account.ProvisionalIdentifierSent)  # type: ignore[attr-defined]
 def _provisional_identifier_sent(e: Any) -> Translated:
     return "ProvisionalIdentifierIssued", {
         "account_id": str(e.originator_id),
@@ -58,6 +78,7 @@ def _provisional_identifier_sent(e: Any) -> Translated:
     }
 
 
+@on(Account.PasswordChanged)  # type: ignore[attr-defined]
 def _password_changed(e: Any) -> Translated:
     return "PasswordChanged", {
         "account_id": str(e.originator_id),
@@ -66,6 +87,7 @@ def _password_changed(e: Any) -> Translated:
     }
 
 
+@on(Account.NirAssigned)  # type: ignore[attr-defined]
 def _nir_assigned(e: Any) -> Translated:
     return "NirAssigned", {
         "account_id": str(e.originator_id),
@@ -76,6 +98,7 @@ def _nir_assigned(e: Any) -> Translated:
     }
 
 
+@on(Account.ContactsUpdated)  # type: ignore[attr-defined]
 def _contacts_updated(e: Any) -> Translated:
     return "ContactsUpdated", {
         "account_id": str(e.originator_id),
@@ -84,6 +107,7 @@ def _contacts_updated(e: Any) -> Translated:
     }
 
 
+@on(Account.LoginSucceeded)  # type: ignore[attr-defined]
 def _login_succeeded(e: Any) -> Translated:
     return "LoginSucceeded", {
         "account_id": str(e.originator_id),
@@ -99,6 +123,7 @@ def public_reason(reason: str) -> str:
     return "invalid_credentials" if reason == "invalid_credentials_froze" else reason
 
 
+@on(Account.LoginFailed)  # type: ignore[attr-defined]
 def _login_failed(e: Any) -> Translated:
     return "LoginFailed", {
         "identifier_key": e.identifier_key,
@@ -108,6 +133,7 @@ def _login_failed(e: Any) -> Translated:
     }
 
 
+@on(UnattributedLoginFailure.Recorded)  # type: ignore[attr-defined]
 def _unattributed_login_failed(e: Any) -> Translated:
     return "LoginFailed", {
         "identifier_key": e.identifier_key,
@@ -117,6 +143,7 @@ def _unattributed_login_failed(e: Any) -> Translated:
     }
 
 
+@on(RefusedLoginAttempt.Recorded)  # type: ignore[attr-defined]
 def _refused_login(e: Any) -> Translated:
     return "LoginFailed", {
         "identifier_key": e.identifier_key,
@@ -126,26 +153,7 @@ def _refused_login(e: Any) -> Translated:
     }
 
 
-# Keyed by the event class's qualified name (the classes are made by eventsourcing's @event).
-TRANSLATIONS: dict[str, Callable[[Any], Translated]] = {
-    "Account.Registered": _account_created,
-    "Account.ProvisionalIdentifierSent": _provisional_identifier_sent,
-    "Account.PasswordChanged": _password_changed,
-    "Account.NirAssigned": _nir_assigned,
-    "Account.ContactsUpdated": _contacts_updated,
-    "Account.LoginSucceeded": _login_succeeded,
-    "Account.LoginFailed": _login_failed,
-    "CodeFlow.CodeIssued": _code_issued,
-    "UnattributedLoginFailure.Recorded": _unattributed_login_failed,
-    "RefusedLoginAttempt.Recorded": _refused_login,
-}
-MODULES = ("identity.domain", "identity.code_flow", "identity.login_records")
-
-
-def integration_event(domain_event: Any) -> Translated:
-    """``integration_event(account_registered)`` -> ``("AccountCreated", {...})`` or None."""
-    event_class = type(domain_event)
-    if event_class.__module__ not in MODULES:
-        return None
-    translate = TRANSLATIONS.get(event_class.__qualname__)
-    return translate(domain_event) if translate else None
+@on(FranceConnectLink.Linked)  # type: ignore[attr-defined]
+def _franceconnect_linked(e: Any) -> Translated:
+    """The other FranceConnect records publish nothing (the login itself is LoginSucceeded)."""
+    return "FranceConnectLinked", {"account_id": str(e.account_id)}

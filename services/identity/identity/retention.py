@@ -17,10 +17,11 @@ from eventsourcing.utils import get_topic
 from shared.privacy.buckets import shred_expired
 from shared.privacy.retention import ROWS
 
-from .flows import Registration
+from .domain import CodeFlow
+from .domain.code_flow import JOURNEY_OF_OLD_CLASS
 
 if TYPE_CHECKING:
-    from .core import IdentityCore
+    from .application import IdentityApplication as IdentityCore
 
 
 def expire(app: IdentityCore) -> dict[str, int]:
@@ -37,13 +38,21 @@ def expire(app: IdentityCore) -> dict[str, int]:
     return counts
 
 
+#: the topics a registration starts and completes under: the class it was stored as before
+#: CodeFlow (identity.flows:Registration, still in the stores) and CodeFlow's, any journey
+_OLD_REGISTRATION = next(old for old, j in JOURNEY_OF_OLD_CLASS.items() if j == "registration")
+STARTED = (_OLD_REGISTRATION + ".Started", get_topic(CodeFlow.Started))
+COMPLETED = (_OLD_REGISTRATION + ".Completed", get_topic(CodeFlow.Completed))  # type: ignore[attr-defined]
+
+
 def unfinished_registrations(app: IdentityCore) -> list[uuid.UUID]:
-    """Registrations started and never completed."""
+    """Code flows started and never completed (registrations among them: see the caller)."""
     events = app.sql.events_table
     rows = app.sql.execute(
-        f"SELECT s.originator_id FROM {events} s WHERE s.topic = %s AND NOT EXISTS"
-        f" (SELECT 1 FROM {events} c WHERE c.originator_id = s.originator_id AND c.topic = %s)",
-        (get_topic(Registration.Started), get_topic(Registration.Completed)),  # type: ignore[attr-defined]
+        f"SELECT s.originator_id FROM {events} s WHERE s.topic IN (%s, %s) AND NOT EXISTS"
+        f" (SELECT 1 FROM {events} c WHERE c.originator_id = s.originator_id"
+        " AND c.topic IN (%s, %s))",
+        (*STARTED, *COMPLETED),
     )
     return [r[0] if isinstance(r[0], uuid.UUID) else uuid.UUID(str(r[0])) for r in rows]
 
@@ -55,10 +64,13 @@ def shred_unfinished_registrations(app: IdentityCore, duration: timedelta, now: 
     shredded = 0
     for registration_id in unfinished_registrations(app):
         registration = app.find(registration_id)
-        if not isinstance(registration, Registration) or registration.started_at + duration > now:
+        if not isinstance(registration, CodeFlow) or registration.journey != "registration":
             continue
-        if app.vault.is_erased(registration.account_id) or app.find(registration.account_id):
+        account_id = registration.account_id
+        if account_id is None or registration.started_at + duration > now:
             continue
-        app.vault.erase(registration.account_id)
+        if app.vault.is_erased(account_id) or app.find(account_id):
+            continue
+        app.vault.erase(account_id)
         shredded += 1
     return shredded

@@ -26,12 +26,12 @@ from .franceconnect import schemas as fc_schemas
 class IdentityService:
     name = "identity"
 
-    app: IdentityApplication = IdentityApplicationDependency()  # type: ignore[assignment]
-    correlation_id: str = CorrelationContext()  # type: ignore[assignment]
-    request: Request = RequestContext()  # type: ignore[assignment]
+    app: IdentityApplication = IdentityApplicationDependency()
+    correlation_id: str = CorrelationContext()
+    request: Request = RequestContext()
     lockout: Any = TimedRpcProxy("lockout")
-    after_answer: Later = AfterAnswer()  # type: ignore[assignment]
-    agents: Agents = AgentGate()  # type: ignore[assignment]
+    after_answer: Later = AfterAnswer()
+    agents: Agents = AgentGate()
     observability = Observability()
 
     # -- passwords and login -------------------------------------------------------------------
@@ -60,7 +60,7 @@ class IdentityService:
             {"identifier": identifier, "password": password, "captcha": captcha, "source": source},
         )
         link = load_or_reject(fc_schemas.LinkToken(), {"franceconnect_link": franceconnect_link})
-        result = self.app.login(
+        result = self.app.login.attempt(
             data["identifier"],
             data["password"],
             self.lockout,
@@ -70,7 +70,7 @@ class IdentityService:
             later=self.after_answer,
         )
         if link["franceconnect_link"]:
-            result["franceconnect_link"] = self.app.franceconnect_link_after_login(
+            result["franceconnect_link"] = self.app.franceconnect.link_after_login(
                 link["franceconnect_link"], result
             )
         metrics.LOGINS.labels(outcome=result["outcome"]).inc()
@@ -86,7 +86,7 @@ class IdentityService:
         ``source`` (``{"ip", "user_agent"}``): a NIR looked up counts on it (throttle)."""
         data = load_or_reject(schemas.RegistrationForm(), form)
         origin = load_or_reject(schemas.SourceOnly(), {"source": source})["source"]
-        return self.app.start_registration(
+        return self.app.registration.start(
             schemas.registration_form_to_store(data), self.lockout, origin
         )
 
@@ -100,7 +100,7 @@ class IdentityService:
             {"registration_id": registration_id, "channel": channel, "address": address,
              "confirmation": confirmation},
         )  # fmt: skip
-        return self.app.send_registration_code(
+        return self.app.registration.send_code(
             str(data["registration_id"]), data["channel"], data["address"]
         )
 
@@ -108,7 +108,7 @@ class IdentityService:
     def verify_registration_code(self, registration_id: str, code: str) -> dict[str, Any]:
         """``{"verified": True, "attempts_left": 3, "outcome": "verified", …}``."""
         data = load_or_reject(schemas.FlowCode(), {"flow_id": registration_id, "code": code})
-        return self.app.verify_registration_code(str(data["flow_id"]), data["code"])
+        return self.app.registration.verify_code(str(data["flow_id"]), data["code"])
 
     @rpc
     def complete_registration(
@@ -119,8 +119,9 @@ class IdentityService:
         data = load_or_reject(
             schemas.NewPassword(), {"password": password, "confirmation": confirmation}
         )
-        self.app.require_new_password(data["password"], data["confirmation"])
-        return self.app.complete_registration(str(flow["flow_id"]), data["password"])
+        return self.app.registration.complete(
+            str(flow["flow_id"]), data["password"], data["confirmation"]
+        )
 
     # -- password reset ------------------------------------------------------------------------
 
@@ -138,7 +139,7 @@ class IdentityService:
             schemas.StartPasswordReset(),
             {"nir": nir, "birth_name": birth_name, "captcha": captcha, "source": source},
         )
-        return self.app.start_password_reset(
+        return self.app.password_reset.start(
             data["nir"], data["birth_name"], data["captcha"], self.lockout, data["source"]
         )
 
@@ -146,13 +147,13 @@ class IdentityService:
     def send_password_reset_code(self, reset_id: str, channel: str) -> dict[str, Any]:
         """``{"outcome": "sent", "sent_to": "d****n@t***.fr", "expires_at": …}``."""
         data = load_or_reject(schemas.FlowChannel(), {"flow_id": reset_id, "channel": channel})
-        return self.app.send_password_reset_code(str(data["flow_id"]), data["channel"])
+        return self.app.password_reset.send_code(str(data["flow_id"]), data["channel"])
 
     @rpc
     def verify_password_reset_code(self, reset_id: str, code: str) -> dict[str, Any]:
         """``{"verified": True, "attempts_left": 3, "outcome": "verified", …}``."""
         data = load_or_reject(schemas.FlowCode(), {"flow_id": reset_id, "code": code})
-        return self.app.verify_password_reset_code(str(data["flow_id"]), data["code"])
+        return self.app.password_reset.verify_code(str(data["flow_id"]), data["code"])
 
     @rpc
     def complete_password_reset(
@@ -163,8 +164,9 @@ class IdentityService:
         data = load_or_reject(
             schemas.NewPassword(), {"password": password, "confirmation": confirmation}
         )
-        self.app.require_new_password(data["password"], data["confirmation"])
-        return self.app.complete_password_reset(str(flow["flow_id"]), data["password"])
+        return self.app.password_reset.complete(
+            str(flow["flow_id"]), data["password"], data["confirmation"]
+        )
 
     # -- identifier recovery -------------------------------------------------------------------
 
@@ -183,7 +185,7 @@ class IdentityService:
             {"birth_name": birth_name, "first_names": first_names, "birth_date": birth_date,
              "captcha": captcha, "source": source},
         )  # fmt: skip
-        return self.app.start_identifier_recovery(
+        return self.app.identifier_recovery.start(
             data["birth_name"], data["first_names"], data["birth_date"], data["captcha"],
             self.lockout, data["source"],
         )  # fmt: skip
@@ -192,45 +194,45 @@ class IdentityService:
     def send_identifier_recovery_code(self, recovery_id: str, channel: str) -> dict[str, Any]:
         """``{"outcome": "sent", "sent_to": "06 ** ** ** 12", "expires_at": …}``."""
         data = load_or_reject(schemas.FlowChannel(), {"flow_id": recovery_id, "channel": channel})
-        return self.app.send_identifier_recovery_code(str(data["flow_id"]), data["channel"])
+        return self.app.identifier_recovery.send_code(str(data["flow_id"]), data["channel"])
 
     @rpc
     def complete_identifier_recovery(self, recovery_id: str, code: str) -> dict[str, Any]:
         """``{"outcome": "identifier_sent", "sent_to": "06 ** ** ** 12", …}``."""
         data = load_or_reject(schemas.FlowCode(), {"flow_id": recovery_id, "code": code})
-        return self.app.complete_identifier_recovery(str(data["flow_id"]), data["code"])
+        return self.app.identifier_recovery.complete(str(data["flow_id"]), data["code"])
 
     # -- sessions and "Gérer Mon Compte" -------------------------------------------------------
 
     @rpc
     def session_keys(self) -> dict[str, Any]:
         """The JWKS verifying session tokens: ``{"keys": [{"kty": "EC", "kid": …}]}``."""
-        return self.app.session_keys()
+        return self.app.sessions.keys()
 
     @rpc
     def verify_session(self, token: str) -> dict[str, Any]:
         """``{"valid": True, "account_id", "identifier_kind", "auth_method", "expires_at"}``."""
         data = load_or_reject(schemas.Token(), {"token": token})
-        return self.app.verify_session(data["token"])
+        return self.app.sessions.verify(data["token"])
 
     @rpc
     def logout(self, token: str) -> dict[str, Any]:
         """``{"outcome": "logged_out"}``; the token is refused from then on."""
         data = load_or_reject(schemas.Token(), {"token": token})
-        return self.app.logout(data["token"])
+        return self.app.sessions.logout(data["token"])
 
     @rpc
     def refresh_session(self, token: str) -> dict[str, Any]:
         """Extends a live session (sliding, within SESSION_MAX_LIFETIME_S of the login):
         ``{"outcome": "refreshed", "session": {"token", "token_type", "expires_at"}}``."""
         data = load_or_reject(schemas.Token(), {"token": token})
-        return self.app.refresh_session(data["token"])
+        return self.app.sessions.refresh(data["token"])
 
     @rpc
     def logout_everywhere(self, token: str) -> dict[str, Any]:
         """Ends every session of the account, on every device: ``{"outcome": "logged_out"}``."""
         data = load_or_reject(schemas.Token(), {"token": token})
-        return self.app.logout_everywhere(data["token"])
+        return self.app.sessions.logout_everywhere(data["token"])
 
     @rpc
     def change_password(
@@ -247,24 +249,22 @@ class IdentityService:
             {"token": token, "current_password": current_password, "password": password,
              "confirmation": confirmation, "captcha": captcha},
         )  # fmt: skip
-        self.app.live_session(data["token"])
-        self.app.require_new_password(data["password"], data["confirmation"])
-        return self.app.change_password(
-            data["token"], data["current_password"], data["password"], self.lockout,
-            data["captcha"], request_id=self.request.id,
+        return self.app.my_account.change_password(
+            data["token"], data["current_password"], data["password"], data["confirmation"],
+            self.lockout, data["captcha"], request_id=self.request.id,
         )  # fmt: skip
 
     @rpc
     def account_summary(self, token: str) -> dict[str, Any]:
         """``{"identifier_display", "civil_status", "contact", "last_login_at", …}``."""
         data = load_or_reject(schemas.Token(), {"token": token})
-        return self.app.account_summary(data["token"])
+        return self.app.my_account.summary(data["token"])
 
     @rpc
     def connection_history(self, token: str) -> list[dict[str, Any]]:
         """``[{"at", "method", "outcome", "source"}]``, newest first."""
         data = load_or_reject(schemas.Token(), {"token": token})
-        return self.app.connection_history(data["token"])
+        return self.app.my_account.history(data["token"])
 
     # -- FranceConnect (docs/franceconnect.md) -------------------------------------------------
 
@@ -272,7 +272,7 @@ class IdentityService:
     def franceconnect_start(self, redirect_uri: str | None = None) -> dict[str, Any]:
         """``{"outcome": "redirect", "authorization_url": "https://…/authorize?…", "state": …}``."""
         data = load_or_reject(fc_schemas.FranceConnectStart(), {"redirect_uri": redirect_uri})
-        return self.app.franceconnect_start(data["redirect_uri"])
+        return self.app.franceconnect.start(data["redirect_uri"])
 
     @rpc
     def franceconnect_callback(
@@ -289,7 +289,7 @@ class IdentityService:
             fc_schemas.FranceConnectCallback(),
             {"code": code, "state": state, "error": error, "iss": iss, "source": source},
         )
-        return self.app.franceconnect_callback(
+        return self.app.franceconnect.callback(
             data["code"], data["state"], data["error"], data["iss"], data["source"]
         )
 
@@ -297,7 +297,7 @@ class IdentityService:
     def franceconnect_logout(self, token: str) -> dict[str, Any]:
         """``{"outcome": "logged_out", "logout_url": "https://…/session/end?…", "state": …}``."""
         data = load_or_reject(schemas.Token(), {"token": token})
-        return self.app.franceconnect_logout(data["token"])
+        return self.app.franceconnect.logout(data["token"])
 
     # -- back office ---------------------------------------------------------------------------
 
@@ -318,7 +318,7 @@ class IdentityService:
             {"provisional_identifier": provisional_identifier, "nir": nir,
              "operator": agent.operator, "reason": reason},
         )  # fmt: skip
-        return self.app.assign_nir(
+        return self.app.back_office.assign_nir(
             data["provisional_identifier"], data["nir"], data["operator"], data["reason"]
         )
 
@@ -339,7 +339,7 @@ class IdentityService:
             {"identifier": identifier, "contacts": contacts, "operator": agent.operator,
              "reason": reason},
         )  # fmt: skip
-        return self.app.update_contacts(
+        return self.app.back_office.update_contacts(
             data["identifier"], schemas.contacts_to_store(data["contacts"]), data["operator"],
             data["reason"],
         )  # fmt: skip

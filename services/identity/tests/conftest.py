@@ -8,19 +8,17 @@ unsealed with the notification service's private key.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from identity.service import IdentityService
-from kombu import Connection, Queue
 from lockout.service import LockoutService
-from nameko.standalone.events import get_event_exchange
 
 from shared.runtime.clock import FrozenClock
 from shared.runtime.sealing import Unsealer
-from shared.testing import application_of, wait_for
+from shared.testing import application_of
+from shared.testing.event_tap import EventTap
 
 CAPTCHA_ANSWER = "K7PZQ"
 NIR = "1 63 06 31 555 082"
@@ -31,37 +29,6 @@ MOBILE = "06 12 34 56 12"
 FAST_ARGON2 = {"ARGON2_MEMORY_KIB": "64", "ARGON2_TIME_COST": "1"}
 #: Few connections per service: other suites share the same PostgreSQL server.
 SMALL_POOL = {"DATABASE_POOL_SIZE": "3"}
-
-
-class EventTap:
-    """What identity's relay publishes (a queue bound to ``identity.events``)."""
-
-    def __init__(self, amqp_uri: str):
-        self.connection = Connection(amqp_uri)
-        self.channel = self.connection.channel()
-        self.queue = Queue(
-            "tap-" + uuid.uuid4().hex,
-            exchange=get_event_exchange("identity", {}),
-            routing_key="#",
-            exclusive=True,
-            auto_delete=True,
-        )(self.channel)
-        self.queue.declare()
-        self.seen: list[dict[str, Any]] = []
-
-    def of_type(self, event_type: str) -> list[dict[str, Any]]:
-        while (message := self.queue.get(no_ack=True, accept=["json"])) is not None:
-            self.seen.append(message.payload)
-        return [m["payload"] for m in self.seen if m["event_type"] == event_type]
-
-    def wait(self, event_type: str, count: int = 1) -> list[dict[str, Any]]:
-        """The events of that type, once at least ``count`` were published."""
-
-        def enough() -> list[dict[str, Any]]:
-            found = self.of_type(event_type)
-            return found if len(found) >= count else []
-
-        return wait_for(enough)
 
 
 def registration_form(**changes: Any) -> dict[str, Any]:
@@ -201,9 +168,9 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def tap(service_config: dict[str, Any]) -> Iterator[EventTap]:
-    events = EventTap(service_config["AMQP_URI"])
+    events = EventTap(service_config["AMQP_URI"], "identity")
     yield events
-    events.connection.release()
+    events.close()
 
 
 @pytest.fixture

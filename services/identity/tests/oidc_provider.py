@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,17 +26,12 @@ from joserfc import jwt
 from joserfc.jwk import ECKey, RSAKey
 
 from shared.runtime.clock import Clock
+from shared.testing.receivers import free_port
 
 CLIENT_ID = "caf-mon-compte-test"
 CLIENT_SECRET = "secret-de-test-" + "x" * 32
 REDIRECT_URI = "https://mon-compte.caf.test/franceconnect/callback"
 POST_LOGOUT_URI = "https://mon-compte.caf.test/franceconnect/logged-out"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

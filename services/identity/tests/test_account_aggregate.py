@@ -6,8 +6,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from identity.domain import NotProvisionalError
-from identity.indexes import CivilStatusIndex, IdentifierIndex
+from identity.domain import CivilStatusIndex, IdentifierIndex, NotProvisionalError
 
 from shared.runtime.personal_data import PersonalData
 

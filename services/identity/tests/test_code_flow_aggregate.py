@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from identity.flows import PasswordReset, Registration
+from identity.domain import CodeFlow
 from identity.verification_codes import CodeHasher, CodePolicy, new_code
 
 from shared.runtime.personal_data import PersonalData
@@ -17,7 +17,7 @@ POLICY = CodePolicy()
 
 def started_reset() -> list:
     account_id = uuid.uuid4()
-    reset = PasswordReset(  # type: ignore[call-arg]
+    reset = CodeFlow.password_reset(
         id=uuid.uuid4(),
         account_id=account_id,
         channels=PersonalData(account_id, []),
@@ -122,7 +122,8 @@ def test_resends_wait_for_the_interval_and_stop_at_the_maximum():
 
 def test_a_new_code_after_verification_must_be_verified_again():
     account_id = uuid.uuid4()
-    registration = Registration(
+    registration = CodeFlow.registration(
+        id=uuid.uuid4(),
         account_id=account_id,
         form=PersonalData(account_id, {}),
         identifier_kind="nir",

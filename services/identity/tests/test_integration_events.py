@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from identity.flows import PasswordReset
+from identity.domain import CodeFlow
 from identity.integration import integration_event
 
 from shared import events
@@ -18,7 +18,7 @@ SEALED = "eyJhbGciOiJFQ0RILUVTK0EyNTZLVyJ9.a.b.c.d"
 
 
 def reset_with_code(account_id, code_hash, sealed):
-    reset = PasswordReset(  # type: ignore[call-arg]
+    reset = CodeFlow.password_reset(
         id=uuid.uuid4(), account_id=account_id, channels=PersonalData(uuid.uuid4(), []),
         started_at=NOW,
     )  # fmt: skip

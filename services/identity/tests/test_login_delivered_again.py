@@ -100,7 +100,7 @@ def login_as_a_worker(app, lockout, identifier, password: str, request: Request)
     """What identity's login worker does: the request in scope, then the login."""
     request_outcomes.enter("identity", "login", request)
     try:
-        return app.login(identifier, password, lockout, request=request)
+        return app.login.attempt(identifier, password, lockout, request=request)
     finally:
         request_outcomes.leave()
 

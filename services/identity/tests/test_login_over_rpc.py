@@ -144,7 +144,7 @@ def test_a_hash_made_with_older_parameters_is_replaced_at_login(journeys):
 
     assert identity.login(NIR)["outcome"] == "ok"
 
-    account = identity.app.account_for(parse_nir(NIR))
+    account = identity.app.store.account_for(parse_nir(NIR))
     assert "m=128," in account.password_hash.value
     assert identity.login(NIR)["outcome"] == "ok"
 

@@ -29,10 +29,12 @@ def test_a_hash_verifies_its_password_only():
     assert not hasher.verify(stored, "Bonjour2024Cag")
 
 
-def test_an_old_8_to_24_password_still_verifies_at_login():
+def test_an_old_8_to_24_password_fails_todays_policy_yet_its_hash_still_verifies():
+    policy = IdentitySettings.from_mapping({"ENVIRONMENT": "development"}, "identity")
     hasher = fast()
 
-    assert hasher.verify(hasher.hash("Azerty12"), "Azerty12")
+    assert not policy.password_policy().check("Azerty12").valid  # 10 characters at least now
+    assert hasher.verify(hasher.hash("Azerty12"), "Azerty12")  # only new passwords are checked
 
 
 def test_no_account_verifies_against_the_dummy_and_never_succeeds():

@@ -169,12 +169,12 @@ def test_a_registration_that_missed_the_other_is_still_refused_by_the_store(iden
     """The worst interleaving, forced: every check saw no account for this NIR (the other
     registration had not saved yet); the save itself must refuse the second account."""
     first = identity.register_with_nir()
-    identity.app.identifier_taken = lambda identifier: False  # the checks see nothing
+    identity.app.store.identifier_taken = lambda identifier: False  # the checks see nothing
 
     second = identity.register_with_nir(password="Autre2024Passe")
 
     assert second["outcome"] == "account_exists"
-    assert identity.app.account_for(parse_nir(NIR)).id == uuid.UUID(first["account_id"])
+    assert identity.app.store.account_for(parse_nir(NIR)).id == uuid.UUID(first["account_id"])
     assert identity.login(NIR)["outcome"] == "ok"
 
 

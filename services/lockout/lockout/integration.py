@@ -8,40 +8,53 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.runtime.integration_events import IntegrationEvents, Translated
+
 from .domain import FailedLoginLadder, SourceActivity
 
+TRANSLATIONS = IntegrationEvents()
 
-def integration_event(domain_event: Any) -> tuple[str, dict[str, Any]] | None:
+
+def integration_event(domain_event: Any) -> Translated:
     """The (event type, payload) a stored lockout event publishes, if any."""
-    if isinstance(domain_event, FailedLoginLadder.Frozen):  # type: ignore[attr-defined]
-        return "AccountFrozen", {
-            "identifier_key": domain_event.identifier_key,
-            "failures": domain_event.failures,
-            "frozen_until": domain_event.until.isoformat(),
-            "duration_s": domain_event.duration_s,
-        }
-    if isinstance(domain_event, FailedLoginLadder.AttemptSucceeded):  # type: ignore[attr-defined]
-        return _unfrozen(domain_event, "login", None) if domain_event.lifted_freeze else None
-    if isinstance(domain_event, FailedLoginLadder.Reset):  # type: ignore[attr-defined]
-        # A NIR assignment starts a ladder clean silently: nobody was told of that freeze.
-        if not domain_event.lifted_freeze or domain_event.cause == "nir_assigned":
-            return None
-        return _unfrozen(domain_event, domain_event.cause, domain_event.operator)
-    if isinstance(domain_event, SourceActivity.Throttled):  # type: ignore[attr-defined]
-        return "SourceThrottled", {
-            "source_key": domain_event.source_key,
-            "until": domain_event.until.isoformat(),
-            "distinct_identifiers": domain_event.distinct_identifiers,
-        }
-    return None
+    return TRANSLATIONS.translate(domain_event)
 
 
-def _unfrozen(
-    domain_event: Any, lifted_by: str, operator: str | None
-) -> tuple[str, dict[str, Any]]:
-    payload = {
-        "identifier_key": domain_event.identifier_key,
+@TRANSLATIONS.on(FailedLoginLadder.Frozen)  # type: ignore[attr-defined]
+def _frozen(e: Any) -> Translated:
+    return "AccountFrozen", {
+        "identifier_key": e.identifier_key,
+        "failures": e.failures,
+        "frozen_until": e.until.isoformat(),
+        "duration_s": e.duration_s,
+    }
+
+
+@TRANSLATIONS.on(FailedLoginLadder.AttemptSucceeded)  # type: ignore[attr-defined]
+def _succeeded(e: Any) -> Translated:
+    return _unfrozen(e, "login", None) if e.lifted_freeze else None
+
+
+@TRANSLATIONS.on(FailedLoginLadder.Reset)  # type: ignore[attr-defined]
+def _reset(e: Any) -> Translated:
+    # A NIR assignment starts a ladder clean silently: nobody was told of that freeze.
+    if not e.lifted_freeze or e.cause == "nir_assigned":
+        return None
+    return _unfrozen(e, e.cause, e.operator)
+
+
+@TRANSLATIONS.on(SourceActivity.Throttled)  # type: ignore[attr-defined]
+def _throttled(e: Any) -> Translated:
+    return "SourceThrottled", {
+        "source_key": e.source_key,
+        "until": e.until.isoformat(),
+        "distinct_identifiers": e.distinct_identifiers,
+    }
+
+
+def _unfrozen(e: Any, lifted_by: str, operator: str | None) -> tuple[str, dict[str, Any]]:
+    return "AccountUnfrozen", {
+        "identifier_key": e.identifier_key,
         "lifted_by": lifted_by,
         "operator": operator,
     }
-    return "AccountUnfrozen", payload

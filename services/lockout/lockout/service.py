@@ -28,7 +28,7 @@ class LockoutService:
     correlation: str = CorrelationContext()
     request: Request = RequestContext()
     observability = Observability()
-    agents: Agents = AgentGate()  # type: ignore[assignment]
+    agents: Agents = AgentGate()
 
     # Identity waits for these two: a redelivery answers for real, from the reservation keyed
     # by identity's request and a report already settled (request_outcomes.py: keyed).

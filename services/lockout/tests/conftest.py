@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from lockout.application import LockoutApplication
 from lockout.settings import LockoutSettings
-from lockout_testing import CAPTCHA_ANSWER, EventTap, Lockout
+from lockout_testing import CAPTCHA_ANSWER, Lockout
 
 from shared.runtime.clock import FrozenClock
 from shared.runtime.pseudonyms import Pseudonymizer
 from shared.runtime.settings import parse_key
+from shared.testing.event_tap import EventTap
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def app(
 
 @pytest.fixture
 def tap(service_config: dict[str, Any]) -> Iterator[EventTap]:
-    events = EventTap(service_config["AMQP_URI"])
+    events = EventTap(service_config["AMQP_URI"], "lockout")
     yield events
     events.close()
 

@@ -26,7 +26,7 @@ def captcha(app: LockoutApplication) -> dict[str, Any]:
 
 
 def wrong_login(app: LockoutApplication, key: str = KEY, **extra: Any) -> dict[str, Any]:
-    reserved = app.reserve_attempt(key, **extra)  # type: ignore[arg-type]
+    reserved = app.reserve_attempt(key, **extra)
     assert reserved["decision"] == "check", reserved
     return app.report_attempt(ReservationId.parse(reserved["reservation_id"]), False)
 
@@ -75,9 +75,9 @@ def test_a_wrong_captcha_is_said_invalid_and_spent(app: LockoutApplication) -> N
     for _ in range(3):
         wrong_login(app)
     given = captcha(app)
-    answer = app.reserve_attempt(KEY, captcha_id=given["captcha_id"], captcha_answer="NOPE0")  # type: ignore[arg-type]
+    answer = app.reserve_attempt(KEY, captcha_id=given["captcha_id"], captcha_answer="NOPE0")
     assert (answer["decision"], answer["captcha_invalid"]) == ("captcha_required", True)
-    again = app.reserve_attempt(KEY, **given)  # type: ignore[arg-type]
+    again = app.reserve_attempt(KEY, **given)
     assert (again["decision"], again["captcha_invalid"]) == ("captcha_required", True)
 
 

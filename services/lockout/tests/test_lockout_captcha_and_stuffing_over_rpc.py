@@ -7,11 +7,12 @@ import io
 import uuid
 from typing import Any
 
-from lockout_testing import CAPTCHA_ANSWER, EventTap, Lockout
+from lockout_testing import CAPTCHA_ANSWER, Lockout
 from PIL import Image
 
 from shared.runtime.clock import FrozenClock
 from shared.testing import both_stores
+from shared.testing.event_tap import EventTap
 
 #: The same interface tests on the embedded store and on PostgreSQL.
 pytestmark = both_stores

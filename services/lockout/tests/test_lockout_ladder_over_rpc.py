@@ -7,13 +7,15 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from lockout_testing import CAPTCHA_ANSWER, EventTap, Lockout
+from lockout_testing import CAPTCHA_ANSWER, Lockout
 
 from shared.runtime.clock import FrozenClock
 from shared.runtime.rpc import InvalidInput
 from shared.testing import application_of, both_stores, wait_for
+from shared.testing.event_tap import EventTap
 
 NIR = "1 63 06 31 555 082"  # nobody has an account here: lockout never knows, same answers
+OTHER_NIR = "2 62 09 99 123 456"
 
 #: The same interface tests on the embedded store and on PostgreSQL.
 pytestmark = both_stores
@@ -119,19 +121,29 @@ def test_a_completed_password_reset_lifts_the_freeze(
     assert unfrozen["lifted_by"] == "password_reset"
 
 
-def test_a_new_nir_starts_clean(lockout: Lockout, rpc: Any, publish_event: Any) -> None:
+def test_a_new_nir_starts_clean_silently_and_the_old_identifiers_ladder_stays(
+    lockout: Lockout, rpc: Any, tap: EventTap, publish_event: Any
+) -> None:
     lockout.start()
-    key = lockout.key_of(NIR)
-    wrong_login(rpc, key)
+    key, provisional = lockout.key_of(NIR), "P12345678"
+    freeze(rpc, key)
+    wrong_login(rpc, lockout.key_of(provisional))
     payload = {
         "account_id": str(uuid.uuid4()),
-        "previous_identifier_key": lockout.key_of("P12345678"),
+        "previous_identifier_key": lockout.key_of(provisional),
         "identifier_key": key,
         "nir_key": "0" * 64,
         "operator": "agent-042",
     }
     publish_event("NirAssigned", payload, producer="identity", position=3)
-    wait_for(lambda: rpc.lockout.status(NIR)["failures"] == 0)
+    wait_for(lambda: rpc.lockout.status(NIR)["state"] == "open")
+
+    assert rpc.lockout.status(NIR)["failures"] == 0
+    assert rpc.lockout.status(provisional)["failures"] == 1
+    # Nobody was told of the freeze this lifted: a freeze published after it, and no unfreeze.
+    freeze(rpc, lockout.key_of(OTHER_NIR))
+    assert len(tap.wait("AccountFrozen", count=2)) == 2
+    assert tap.of_type("AccountUnfrozen") == []
 
 
 def test_the_back_office_lifts_a_freeze_with_who_and_why(

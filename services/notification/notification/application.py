@@ -12,7 +12,6 @@ import logging
 import uuid
 from typing import Any
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from shared.privacy.buckets import bucketed
@@ -53,7 +52,7 @@ class NotificationApplication(ServiceApplication):
         self.unsealer = Unsealer(settings.notification_private_jwk)
         self.policy = settings.retry_policy
         self.triggers = Triggers(self)
-        self.board = DeliveryBoard(self)
+        self.board = DeliveryBoard(self.sql, self.process_recorder)
 
     # --- requests (from triggers) -------------------------------------------------------
 
@@ -99,12 +98,6 @@ class NotificationApplication(ServiceApplication):
             return Contact.from_unsealed(self.unsealer.unseal(sealed_contact.value))
         except SealError:
             log.error("a sealed contact cannot be opened (wrong NOTIFICATION_SEAL_PRIVATE_JWK?)")
-            return None
-
-    def find(self, aggregate_id: uuid.UUID) -> Any:
-        try:
-            return self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
             return None
 
     # --- one attempt (the sending loop) -------------------------------------------------
@@ -190,7 +183,7 @@ class NotificationApplication(ServiceApplication):
     # --- integration events -------------------------------------------------------------
 
     def integration_event(self, domain_event: Any) -> tuple[str, dict[str, Any]] | None:
-        return integration.integration_event(self, domain_event)
+        return integration.integration_event(self.repository, domain_event)
 
     # --- helpers ------------------------------------------------------------------------
 

@@ -19,24 +19,23 @@ import threading
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
     JSONTranscoder,
     Mapper,
+    ProcessRecorder,
     Transcoding,
     UUIDAsHex,
 )
 from eventsourcing.utils import get_topic
 
 from shared.runtime.personal_data import PersonalData
+from shared.runtime.sql import SqlStore
 
 from .domain import Delivery
-
-if TYPE_CHECKING:
-    from .application import NotificationApplication
 
 BATCH = 500
 
@@ -80,9 +79,9 @@ _MOVE_ON = (
 
 
 class DeliveryBoard:
-    def __init__(self, app: NotificationApplication) -> None:
-        self.app = app
-        self.sql = app.sql
+    def __init__(self, sql: SqlStore, recorder: ProcessRecorder) -> None:
+        self.sql = sql
+        self.recorder = recorder
         self._mapper = _mapper_without_personal_data()
         self._topics = [get_topic(cls) for cls in _FOLDED]
         self._lock = threading.Lock()
@@ -104,7 +103,7 @@ class DeliveryBoard:
         with self._lock:
             position = self.position
             while True:
-                notifications = self.app.process_recorder.select_notifications(
+                notifications = self.recorder.select_notifications(
                     start=position, limit=BATCH, topics=self._topics, inclusive_of_start=False
                 )
                 if not notifications:

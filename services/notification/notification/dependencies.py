@@ -7,9 +7,7 @@ from typing import Any
 from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
 
-from shared.runtime import correlation
 from shared.runtime.clock import Clock
-from shared.runtime.dependencies import CorrelationContext
 
 from .channels import (
     Channel,
@@ -55,7 +53,7 @@ def build_channels(settings: NotificationSettings, clock: Clock) -> ChannelSet:
     return ChannelSet(channels=channels, composer=MessageComposer(settings.message_timezone))
 
 
-class ChannelsDependency(DependencyProvider):  # type: ignore[misc]
+class ChannelsDependency(DependencyProvider):
     """Builds the channels once per container (``setup``); the clock is the application's
     (``CLOCK`` in the config for tests), so letters are dated like the events."""
 
@@ -68,7 +66,7 @@ class ChannelsDependency(DependencyProvider):  # type: ignore[misc]
         return self.channel_set
 
 
-class DeliveryTimer(Timer):  # type: ignore[misc]
+class DeliveryTimer(Timer):
     """nameko's timer, its interval read from ``DELIVERY_SEND_INTERVAL_S`` (configuration, not
     code). It never overlaps itself: the next tick waits for the previous worker."""
 
@@ -84,14 +82,3 @@ class DeliveryTimer(Timer):  # type: ignore[misc]
 
 
 delivery_timer = DeliveryTimer.decorator
-
-
-class TimerSafeCorrelationContext(CorrelationContext):
-    """Local work-around: shared's ``CorrelationContext.get_dependency`` runs before its
-    ``worker_setup`` (which writes to a copy anyway) and fails for a worker without incoming
-    context (a timer tick)."""
-
-    def get_dependency(self, worker_ctx: Any) -> str:
-        data = worker_ctx.data  # ``context_data`` is a copy: writing into it is lost
-        data[correlation.CONTEXT_KEY] = data.get(correlation.CONTEXT_KEY) or correlation.new_id()
-        return super().get_dependency(worker_ctx)

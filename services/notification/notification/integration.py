@@ -6,21 +6,20 @@ name the account, kind, channel and attempts, never the address or the content.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from eventsourcing.application import Repository
 
 from .domain import Delivery
 
-if TYPE_CHECKING:
-    from .application import NotificationApplication
-
 
 def integration_event(
-    app: NotificationApplication, domain_event: Any
+    repository: Repository[Any], domain_event: Any
 ) -> tuple[str, dict[str, Any]] | None:
     if not isinstance(domain_event, Delivery.Sent | Delivery.GivenUp):
         return None
     # The delivery as it was at this event (the relay may run long after it).
-    delivery: Delivery = app.repository.get(
+    delivery: Delivery = repository.get(
         domain_event.originator_id, version=domain_event.originator_version
     )
     payload: dict[str, Any] = {

@@ -9,13 +9,13 @@ from typing import Any
 
 from shared.events import Envelope
 from shared.runtime.consumer import integration_event_handler
-from shared.runtime.dependencies import ApplicationDependency
+from shared.runtime.dependencies import ApplicationDependency, CorrelationContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import load_or_reject
 from shared.runtime.rpc_entrypoint import rpc
 
 from .application import NotificationApplication
-from .dependencies import ChannelsDependency, TimerSafeCorrelationContext, delivery_timer
+from .dependencies import ChannelsDependency, delivery_timer
 from .schemas import DeliveriesQuery
 from .sender import ChannelSet, DeliverySender
 from .settings import NotificationSettings
@@ -23,11 +23,11 @@ from .settings import NotificationSettings
 
 class NotificationService:
     name = "notification"
-    correlation = TimerSafeCorrelationContext()
-    app: NotificationApplication = ApplicationDependency(  # type: ignore[assignment]
+    correlation = CorrelationContext()
+    app: NotificationApplication = ApplicationDependency(
         NotificationApplication, NotificationSettings
     )
-    channels: ChannelSet = ChannelsDependency()  # type: ignore[assignment]
+    channels: ChannelSet = ChannelsDependency()
     observability = Observability()
 
     # --- the contact book ---

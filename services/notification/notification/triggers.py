@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from shared.events import Envelope
 from shared.runtime.personal_data import PersonalData
@@ -19,11 +19,8 @@ from .contact_book import (
     contact_book_id_for,
     identifier_index_id_for,
 )
-from .contacts import CONTACT_SHAPE, MESSAGE_SHAPE
+from .contacts import CONTACT_SHAPE, MESSAGE_SHAPE, Contact
 from .domain import Delivery
-
-if TYPE_CHECKING:
-    from .application import NotificationApplication
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +32,29 @@ class ContactBookMissing(Exception):
     """An event about an account arrived before its AccountCreated: retried later."""
 
 
+class DeliveryDesk(Protocol):
+    """What the triggers ask of the application (``NotificationApplication`` is one)."""
+
+    def find(self, aggregate_id: uuid.UUID) -> Any | None: ...
+
+    def request_delivery(
+        self,
+        trigger: str,
+        kind: str,
+        channel: str,
+        account_id: uuid.UUID | None,
+        sealed: str,
+        shape: str,
+        details: dict[str, Any],
+    ) -> Delivery: ...
+
+    def open_contact(self, sealed_contact: Any) -> Contact | None: ...
+
+    def message_address(self, channel: str, sealed: str) -> Any: ...
+
+
 class Triggers:
-    def __init__(self, app: NotificationApplication) -> None:
+    def __init__(self, app: DeliveryDesk) -> None:
         self.app = app
 
     # --- the contact book ---------------------------------------------------------------
@@ -186,7 +204,7 @@ class Triggers:
         book = self.app.find(contact_book_id_for(account_id))
         if book is None:
             raise ContactBookMissing(str(account_id))
-        return book  # type: ignore[no-any-return]
+        return book
 
     def _new_index(self, identifier_key: str, account_id: uuid.UUID) -> IdentifierIndex | None:
         if self.app.find(identifier_index_id_for(identifier_key)) is not None:

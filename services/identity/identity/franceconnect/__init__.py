@@ -5,9 +5,11 @@
 - :mod:`.tokens` — ID token and signed userinfo verification (signature, iss, aud, exp, nonce,
   acr), each refusal with a reason code;
 - :mod:`.pivot` — the pivot identity and the rules that match it to accounts;
-- :mod:`.records` — what the store keeps: authorization requests (state, nonce), links, pending
-  links, FranceConnect sessions (for the logout's ``id_token_hint``);
-- :mod:`.commands` — the journeys: start, callback, link after a password login, logout.
+- :mod:`.journey` — :class:`FranceConnect`, the journeys: start and callback (:mod:`.trip`,
+  :mod:`.sign_in`), link after a password login (:mod:`.linking`), logout (:mod:`.logout`).
+
+What the store keeps (authorization requests, links, pending links, FranceConnect sessions) are
+aggregates of :mod:`identity.domain.franceconnect`.
 
 The outcome codes and the matching rules are documented in ``docs/franceconnect.md``.
 """

@@ -4,42 +4,48 @@ consumed by the next successful ``login(..., franceconnect_link=token)``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from eventsourcing.persistence import IntegrityError
 
-from ..domain import Account
+from shared.runtime.clock import Clock
+
+from ..domain import Account, FranceConnectLink, PendingLink, record_id
+from ..sessions import SessionTokens
+from ..store import IdentityStore
 from . import outcomes
-from .base import FranceConnectCore
-from .records import FranceConnectLink, PendingLink, record_id
 from .tokens import digest
 
 
-class PendingLinkCommands(FranceConnectCore):
-    def franceconnect_link_after_login(
-        self, link_token: str, login_result: dict[str, Any]
-    ) -> dict[str, Any]:
+@dataclass
+class PendingLinks:
+    store: IdentityStore
+    clock: Clock
+    tokens: SessionTokens
+
+    def link_after_login(self, link_token: str, login_result: dict[str, Any]) -> dict[str, Any]:
         """After ``login(..., franceconnect_link=token)``: links the pending FranceConnect
         identity to the account that just logged in with its password.
 
-        >>> app.franceconnect_link_after_login(token, login_answer)   # doctest: +SKIP
+        >>> franceconnect.link_after_login(token, login_answer)   # doctest: +SKIP
         {"outcome": "linked", "message": "Votre compte est désormais associé à FranceConnect."}
         """
         session = login_result.get("session")
         if login_result.get("outcome") != "ok" or not session:
             return outcomes.link_result("not_logged_in")  # the token stays usable
-        claims = self.sessions.read(session["token"], self.clock.now())
-        pending = self.find(record_id("pending", digest(link_token)))
+        claims = self.tokens.read(session["token"], self.clock.now())
+        pending = self.store.find(record_id("pending", digest(link_token)))
         now = self.clock.now()
         if claims is None or not isinstance(pending, PendingLink):
             return outcomes.link_result("link_invalid")
         if pending.used_at is not None or now >= pending.expires_at:
             return outcomes.link_result("link_invalid")
-        existing = self.find(record_id("link", pending.sub_key))
+        existing = self.store.find(record_id("link", pending.sub_key))
         if isinstance(existing, FranceConnectLink):
             same = existing.account_id == claims.account_id
             return outcomes.link_result("already_linked" if same else "linked_elsewhere")
-        account = cast(Account, self.repository.get(claims.account_id))
+        account = cast(Account, self.store.get(claims.account_id))
         if not self.same_birthdate(account, pending):
             return outcomes.link_result("identity_mismatch")
         pending.use(account_id=account.id, at=now)
@@ -51,7 +57,7 @@ class PendingLinkCommands(FranceConnectCore):
             at=now,
         )
         try:
-            self.save(pending, link)
+            self.store.save(pending, link)
         except IntegrityError:  # the same token, or the same sub, at once elsewhere
             return outcomes.link_result("link_invalid")
         return outcomes.link_result("linked")

@@ -99,7 +99,7 @@ class ProviderClient:
         document = self._json(self._get(self.metadata().jwks_uri))
         try:
             public = [k for k in document["keys"] if k.get("kty") in ("EC", "RSA") and "d" not in k]
-            keys = KeySet.import_key_set({"keys": public})  # type: ignore[typeddict-item]
+            keys = KeySet.import_key_set({"keys": public})
         except (JoseError, KeyError, TypeError, ValueError, AttributeError):
             raise ProviderError("malformed") from None
         self._keys = (now, keys)

@@ -5,20 +5,36 @@ pivot identity (rules in :mod:`.pivot`), or not at all (a pending link is offere
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any, cast
 
 from eventsourcing.persistence import IntegrityError
 
-from ..domain import Account
-from ..indexes import CivilStatusIndex
+from shared.runtime.clock import Clock
+
+from ..domain import (
+    Account,
+    CivilStatusIndex,
+    FranceConnectLink,
+    FranceConnectSession,
+    PendingLink,
+    record_id,
+)
+from ..sessions import SessionTokens
+from ..store import IdentityStore
 from . import outcomes
-from .base import FranceConnectCore, random_token
+from .config import FranceConnectConfig
 from .pivot import PivotIdentity, decide
-from .records import FranceConnectLink, FranceConnectSession, PendingLink, record_id
-from .tokens import digest
+from .tokens import digest, random_token
 
 
-class FranceConnectSignIn(FranceConnectCore):
+@dataclass
+class SignIn:
+    store: IdentityStore
+    clock: Clock
+    tokens: SessionTokens
+    config: FranceConnectConfig
+
     def sign_in_or_offer_link(
         self,
         sub: str,
@@ -26,8 +42,8 @@ class FranceConnectSignIn(FranceConnectCore):
         id_token: str,
         source: dict[str, str] | None,
     ) -> dict[str, Any]:
-        sub_key = self.pseudonyms.of("franceconnect", sub)
-        link = self.find(record_id("link", sub_key))
+        sub_key = self.store.pseudonyms.of("franceconnect", sub)
+        link = self.store.find(record_id("link", sub_key))
         if isinstance(link, FranceConnectLink):
             return self.sign_in(link.account_id, id_token, source, new_link=None)
         pivot = PivotIdentity.from_claims(userinfo)
@@ -45,11 +61,11 @@ class FranceConnectSignIn(FranceConnectCore):
 
     def matching_account(self, pivot: PivotIdentity) -> uuid.UUID | None:
         """The one account the pivot identity designates (rules in :mod:`.pivot`), or None."""
-        index_id = self.civil_index_id(pivot.family_name, pivot.given_name, pivot.birthdate)
-        index = cast(CivilStatusIndex | None, self.find(index_id))
+        index_id = self.store.civil_index_id(pivot.family_name, pivot.given_name, pivot.birthdate)
+        index = cast(CivilStatusIndex | None, self.store.find(index_id))
         judgements: dict[uuid.UUID, str] = {}
         for account_id in index.account_ids if index else []:
-            account = cast(Account, self.repository.get(account_id))
+            account = cast(Account, self.store.get(account_id))
             civil, identifier = account.civil_status.value, account.identifier.value
             if account.civil_status.erased or not isinstance(civil, dict):
                 continue
@@ -67,27 +83,29 @@ class FranceConnectSignIn(FranceConnectCore):
         """A session with ``auth_method="franceconnect"``, the connection recorded in the
         history; the lockout ladder is left as it is (no password was involved)."""
         now = self.clock.now()
-        account = cast(Account, self.repository.get(account_id))
-        session = self.sessions.issue(
+        account = cast(Account, self.store.get(account_id))
+        session = self.tokens.issue(
             account_id=account_id,
             identifier_kind=account.identifier_kind,
             auth_method="franceconnect",
             now=now,
-            generation=self.session_generation(account_id),
+            generation=self.store.session_generation(account_id),
         )
         source_key = (
-            self.pseudonyms.of("source", source["ip"]) if source and source.get("ip") else None
+            self.store.pseudonyms.of("source", source["ip"])
+            if source and source.get("ip")
+            else None
         )
 
         def record() -> list[Any]:
-            current = cast(Account, self.repository.get(account_id))
+            current = cast(Account, self.store.get(account_id))
             current.record_login(
                 at=now,
                 method="franceconnect",
-                source=self.expiring(account_id, source, "connection_sources", now)
+                source=self.store.expiring(account_id, source, "connection_sources", now)
                 if source
                 else None,
-                source_key=self.expiring(account_id, source_key, "connection_sources", now)
+                source_key=self.store.expiring(account_id, source_key, "connection_sources", now)
                 if source_key
                 else None,
                 session_id=session.session_id,
@@ -95,19 +113,19 @@ class FranceConnectSignIn(FranceConnectCore):
             opened = FranceConnectSession(
                 id=record_id("session", session.session_id),  # type: ignore[call-arg]
                 account_id=account_id,
-                id_token=self.personal(account_id, id_token),
+                id_token=self.store.personal(account_id, id_token),
                 at=now,
             )
             return [current, opened, new_link]
 
         try:
-            self.save(*record())
+            self.store.save(*record())
         except IntegrityError:
-            if new_link is not None and self.find(new_link.id) is not None:
+            if new_link is not None and self.store.find(new_link.id) is not None:
                 # Another callback linked this sub meanwhile: sign in by that link instead.
-                winner = cast(FranceConnectLink, self.repository.get(new_link.id))
+                winner = cast(FranceConnectLink, self.store.get(new_link.id))
                 return self.sign_in(winner.account_id, id_token, source, new_link=None)
-            self.save_with_retry(record)
+            self.store.save_with_retry(record)
         return outcomes.callback_result(
             "ok",
             linked_now=new_link is not None,
@@ -123,12 +141,12 @@ class FranceConnectSignIn(FranceConnectCore):
         """No single account: a link token the next password login may present."""
         link_token, now = random_token(), self.clock.now()
         pending_id = record_id("pending", digest(link_token))
-        expires_at = now + self.franceconnect.link_lifetime
-        self.save(
+        expires_at = now + self.config.link_lifetime
+        self.store.save(
             PendingLink(
                 id=pending_id,  # type: ignore[call-arg]
                 sub_key=sub_key,
-                birthdate=self.personal(pending_id, pivot.birthdate if pivot else None),
+                birthdate=self.store.personal(pending_id, pivot.birthdate if pivot else None),
                 created_at=now,
                 expires_at=expires_at,
             )

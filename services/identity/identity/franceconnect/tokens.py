@@ -17,6 +17,7 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -43,6 +44,11 @@ class TokenRejected(Exception):
 def digest(value: str) -> str:
     """How state, nonce and link tokens are kept: a SHA-256 (they are 256-bit random values)."""
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+def random_token() -> str:
+    """43 URL-safe characters, 256 bits from the CSPRNG (state, nonce, link token)."""
+    return secrets.token_urlsafe(32)
 
 
 class SignedClaims:

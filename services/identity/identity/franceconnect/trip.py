@@ -6,30 +6,40 @@ signed in or offered a link (:mod:`.sign_in`).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from eventsourcing.persistence import IntegrityError
 
+from shared.runtime.clock import Clock
 from shared.runtime.rpc import InvalidInput
 
+from ..domain import AuthorizationRequest, record_id
+from ..store import IdentityStore
 from . import outcomes
-from .base import random_token
-from .provider import ProviderError
-from .records import AuthorizationRequest, record_id
-from .sign_in import FranceConnectSignIn
-from .tokens import IdTokenVerifier, TokenRejected, UserinfoVerifier, digest
+from .config import FranceConnectConfig
+from .provider import ProviderClient, ProviderError
+from .sign_in import SignIn
+from .tokens import IdTokenVerifier, TokenRejected, UserinfoVerifier, digest, random_token
 
 log = logging.getLogger(__name__)
 
 
-class FranceConnectTrip(FranceConnectSignIn):
+@dataclass
+class FranceConnectTrip:
+    store: IdentityStore
+    clock: Clock
+    config: FranceConnectConfig
+    provider: ProviderClient
+    signing_in: SignIn
+
     # -- start ----------------------------------------------------------------------------------
 
-    def franceconnect_start(self, redirect_uri: str | None = None) -> dict[str, Any]:
+    def start(self, redirect_uri: str | None = None) -> dict[str, Any]:
         """``{"outcome": "redirect", "authorization_url": "https://…/authorize?…", "state": …}``;
         the gateway keeps ``state`` with the browser (cookie) and sends the person to the URL."""
-        config = self.franceconnect
+        config = self.config
         if not config.enabled:
             return outcomes.start_result("unavailable")
         redirect = redirect_uri or config.default_redirect_uri
@@ -39,12 +49,12 @@ class FranceConnectTrip(FranceConnectSignIn):
                 fields={"redirect_uri": ["Adresse de retour non déclarée à FranceConnect."]},
             )
         try:
-            endpoint = self.franceconnect_provider.metadata().authorization_endpoint
+            endpoint = self.provider.metadata().authorization_endpoint
         except ProviderError as error:
             log.warning("franceconnect start failed: %s", error.reason)
             return outcomes.start_result("provider_unavailable")
         state, nonce, now = random_token(), random_token(), self.clock.now()
-        self.save(
+        self.store.save(
             AuthorizationRequest(
                 id=record_id("state", digest(state)),  # type: ignore[call-arg]
                 nonce_hash=digest(nonce),
@@ -70,7 +80,7 @@ class FranceConnectTrip(FranceConnectSignIn):
 
     # -- callback -------------------------------------------------------------------------------
 
-    def franceconnect_callback(
+    def callback(
         self,
         code: str | None,
         state: str,
@@ -80,7 +90,7 @@ class FranceConnectTrip(FranceConnectSignIn):
     ) -> dict[str, Any]:
         """What FranceConnect sent back to the redirect URI; answers like ``login``:
         ``{"outcome": "ok", "session": {…}, "linked_now": True, …}`` or another outcome."""
-        config = self.franceconnect
+        config = self.config
         if not config.enabled:
             return outcomes.callback_result("unavailable")
         request, refusal = self.use_authorization_request(state)
@@ -91,7 +101,7 @@ class FranceConnectTrip(FranceConnectSignIn):
             return outcomes.callback_result("cancelled" if cancelled else "provider_error", error)
         if iss is not None and iss != config.issuer:  # RFC 9207: a mix-up of providers
             return outcomes.callback_result("provider_error", "issuer")
-        provider, keys = self.franceconnect_provider, self.franceconnect_provider.keys
+        provider, keys = self.provider, self.provider.keys
         try:
             tokens = provider.exchange_code(str(code), request.redirect_uri)
             id_claims = IdTokenVerifier(config, keys).verify(
@@ -111,7 +121,9 @@ class FranceConnectTrip(FranceConnectSignIn):
         except TokenRejected as rejected:
             log.warning("franceconnect callback: userinfo refused (%s)", rejected.reason)
             return outcomes.callback_result("userinfo_invalid", rejected.reason)
-        return self.sign_in_or_offer_link(id_claims["sub"], userinfo, tokens.id_token, source)
+        return self.signing_in.sign_in_or_offer_link(
+            id_claims["sub"], userinfo, tokens.id_token, source
+        )
 
     @staticmethod
     def provider_failure(failure: ProviderError) -> dict[str, Any]:
@@ -122,7 +134,7 @@ class FranceConnectTrip(FranceConnectSignIn):
 
     def use_authorization_request(self, state: str) -> tuple[AuthorizationRequest | None, str]:
         """The request this state names, now spent; or None and why (unknown, expired, used)."""
-        found = self.find(record_id("state", digest(state)))
+        found = self.store.find(record_id("state", digest(state)))
         if not isinstance(found, AuthorizationRequest):
             return None, "unknown"
         now = self.clock.now()
@@ -132,7 +144,7 @@ class FranceConnectTrip(FranceConnectSignIn):
             return None, "expired"
         found.use(at=now)
         try:
-            self.save(found)
+            self.store.save(found)
         except IntegrityError:  # the same state came back twice at once: one wins
             return None, "already_used"
         return found, ""

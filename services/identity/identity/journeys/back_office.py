@@ -5,21 +5,28 @@ operator may write anything there).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
 from shared.identifiers import Identifier
+from shared.runtime.clock import Clock
+from shared.runtime.sealing import Sealer
 
-from .civil_status import display_name
-from .core import IdentityCore
-from .domain import Account
-from .indexes import IdentifierIndex
+from ..civil_status import display_name
+from ..domain import Account, IdentifierIndex
+from ..store import IdentityStore
 
 AGENT_ACTIONS = "agent_actions"  # the retention table's row (docs/privacy.md)
 
 
-class BackOfficeCommands(IdentityCore):
+@dataclass
+class BackOffice:
+    store: IdentityStore
+    clock: Clock
+    sealer: Sealer
+
     def assign_nir(
         self,
         provisional: Identifier,
@@ -27,38 +34,38 @@ class BackOfficeCommands(IdentityCore):
         operator: str,
         reason: str | None = None,
     ) -> dict[str, Any]:
-        """``app.assign_nir(parse_provisional("P33392250"), parse_nir("1 62 09 99 …"), "agent-42")``
+        """``back_office.assign_nir(parse_provisional("P33392250"), nir, "agent-42")``
         -> ``{"outcome": "assigned", "identifier_display": "1 62 09 …"}``.
 
         The provisional identifier is retired (it no longer logs in, is never drawn again); the
         password stays; notification tells the person to log in with the NIR.
         """
-        account = self.account_for(provisional)
+        account = self.store.account_for(provisional)
         if account is None:
             return {"outcome": "unknown_identifier", "identifier_display": None}
         if not account.is_provisional:
             return {"outcome": "not_provisional", "identifier_display": None}
-        if self.identifier_taken(nir):
+        if self.store.identifier_taken(nir):
             return {"outcome": "nir_already_has_account", "identifier_display": None}
         now = self.clock.now()
         account.assign_nir(
-            identifier=self.personal(account.id, nir.value),
-            identifier_key=self.identifier_key(nir),
-            nir_key=self.pseudonyms.of("nir", nir.value),
+            identifier=self.store.personal(account.id, nir.value),
+            identifier_key=self.store.identifier_key(nir),
+            nir_key=self.store.pseudonyms.of("nir", nir.value),
             operator=operator,
-            reason=self.expiring(account.id, reason, AGENT_ACTIONS, now) if reason else None,
+            reason=self.store.expiring(account.id, reason, AGENT_ACTIONS, now) if reason else None,
             at=now,
         )
-        old_index: IdentifierIndex = self.repository.get(self.identifier_index_id(provisional))
+        old_index: IdentifierIndex = self.store.get(self.store.identifier_index_id(provisional))
         old_index.retire(at=now)
         new_index = IdentifierIndex(
             account_id=account.id,
-            identifier_key=self.identifier_key(nir),
-            id=self.identifier_index_id(nir),  # type: ignore[call-arg]  # eventsourcing's id=
+            identifier_key=self.store.identifier_key(nir),
+            id=self.store.identifier_index_id(nir),  # type: ignore[call-arg]  # eventsourcing's id=
         )
         try:
-            ended = self.revoke_sessions(account.id, "nir_assigned")
-            self.save(account, old_index, new_index, ended)
+            ended = self.store.revoke_sessions(account.id, "nir_assigned")
+            self.store.save(account, old_index, new_index, ended)
         except IntegrityError:
             # Someone registered this NIR, or another operator assigned it, meanwhile.
             return {"outcome": "nir_already_has_account", "identifier_display": None}
@@ -72,17 +79,17 @@ class BackOfficeCommands(IdentityCore):
         reason: str | None = None,
     ) -> dict[str, Any]:
         """Contacts as loaded by ``schemas.ContactsSchema``:
-        ``app.update_contacts(nir, {"email": "d@test.fr", "phone": None, …}, "agent-42")``
+        ``back_office.update_contacts(nir, {"email": "d@test.fr", "phone": None, …}, "agent-42")``
         -> ``{"outcome": "updated"}``."""
-        account = self.account_for(identifier)
+        account = self.store.account_for(identifier)
         if account is None:
             return {"outcome": "unknown_identifier"}
         account_id = account.id
 
         def update() -> list[Account]:
-            current: Account = self.repository.get(account_id)
+            current: Account = self.store.get(account_id)
             civil = current.civil_status.value or {}
-            sealed = self.seal(
+            sealed = self.sealer.seal(
                 {
                     "display_name": display_name(civil),
                     "civility": civil.get("civility"),
@@ -91,13 +98,15 @@ class BackOfficeCommands(IdentityCore):
             )
             now = self.clock.now()
             current.update_contacts(
-                contact=self.personal(account_id, contacts),
-                sealed_contact=self.personal(account_id, sealed),
+                contact=self.store.personal(account_id, contacts),
+                sealed_contact=self.store.personal(account_id, sealed),
                 operator=operator,
-                reason=self.expiring(account_id, reason, AGENT_ACTIONS, now) if reason else None,
+                reason=self.store.expiring(account_id, reason, AGENT_ACTIONS, now)
+                if reason
+                else None,
                 at=now,
             )
             return [current]
 
-        self.save_with_retry(update)
+        self.store.save_with_retry(update)
         return {"outcome": "updated"}

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from shared.identifiers import Identifier
 from shared.runtime import after_answer
+from shared.runtime.clock import Clock
 from shared.runtime.request_outcomes import answer_for_redelivery
 from shared.runtime.rpc_entrypoint import Request
 
-from . import messages
-from .core import IdentityCore
-from .domain import Account
-from .lockout_port import LockoutPort
-from .login_records import RefusedLoginAttempt
+from .. import messages
+from ..domain import Account, RefusedLoginAttempt
+from ..lockout_port import LockoutPort
+from ..password_hashing import PasswordHasher
+from ..renewal_campaign import RenewalCampaign
+from ..sessions import SessionTokens
+from ..store import IdentityStore
 
 SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
 #: a checked password that was wrong, and whose failure froze the account (spec §5: the
@@ -30,8 +34,15 @@ CHECKED_AND_FROZE = "invalid_credentials_froze"
 CHECKED_FAILURES = ("invalid_credentials", CHECKED_AND_FROZE)
 
 
-class LoginCommands(IdentityCore):
-    def login(
+@dataclass
+class Login:
+    store: IdentityStore
+    clock: Clock
+    hasher: PasswordHasher
+    tokens: SessionTokens
+    campaign: RenewalCampaign
+
+    def attempt(
         self,
         identifier: Identifier,
         password: str,
@@ -41,7 +52,7 @@ class LoginCommands(IdentityCore):
         request: Request | None = None,
         later: Callable[[Callable[[], Any]], None] = after_answer.now,
     ) -> dict[str, Any]:
-        """``app.login(parse_identifier("1 63 06 31 555 082"), "Bonjour2024Caf", lockout)``
+        """``login.attempt(parse_identifier("1 63 06 31 555 082"), "Bonjour2024Caf", lockout)``
         -> ``{"outcome": "ok", "session": {"token": "eyJ…", …}, …}``.
 
         The same ``request`` delivered again (identity killed mid-login) acts once: lockout
@@ -50,11 +61,12 @@ class LoginCommands(IdentityCore):
         A failure is recorded on the account ``later`` (the service: after the answer has
         left), and not at all for an unknown identifier: the two answer in the same time and
         random identifiers do not grow the store (SPEC §16)."""
-        first = self.recorded_outcome(request, "login") if request and request.redelivered else None
+        redelivered = request is not None and request.redelivered
+        first = self.store.recorded_outcome(request, "login") if redelivered else None
         if first is not None and first.answer is not None:
-            return self.login_answered_again(first.answer)
-        identifier_key = self.identifier_key(identifier)
-        source_key, partner = self.source_of(source)
+            return self.answered_again(first.answer)
+        identifier_key = self.store.identifier_key(identifier)
+        source_key, partner = self.store.source_of(source)
         reservation = lockout.reserve_attempt(
             identifier_key,
             source_key=source_key,
@@ -63,11 +75,11 @@ class LoginCommands(IdentityCore):
             captcha_answer=(captcha or {}).get("answer"),
             request_id=request.id if request else None,
         )
-        account = self.account_for(identifier, read_only=True)
+        account = self.store.account_for(identifier, read_only=True)
         decision = reservation["decision"]
         if decision != "check":
             # decision is frozen, captcha_required or source_throttled: recorded as such
-            result = self.login_result(
+            result = login_result(
                 "frozen" if decision == "frozen" else "captcha_required", reservation
             )
             answer_for_redelivery({"result": result})
@@ -82,7 +94,7 @@ class LoginCommands(IdentityCore):
         if not ok or account is None:
             # Checked and wrong; if this failure froze the account, it says so (not a refusal).
             froze = bool(state.get("frozen_until"))
-            result = self.login_result("frozen" if froze else "invalid_credentials", state)
+            result = login_result("frozen" if froze else "invalid_credentials", state)
             answer_for_redelivery({"result": result})
             reason = CHECKED_AND_FROZE if froze else "invalid_credentials"
             later(lambda: self.record_failure(account, identifier_key, reason, source, source_key))
@@ -91,7 +103,7 @@ class LoginCommands(IdentityCore):
         now = self.clock.now()
         campaign = self.campaign.decision(changed_at=account.password_changed_at, now=now)
         if campaign == "reset_required":
-            result = self.login_result("password_reset_required", state)
+            result = login_result("password_reset_required", state)
             answer_for_redelivery({"result": result})
             later(
                 lambda: self.record_failure(
@@ -99,62 +111,54 @@ class LoginCommands(IdentityCore):
                 )
             )
             return result
-        session = self.sessions.issue(
+        session = self.tokens.issue(
             account_id=account.id,
             identifier_kind=account.identifier_kind,
             auth_method="password",
             now=now,
-            generation=self.session_generation(account.id),
+            generation=self.store.session_generation(account.id),
         )
         new_hash = (
             self.hasher.hash(password) if self.hasher.needs_rehash(str(stored_hash)) else None
         )
 
         def record() -> list[Account]:
-            current: Account = self.repository.get(account.id)  # a copy: it is changed
+            current: Account = self.store.get(account.id)  # a copy: it is changed
             if new_hash is not None:
-                current.rehash_password(password_hash=self.personal(current.id, new_hash))
+                current.rehash_password(password_hash=self.store.personal(current.id, new_hash))
             current.record_login(
                 at=now,
                 method="password",
-                source=self.expiring(current.id, source, SOURCES, now) if source else None,
+                source=self.store.expiring(current.id, source, SOURCES, now) if source else None,
                 source_key=self._expiring_key(current.id, source_key, now),
                 session_id=session.session_id,
             )
             return [current]
 
-        result = self.login_result("ok", state, recommended=campaign == "recommended")
+        result = login_result("ok", state, recommended=campaign == "recommended")
         # Never the session: a redelivery gets a fresh one for this account.
         answer_for_redelivery({"result": result, "account_id": str(account.id)})
-        self.save_with_retry(record)
-        return {**result, "session": self.session_answer(session)}
+        self.store.save_with_retry(record)
+        return {**result, "session": session_answer(session)}
 
-    def login_answered_again(self, answer: dict[str, Any]) -> dict[str, Any]:
+    def answered_again(self, answer: dict[str, Any]) -> dict[str, Any]:
         """What a login delivered again answers: the recorded outcome; a success gets a new
         session (no password is checked, nothing is recorded again)."""
         result = dict(answer["result"])
         if result["outcome"] != "ok":
             return result
-        account: Account = self.repository.get(uuid.UUID(answer["account_id"]))
-        session = self.sessions.issue(
+        account: Account = self.store.get(uuid.UUID(answer["account_id"]))
+        session = self.tokens.issue(
             account_id=account.id,
             identifier_kind=account.identifier_kind,
             auth_method="password",
             now=self.clock.now(),
         )
-        return {**result, "session": self.session_answer(session)}
-
-    @staticmethod
-    def session_answer(session: Any) -> dict[str, Any]:
-        return {
-            "token": session.token,
-            "token_type": "Bearer",
-            "expires_at": session.expires_at.isoformat(),
-        }
+        return {**result, "session": session_answer(session)}
 
     def _expiring_key(self, subject_id: uuid.UUID, source_key: str | None, now: Any) -> Any:
-        """A refused attempt's source pseudonym, kept as long as connection sources are."""
-        return self.expiring(subject_id, source_key, SOURCES, now) if source_key else None
+        """A source pseudonym, kept as long as connection sources are."""
+        return self.store.expiring(subject_id, source_key, SOURCES, now) if source_key else None
 
     def record_failure(
         self,
@@ -172,7 +176,7 @@ class LoginCommands(IdentityCore):
             return
         account_id = account.id
         if reason not in CHECKED_FAILURES:  # refused before any check: see RefusedLoginAttempt
-            self.save(
+            self.store.save(
                 RefusedLoginAttempt(
                     account_id=account_id,
                     identifier_key=identifier_key,
@@ -184,41 +188,46 @@ class LoginCommands(IdentityCore):
             return
 
         def record() -> list[Account]:
-            current: Account = self.repository.get(account_id)
+            current: Account = self.store.get(account_id)
             current.record_failed_login(
                 at=now,
                 method="password",
                 reason=reason,
-                source=self.expiring(account_id, source, SOURCES, now) if source else None,
+                source=self.store.expiring(account_id, source, SOURCES, now) if source else None,
                 source_key=self._expiring_key(account_id, source_key, now),
             )
             return [current]
 
-        self.save_with_retry(record)
+        self.store.save_with_retry(record)
 
-    @staticmethod
-    def login_result(
-        outcome: str, state: dict[str, Any], recommended: bool = False
-    ) -> dict[str, Any]:
-        """The contract's shape, whatever the outcome (same keys for every answer)."""
-        retry_after_s = state.get("retry_after_s")
-        attempts_left = int(state.get("attempts_left") or 0)
-        text = {
-            "ok": messages.PASSWORD_CHANGE_RECOMMENDED if recommended else None,
-            "invalid_credentials": messages.attempts_left_message(attempts_left),
-            "captcha_required": messages.CAPTCHA_REQUIRED,
-            "frozen": messages.frozen_message(retry_after_s),
-            "password_reset_required": messages.PASSWORD_RESET_REQUIRED,
-        }[outcome]
-        return {
-            "outcome": outcome,
-            "attempts_left": state.get("attempts_left"),
-            "captcha_required": bool(state.get("captcha_required"))
-            or outcome == "captcha_required",
-            "captcha_invalid": bool(state.get("captcha_invalid")),
-            "frozen_until": state.get("frozen_until") if outcome == "frozen" else None,
-            "retry_after_s": retry_after_s if outcome == "frozen" else None,
-            "password_change_recommended": recommended,
-            "session": None,
-            "message": text,
-        }
+
+def session_answer(session: Any) -> dict[str, Any]:
+    return {
+        "token": session.token,
+        "token_type": "Bearer",
+        "expires_at": session.expires_at.isoformat(),
+    }
+
+
+def login_result(outcome: str, state: dict[str, Any], recommended: bool = False) -> dict[str, Any]:
+    """The contract's shape, whatever the outcome (same keys for every answer)."""
+    retry_after_s = state.get("retry_after_s")
+    attempts_left = int(state.get("attempts_left") or 0)
+    text = {
+        "ok": messages.PASSWORD_CHANGE_RECOMMENDED if recommended else None,
+        "invalid_credentials": messages.attempts_left_message(attempts_left),
+        "captcha_required": messages.CAPTCHA_REQUIRED,
+        "frozen": messages.frozen_message(retry_after_s),
+        "password_reset_required": messages.PASSWORD_RESET_REQUIRED,
+    }[outcome]
+    return {
+        "outcome": outcome,
+        "attempts_left": state.get("attempts_left"),
+        "captcha_required": bool(state.get("captcha_required")) or outcome == "captcha_required",
+        "captcha_invalid": bool(state.get("captcha_invalid")),
+        "frozen_until": state.get("frozen_until") if outcome == "frozen" else None,
+        "retry_after_s": retry_after_s if outcome == "frozen" else None,
+        "password_change_recommended": recommended,
+        "session": None,
+        "message": text,
+    }

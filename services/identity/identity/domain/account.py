@@ -1,11 +1,6 @@
-"""Accounts and the indexes that keep them unique (pure: no I/O, no clock, no randomness).
+"""The account, "Mon Compte" (pure: no I/O, no clock, no randomness; see the package's notes).
 
-Every personal value (identifier, civil status, contacts, password hash, connection source, sealed
-payloads) is a :class:`PersonalData` of the account, so erasing the account's key shreds them all
-while the history still replays. Times, hashes, sealed blobs and ids are computed by the
-application and handed to the ``@event`` methods, whose bodies run again on every replay.
-
-Uniqueness is kept by the indexes of :mod:`identity.indexes`, saved with the account.
+Uniqueness is kept by the indexes of :mod:`.indexes`, saved with the account.
 """
 
 from __future__ import annotations
@@ -70,7 +65,7 @@ class Account(Aggregate):
         """The "dernière connexion" line: the latest successful login other than this session."""
         for entry in reversed(self.history):
             if entry["outcome"] == "ok" and entry.get("session_id") != session_id:
-                return entry["at"]  # type: ignore[no-any-return]
+                return entry["at"]
         return None
 
     # -- provisional identifier ----------------------------------------------------------------

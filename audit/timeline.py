@@ -25,6 +25,9 @@ LOGIN_REFUSALS = {
     "captcha_required": "captcha exigé avant toute vérification du mot de passe",
     "frozen": "connexion refusée : compte gelé",
     "invalid_credentials": "échec de connexion (identifiant ou mot de passe incorrect)",
+    "invalid_credentials_froze": (
+        "échec de connexion (mot de passe vérifié, incorrect) : cet échec a gelé le compte"
+    ),
     "password_reset_required": "connexion refusée : mot de passe à renouveler",
 }
 

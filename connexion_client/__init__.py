@@ -5,12 +5,13 @@ plain ``ClusterRpcProxy`` loses: the French field messages of ``InvalidInput``. 
 correlation ids are on by default. See docs/api.md.
 
 >>> from connexion_client import ConnexionClient, InvalidInput           # doctest: +SKIP
->>> client = ConnexionClient("amqp://guest:guest@rabbitmq:5672/")         # doctest: +SKIP
+>>> client = ConnexionClient("amqp://portal:…@rabbitmq:5672/", caller="portal")  # doctest: +SKIP
 >>> client.call("lockout", "new_captcha")["captcha_id"]                  # doctest: +SKIP
 """
 
 from .client import ConnexionClient, ServiceProxy, new_correlation_id
 from .errors import (
+    CallRefused,
     ConnexionError,
     InvalidInput,
     RemoteFault,
@@ -20,6 +21,7 @@ from .errors import (
 )
 
 __all__ = [
+    "CallRefused",
     "ConnexionClient",
     "ConnexionError",
     "InvalidInput",

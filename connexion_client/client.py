@@ -1,7 +1,7 @@
 """``ConnexionClient``: calls the services over nameko RPC with a timeout and a correlation id
 on every call, and the services' errors as Python exceptions (see ``errors``).
 
->>> client = ConnexionClient("amqp://guest:guest@rabbitmq:5672/", timeout=10.0)  # doctest: +SKIP
+>>> client = ConnexionClient("amqp://portal:…@rabbitmq:5672/", caller="portal")  # doctest: +SKIP
 >>> client.identity.login(identifier="1 63 06 31 555 082", password="Bonjour2024Caf",
 ...                       source={"ip": "203.0.113.7"})["outcome"]               # doctest: +SKIP
 'ok'
@@ -16,12 +16,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from amqp.exceptions import AccessRefused, NotFound
 from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RpcTimeout, UnknownService
 
-from .errors import ServiceTimeout, ServiceUnavailable, from_remote
+from .errors import CallRefused, ServiceTimeout, ServiceUnavailable, from_remote
 from .pool import ConnectionPool
+from .reply_queue import check_caller
 
 _correlation_id: ContextVar[str | None] = ContextVar("connexion_client_correlation", default=None)
 
@@ -35,22 +37,25 @@ def new_correlation_id() -> str:
 class ConnexionClient:
     """Pooled (``pool_size`` connections), safe to share between green threads, connects on
     the first call. ``client.<service>.<method>(**kwargs)`` or ``client.call(service, method)``.
+
+    ``caller`` names the broker user ``amqp_uri`` logs in as (``portal``, ``back-office``): the
+    client's reply queues are ``rpc.reply-<caller>-<uuid>``, the only ones that user may use.
     """
 
     def __init__(
         self,
         amqp_uri: str,
+        caller: str = "portal",
         timeout: float = 10.0,
         pool_size: int = 10,
         ssl: dict[str, Any] | bool | None = None,
-        caller: str = "portal",
     ):
-        # ``caller``: the broker user's role (``portal``, ``back-office``): names the reply queues
-        config: dict[str, Any] = {"AMQP_URI": amqp_uri, "RPC_CALLER": caller}
+        config: dict[str, Any] = {"AMQP_URI": amqp_uri}
         if ssl:
             config["AMQP_SSL"] = ssl
+        self.caller = check_caller(caller)
         self.timeout = timeout
-        self._pool = ConnectionPool(config, timeout, pool_size)
+        self._pool = ConnectionPool(config, timeout, pool_size, caller)
 
     def __getattr__(self, service: str) -> ServiceProxy:
         if service.startswith("_"):
@@ -60,7 +65,8 @@ class ConnexionClient:
     def call(self, service: str, method: str, *args: Any, **kwargs: Any) -> Any:
         """``client.call("lockout", "new_captcha")`` -> the method's result.
 
-        Raises ``InvalidInput``, ``ServiceTimeout``, ``ServiceUnavailable`` or ``RemoteFault``.
+        Raises ``InvalidInput``, ``ServiceTimeout``, ``ServiceUnavailable``, ``CallRefused`` or
+        ``RemoteFault``.
         """
         context = {"correlation_id": _correlation_id.get() or new_correlation_id()}
         with self._pool.connection() as connection:
@@ -75,6 +81,15 @@ class ConnexionClient:
                 ) from None
             except UnknownService:
                 raise ServiceUnavailable(f"no {service} service is listening") from None
+            except NotFound:  # nameko-rpc, declared passively, does not exist yet
+                connection.discard()
+                raise ServiceUnavailable("no service has declared the RPC exchange") from None
+            except AccessRefused as exc:
+                connection.discard()  # the broker closed the channel (or refused the login)
+                raise CallRefused(
+                    f"the broker refused {service}.{method} to caller {self.caller!r}:"
+                    f" {exc.message or exc}"
+                ) from None
             except _BROKEN_CONNECTION as exc:
                 connection.discard()
                 raise ServiceUnavailable(f"broker unreachable: {type(exc).__name__}") from None

@@ -50,6 +50,13 @@ class ServiceUnavailable(ConnexionError):
     """The broker cannot be reached, or no instance of the service is listening."""
 
 
+class CallRefused(ConnexionError):
+    """The broker refused this caller's RabbitMQ user: the method is not among those its caller
+    may call (``identity.update_contacts`` for the portal), its reply queue is not named for it
+    (``caller`` differs from the user), or the login failed. A configuration or programming
+    error, never the person's: retrying does not help. Nothing reached the service."""
+
+
 class RemoteFault(ConnexionError):
     """Any other remote exception (a bug, an unknown method, a wrong signature): ``exc_type``
     names it; ``value`` is its text. Never shown to a person."""

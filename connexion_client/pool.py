@@ -2,36 +2,46 @@
 
 nameko's ``ClusterRpcProxy`` is single-threaded (it polls its own reply queue): sharing one
 between green threads mixes their replies up. The pool hands each call a proxy of its own,
-connects lazily, and replaces a proxy whose connection broke.
+connects lazily, and replaces a proxy whose connection broke. Each proxy's reply queue is named
+for the caller (``reply_queue``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from functools import partial
 from typing import Any
 
 from eventlet import pools
+from nameko.standalone.rpc import ClusterRpcProxy
 
-from shared.runtime.rpc import CallerRpcProxy
+from .reply_queue import CallerReplyListener
 
 
 class Connection:
     """One standalone proxy, started on first use; ``context`` is sent as message headers."""
 
-    def __init__(self, config: dict[str, Any], timeout: float):
+    def __init__(self, config: dict[str, Any], timeout: float, caller: str):
         self._config = config
         self._timeout = timeout
-        self._standalone: CallerRpcProxy | None = None
+        self._caller = caller
+        self._standalone: ClusterRpcProxy | None = None
         self._cluster: Any = None
 
     def cluster(self, context: dict[str, Any]) -> Any:
         if self._standalone is None:
-            # Named after the caller's RabbitMQ user, nameko-rpc declared passively: what the
-            # broker's permissions allow a gateway (docs/security.md).
-            caller = str(self._config.get("RPC_CALLER", "portal"))
-            standalone = CallerRpcProxy(caller, self._config, timeout=self._timeout)
-            self._cluster = standalone.start()
+            standalone = ClusterRpcProxy(
+                self._config,
+                timeout=self._timeout,
+                reply_listener_cls=partial(CallerReplyListener, caller=self._caller),
+            )
+            try:
+                self._cluster = standalone.start()
+            except Exception:
+                with suppress(Exception):  # a refused reply queue: close its connection
+                    standalone.stop()
+                raise
             self._standalone = standalone
         # The headers of the next message are read from the proxy's worker context.
         self._standalone._worker_ctx.data.update(context)
@@ -46,14 +56,15 @@ class Connection:
 
 
 class ConnectionPool:
-    def __init__(self, config: dict[str, Any], timeout: float, size: int):
+    def __init__(self, config: dict[str, Any], timeout: float, size: int, caller: str):
         self._connections: list[Connection] = []
         self._pool: pools.Pool = pools.Pool(max_size=size, create=self._create)
         self._config = config
         self._timeout = timeout
+        self._caller = caller
 
     def _create(self) -> Connection:
-        connection = Connection(self._config, self._timeout)
+        connection = Connection(self._config, self._timeout, self._caller)
         self._connections.append(connection)
         return connection
 

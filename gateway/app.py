@@ -27,10 +27,17 @@ from .settings import GatewaySettings
 
 
 def create_app(settings: GatewaySettings, client: ConnexionClient | None = None) -> Flask:
-    """The portal, calling the services through ``client`` (one is made from AMQP_URI if none)."""
+    """The portal, calling the services through ``client`` (if none: one made from AMQP_URI, as
+    the broker user BROKER_CALLER)."""
     app = Flask(__name__)
     app.config["GATEWAY_SETTINGS"] = settings
-    rpc.install(app, client or ConnexionClient(settings.amqp_uri, timeout=settings.rpc_timeout_s))
+    rpc.install(
+        app,
+        client
+        or ConnexionClient(
+            settings.amqp_uri, caller=settings.broker_caller, timeout=settings.rpc_timeout_s
+        ),
+    )
     security.install(app, settings)
     layout.install(app, settings)
     errors.install(app)

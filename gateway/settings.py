@@ -15,6 +15,7 @@ import ipaddress
 import secrets
 from pathlib import Path
 
+from connexion_client.reply_queue import check_caller
 from shared.runtime.settings import SettingsError, parse_bool, parse_key, setting
 
 from .api.settings import ApiSettings
@@ -34,6 +35,13 @@ def parse_networks(raw: str) -> tuple[Network, ...]:
 class GatewaySettings(ApiSettings):  # the API's settings (API_CLIENTS…) are the gateway's
     port: int = setting("PORT", 8080, parse=int, doc="HTTP port of the portal")
     bind: str = setting("BIND", "127.0.0.1", doc="listening address (0.0.0.0 in a container)")
+    broker_caller: str = setting(
+        "BROKER_CALLER",
+        "portal",
+        parse=check_caller,
+        doc="the caller whose broker user AMQP_URI logs in as (portal, back-office): names the"
+        " reply queues its permissions allow (docs/security.md)",
+    )
     secret_key: bytes | None = setting(
         "SECRET_KEY",
         None,

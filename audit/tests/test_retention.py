@@ -18,6 +18,7 @@ from audit.stores import open_store
 from shared.identifiers import parse_identifier
 from shared.privacy.buckets import readable_until
 from shared.runtime.clock import FrozenClock
+from shared.testing import both_stores
 
 from .history import NIR, PASSWORD, SOURCE, History, form_without_nir
 
@@ -58,6 +59,7 @@ def history(services, rpc, service_config):
     script.stop()
 
 
+@both_stores
 def test_each_row_of_the_table_expires_on_time_and_replay_and_chain_stay_green(
     history, rpc, service_config
 ):

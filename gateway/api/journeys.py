@@ -97,7 +97,8 @@ def new_audio_captcha(call: Call) -> Any:
     summary="Étape 1 : état civil",
 )
 def start_registration(call: Call) -> Any:
-    """``{registration_id, steps}``; without a NIR the parents and a captcha are required."""
+    """``{registration_id, steps}``; a captcha always (SPEC §16), and without a NIR the
+    parents."""
     return call.rpc("identity", "start_registration", _compact(call.body))
 
 

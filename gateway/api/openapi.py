@@ -36,13 +36,22 @@ ERRORS = {
     401: "Client not authenticated, or the person's session is over (`session_invalid`)",
     404: "No such address",
     413: "A body above 64 KiB",
-    500: "A fault in a service (a bug): reported with the request id",
-    503: "A service did not answer in time or cannot be reached: try again later",
+    500: "A fault in a service (a bug), or a call the broker refused to the gateway's user (its"
+    " configuration): logged with the request id; trying again will not help",
+    503: "A service did not answer in time or cannot be reached: try again after Retry-After",
+}
+
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "seconds to wait before trying again",
+        "schema": {"type": "integer", "minimum": 1},
+    }
 }
 
 
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": "Error"}}}
+def _error(code: int) -> dict[str, Any]:
+    error = {"description": ERRORS[code], "content": {"application/json": {"schema": "Error"}}}
+    return {**error, "headers": RETRY_AFTER} if code == 503 else error
 
 
 def _operation(op: Operation) -> dict[str, Any]:
@@ -70,7 +79,7 @@ def _operation(op: Operation) -> dict[str, Any]:
         "parameters": parameters,
         "responses": {
             str(op.status): answer,
-            **{str(code): _error(ERRORS[code]) for code in sorted(statuses)},
+            **{str(code): _error(code) for code in sorted(statuses)},
         },
     }
     if op.body is not None:

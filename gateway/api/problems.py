@@ -1,6 +1,12 @@
 """Every error of the API in one shape, ``{code, message, fields}``, with the services' French
 messages: the same shape as the services' ``InvalidInput`` (docs/http-api.md lists the codes).
 
+A service's failure is the service's, never the caller's, and one rule maps it (docs/http-api.md,
+"Errors"): a service that cannot be reached or did not answer in time is ``503
+service_unavailable`` with ``Retry-After`` (trying again later may work); a fault in a service (a
+bug: ``RemoteFault``) or a call the broker refused to the gateway's user (its configuration:
+``CallRefused``) is ``500 internal_error`` (trying again will not help), logged as an error.
+
 >>> problem(400, "invalid_input", fields={"identifier": ["Ce champ est obligatoire."]})
 ...                                                                   # doctest: +SKIP
 """
@@ -14,7 +20,13 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from connexion_client import InvalidInput, RemoteFault, ServiceTimeout, ServiceUnavailable
+from connexion_client import (
+    CallRefused,
+    InvalidInput,
+    RemoteFault,
+    ServiceTimeout,
+    ServiceUnavailable,
+)
 
 from .. import rpc
 
@@ -25,6 +37,8 @@ PREFIX = "/api/v1/"
 INVALID_INPUT = "Certains champs sont invalides."
 UNAVAILABLE = "Le service est momentanément indisponible. Veuillez réessayer dans quelques minutes."
 INTERNAL = "Une erreur interne est survenue. Veuillez réessayer plus tard."
+#: Seconds a client should wait before trying a 503 again.
+RETRY_AFTER_S = 30
 
 #: InvalidInput codes that mean "this person's session is over" (answered 401, not 400).
 SESSION_CODES = frozenset({"session_invalid"})
@@ -57,11 +71,19 @@ def invalid_input(error: InvalidInput) -> Response:
 def unavailable(error: Exception) -> Response:
     # The person's data never reaches this line: only the kind of failure and the request id.
     log.warning("service call failed: %s (request %s)", type(error).__name__, rpc.correlation_id())
-    return problem(503, "service_unavailable", UNAVAILABLE)
+    response = problem(503, "service_unavailable", UNAVAILABLE)
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
 
 
 def internal(error: RemoteFault) -> Response:
     log.error("service fault: %s (request %s)", error.exc_type, rpc.correlation_id())
+    return problem(500, "internal_error", INTERNAL)
+
+
+def refused(error: CallRefused) -> Response:
+    # The broker's text names the method and the user, never the person's data.
+    log.error("call refused by the broker: %s (request %s)", error, rpc.correlation_id())
     return problem(500, "internal_error", INTERNAL)
 
 
@@ -80,6 +102,7 @@ def register(blueprint: Any) -> None:
     for failure in (ServiceUnavailable, ServiceTimeout):
         blueprint.register_error_handler(failure, unavailable)
     blueprint.register_error_handler(RemoteFault, internal)
+    blueprint.register_error_handler(CallRefused, refused)
     blueprint.register_error_handler(HTTPException, http_error)
 
 

@@ -72,7 +72,7 @@ REGISTER = (
         (
             "per-person encryption of personal values (AES-256-GCM), keyed pseudonyms in "
             "events and logs, argon2id, hash chain over every store, lockout ladder, TLS; see"
-            " docs/security.md"
+            " security.md"
         ),
     ),
 )
@@ -136,8 +136,8 @@ The retention table of [privacy.md](privacy.md), enforced by `python -m audit re
 
 ### Threats
 
-The threat table of docs/security.md (trust boundaries, spec §16; written apart: link it here
-once it exists).
+The threat table of [security.md](security.md#threat-table): who can reach what, what stops
+them, and which test shows it (trust boundaries, spec §16).
 
 ### Rights of the person
 

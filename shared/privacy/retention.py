@@ -122,9 +122,9 @@ TABLE: tuple[RetentionRow, ...] = (
         " shown in Mon historique",
         legal_basis=f"{SECURITY} ; CNIL délibération 2021-122 (journalisation)",
         store="identity, lockout",
-        where="identity: login events of the Account, RefusedLoginAttempt and"
-        " UnattributedLoginFailure records; lockout: AttemptReserved; under the person's (or"
-        " ladder's) key and the month's key",
+        where="identity: login events of the Account, RefusedLoginAttempt,"
+        " UnattributedLoginFailure and AccountExistsAnswer records; lockout: AttemptReserved;"
+        " under the person's (or ladder's) key and the month's key",
         at_expiry="the month's key is destroyed: address and user agent read as erased; the"
         " date, method and outcome of the login stay with the account",
         mechanism="bucket",

@@ -13,6 +13,8 @@ use it only where that is acceptable, and say so.
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -29,7 +31,9 @@ class Later:
         self.queued: list[Callable[[], Any]] = []
 
     def __call__(self, work: Callable[[], Any]) -> None:
-        self.queued.append(work)
+        # Run later in the context of now: the worker's request scope (request_outcomes) may be
+        # left before this runs, and the deferred save must still carry the request's marker.
+        self.queued.append(functools.partial(contextvars.copy_context().run, work))
 
     def run(self) -> None:
         for work in self.queued:

@@ -11,10 +11,11 @@ from typing import Any
 import eventlet
 from nameko.extensions import DependencyProvider
 
-from . import correlation
+from . import correlation, request_outcomes
 from .clock import Clock
 from .eventstore import ServiceApplication
 from .relay import OutboxRelay
+from .rpc_entrypoint import Request, Rpc, request_of
 from .settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,27 @@ class ApplicationDependency(DependencyProvider):  # type: ignore[misc]
     def get_dependency(self, worker_ctx: Any) -> ServiceApplication:
         assert self.application is not None
         return self.application
+
+    def worker_setup(self, worker_ctx: Any) -> None:
+        # An RPC request in scope: its first save also records its marker (request_outcomes).
+        if isinstance(worker_ctx.entrypoint, Rpc) and not worker_ctx.entrypoint.keyed:
+            request = request_of(worker_ctx)
+            request_outcomes.enter(
+                self.container.service_name, worker_ctx.entrypoint.method_name, request
+            )
+
+    def worker_teardown(self, worker_ctx: Any) -> None:
+        request_outcomes.leave()
+
+
+class RequestContext(DependencyProvider):  # type: ignore[misc]
+    """The RPC request the worker serves (:class:`Request`; id None outside RPC).
+
+    >>> request: Request = RequestContext()   # in a service class   # doctest: +SKIP
+    """
+
+    def get_dependency(self, worker_ctx: Any) -> Request:
+        return request_of(worker_ctx)
 
 
 class CorrelationContext(DependencyProvider):  # type: ignore[misc]

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlparse
 
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import MutableOrImmutableAggregate
 from eventsourcing.persistence import (
     IntegrityError,
@@ -31,7 +31,7 @@ from eventsourcing.postgres import PostgresDatastore
 
 from shared.events import Envelope
 
-from . import correlation
+from . import correlation, request_outcomes
 from .aggregate_cache import ExpiringCache
 from .audit_trail import AuditTrail
 from .chain import EventChain, chain_key
@@ -39,6 +39,9 @@ from .clock import Clock
 from .personal_data import KeyVault, PersonalDataAsCiphertext
 from .pg_pool import set_role_timeout, size_pool
 from .pseudonyms import Pseudonymizer
+from .request_outcomes import RequestOutcome
+from .rpc import InvalidInput
+from .rpc_entrypoint import Request
 from .settings import ServiceSettings
 from .sql import SqlStore
 
@@ -48,6 +51,13 @@ CORRELATION_FIELD = "_correlation_id"
 RELAY_TRACKING_NAME = "__relay__"
 
 Handler = Callable[[Envelope], Iterable[MutableOrImmutableAggregate[Any] | None] | None]
+
+
+def already_processed() -> InvalidInput:
+    """The answer to a request delivered again whose first delivery acted and left no answer."""
+    return InvalidInput(
+        code="request_already_processed", message="Cette demande a déjà été traitée."
+    )
 
 
 class CorrelatingMapper(Mapper[uuid.UUID]):
@@ -253,6 +263,39 @@ class ServiceApplication(Application[uuid.UUID]):
             (tracking.application_name, tracking.notification_id),
         )
         return bool(rows)
+
+    # --- idempotent requests (request_outcomes.py) -----------------------------------------
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Saves; the first save of an RPC request that records something also records the
+        request's marker, in the same transaction (see request_outcomes.py)."""
+        scope = request_outcomes.request_scope()
+        if scope is None or scope.marked or not request_outcomes.records_something(objs):
+            return super().save(*objs, **kwargs)
+        if scope.request.redelivered and self._outcome(scope.outcome_id) is not None:
+            scope.marked = True  # a method that replays: its first delivery left the marker
+            return super().save(*objs, **kwargs)
+        try:
+            recordings = super().save(*objs, scope.marker(), **kwargs)
+        except IntegrityError:
+            if self._outcome(scope.outcome_id) is not None:  # a twin delivery got there first
+                raise already_processed() from None
+            raise
+        scope.marked = True
+        return recordings
+
+    def recorded_outcome(self, request: Request | None, action: str) -> RequestOutcome | None:
+        """The marker of ``request`` for ``action`` if it acted already (a redelivery)."""
+        if request is None or not request.id:
+            return None
+        return self._outcome(RequestOutcome.create_id(self.name, action, request.id))
+
+    def _outcome(self, outcome_id: uuid.UUID) -> RequestOutcome | None:
+        try:
+            marker: RequestOutcome = self.repository.get(outcome_id)
+        except AggregateNotFoundError:
+            return None
+        return marker
 
     def save_with_retry(
         self,

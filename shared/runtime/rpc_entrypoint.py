@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import sys
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -69,8 +70,58 @@ def request_of(worker_ctx: Any) -> Request:
 class Rpc(nameko_rpc.Rpc):  # type: ignore[misc]
     """nameko's RPC entrypoint with request identity, arity errors and broker-loss survival."""
 
-    def __init__(self, expected_exceptions: tuple[type[BaseException], ...] = (), **kwargs: Any):
+    def __init__(
+        self,
+        expected_exceptions: tuple[type[BaseException], ...] = (),
+        replays: bool = False,
+        keyed: bool = False,
+        **kwargs: Any,
+    ):
         super().__init__(expected_exceptions=(InvalidInput, *expected_exceptions), **kwargs)
+        #: run again when redelivered (the method answers from what its first delivery left)
+        self.replays = replays or keyed
+        #: idempotent by itself, keyed by the request (lockout's reservations): no marker
+        self.keyed = keyed
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        """A redelivered request that already acted is answered without running again
+        (request_outcomes.py), unless the method ``replays``."""
+        if not self.replays and message.delivery_info.get("redelivered"):
+            answered = self._answer_of_first_delivery(message)
+            if answered is not None:
+                self.rpc_consumer.handle_result(message, *answered)
+                return
+        super().handle_message(body, message)
+
+    def _answer_of_first_delivery(self, message: Any) -> tuple[Any, Any] | None:
+        from .dependencies import ApplicationDependency
+        from .eventstore import already_processed
+
+        request_id = message.properties.get("correlation_id")
+        app = next(
+            (
+                d.application
+                for d in self.container.dependencies
+                if isinstance(d, ApplicationDependency)
+            ),
+            None,
+        )
+        if app is None or not request_id:
+            return None
+        marker = app.recorded_outcome(Request(str(request_id), True), self.method_name)
+        if marker is None:
+            return None
+        log.info(
+            "%s.%s: request delivered again, answered without acting twice",
+            self.container.service_name,
+            self.method_name,
+        )
+        if marker.answer is not None:
+            return marker.answer, None
+        try:
+            raise already_processed()
+        except InvalidInput:
+            return None, sys.exc_info()
 
     def setup(self) -> None:
         super().setup()

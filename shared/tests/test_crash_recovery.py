@@ -123,6 +123,6 @@ def _committed_count(config: dict) -> int:
 
     app = ExampleApplication(ServiceSettings.from_mapping(config, "example"))
     try:
-        return len(app.recorder.select_notifications(start=1, limit=100_000))
+        return app.parcels_recorded()
     finally:
         app.close()

@@ -40,7 +40,8 @@ def test_the_package_imports_nothing_of_the_services_nor_shared() -> None:
             elif isinstance(node, ast.Import):
                 imported.update(alias.name.split(".")[0] for alias in node.names)
     assert imported <= {"__future__", "amqp", "collections", "contextlib", "contextvars",
-                        "eventlet", "kombu", "nameko", "socket", "typing", "uuid"}  # fmt: skip
+                        "eventlet", "functools", "kombu", "nameko", "re", "socket", "typing",
+                        "uuid"}  # fmt: skip
 
 
 def test_invalid_input_comes_back_with_its_french_field_messages(services, client) -> None:

@@ -9,13 +9,20 @@ from typing import Any
 
 from api_harness import Api
 from journeys_people import JONAS, PASSWORD, WRONG_PASSWORD
-from journeys_platform import Platform
+from journeys_platform import CAPTCHA_ANSWER, Platform
 
 REMOTE_ADDR = "198.51.100.20"  # the calling client's own address (conftest's test client)
 
 
+def _captcha(api: Api) -> dict[str, str]:
+    """A captcha as a client gets one, answered (the test platform's lockout knows the answer)."""
+    challenge = api.call("POST", "/captchas")
+    assert challenge.status_code == 201, challenge.json
+    return {"captcha_id": challenge.json["captcha_id"], "answer": CAPTCHA_ANSWER}
+
+
 def _register(api: Api, platform: Platform) -> dict[str, Any]:
-    started = api.call("POST", "/registrations", JONAS.registration_form())
+    started = api.call("POST", "/registrations", JONAS.registration_form(_captcha(api)))
     assert started.status_code == 201, started.json
     registration = "/registrations/" + started.json["registration_id"]
     sent = api.call(

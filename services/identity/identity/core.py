@@ -42,6 +42,11 @@ def derive_key(master: bytes, purpose: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
 
 
+#: the key subject of values about no account (failures of unknown identifiers, answers about
+#: NIRs): nobody to erase them for, they expire with their month only (docs/privacy.md)
+NO_ACCOUNT = uuid.UUID("8d3e5a41-7c2b-4f90-a6e1-2b9c0d4f7e63")
+
+
 class IdentityCore(ServiceApplication):
     name = "identity"
     snapshotted: ClassVar[tuple[type, ...]] = (Account,)

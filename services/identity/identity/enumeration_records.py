@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
@@ -19,9 +20,9 @@ class AccountExistsAnswer(Aggregate):
 
     @event("Recorded")
     def __init__(
-        self, *, account_id: uuid.UUID | None, journey: str, source_key: str | None, at: datetime
+        self, *, account_id: uuid.UUID | None, journey: str, source_key: Any, at: datetime
     ):
         self.account_id = account_id
         self.journey = journey
-        self.source_key = source_key
+        self.source_key = source_key  # the source's pseudonym under a month key (PersonalData)
         self.at = at

@@ -93,11 +93,17 @@ def _login_succeeded(e: Any) -> Translated:
     }
 
 
+def public_reason(reason: str) -> str:
+    """LoginFailed v1's reasons. A checked failure that froze the account is published as the
+    checked failure it is; lockout publishes the freeze itself (AccountFrozen)."""
+    return "invalid_credentials" if reason == "invalid_credentials_froze" else reason
+
+
 def _login_failed(e: Any) -> Translated:
     return "LoginFailed", {
         "identifier_key": e.identifier_key,
         "account_id": str(e.originator_id),
-        "reason": e.reason,
+        "reason": public_reason(e.reason),
         "source_key": _pseudonym(e.source_key),
     }
 
@@ -106,7 +112,7 @@ def _unattributed_login_failed(e: Any) -> Translated:
     return "LoginFailed", {
         "identifier_key": e.identifier_key,
         "account_id": None,
-        "reason": e.reason,
+        "reason": public_reason(e.reason),
         "source_key": _pseudonym(e.source_key),
     }
 

@@ -17,6 +17,7 @@ class LockoutPort(Protocol):
         captcha_id: str | None = None,
         captcha_answer: str | None = None,
         source_partner: bool = False,
+        request_id: str | None = None,
     ) -> dict[str, Any]:
         """``{"decision": "check" | "captcha_required" | "frozen" | "source_throttled", …}``."""
         ...

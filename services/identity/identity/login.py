@@ -14,6 +14,8 @@ from typing import Any
 
 from shared.identifiers import Identifier
 from shared.runtime import after_answer
+from shared.runtime.request_outcomes import answer_for_redelivery
+from shared.runtime.rpc_entrypoint import Request
 
 from . import messages
 from .core import IdentityCore
@@ -22,8 +24,10 @@ from .lockout_port import LockoutPort
 from .login_records import RefusedLoginAttempt
 
 SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
-#: the key subject of failures of identifiers with no account (nobody to erase them for)
-UNATTRIBUTED = uuid.UUID("8d3e5a41-7c2b-4f90-a6e1-2b9c0d4f7e63")
+#: a checked password that was wrong, and whose failure froze the account (spec §5: the
+#: history tells it from an attempt refused with no check because the account was frozen)
+CHECKED_AND_FROZE = "invalid_credentials_froze"
+CHECKED_FAILURES = ("invalid_credentials", CHECKED_AND_FROZE)
 
 
 class LoginCommands(IdentityCore):
@@ -34,14 +38,21 @@ class LoginCommands(IdentityCore):
         lockout: LockoutPort,
         captcha: dict[str, str] | None = None,
         source: dict[str, str] | None = None,
+        request: Request | None = None,
         later: Callable[[Callable[[], Any]], None] = after_answer.now,
     ) -> dict[str, Any]:
         """``app.login(parse_identifier("1 63 06 31 555 082"), "Bonjour2024Caf", lockout)``
         -> ``{"outcome": "ok", "session": {"token": "eyJ…", …}, …}``.
 
+        The same ``request`` delivered again (identity killed mid-login) acts once: lockout
+        keys its reservation by the request, and a login that already recorded its outcome
+        answers it again (a success with a fresh session, the password not checked twice).
         A failure is recorded on the account ``later`` (the service: after the answer has
         left), and not at all for an unknown identifier: the two answer in the same time and
         random identifiers do not grow the store (SPEC §16)."""
+        first = self.recorded_outcome(request, "login") if request and request.redelivered else None
+        if first is not None and first.answer is not None:
+            return self.login_answered_again(first.answer)
         identifier_key = self.identifier_key(identifier)
         source_key, partner = self.source_of(source)
         reservation = lockout.reserve_attempt(
@@ -50,35 +61,44 @@ class LoginCommands(IdentityCore):
             source_partner=partner,
             captcha_id=(captcha or {}).get("captcha_id"),
             captcha_answer=(captcha or {}).get("answer"),
+            request_id=request.id if request else None,
         )
         account = self.account_for(identifier, read_only=True)
         decision = reservation["decision"]
         if decision != "check":
             # decision is frozen, captcha_required or source_throttled: recorded as such
+            result = self.login_result(
+                "frozen" if decision == "frozen" else "captcha_required", reservation
+            )
+            answer_for_redelivery({"result": result})
             later(
                 lambda: self.record_failure(account, identifier_key, decision, source, source_key)
             )
-            return self.login_result(
-                "frozen" if decision == "frozen" else "captcha_required", reservation
-            )
+            return result
 
         stored_hash = account.password_hash.value if account else None
         ok = self.hasher.verify(stored_hash, password)
         state = lockout.report_attempt(reservation["reservation_id"], ok)
         if not ok or account is None:
-            outcome = "frozen" if state.get("frozen_until") else "invalid_credentials"
-            later(lambda: self.record_failure(account, identifier_key, outcome, source, source_key))
-            return self.login_result(outcome, state)
+            # Checked and wrong; if this failure froze the account, it says so (not a refusal).
+            froze = bool(state.get("frozen_until"))
+            result = self.login_result("frozen" if froze else "invalid_credentials", state)
+            answer_for_redelivery({"result": result})
+            reason = CHECKED_AND_FROZE if froze else "invalid_credentials"
+            later(lambda: self.record_failure(account, identifier_key, reason, source, source_key))
+            return result
 
         now = self.clock.now()
         campaign = self.campaign.decision(changed_at=account.password_changed_at, now=now)
         if campaign == "reset_required":
+            result = self.login_result("password_reset_required", state)
+            answer_for_redelivery({"result": result})
             later(
                 lambda: self.record_failure(
                     account, identifier_key, "password_reset_required", source, source_key
                 )
             )
-            return self.login_result("password_reset_required", state)
+            return result
         session = self.sessions.issue(
             account_id=account.id,
             identifier_kind=account.identifier_kind,
@@ -103,14 +123,34 @@ class LoginCommands(IdentityCore):
             )
             return [current]
 
-        self.save_with_retry(record)
         result = self.login_result("ok", state, recommended=campaign == "recommended")
-        result["session"] = {
+        # Never the session: a redelivery gets a fresh one for this account.
+        answer_for_redelivery({"result": result, "account_id": str(account.id)})
+        self.save_with_retry(record)
+        return {**result, "session": self.session_answer(session)}
+
+    def login_answered_again(self, answer: dict[str, Any]) -> dict[str, Any]:
+        """What a login delivered again answers: the recorded outcome; a success gets a new
+        session (no password is checked, nothing is recorded again)."""
+        result = dict(answer["result"])
+        if result["outcome"] != "ok":
+            return result
+        account: Account = self.repository.get(uuid.UUID(answer["account_id"]))
+        session = self.sessions.issue(
+            account_id=account.id,
+            identifier_kind=account.identifier_kind,
+            auth_method="password",
+            now=self.clock.now(),
+        )
+        return {**result, "session": self.session_answer(session)}
+
+    @staticmethod
+    def session_answer(session: Any) -> dict[str, Any]:
+        return {
             "token": session.token,
             "token_type": "Bearer",
             "expires_at": session.expires_at.isoformat(),
         }
-        return result
 
     def _expiring_key(self, subject_id: uuid.UUID, source_key: str | None, now: Any) -> Any:
         """A refused attempt's source pseudonym, kept as long as connection sources are."""
@@ -131,7 +171,7 @@ class LoginCommands(IdentityCore):
         if account is None:
             return
         account_id = account.id
-        if reason != "invalid_credentials":  # refused before any check: see RefusedLoginAttempt
+        if reason not in CHECKED_FAILURES:  # refused before any check: see RefusedLoginAttempt
             self.save(
                 RefusedLoginAttempt(
                     account_id=account_id,

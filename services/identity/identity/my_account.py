@@ -67,15 +67,18 @@ class MyAccountCommands(IdentityCore):
         password: str,
         lockout: LockoutPort,
         captcha: dict[str, str] | None = None,
+        request_id: str | None = None,
     ) -> dict[str, Any]:
         """While logged in ("Modifier mon mot de passe"); the current password goes through
-        the same lockout ladder as a login (a stolen session must not allow guessing)."""
+        the same lockout ladder as a login (a stolen session must not allow guessing). The
+        check is keyed by ``request_id``: a redelivery is counted once on the ladder."""
         claims = self.live_session(token)
         account: Account = self.repository.get(claims.account_id)
         reservation = lockout.reserve_attempt(
             account.identifier_key,
             captcha_id=(captcha or {}).get("captcha_id"),
             captcha_answer=(captcha or {}).get("answer"),
+            request_id=request_id,
         )
         if reservation["decision"] != "check":
             outcome = "frozen" if reservation["decision"] == "frozen" else "captcha_required"

@@ -22,6 +22,7 @@ from shared.runtime.rpc import InvalidInput
 from . import messages
 from .civil_status import civil_status_of, display_name
 from .contacts import mask_email, mask_phone
+from .core import NO_ACCOUNT
 from .domain import Account
 from .enumeration_records import AccountExistsAnswer
 from .flows import Registration
@@ -149,9 +150,16 @@ class RegistrationCommands(VerificationSteps):
         self, account_id: uuid.UUID | None, journey: str, source_key: str | None
     ) -> dict[str, Any]:
         """The answer that reveals an account: recorded and counted before it is given."""
+        now = self.clock.now()
+        # the source's pseudonym is kept as long as connection sources are (docs/privacy.md)
+        expiring_source = (
+            self.expiring(account_id or NO_ACCOUNT, source_key, "connection_sources", now)
+            if source_key
+            else None
+        )
         self.save(
             AccountExistsAnswer(
-                account_id=account_id, journey=journey, source_key=source_key, at=self.clock.now()
+                account_id=account_id, journey=journey, source_key=expiring_source, at=now
             )
         )
         metrics.ACCOUNT_EXISTS_ANSWERS.labels(journey=journey).inc()

@@ -12,10 +12,10 @@ from typing import Any
 from shared.runtime import metrics
 from shared.runtime.after_answer import AfterAnswer, Later
 from shared.runtime.agent_gate import AgentGate, Agents
-from shared.runtime.dependencies import CorrelationContext
+from shared.runtime.dependencies import CorrelationContext, RequestContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import InvalidInput, TimedRpcProxy, load_or_reject
-from shared.runtime.rpc_entrypoint import rpc
+from shared.runtime.rpc_entrypoint import Request, rpc
 
 from . import schemas
 from .application import IdentityApplication
@@ -28,6 +28,7 @@ class IdentityService:
 
     app: IdentityApplication = IdentityApplicationDependency()  # type: ignore[assignment]
     correlation_id: str = CorrelationContext()  # type: ignore[assignment]
+    request: Request = RequestContext()  # type: ignore[assignment]
     lockout: Any = TimedRpcProxy("lockout")
     after_answer: Later = AfterAnswer()  # type: ignore[assignment]
     agents: Agents = AgentGate()  # type: ignore[assignment]
@@ -42,7 +43,7 @@ class IdentityService:
             raise InvalidInput.for_field("password", "Texte de 128 caractères au plus attendu.")
         return self.app.check_password(password)
 
-    @rpc
+    @rpc(replays=True)  # a redelivery answers its recorded outcome (login.py)
     def login(
         self,
         identifier: str,
@@ -65,6 +66,7 @@ class IdentityService:
             self.lockout,
             data["captcha"],
             data["source"],
+            request=self.request,
             later=self.after_answer,
         )
         if link["franceconnect_link"]:
@@ -249,7 +251,7 @@ class IdentityService:
         self.app.require_new_password(data["password"], data["confirmation"])
         return self.app.change_password(
             data["token"], data["current_password"], data["password"], self.lockout,
-            data["captcha"],
+            data["captcha"], request_id=self.request.id,
         )  # fmt: skip
 
     @rpc

@@ -76,25 +76,35 @@ class LockoutApplication(ServiceApplication):
         captcha_id: uuid.UUID | None = None,
         captcha_answer: str | None = None,
         source_partner: bool = False,
+        request_id: str | None = None,
     ) -> dict[str, Any]:
         """Decides whether one password check may happen now, and records it if so.
 
         A source over its limit (``source_partner``: a partner's address range, higher limit)
         gets ``source_throttled``: the attempt needs a captcha, it is never refused outright.
+        The check reserved for a request is keyed by ``request_id`` (the caller's request): the
+        same request delivered again gets the same reservation back, counted once, whatever
+        the ladder says since (its captcha is not spent twice either).
 
         >>> app.reserve_attempt("ab" * 32, source_key="cd" * 32)   # doctest: +SKIP
         {'decision': 'check', 'reservation_id': '…', 'failures': 0, 'attempts_left': 4, …}
         """
         answer: dict[str, Any] = {}
+        token = ReservationId.token_for(request_id)
 
         def decide() -> list[Any]:
             now = self.clock.now()
             known = self._ladder(identifier_key)
+            if known is not None and known.knows(token):
+                view = known.view(now, self.ladder_policy)
+                again = str(ReservationId(known.id, token))
+                answer.clear()
+                answer.update(reservation_answer("check", view, again, captcha_invalid=False))
+                return []
             ladder = known or FailedLoginLadder(identifier_key=identifier_key)
             sources = SourceBook(self.repository, self.source_policy)
             sources.count(ladder.settle(now, self.ladder_policy))
             challenge, captcha_passed = self._spend_captcha(captcha_id, captcha_answer)
-            token = uuid.uuid4().hex
             deadline = now + self.ladder_policy.reservation_timeout
             # Only an attempt the ladder would let through without a captcha weighs on the
             # source; a captcha answered passes the source's throttle too.

@@ -28,6 +28,12 @@ class ReserveAttempt(Strict):
         allow_none=True,
         validate=validate.Length(max=32, error="Réponse trop longue."),
     )
+    #: the caller's request (identity's login): a redelivered request reserves the same check
+    request_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=100, error="Identifiant de requête invalide."),
+    )
 
 
 class NoteLookup(Strict):

@@ -11,10 +11,10 @@ from typing import Any
 from shared.events import Envelope
 from shared.runtime.agent_gate import AgentGate, Agents
 from shared.runtime.consumer import integration_event_handler
-from shared.runtime.dependencies import ApplicationDependency, CorrelationContext
+from shared.runtime.dependencies import ApplicationDependency, CorrelationContext, RequestContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import load_or_reject
-from shared.runtime.rpc_entrypoint import rpc
+from shared.runtime.rpc_entrypoint import Request, rpc
 
 from . import schemas
 from .application import LockoutApplication
@@ -26,10 +26,13 @@ class LockoutService:
 
     app: LockoutApplication = ApplicationDependency(LockoutApplication, LockoutSettings)
     correlation: str = CorrelationContext()
+    request: Request = RequestContext()
     observability = Observability()
     agents: Agents = AgentGate()  # type: ignore[assignment]
 
-    @rpc
+    # Identity waits for these two: a redelivery answers for real, from the reservation keyed
+    # by identity's request and a report already settled (request_outcomes.py: keyed).
+    @rpc(keyed=True)
     def reserve_attempt(
         self,
         identifier_key: str,
@@ -37,9 +40,11 @@ class LockoutService:
         captcha_id: str | None = None,
         captcha_answer: str | None = None,
         source_partner: bool = False,
+        request_id: str | None = None,
     ) -> dict[str, Any]:
         """Internal: may one password check happen now? Recorded before answering.
-        ``source_partner``: the source is in a partner's address range (higher limit)."""
+        ``source_partner``: the source is in a partner's address range (higher limit). Keyed by
+        the caller's ``request_id`` (else this request's own id): a redelivery is counted once."""
         data = load_or_reject(
             schemas.ReserveAttempt(),
             {
@@ -48,6 +53,7 @@ class LockoutService:
                 "captcha_id": captcha_id,
                 "captcha_answer": captcha_answer,
                 "source_partner": source_partner,
+                "request_id": request_id or self.request.id,
             },
         )
         return self.app.reserve_attempt(**data)
@@ -68,7 +74,7 @@ class LockoutService:
         )
         return self.app.note_lookup(**data)
 
-    @rpc
+    @rpc(keyed=True)
     def report_attempt(self, reservation_id: str, succeeded: bool) -> dict[str, Any]:
         """Internal: the outcome of a reserved check (success resets, failure counts)."""
         data = load_or_reject(

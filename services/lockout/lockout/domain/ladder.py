@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from eventsourcing.domain import Aggregate, event
@@ -23,6 +23,8 @@ from eventsourcing.domain import Aggregate, event
 from .policy import LadderPolicy
 
 LADDER_NAMESPACE = uuid.UUID("0b7d7c1e-4a63-4f0e-9d0c-5a1f3c7e2b91")
+#: how long a settled reservation is remembered (a request delivered again within it is known)
+SETTLED_MEMORY = timedelta(hours=1)
 
 Gate = Literal["open", "captcha", "frozen"]
 Decision = Literal["check", "captcha_required", "frozen"]
@@ -85,6 +87,8 @@ class FailedLoginLadder(Aggregate):
         # reservation -> {"deadline": datetime, "source_key": the source's pseudonym as given
         # to ``reserve`` (the application wraps it in a PersonalData that expires, or None)}
         self.pending: dict[str, dict[str, Any]] = {}
+        # reservation -> when it was settled (recent ones: see SETTLED_MEMORY)
+        self.settled: dict[str, datetime] = {}
 
     # Queries -------------------------------------------------------------------------------
 
@@ -116,6 +120,11 @@ class FailedLoginLadder(Aggregate):
             frozen_until,
             retry_after_s,
         )
+
+    def knows(self, reservation: str) -> bool:
+        """Whether ``reservation`` was taken on this ladder (pending, or settled lately): the
+        request that took it is being delivered again."""
+        return reservation in self.pending or reservation in getattr(self, "settled", {})
 
     # Commands ------------------------------------------------------------------------------
 
@@ -224,6 +233,7 @@ class FailedLoginLadder(Aggregate):
     @event("AttemptFailed")
     def _failed(self, reservation: str, at: datetime, expired: bool) -> None:
         self.pending.pop(reservation, None)
+        self._remember_settled(reservation, at)
         self.failures += 1
         self.last_failure_at = at
 
@@ -238,6 +248,7 @@ class FailedLoginLadder(Aggregate):
         self, reservation: str, at: datetime, identifier_key: str, lifted_freeze: bool
     ) -> None:
         self.pending.pop(reservation, None)
+        self._remember_settled(reservation, at)
         self._clear()
 
     @event("Reset")
@@ -255,6 +266,12 @@ class FailedLoginLadder(Aggregate):
     @event("Forgotten")
     def _forgotten(self, at: datetime) -> None:
         self._clear()
+
+    def _remember_settled(self, reservation: str, at: datetime) -> None:
+        # from the event's own data only: the same on every replay
+        settled = {r: t for r, t in getattr(self, "settled", {}).items() if t > at - SETTLED_MEMORY}
+        settled[reservation] = at
+        self.settled = settled
 
     def _clear(self) -> None:
         self.failures = 0

@@ -23,7 +23,7 @@ from . import metrics
 from .agent_tokens import Agent, AgentTokenPolicy, AgentTokenVerifier
 from .clock import Clock
 from .rpc import InvalidInput
-from .settings import ServiceSettings
+from .settings import ServiceSettings, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +49,25 @@ class Agents:
             raise
 
 
+def require_agent_tokens(settings: ServiceSettings) -> None:
+    """A service with back-office methods refuses to start in production without the agents'
+    token issuer, its keys and the role table."""
+    if settings.environment == "production" and not (
+        settings.agent_token_issuer
+        and settings.agent_token_jwks_uri
+        and settings.agent_role_methods
+    ):
+        raise SettingsError(
+            "AGENT_TOKEN_ISSUER, AGENT_TOKEN_JWKS_URI and AGENT_ROLE_METHODS are required in "
+            "production: back-office calls need agents' access tokens (docs/security.md)"
+        )
+
+
 class AgentGate(DependencyProvider):
     def setup(self) -> None:
         config = self.container.config
         settings = ServiceSettings.from_mapping(config, self.container.service_name)
+        require_agent_tokens(settings)
         verifier = None
         if settings.agent_token_issuer:
             verifier = AgentTokenVerifier(

@@ -310,9 +310,7 @@ class ServiceSettings:
                 raise SettingsError(f"{env}: {exc} ({field.metadata['doc']})") from None
         settings = cls(**values)
         settings._check_environment()
-        settings = settings.with_development_secrets()
-        settings._check_agent_tokens()
-        return settings
+        return settings.with_development_secrets()
 
     @classmethod
     def from_env(cls: type[T], service: str) -> T:
@@ -321,15 +319,6 @@ class ServiceSettings:
     def _check_environment(self) -> None:
         if self.environment not in ENVIRONMENTS:
             raise SettingsError(f"ENVIRONMENT must be one of {', '.join(ENVIRONMENTS)}")
-
-    def _check_agent_tokens(self) -> None:
-        if self.environment == "production" and not (
-            self.agent_token_issuer and self.agent_token_jwks_uri and self.agent_role_methods
-        ):
-            raise SettingsError(
-                "AGENT_TOKEN_ISSUER, AGENT_TOKEN_JWKS_URI and AGENT_ROLE_METHODS are required in "
-                "production: back-office calls need agents' access tokens (docs/security.md)"
-            )
 
     def with_development_secrets(self: T) -> T:
         """Fills missing secrets in development (kept in DATA_DIR); refuses that elsewhere."""

@@ -71,7 +71,7 @@ def test_a_service_specific_variable_wins_over_the_shared_one(tmp_path):
 def test_production_refuses_argon2_below_the_owasp_minimum(weak, tmp_path):
     from identity.settings import IdentitySettings
 
-    config = {**generate(), **AGENTS, "ENVIRONMENT": "production", "DATA_DIR": str(tmp_path)}
+    config = {**generate(), "ENVIRONMENT": "production", "DATA_DIR": str(tmp_path)}
     assert IdentitySettings.from_mapping(config, "identity").argon2_memory_kib >= 19456
     with pytest.raises(SettingsError, match="OWASP"):
         IdentitySettings.from_mapping({**config, **weak}, "identity")
@@ -80,10 +80,13 @@ def test_production_refuses_argon2_below_the_owasp_minimum(weak, tmp_path):
 
 
 def test_production_refuses_to_start_without_agents_access_tokens(tmp_path):
+    from shared.runtime.agent_gate import require_agent_tokens
+
     config = {**generate(), "ENVIRONMENT": "production", "DATA_DIR": str(tmp_path)}
     with pytest.raises(SettingsError, match="AGENT_TOKEN_ISSUER"):
-        ServiceSettings.from_mapping(config, "lockout")
+        require_agent_tokens(ServiceSettings.from_mapping(config, "lockout"))
     settings = ServiceSettings.from_mapping({**config, **AGENTS}, "lockout")
+    require_agent_tokens(settings)
     assert settings.agent_role_methods == {"freezes": ["lockout.lift_freeze"]}
     # development and test may trust the operator argument instead
     assert not ServiceSettings.from_mapping(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared import events
+from shared.runtime.agent_gate import AgentGate, Agents
 from shared.runtime.consumer import integration_event_handler
 from shared.runtime.dependencies import ApplicationDependency, CorrelationContext
 from shared.runtime.observability import Observability
@@ -33,14 +34,21 @@ class DelegationService:
     correlation = CorrelationContext()
     app: DelegationApplication = ApplicationDependency(DelegationApplication)
     observability = Observability()
+    agents: Agents = AgentGate()
 
     # --- back office ----------------------------------------------------------------------
 
     @rpc
     def register_household(
-        self, dossier_number: Any, members: Any, operator: Any = None
+        self, dossier_number: Any, members: Any, operator: Any = None, agent_token: Any = None
     ) -> dict[str, Any]:
-        form = {"dossier_number": dossier_number, "members": members, "operator": operator}
+        """Back office; the operator recorded is the agent of ``agent_token`` (docs/security.md)."""
+        agent = self.agents.require("register_household", agent_token, operator)
+        form = {
+            "dossier_number": dossier_number,
+            "members": members,
+            "operator": agent.operator or None,
+        }
         data = load_or_reject(HouseholdForm(), form, code="invalid_household")
         return self.app.register_household(
             data["dossier_number"], data["members"], data["operator"]
@@ -48,9 +56,15 @@ class DelegationService:
 
     @rpc
     def update_household(
-        self, dossier_number: Any, members: Any, operator: Any = None
+        self, dossier_number: Any, members: Any, operator: Any = None, agent_token: Any = None
     ) -> dict[str, Any]:
-        form = {"dossier_number": dossier_number, "members": members, "operator": operator}
+        """Back office, as ``register_household``."""
+        agent = self.agents.require("update_household", agent_token, operator)
+        form = {
+            "dossier_number": dossier_number,
+            "members": members,
+            "operator": agent.operator or None,
+        }
         data = load_or_reject(HouseholdForm(), form, code="invalid_household")
         return self.app.update_household(**data)
 

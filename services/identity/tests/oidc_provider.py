@@ -208,6 +208,10 @@ class OidcProvider:
                 {
                     "contacts": ["identity.update_contacts", "identity.assign_nir"],
                     "freezes": ["lockout.lift_freeze"],
+                    "households": [
+                        "delegation.register_household",
+                        "delegation.update_household",
+                    ],
                 }
             ),
             "AGENT_TOKEN_ACR_VALUES": "eidas2,eidas3",

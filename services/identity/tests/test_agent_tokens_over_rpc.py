@@ -120,3 +120,21 @@ def test_each_service_takes_only_tokens_addressed_to_it(
     assert refusal(
         lambda: agents.rpc.lockout.lift_freeze(NIR, reason="appel", agent_token=for_identity)
     ) == ("audience")
+
+
+def test_delegation_takes_the_agent_of_the_token_for_household_files(
+    agents: Journeys, services: Any, provider: OidcProvider
+) -> None:
+    from delegation.service import DelegationService
+
+    services.start(DelegationService, CLOCK=agents.clock, **provider.agent_config())
+    members = [{"nir": NIR, "role": "allocataire", "first_names": "Daniel", "birth_name": "Morvan"}]
+    for_identity = provider.access_token("identity", ["households"])
+    for_delegation = provider.access_token("delegation", ["households"])
+
+    assert refusal(
+        lambda: agents.rpc.delegation.register_household("0123456", members, "x", for_identity)
+    ) == ("audience")
+    filed = agents.rpc.delegation.register_household("0123456", members, agent_token=for_delegation)
+
+    assert filed["outcome"] == "registered", filed

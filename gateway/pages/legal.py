@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from shared.privacy.notice import privacy_notice_sections
 
 from ..layout import CONTRAST_COOKIE
 
@@ -24,7 +34,12 @@ def legal_notice() -> Any:
 
 @blueprint.route("/informatique-et-libertes")
 def privacy() -> Any:
-    return render_template("legal/privacy.html", title="Informatique et libertés")
+    """The GDPR art. 13 notice, written from the retention table with the durations the DPO set
+    (the platform's ``RETENTION_*`` settings, which the gateway reads like the services)."""
+    sections = privacy_notice_sections(current_app.config["GATEWAY_SETTINGS"])
+    return render_template(
+        "legal/privacy.html", title="Informatique et libertés", sections=sections
+    )
 
 
 @blueprint.route("/affichage", methods=["POST"])

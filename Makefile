@@ -12,7 +12,7 @@ PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras 
 
 .PHONY: help venv lock infra run test test-unit test-interface test-integration test-browser lint \
 	format bench bench-quick k8s-check dead-letters audit openapi supply-chain sbom clean \
-	broker-users portal-deps
+	broker-users portal-deps demo-household
 
 # Every target carries a `## ` description: `make help` lists them (a test checks none is left out).
 help: ## list every target with what it does
@@ -89,6 +89,10 @@ bench: venv infra ## benchmarks against baselines measured in the same run
 
 bench-quick: venv infra ## the benchmarks in under two minutes
 	$(PY) -m bench.run --mode quick
+
+# Development only: the agency's back office files real households.
+demo-household: venv ## file a demo household for `make run`: ARGS='--allocataire NIR Prénom NOM --conjoint NIR Prénom NOM'
+	$(PY) -m gateway.demo_household $(ARGS)
 
 openapi: venv ## regenerate the HTTP API's OpenAPI document (a test compares it with docs/openapi.json)
 	$(PY) -m gateway.api.openapi docs/openapi.json

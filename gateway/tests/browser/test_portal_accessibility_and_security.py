@@ -1,5 +1,6 @@
 """What axe cannot see (RGAA 4.1), and the portal's security headers, in Chromium on the real
-system: error summary and titles, autocomplete, skip link, keyboard-only login, live password
+system: error summary and titles, autocomplete, skip link, keyboard-only login and
+registration, live password
 bubbles, paste, « afficher le mot de passe », the session-expiry warning, version contrastée."""
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ import re
 from playwright.sync_api import expect
 
 from .journeys import PASSWORD, Person, log_in, register
+from .keyboard import choose, submit, type_into
 from .portal import Portal
-from .stack import Stack
+from .stack import CAPTCHA, Stack
 
 LINA = Person("1720875056012", "Madame", "Roux", "Lina", "08/08/1972", "lina@exemple.fr")
 ADA = Person("2900192050127", "Madame", "Lenoir", "Ada", "02/02/1990", "ada@exemple.fr")
+KEYBOARD = Person("2910375056023", "Madame", "Clavier", "Inès", "03/03/1991", "ines@exemple.fr")
 
 
 def test_a_wrong_form_has_an_error_summary_linked_to_fields_and_a_counting_title(
@@ -173,3 +176,51 @@ def test_probes_say_live_and_ready_once_identity_answers(stack: Stack) -> None:
 
     assert requests.get(stack.url + "/health/live", timeout=10).json() == {"status": "ok"}
     assert requests.get(stack.url + "/health/ready", timeout=10).json() == {"status": "ok"}
+
+
+def test_keyboard_only_registration(portal: Portal) -> None:
+    """CRÉER MON COMPTE from the introduction to the récapitulatif with the keyboard alone."""
+    page = portal.open("/creer-mon-compte?demande=ALS")
+    submit(page, page.get_by_role("button", name="Commencer", exact=True))
+
+    type_into(page, page.locator("#nir"), KEYBOARD.nir or "")
+    madame = page.get_by_label("Madame", exact=True)
+    choose(page, page.locator("input[type=radio][name=civility]").first, madame)
+    expect(madame).to_be_checked()
+    for field, value in {
+        "#birth_name": KEYBOARD.birth_name,
+        "#first_names": KEYBOARD.first_names,
+        "#birth_date": KEYBOARD.birth_date,
+        "#birth_place_department": "75",
+        "#birth_place_commune": "Paris",
+        "#postal_code": "92000",
+    }.items():
+        type_into(page, page.locator(field), value)
+    type_into(page, page.get_by_label("Saisir les caractères ci-dessus"), CAPTCHA)
+    submit(page, page.get_by_role("button", name="Continuer", exact=True))
+
+    card = page.get_by_label("Carte nationale d'identité française")
+    choose(page, page.locator("input[type=radio]").first, card)
+    type_into(page, page.locator("#identity_document_number"), "X4RTBPFW4")
+    type_into(page, page.locator("#identity_document_issue_date"), "12/03/2019")
+    submit(page, page.get_by_role("button", name="Continuer", exact=True))
+
+    mail = page.get_by_role("radio", name="Mail")
+    choose(page, page.locator("input[type=radio]").first, mail)
+    type_into(page, page.locator("#address"), KEYBOARD.contact)
+    type_into(page, page.locator("#confirmation"), KEYBOARD.contact)
+    seen = portal.stack.count_to(KEYBOARD.contact)
+    submit(page, page.get_by_role("button", name="Recevoir mon code", exact=True))
+
+    code = portal.stack.code_sent_to(KEYBOARD.contact, after=seen)
+    type_into(page, page.locator("#code"), code)
+    submit(page, page.get_by_role("button", name="Continuer", exact=True))
+
+    type_into(page, page.locator("#password"), PASSWORD)
+    type_into(page, page.locator("#confirmation"), PASSWORD)
+    submit(page, page.get_by_role("button", name="Continuer", exact=True))
+
+    expect(
+        page.get_by_role("heading", name="Récapitulatif de ma création de compte")
+    ).to_be_visible()
+    portal.check("inscription-au-clavier")

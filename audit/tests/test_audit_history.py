@@ -11,7 +11,7 @@ import pytest
 
 from audit.cli import main
 
-from .history import NIR, History
+from .history import NIR, PASSWORD, SOURCE, History
 
 pytestmark = pytest.mark.slow
 
@@ -107,3 +107,24 @@ def test_erasure_shreds_the_person_everywhere_while_replay_timeline_and_chain_st
     assert audit(service_config, "chain-check")[0] == 0
     # as the audit Job runs it: the board compared where it stands, nothing written
     assert audit({**service_config, "DATABASE_READ_ONLY": "true"}, "replay-check")[0] == 0
+
+
+def test_erasure_ends_every_session_of_the_account(history, rpc, service_config):
+    # Given the person logged in on two devices after the history, both sessions live
+    def login() -> str:
+        ok = rpc.identity.login(NIR, PASSWORD, history.captcha(), SOURCE)
+        assert ok["outcome"] == "ok", ok
+        return str(ok["session"]["token"])
+
+    tokens = [login(), login()]
+    assert all(rpc.identity.verify_session(t)["valid"] for t in tokens)
+
+    # When the DPO erases the person
+    assert audit(service_config, "erase", NIR, "--yes")[0] == 0
+
+    # Then identity refuses both sessions from then on (SPEC §16)
+    for token in tokens:
+        assert rpc.identity.verify_session(token) == {
+            "valid": False, "account_id": None, "identifier_kind": None,
+            "auth_method": None, "expires_at": None, "reason": "revoked",
+        }  # fmt: skip

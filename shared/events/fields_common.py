@@ -15,6 +15,7 @@ NOTIFICATION_KINDS = (
     "nir_assigned",
     "delegation_granted",
     "delegation_revoked",
+    "contacts_changed",
 )
 
 CHANNELS = ("email", "sms", "letter")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from lockout.domain import FailedLoginLadder, LadderPolicy
+from lockout.domain.ladder import SETTLED_KEPT
 
 KEY = "ab" * 32
 SOURCE = "cd" * 32
@@ -199,3 +200,23 @@ def test_the_ladder_is_configuration() -> None:
     ladder.reserve("b", T0, policy, captcha_passed=True)
     ladder.report("b", False, T0, policy)
     assert ladder.view(T0, policy).retry_after_s == 60
+
+
+def test_a_ladder_tried_hundreds_of_times_in_the_hour_remembers_its_latest_checks() -> None:
+    # given 200 checks settled on one ladder within a few minutes (successes: no freeze)
+    ladder = FailedLoginLadder(identifier_key=KEY)
+    for i in range(200):
+        now = T0 + timedelta(seconds=i)
+        assert ladder.reserve(f"r{i}", now, POLICY, captcha_passed=True) == "check"
+        ladder.report(f"r{i}", True, now, POLICY)
+
+    # then it knows the latest SETTLED_KEPT of them, not the older ones: its size stays bounded
+    # (it is copied twice a login: an identifier's answer time must not grow with its attempts)
+    assert len(ladder.settled) == SETTLED_KEPT
+    assert ladder.knows("r199") and ladder.knows(f"r{200 - SETTLED_KEPT}")
+    assert not ladder.knows(f"r{199 - SETTLED_KEPT}") and not ladder.knows("r0")
+    # and the same from its events (replay, or another replica)
+    replayed = None
+    for event in ladder.collect_events():
+        replayed = event.mutate(replayed)
+    assert isinstance(replayed, FailedLoginLadder) and replayed.settled == ladder.settled

@@ -22,7 +22,7 @@ from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.personal_data import PersonalData
 from shared.runtime.sealing import SealError, Unsealer
 
-from . import integration, retention
+from . import announcement_first, integration, retention
 from .board import DeliveryBoard
 from .channels import DeliveryFailure
 from .contacts import CONTACT_SHAPE, MESSAGE_SHAPE, Contact, Recipient
@@ -109,6 +109,9 @@ class NotificationApplication(ServiceApplication):
         now = self.clock.now()
         if not isinstance(delivery, Delivery) or not delivery.is_due(now):
             return None
+        if self.waits_for_announcement(delivery):
+            log.info("delivery %s waits for the contact change's announcement", delivery.id)
+            return None
         try:
             if delivery.attempt_interrupted(now):
                 delivery.record_failure(now, INTERRUPTED, permanent=False, policy=self.policy)
@@ -119,6 +122,19 @@ class NotificationApplication(ServiceApplication):
         except (IntegrityError, DeliveryNotDue):
             return None
         return delivery
+
+    def waits_for_announcement(self, delivery: Delivery) -> bool:
+        """A code to an account whose contact change is not announced yet (and not for longer
+        than CODE_HOLD_FOR_ANNOUNCEMENT_S): see ``announcement_first``."""
+        if delivery.account_id is None or not announcement_first.may_be_held(delivery):
+            return False
+        account = [self.find(i) for i in self.board.deliveries_of(delivery.account_id)]
+        return announcement_first.held_back(
+            delivery,
+            [d for d in account if isinstance(d, Delivery)],
+            self.clock.now(),
+            self.settings.code_hold_for_announcement,
+        )
 
     def recipient_and_details(self, delivery: Delivery) -> tuple[Recipient, dict[str, Any]]:
         """Opens the delivery's sealed payload: where to send, and what the template shows."""

@@ -6,6 +6,7 @@ Every variable may also be given as ``NOTIFICATION_<NAME>`` (wins over ``<NAME>`
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -75,6 +76,13 @@ class NotificationSettings(ServiceSettings):
         parse=float,
         doc="an attempt not concluded by then counts as failed (the sender died)",
     )
+    code_hold_for_announcement_s: float = setting(
+        "CODE_HOLD_FOR_ANNOUNCEMENT_S",
+        120.0,
+        parse=float,
+        doc="longest a code to an account waits for the announcement of its contact change"
+        " to the previous contacts (then it goes, announced or not)",
+    )
 
     #: A relay without a login needs no SMTP password: never generated, unset means none.
     optional_secrets: ClassVar[tuple[str, ...]] = ("smtp_password",)
@@ -105,6 +113,10 @@ class NotificationSettings(ServiceSettings):
             max_delay_s=self.delivery_retry_max_delay_s,
             attempt_lease_s=self.delivery_attempt_lease_s,
         )
+
+    @property
+    def code_hold_for_announcement(self) -> timedelta:
+        return timedelta(seconds=self.code_hold_for_announcement_s)
 
     @property
     def spool_dir(self) -> Path:

@@ -25,6 +25,11 @@ from .policy import LadderPolicy
 LADDER_NAMESPACE = uuid.UUID("0b7d7c1e-4a63-4f0e-9d0c-5a1f3c7e2b91")
 #: how long a settled reservation is remembered (a request delivered again within it is known)
 SETTLED_MEMORY = timedelta(hours=1)
+#: and at most this many, the latest: the ladder is copied twice a login, and an identifier tried
+#: hundreds of times within the hour made its answer measurably slower than an unknown one's
+#: (no enumeration by timing, SPEC §16). A redelivery comes within seconds; past this many
+#: newer checks it is counted again: stricter, never laxer.
+SETTLED_KEPT = 64
 
 Gate = Literal["open", "captcha", "frozen"]
 Decision = Literal["check", "captcha_required", "frozen"]
@@ -269,7 +274,10 @@ class FailedLoginLadder(Aggregate):
 
     def _remember_settled(self, reservation: str, at: datetime) -> None:
         # from the event's own data only: the same on every replay
-        settled = {r: t for r, t in getattr(self, "settled", {}).items() if t > at - SETTLED_MEMORY}
+        recent = [
+            (r, t) for r, t in getattr(self, "settled", {}).items() if t > at - SETTLED_MEMORY
+        ]
+        settled = dict(recent[-(SETTLED_KEPT - 1) :])
         settled[reservation] = at
         self.settled = settled
 

@@ -475,3 +475,74 @@ def test_a_contact_change_is_announced_to_the_old_contacts_before_any_code_to_th
     assert "483920" in by_address[new_email].get_content()
     [sms] = sms_gateway.requests
     assert PHONE[-8:] in str(sms) and "coordonnées" in str(sms)
+
+
+NEW_EMAIL = "nouvelle.adresse@test.fr"
+CHANGED = "Vos coordonnées de contact ont été modifiées"
+SUBJECT_CODE = "Votre code de vérification"
+
+
+def contacts_changed_then_code(notification, publish_event, seal) -> None:
+    """The account (old mail and mobile), a change to a new mail, a reset code to it: all
+    three processed, so the code is requested with its announcements still unsent."""
+    publish_event("AccountCreated", account_created(seal), producer="identity", position=1)
+    wait_for(lambda: processed(notification, "identity", 1))
+    changed = {
+        "account_id": str(ACCOUNT),
+        "sealed_contact": contact(seal, email=NEW_EMAIL, phone="0698765432"),
+        "operator": "agent-42",
+    }
+    publish_event("ContactsUpdated", changed, producer="identity", position=2)
+    wait_for(lambda: processed(notification, "identity", 2))
+    code = code_issued(seal, notification, address=NEW_EMAIL)
+    publish_event("VerificationCodeIssued", code, producer="identity", position=3)
+    wait_for(lambda: processed(notification, "identity", 3))
+
+
+def test_the_code_to_the_new_mail_is_sent_only_after_the_old_contacts_got_the_announcement(
+    notification, publish_event, seal, smtp_server, sms_gateway, rpc
+):
+    # Given a contact change and a code to the new mail, the old mobile's gateway failing
+    contacts_changed_then_code(notification, publish_event, seal)
+    sms_gateway.status = 503
+
+    # When the loop runs: the old mail is told, the SMS fails, and the code waits for it
+    assert notification.tick() == 1
+    assert smtp_server.to(EMAIL, CHANGED) and smtp_server.to(NEW_EMAIL, SUBJECT_CODE) == []
+    notification.clock.advance(seconds=30)
+    assert notification.tick() == 0 and smtp_server.to(NEW_EMAIL, SUBJECT_CODE) == []
+
+    # Then once the gateway takes the announcement (its retry), the code goes, after it
+    sms_gateway.status = 202
+    notification.clock.advance(seconds=30)
+    assert notification.tick() == 2
+    assert sms_gateway.to("+33612345678", "coordonnées")
+    [code] = smtp_server.to(NEW_EMAIL, SUBJECT_CODE)
+    assert "483920" in code.get_content()
+    recipients = [rcpt for rcpt, _ in smtp_server.received]
+    assert recipients == [[EMAIL], [NEW_EMAIL]]  # the old address first, the new one after
+
+
+def test_a_code_held_for_an_announcement_goes_after_the_bound_if_the_channel_stays_down(
+    notification, publish_event, seal, smtp_server, sms_gateway, rpc
+):
+    # Given a contact change whose SMS announcement keeps failing (CODE_HOLD_FOR_ANNOUNCEMENT_S
+    # is 120 by default)
+    contacts_changed_then_code(notification, publish_event, seal)
+    sms_gateway.status = 503
+    assert notification.tick() == 1  # the old mail only
+
+    # When the bound is not reached yet, the code waits; at the bound, it goes
+    notification.clock.advance(seconds=119)
+    assert notification.tick() == 0
+    notification.clock.advance(seconds=1)
+    assert notification.tick() == 1
+
+    # Then the new mail has its code, while the announcement by SMS is still being retried
+    assert smtp_server.to(NEW_EMAIL, SUBJECT_CODE)
+    deliveries = rpc.notification.deliveries(str(ACCOUNT))
+    statuses = {f"{d['kind']}/{d['channel']}": d["status"] for d in deliveries}
+    assert statuses == {
+        "contacts_changed/email": "sent", "contacts_changed/sms": "failed",
+        "verification_code/email": "sent",
+    }  # fmt: skip

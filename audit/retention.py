@@ -2,7 +2,8 @@
 says how much it expired, in counts only, never an identifier or a value.
 
 Each service's application declares its part with ``expire_retention() -> {category: count}``
-(lockout, notification, identity); a store without one (delegation) has no row to expire. The
+(lockout, notification, identity); every store also deletes its requests' idempotency markers
+past their time (the ``request_markers`` row). The
 counts go to the log, to ``caf_retention_expired_total{store, category}`` and, when
 ``RETENTION_PUSHGATEWAY_URL`` is set, to that Prometheus Pushgateway (a CronJob's pod lives too
 briefly to be scraped).
@@ -19,6 +20,7 @@ from typing import Any
 
 from prometheus_client import push_to_gateway
 
+from shared.privacy.retention import ROWS
 from shared.runtime import metrics
 
 log = logging.getLogger("audit.retention")
@@ -41,10 +43,18 @@ def expire_store(name: str, app: Any) -> RetentionReport:
     """Runs one store's rows; logs and counts what expired."""
     declared = getattr(app, "expire_retention", None)
     report = RetentionReport(name, dict(declared()) if declared else {})
+    report.expired["request_markers"] = expire_request_markers(app)
     for category, count in report.expired.items():
         metrics.RETENTION_EXPIRED.labels(store=name, category=category).inc(count)
         log.info("retention: store %s, category %s, expired %d", name, category, count)
     return report
+
+
+def expire_request_markers(app: Any) -> int:
+    """Every store's idempotency markers past their time (shared/runtime/request_outcomes.py)."""
+    duration = ROWS["request_markers"].duration(app.settings)
+    assert duration is not None
+    return int(app.expire_request_markers(app.clock.now() - duration))
 
 
 def run_retention(

@@ -19,8 +19,9 @@ from typing import Any, Literal
 
 #: How a row expires: the month key of its values is destroyed (``bucket``), the aggregate's own
 #: key is destroyed once it is idle past the horizon (``aggregate``), the lockout ladder is
-#: forgotten (``ladder``), or nothing expires it automatically (``file``).
-Mechanism = Literal["bucket", "aggregate", "ladder", "file"]
+#: forgotten (``ladder``), its rows are deleted (``rows``), or nothing expires it
+#: automatically (``file``).
+Mechanism = Literal["bucket", "aggregate", "ladder", "rows", "file"]
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,22 @@ TABLE: tuple[RetentionRow, ...] = (
         at_expiry="the month's key is destroyed: the reason reads as erased",
         mechanism="bucket",
         setting_field="retention_agent_actions_days",
+    ),
+    RetentionRow(
+        category="request_markers",
+        label="Trace technique de chaque demande traitée (pour ne jamais la traiter deux fois)",
+        data="a keyed id of each state-changing request (from its message id), the method, and"
+        " the answer it gave when one is kept (a login's outcome and the account id; never a"
+        " password, a session or a code)",
+        purpose="a request delivered again after a crash or a broker outage is not acted on"
+        " twice (a login counted twice, a message sent twice)",
+        legal_basis=SECURITY,
+        store="identity, lockout, notification, delegation",
+        where="the `request_markers` table of each store, written in the same transaction as"
+        " the request's events",
+        at_expiry="the rows are deleted",
+        mechanism="rows",
+        setting_field="retention_request_markers_days",
     ),
 )
 

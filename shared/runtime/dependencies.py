@@ -84,6 +84,15 @@ class ApplicationDependency(DependencyProvider):
         assert self.application is not None
         return self.application
 
+    def recorded_outcome(
+        self, request: Request | None, action: str
+    ) -> request_outcomes.Marker | None:
+        """The marker the RPC entrypoint answers a redelivered request from (it looks this
+        dependency up by this method: request_outcomes.AnswersRedeliveries)."""
+        if self.application is None:
+            return None
+        return self.application.recorded_outcome(request, action)
+
     def worker_setup(self, worker_ctx: Any) -> None:
         # An RPC request in scope: its first save also records its marker (request_outcomes).
         if isinstance(worker_ctx.entrypoint, Rpc) and not worker_ctx.entrypoint.keyed:

@@ -9,12 +9,14 @@ each event, snapshots, and exactly-once processing of integration events (:meth:
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar, overload
 from urllib.parse import unquote, urlparse
 
@@ -40,9 +42,16 @@ from .clock import Clock
 from .personal_data import KeyVault, PersonalDataAsCiphertext
 from .pg_pool import set_role_timeout, size_pool
 from .pseudonyms import Pseudonymizer
-from .request_outcomes import RequestOutcome
-from .rpc import InvalidInput
-from .rpc_entrypoint import Request
+from .request_outcomes import (
+    MARKER_KWARG,
+    MARKERS_TABLE,
+    Marker,
+    MarkerRow,
+    Request,
+    RequestOutcome,
+    already_processed,
+    stamp,
+)
 from .settings import ServiceSettings
 from .sql import SqlStore
 
@@ -71,11 +80,7 @@ class Decided(Generic[T]):
         object.__setattr__(self, "aggregates", aggregates)
 
 
-def already_processed() -> InvalidInput:
-    """The answer to a request delivered again whose first delivery acted and left no answer."""
-    return InvalidInput(
-        code="request_already_processed", message="Cette demande a déjà été traitée."
-    )
+__all__ = ["Decided", "ServiceApplication", "already_processed"]
 
 
 class CorrelatingMapper(Mapper[uuid.UUID]):
@@ -127,6 +132,7 @@ def store_env(settings: ServiceSettings, name: str) -> dict[str, str]:
             PERSISTENCE_MODULE="eventsourcing.sqlite",
             SQLITE_DBNAME=str(settings.data_dir / f"{name}.sqlite"),
             SQLITE_LOCK_TIMEOUT="10",
+            PROCESS_RECORDER_TOPIC="shared.runtime.sqlite_recorder:MarkingProcessRecorder",
         )
     return env
 
@@ -290,30 +296,52 @@ class ServiceApplication(Application[uuid.UUID]):
         scope = request_outcomes.request_scope()
         if scope is None or scope.marked or not request_outcomes.records_something(objs):
             return super().save(*objs, **kwargs)
-        if scope.request.redelivered and self._outcome(scope.outcome_id) is not None:
+        if scope.request.redelivered and self._marker(scope.outcome_id) is not None:
             scope.marked = True  # a method that replays: its first delivery left the marker
             return super().save(*objs, **kwargs)
+        marker = MarkerRow(
+            marker_id=scope.outcome_id,
+            action=scope.action,
+            answer_json=None if scope.answer is None else json.dumps(scope.answer),
+            recorded_at=self.clock.now(),
+        )
         try:
-            recordings = super().save(*objs, scope.marker(), **kwargs)
+            recordings = super().save(*objs, **kwargs, **{MARKER_KWARG: marker})
         except IntegrityError:
-            if self._outcome(scope.outcome_id) is not None:  # a twin delivery got there first
+            if self._marker(scope.outcome_id) is not None:  # a twin delivery got there first
                 raise already_processed() from None
             raise
         scope.marked = True
         return recordings
 
-    def recorded_outcome(self, request: Request | None, action: str) -> RequestOutcome | None:
+    def recorded_outcome(self, request: Request | None, action: str) -> Marker | None:
         """The marker of ``request`` for ``action`` if it acted already (a redelivery)."""
         if request is None or not request.id:
             return None
-        return self._outcome(RequestOutcome.create_id(self.name, action, request.id))
+        return self._marker(RequestOutcome.create_id(self.name, action, request.id))
 
-    def _outcome(self, outcome_id: uuid.UUID) -> RequestOutcome | None:
-        try:
-            marker: RequestOutcome = self.repository.get(outcome_id)
+    def _marker(self, marker_id: uuid.UUID) -> Marker | None:
+        rows = self.sql.execute(
+            f"SELECT action, answer FROM {self.sql.prefix}{MARKERS_TABLE} WHERE marker_id = %s",
+            (str(marker_id),),
+        )
+        if rows:
+            action, answer = rows[0]
+            return Marker(action, None if answer is None else json.loads(answer))
+        try:  # a marker written before issue #28: an event of its own
+            old: RequestOutcome = self.repository.get(marker_id)
         except AggregateNotFoundError:
             return None
-        return marker
+        return Marker(old.action, old.answer)
+
+    def expire_request_markers(self, older_than: datetime) -> int:
+        """Deletes the markers recorded before ``older_than`` (the retention job); how many."""
+        rows = self.sql.execute(
+            f"DELETE FROM {self.sql.prefix}{MARKERS_TABLE} WHERE recorded_at < %s"
+            " RETURNING marker_id",
+            (stamp(older_than),),
+        )
+        return len(rows)
 
     def find(self, aggregate_id: uuid.UUID) -> Any | None:
         """The aggregate, or None if nothing was ever saved under ``aggregate_id``."""

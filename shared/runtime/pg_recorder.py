@@ -8,7 +8,9 @@ makes the same transaction one statement, a call to a function created beside th
 - the same ``EXCLUSIVE`` table lock, so notification ids are still committed in order (a reader
   of the log never passes a gap that fills in later);
 - the tracking row of :meth:`ServiceApplication.process` in the same transaction (exactly-once);
-- the same ``NOTIFY`` and the same conflicts: a version already taken raises ``IntegrityError``.
+- the same ``NOTIFY`` and the same conflicts: a version already taken raises ``IntegrityError``;
+- the request's idempotency marker (``request_markers``, :mod:`.request_outcomes`) in the same
+  transaction: a marker already there raises ``IntegrityError`` too (a twin delivery won).
 
 eventsourcing's own ``POSTGRES_ENABLE_DB_FUNCTIONS`` is not that: its function takes no table
 lock and ignores tracking, so it is not used.
@@ -31,7 +33,16 @@ from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
+from .request_outcomes import MARKER_KWARG, MARKERS_TABLE, MarkerRow
+
 FUNCTION = "caf_record_events"
+
+#: the markers table, the same on SQLite (sqlite_recorder.py)
+CREATE_MARKERS = (
+    "CREATE TABLE IF NOT EXISTS {table} ("
+    " marker_id TEXT PRIMARY KEY, action TEXT NOT NULL, answer TEXT,"
+    " recorded_at TEXT NOT NULL)"
+)
 
 
 class OneTripProcessRecorder(PostgresProcessRecorder):
@@ -54,14 +65,25 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
             "tracking": Identifier(self.tracking_table_name),
             "event_type": Identifier(self.stored_event_type_name),
             "channel": Identifier(self.channel_name),
+            "markers": Identifier(MARKERS_TABLE),
         }
+        self.sql_create_statements.append(
+            SQL(CREATE_MARKERS.format(table="{schema}.{markers}")).format(**names)
+        )
+        # the marker is written before the lock: a twin delivery fails on it without waiting
         self.sql_create_statements.append(
             SQL(
                 "CREATE OR REPLACE FUNCTION {schema}.{function}("
-                " new_events {schema}.{event_type}[], tracking_name text, tracking_id bigint)"
+                " new_events {schema}.{event_type}[], tracking_name text, tracking_id bigint,"
+                " new_marker text, new_marker_action text, new_marker_answer text,"
+                " new_marker_at text)"
                 " RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$"
                 " BEGIN"
                 "  SET LOCAL lock_timeout = '{lock_timeout}s';"
+                "  IF new_marker IS NOT NULL THEN"
+                "   INSERT INTO {schema}.{markers} (marker_id, action, answer, recorded_at)"
+                "   VALUES (new_marker, new_marker_action, new_marker_answer, new_marker_at);"
+                "  END IF;"
                 "  LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;"
                 "  IF tracking_name IS NOT NULL THEN"
                 "   INSERT INTO {schema}.{tracking} (application_name, notification_id)"
@@ -77,7 +99,9 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 " $BODY$"
             ).format(lock_timeout=datastore.lock_timeout, **names)
         )
-        self.record_statement = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s)").format(**names)
+        self.record_statement = SQL(
+            "SELECT * FROM {schema}.{function}(%s, %s, %s, %s::text, %s::text, %s::text, %s::text)"
+        ).format(**names)
 
     def create_table(self) -> None:
         # Replicas starting together may race on the catalogue ("tuple concurrently updated").
@@ -95,7 +119,8 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         tracking = kwargs.get("tracking")
-        if not stored_events and tracking is None:
+        marker: MarkerRow | None = kwargs.get(MARKER_KWARG)
+        if not stored_events and tracking is None and marker is None:
             return []  # a save with nothing new: no lock, no statement
         rows = [
             self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
@@ -109,7 +134,15 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                     rows,
                     tracking.application_name if tracking else None,
                     tracking.notification_id if tracking else None,
+                    *marker_params(marker),
                 ),
                 prepare=True,
             )
             return [row[FUNCTION] for row in curs.fetchall()]
+
+
+def marker_params(marker: MarkerRow | None) -> tuple[str | None, ...]:
+    """The marker's columns (all None without a marker)."""
+    if marker is None:
+        return None, None, None, None
+    return str(marker.marker_id), marker.action, marker.answer_json, marker.recorded_at_text

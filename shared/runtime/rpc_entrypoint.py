@@ -26,8 +26,6 @@ from __future__ import annotations
 import inspect
 import logging
 import sys
-import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from amqp.exceptions import ConnectionError as AmqpConnectionError
@@ -37,6 +35,7 @@ from nameko import rpc as nameko_rpc
 
 from . import french_messages
 from .refusal_logging import quiet_expected_refusals
+from .request_outcomes import AnswersRedeliveries, Request, already_processed
 from .rpc import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -50,16 +49,7 @@ BROKER_LOST = (OperationalError, AmqpConnectionError, RecoverableConnectionError
 TOO_MANY = "Trop d'arguments : {} au plus."
 
 
-@dataclass(frozen=True)
-class Request:
-    """The RPC request a worker serves: ``id`` is stable across redeliveries."""
-
-    id: str | None
-    redelivered: bool
-
-    def key(self, namespace: uuid.UUID, action: str) -> uuid.UUID | None:
-        """A uuid5 of this request and ``action`` (``None`` without a request id)."""
-        return uuid.uuid5(namespace, f"{action}:{self.id}") if self.id else None
+__all__ = ["Request", "Rpc", "request_of", "rpc"]
 
 
 def request_of(worker_ctx: Any) -> Request:
@@ -94,21 +84,16 @@ class Rpc(nameko_rpc.Rpc):
         super().handle_message(body, message)
 
     def _answer_of_first_delivery(self, message: Any) -> tuple[Any, Any] | None:
-        from .dependencies import ApplicationDependency
-        from .eventstore import already_processed
-
         request_id = message.properties.get("correlation_id")
-        app = next(
-            (
-                d.application
-                for d in self.container.dependencies
-                if isinstance(d, ApplicationDependency)
-            ),
+        # the dependency that knows the markers (the application dependency): looked up by
+        # what it does, so this module imports neither it nor the event store
+        markers = next(
+            (d for d in self.container.dependencies if isinstance(d, AnswersRedeliveries)),
             None,
         )
-        if app is None or not request_id:
+        if markers is None or not request_id:
             return None
-        marker = app.recorded_outcome(Request(str(request_id), True), self.method_name)
+        marker = markers.recorded_outcome(Request(str(request_id), True), self.method_name)
         if marker is None:
             return None
         log.info(

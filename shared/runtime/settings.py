@@ -274,6 +274,13 @@ class ServiceSettings:
         parse=float,
         doc="how long a delivery (message sent or given up, masked address) stays readable",
     )
+    retention_request_markers_days: float = setting(
+        "RETENTION_REQUEST_MARKERS_DAYS",
+        7.0,
+        parse=float,
+        doc="how long a request's idempotency marker is kept, so that a request delivered"
+        " again is not acted on twice (far longer than any redelivery takes)",
+    )
     retention_agent_actions_days: float = setting(
         "RETENTION_AGENT_ACTIONS_DAYS",
         1826.0,

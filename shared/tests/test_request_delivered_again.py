@@ -8,10 +8,12 @@ first delivery left unacknowledged comes back flagged ``redelivered`` by RabbitM
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from kombu import Connection, Exchange, Producer, Queue
 
+from shared.runtime.request_outcomes import Marker, Request, RequestOutcome
 from shared.testing import application_of, wait_for
 from shared.testing.logs import logged
 from shared.tests.example_services import ExampleService
@@ -101,3 +103,62 @@ def test_a_redelivered_request_that_acted_is_answered_without_running(services, 
         assert parcels(example) == 1
     finally:
         raw.close()
+
+
+def test_a_marker_stored_as_an_event_before_issue_28_is_still_honoured(services, service_config):
+    example = services.start(ExampleService)
+    # a store written before issue #28: the request's marker is an event of its own
+    application_of(example).save(
+        RequestOutcome(service="example", action="register", request_id="request-old", answer=None)
+    )
+    services.stop(example)
+    raw = RawRpc(service_config["AMQP_URI"])
+    try:
+        raw.send("register", "request-old", PARCEL)
+        with Connection(service_config["AMQP_URI"]) as dying:
+            queue = Queue("rpc-example", exchange=RPC_EXCHANGE)(dying.channel())
+            wait_for(lambda: queue.get(no_ack=False), timeout=10)
+
+        example = services.start(ExampleService)  # delivered again, flagged
+        again = raw.reply()
+
+        assert "request_already_processed" in again["error"]["value"]
+        assert parcels(example) == 0
+    finally:
+        raw.close()
+
+
+def test_a_marker_is_a_row_beside_the_log_written_with_the_request_s_events(
+    services, service_config
+):
+    example = services.start(ExampleService)
+    raw = RawRpc(service_config["AMQP_URI"])
+    try:
+        raw.send("register", "request-3", PARCEL)
+        assert raw.reply()["error"] is None
+    finally:
+        raw.close()
+    app = application_of(example)
+
+    marker = app.recorded_outcome(Request("request-3", True), "register")
+
+    assert marker == Marker("register", None)
+    assert app.process_recorder.max_notification_id() == 1  # the parcel only, no marker event
+    assert app.recorded_outcome(Request("request-4", True), "register") is None
+
+
+def test_the_retention_job_deletes_markers_past_their_time(services, service_config):
+    example = services.start(ExampleService)
+    raw = RawRpc(service_config["AMQP_URI"])
+    try:
+        raw.send("register", "request-5", PARCEL)
+        assert raw.reply()["error"] is None
+    finally:
+        raw.close()
+    app = application_of(example)
+    now = app.clock.now()
+
+    assert app.expire_request_markers(now - timedelta(days=7)) == 0  # recorded just now
+    assert app.expire_request_markers(now + timedelta(seconds=1)) == 1
+
+    assert app.recorded_outcome(Request("request-5", True), "register") is None

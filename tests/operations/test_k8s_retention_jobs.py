@@ -20,7 +20,7 @@ def test_each_store_with_rows_expires_them_nightly_with_its_own_settings(overlay
     documents = render(K8S / "overlays" / overlay)
     jobs, deployments = of_kind(documents, "CronJob"), of_kind(documents, "Deployment")
     policies = of_kind(documents, "NetworkPolicy")
-    assert STORES == ["identity", "lockout", "notification"]
+    assert STORES == ["delegation", "identity", "lockout", "notification"]
     for store in STORES:
         job = jobs[f"retention-{store}"]["spec"]
         assert job["concurrencyPolicy"] == "Forbid"

@@ -20,7 +20,7 @@ from shared.identifiers import Identifier
 from shared.privacy.buckets import bucketed
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.personal_data import PersonalData
-from shared.runtime.request_outcomes import RequestOutcome
+from shared.runtime.request_outcomes import Marker
 from shared.runtime.rpc import InvalidInput
 from shared.runtime.rpc_entrypoint import Request
 
@@ -51,7 +51,7 @@ class IdentityStore:
         """The aggregate, or None if it was never saved."""
         return self._application.find(aggregate_id)
 
-    def recorded_outcome(self, request: Request | None, action: str) -> RequestOutcome | None:
+    def recorded_outcome(self, request: Request | None, action: str) -> Marker | None:
         """What ``request`` recorded for ``action`` if it acted already (a redelivery)."""
         return self._application.recorded_outcome(request, action)
 

@@ -3,6 +3,9 @@
 A login attempt on an account failed. Since issue 17, identity records nothing for an
 identifier with no account (lockout's ladder counts it): ``account_id`` is null only in events
 recorded before that change.
+
+Since issue #28 it carries the ``reservation_id`` of the password check it settles on lockout's
+ladder (a failure; ``password_reset_required``: the password was right, a success).
 """
 
 from marshmallow import fields, validate
@@ -27,6 +30,9 @@ class LoginFailedPayloadV1(Payload):
         ),
     )
     source_key = Pseudonym(required=True, allow_none=True)
+    #: the password check lockout reserved for this login, which this event settles (issue
+    #: #28); absent from events before it and from refusals made before any check
+    reservation_id = fields.String(load_default=None, allow_none=True)
 
 
 class LoginFailedV1(IntegrationEvent):

@@ -1,6 +1,7 @@
 """LoginSucceeded v1. Producer: identity.
 
-A person logged in.
+A person logged in. Since issue #28 it carries the ``reservation_id`` of the password check
+lockout reserved for it (null for FranceConnect): lockout settles that check from this event.
 """
 
 from marshmallow import fields, validate
@@ -16,6 +17,9 @@ class LoginSucceededPayloadV1(Payload):
         required=True, validate=validate.OneOf(["password", "franceconnect"])
     )
     source_key = Pseudonym(required=True, allow_none=True)
+    #: the password check lockout reserved for this login, which this event settles (issue
+    #: #28); absent from events before it and from refusals made before any check
+    reservation_id = fields.String(load_default=None, allow_none=True)
 
 
 class LoginSucceededV1(IntegrationEvent):

@@ -114,6 +114,7 @@ def _login_succeeded(e: Any) -> Translated:
         "identifier_key": e.identifier_key,
         "auth_method": e.method,
         "source_key": _pseudonym(e.source_key),
+        "reservation_id": getattr(e, "reservation_id", None),
     }
 
 
@@ -130,6 +131,7 @@ def _login_failed(e: Any) -> Translated:
         "account_id": str(e.originator_id),
         "reason": public_reason(e.reason),
         "source_key": _pseudonym(e.source_key),
+        "reservation_id": getattr(e, "reservation_id", None),
     }
 
 
@@ -150,6 +152,7 @@ def _refused_login(e: Any) -> Translated:
         "account_id": str(e.account_id),
         "reason": e.reason,
         "source_key": _pseudonym(e.source_key),
+        "reservation_id": getattr(e, "reservation_id", None),
     }
 
 

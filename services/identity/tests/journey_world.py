@@ -36,6 +36,7 @@ class FakeLockout:
     captcha_answer: str = "K7PZQ"
     reports: list[bool] = field(default_factory=list)
     reserved_keys: list[str] = field(default_factory=list)
+    reservations: list[str] = field(default_factory=list)
     lookups: list[str] = field(default_factory=list)
 
     def reserve_attempt(
@@ -51,8 +52,11 @@ class FakeLockout:
         if self.decision == "frozen":
             return {"decision": "frozen", "frozen_until": "2024-03-05T10:30:00+00:00",
                     "retry_after_s": 3600, "attempts_left": 0}  # fmt: skip
-        return {"decision": self.decision, "reservation_id": uuid.uuid4().hex,
-                "attempts_left": 5}  # fmt: skip
+        reservation = f"{uuid.uuid4()}.{uuid.uuid4().hex}"
+        self.reservations.append(reservation)
+        # the state if the check fails (it counts as one until settled), and if it succeeds
+        return {"decision": self.decision, "reservation_id": reservation, "attempts_left": 4,
+                "on_success": {"attempts_left": 5, "captcha_required": False}}  # fmt: skip
 
     def report_attempt(self, reservation_id: str, succeeded: bool) -> dict[str, Any]:
         self.reports.append(succeeded)
@@ -111,6 +115,14 @@ class World:
         self.app.save(account, index)
         self.new_events()  # what was given is not what the command does
         return account
+
+    def published(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every integration event the store's events publish so far (type, payload)."""
+        notifications = self.app.recorder.select_notifications(start=1, limit=1000)
+        events = [
+            self.app.integration_event(self.app.mapper.to_domain_event(n)) for n in notifications
+        ]
+        return [e for e in events if e is not None]
 
     def new_events(self) -> list[str]:
         """The events stored since the last call, as ``Aggregate.Event`` names."""

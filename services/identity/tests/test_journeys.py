@@ -34,14 +34,31 @@ def world(tmp_path: Path, test_secrets: dict[str, Any]) -> Iterator[World]:
     app.close()
 
 
-def test_a_right_password_logs_in_and_is_reported_to_lockout(world: World) -> None:
+def test_a_right_password_logs_in_and_its_event_settles_lockout_s_check(world: World) -> None:
     world.given_account()
 
     answer = world.app.login.attempt(world.identifier(), PASSWORD, world.lockout)
 
     assert answer["outcome"] == "ok" and answer["session"]["token"]
-    assert world.lockout.reports == [True]
+    assert answer["attempts_left"] == 5  # lockout's state once the check is settled a success
+    assert world.lockout.reports == []  # no synchronous report (issue #28)
     assert world.new_events() == ["Account.LoginSucceeded"]
+    ((_kind, payload),) = [e for e in world.published() if e[0] == "LoginSucceeded"]
+    assert payload["reservation_id"] == world.lockout.reservations[-1]
+
+
+def test_a_wrong_password_is_answered_from_the_reservation_and_its_event_settles_it(
+    world: World,
+) -> None:
+    world.given_account()
+
+    answer = world.app.login.attempt(world.identifier(), "pas-le-bon", world.lockout)
+
+    assert (answer["outcome"], answer["attempts_left"]) == ("invalid_credentials", 4)
+    assert world.lockout.reports == []
+    ((_kind, payload),) = [e for e in world.published() if e[0] == "LoginFailed"]
+    assert payload["reservation_id"] == world.lockout.reservations[-1]
+    assert payload["reason"] == "invalid_credentials"
 
 
 def test_an_old_8_to_24_password_still_logs_in(world: World) -> None:
@@ -78,7 +95,7 @@ def test_an_unknown_identifier_fails_like_a_wrong_password_and_writes_nothing(
     answer = world.app.login.attempt(world.identifier(NIR), PASSWORD, world.lockout)
 
     assert answer["outcome"] == "invalid_credentials"
-    assert world.lockout.reports == [False]  # lockout's ladder counts it
+    assert world.lockout.reports == [False]  # reported after the answer: no event to settle it
     assert world.new_events() == []  # random identifiers do not grow identity's store
 
 
@@ -161,7 +178,7 @@ def test_changing_the_password_checks_the_current_one_through_lockout(world: Wor
     )
 
     assert (wrong["outcome"], changed["outcome"]) == ("invalid_current_password", "changed")
-    assert world.lockout.reports == [True, False, True]
+    assert world.lockout.reports == [False, True]  # the login's check: settled by its event
     assert world.new_events() == [
         "Account.PasswordChanged",
         "SessionRevocations.Opened",  # the other sessions end, this one stays

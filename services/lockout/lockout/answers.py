@@ -8,9 +8,12 @@ from .domain import LadderView
 
 
 def state_fields(view: LadderView) -> dict[str, Any]:
-    """The state fields shared by reserve_attempt, report_attempt and status."""
+    """The state fields shared by reserve_attempt, report_attempt and status. ``failures``
+    counts the checks in flight as failures (until their login event settles them, issue
+    #28): an identifier with no account, whose checks only the timeout settles, reads the same
+    as an account whose events settled them."""
     return {
-        "failures": view.failures,
+        "failures": view.failures + view.in_flight,
         "attempts_left": view.attempts_left,
         "captcha_required": view.captcha_required,
         "frozen_until": view.frozen_until.isoformat() if view.frozen_until else None,
@@ -19,13 +22,20 @@ def state_fields(view: LadderView) -> dict[str, Any]:
 
 
 def reservation_answer(
-    decision: str, view: LadderView, reservation_id: str | None, captcha_invalid: bool
+    decision: str,
+    view: LadderView,
+    reservation_id: str | None,
+    captcha_invalid: bool,
+    after_success: LadderView | None = None,
 ) -> dict[str, Any]:
+    """The state fields count the reserved check as a failure (what the ladder says if it
+    fails); ``on_success``: the state fields once it succeeded (None without a check)."""
     return {
         "decision": decision,
         "reservation_id": reservation_id,
         **state_fields(view),
         "captcha_invalid": captcha_invalid,
+        "on_success": state_fields(after_success) if after_success is not None else None,
     }
 
 

@@ -98,8 +98,13 @@ class LockoutApplication(ServiceApplication):
             if known is not None and known.knows(token):
                 view = known.view(now, self.ladder_policy)
                 again = str(ReservationId(known.id, token))
+                success = known.view_after_success(token, now, self.ladder_policy)
                 answer.clear()
-                answer.update(reservation_answer("check", view, again, captcha_invalid=False))
+                answer.update(
+                    reservation_answer(
+                        "check", view, again, captcha_invalid=False, after_success=success
+                    )
+                )
                 return []
             ladder = known or FailedLoginLadder(identifier_key=identifier_key)
             sources = SourceBook(self.repository, self.source_policy)
@@ -134,6 +139,11 @@ class LockoutApplication(ServiceApplication):
                     ladder.view(now, self.ladder_policy),
                     reservation,
                     captcha_invalid=captcha_id is not None and not captcha_passed,
+                    after_success=(
+                        ladder.view_after_success(token, now, self.ladder_policy)
+                        if reservation
+                        else None
+                    ),
                 )
             )
             # A ladder is stored only once a check was reserved on it: refusals cost nothing.
@@ -146,30 +156,60 @@ class LockoutApplication(ServiceApplication):
     def report_attempt(self, reservation_id: ReservationId, succeeded: bool) -> dict[str, Any]:
         """Settles a reserved check: success resets the ladder, failure climbs it.
 
+        Logins settle their checks from identity's events (:meth:`settle_from_login`); this
+        synchronous form stays for callers that need the ladder's answer at once.
+
         >>> app.report_attempt(ReservationId.parse("…"), succeeded=False)   # doctest: +SKIP
         {'failures': 1, 'attempts_left': 4, 'captcha_required': False, …}
         """
         answer: dict[str, Any] = {}
 
         def settle() -> list[Any]:
-            now = self.clock.now()
-            ladder = self.ladder_by_id(reservation_id.ladder_id)
-            if ladder is None:
-                answer.update(state_fields(fresh_view(self.ladder_policy)))
-                return []
-            sources = SourceBook(self.repository, self.source_policy)
-            counted = ladder.settle(now, self.ladder_policy)
-            held = ladder.pending.get(reservation_id.token)
-            failure = ladder.report(reservation_id.token, succeeded, now, self.ladder_policy)
-            sources.count([*counted, *([failure] if failure else [])])
-            source_key = plain_source(held["source_key"]) if held is not None else None
-            if succeeded and source_key:
-                sources.release(source_key, reservation_id.token, now)
-            answer.update(state_fields(ladder.view(now, self.ladder_policy)))
-            return [ladder, *sources.changed()]
+            aggregates = self._settle(reservation_id, succeeded)
+            view = (
+                aggregates[0].view(self.clock.now(), self.ladder_policy)
+                if aggregates
+                else fresh_view(self.ladder_policy)
+            )
+            answer.clear()
+            answer.update(state_fields(view))
+            return aggregates
 
         self.save_with_retry(settle)
         return answer
+
+    def settle_from_login(self, event_type: str, payload: dict[str, Any]) -> list[Any]:
+        """Identity's ``LoginSucceeded`` / ``LoginFailed`` settles the check it carries
+        (``reservation_id``; events without one, refusals before any check, settle nothing).
+        A right password settles as a success, even when the renewal campaign then refused
+        the session (``LoginFailed`` ``password_reset_required``): it was the person."""
+        raw = payload.get("reservation_id")
+        if not raw:
+            return []
+        try:
+            reservation_id = ReservationId.parse(raw)
+        except ValueError:
+            return []
+        succeeded = event_type == "LoginSucceeded" or (
+            payload.get("reason") == "password_reset_required"
+        )
+        return self._settle(reservation_id, succeeded)
+
+    def _settle(self, reservation_id: ReservationId, succeeded: bool) -> list[Any]:
+        """The ladder (first) and the sources it changed; [] for a ladder never stored."""
+        now = self.clock.now()
+        ladder = self.ladder_by_id(reservation_id.ladder_id)
+        if ladder is None:
+            return []
+        sources = SourceBook(self.repository, self.source_policy)
+        counted = ladder.settle(now, self.ladder_policy)
+        held = ladder.pending.get(reservation_id.token)
+        failure = ladder.report(reservation_id.token, succeeded, now, self.ladder_policy)
+        sources.count([*counted, *([failure] if failure else [])])
+        source_key = plain_source(held["source_key"]) if held is not None else None
+        if succeeded and source_key:
+            sources.release(source_key, reservation_id.token, now)
+        return [ladder, *sources.changed()]
 
     def note_lookup(
         self, identifier_key: str, source_key: str | None, source_partner: bool = False

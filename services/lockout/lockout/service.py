@@ -128,6 +128,19 @@ class LockoutService:
         key = envelope.payload["identifier_key"]
         self.app.process(envelope, lambda _: self.app.reset_after_password_reset(key))
 
+    # A login's check is settled by the login's own event (issue #28): identity does not wait
+    # for a report. Until the event is processed the check counts as a failure; with no event
+    # after LOCKOUT_RESERVATION_TIMEOUT_S it is settled as one.
+    @integration_event_handler("identity", "LoginSucceeded")
+    def on_login_succeeded(self, envelope: Envelope) -> None:
+        self.app.process(
+            envelope, lambda e: self.app.settle_from_login("LoginSucceeded", e.payload)
+        )
+
+    @integration_event_handler("identity", "LoginFailed")
+    def on_login_failed(self, envelope: Envelope) -> None:
+        self.app.process(envelope, lambda e: self.app.settle_from_login("LoginFailed", e.payload))
+
     @integration_event_handler("identity", "NirAssigned")
     def on_nir_assigned(self, envelope: Envelope) -> None:
         key = envelope.payload["identifier_key"]

@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from lockout.answers import state_fields
 from lockout.application import LockoutApplication
+from lockout.domain import FailedLoginLadder
 from lockout.reservations import ReservationId
 
+from shared import events
 from shared.identifiers import parse_identifier
 from shared.runtime.clock import FrozenClock
 
@@ -136,9 +139,105 @@ def test_a_source_failing_on_many_identifiers_is_throttled_not_its_victims(
     assert throttled["decision"] == "source_throttled"
     assert app.reserve_attempt(f"{limit:064x}", source_key="ef" * 32)["decision"] == "check"
     victim = app.reserve_attempt(f"{0:064x}")
-    assert (victim["decision"], victim["failures"]) == ("check", 1)
+    assert (victim["decision"], victim["failures"]) == (
+        "check",
+        2,
+    )  # its 1 failure and this check, counted until settled
     # a person behind the same address still gets in by solving a captcha
     assert (
         app.reserve_attempt(f"{limit:064x}", source_key=source, **captcha(app))["decision"]
         == "check"
     )
+
+
+# Settled from identity's login events (issue #28): given a check reserved, when the login's
+# event is processed, then the ladder says what identity already answered.
+
+SOURCE_KEY = "cd" * 32
+
+
+def state_of(app: LockoutApplication) -> dict[str, Any]:
+    ladder = app.ladder_by_id(FailedLoginLadder.create_id(KEY))
+    assert ladder is not None
+    return state_fields(ladder.view(app.clock.now(), app.ladder_policy))
+
+
+def login_event(
+    app: LockoutApplication, kind: str, reservation_id: str | None, position: int, **extra: Any
+) -> Any:
+    payload: dict[str, Any] = {
+        "identifier_key": KEY,
+        "account_id": str(uuid.uuid4()),
+        "source_key": SOURCE_KEY,
+        "reservation_id": reservation_id,
+    }
+    if kind == "LoginSucceeded":
+        payload["auth_method"] = "password"
+    else:
+        payload["reason"] = extra.get("reason", "invalid_credentials")
+    envelope = events.parse(events.build(kind, payload, producer="identity", position=position))
+    return app.process(envelope, lambda e: app.settle_from_login(kind, e.payload))
+
+
+def test_given_a_check_when_its_login_failed_is_processed_then_it_counts_once(
+    app: LockoutApplication,
+) -> None:
+    reserved = app.reserve_attempt(KEY, source_key=SOURCE_KEY)
+    assert state_of(app)["failures"] == 1  # in flight: counted as a failure until settled
+
+    assert login_event(app, "LoginFailed", reserved["reservation_id"], position=1) is True
+    assert login_event(app, "LoginFailed", reserved["reservation_id"], position=1) is False
+
+    state = state_of(app)
+    assert (state["failures"], state["attempts_left"]) == (1, reserved["attempts_left"])
+
+
+def test_given_four_failures_when_the_fifth_check_s_login_succeeded_arrives_then_reset(
+    app: LockoutApplication,
+) -> None:
+    for _ in range(3):
+        wrong_login(app)
+    wrong_login(app, **captcha(app))
+    reserved = app.reserve_attempt(KEY, **captcha(app))
+    assert reserved["frozen_until"] is not None  # if it failed, it would freeze
+
+    login_event(app, "LoginSucceeded", reserved["reservation_id"], position=7)
+
+    state = state_of(app)
+    assert {k: state[k] for k in reserved["on_success"]} == reserved["on_success"]
+    assert (state["failures"], state["frozen_until"]) == (0, None)
+
+
+def test_a_right_password_refused_by_the_renewal_campaign_settles_as_a_success(
+    app: LockoutApplication,
+) -> None:
+    wrong_login(app)
+    reserved = app.reserve_attempt(KEY)
+
+    login_event(app, "LoginFailed", reserved["reservation_id"], 3, reason="password_reset_required")
+
+    assert state_of(app)["failures"] == 0
+
+
+def test_a_refusal_s_event_carries_no_check_and_settles_nothing(app: LockoutApplication) -> None:
+    reserved = app.reserve_attempt(KEY)
+
+    login_event(app, "LoginFailed", None, position=4, reason="captcha_required")
+
+    state = state_of(app)
+    assert (state["failures"], state["attempts_left"]) == (1, reserved["attempts_left"])
+    ladder = app.ladder_by_id(FailedLoginLadder.create_id(KEY))
+    assert ladder is not None and ladder.failures == 0 and len(ladder.pending) == 1
+
+
+def test_a_check_with_no_event_is_settled_as_a_failure_after_the_bound(
+    app: LockoutApplication, clock: FrozenClock
+) -> None:
+    reserved = app.reserve_attempt(KEY)
+    clock.advance(seconds=app.ladder_policy.reservation_timeout_s)
+
+    wrong_login(app)  # the next decision settles the overdue check first
+
+    assert state_of(app)["failures"] == 2
+    late = login_event(app, "LoginSucceeded", reserved["reservation_id"], position=5)
+    assert late is True and state_of(app)["failures"] == 2  # never released

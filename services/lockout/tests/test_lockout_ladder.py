@@ -127,16 +127,20 @@ def test_success_resets_and_tells_whether_a_freeze_was_lifted() -> None:
     assert ladder.view(after, POLICY).attempts_left == 5
 
 
-def test_a_reservation_never_reported_counts_as_a_failure_at_its_deadline() -> None:
+def test_a_reservation_never_settled_counts_as_a_failure_after_the_bound_never_released() -> None:
     ladder = FailedLoginLadder(identifier_key=KEY)
     for i in range(5):
         ladder.reserve(f"r{i}", T0, POLICY, captcha_passed=True)
     ladder.collect_events()
     deadline = T0 + POLICY.reservation_timeout
+    assert ladder.settle(deadline - timedelta(seconds=1), POLICY) == []  # within the bound
     counted = ladder.settle(deadline, POLICY)
     assert len(counted) == 5
     assert names(ladder) == ["AttemptFailed"] * 5 + ["Frozen"]
-    assert ladder.view(deadline, POLICY).frozen_until == deadline + timedelta(minutes=10)
+    # counted at the time of the check: the freeze ends when it would have after a report
+    assert ladder.view(deadline, POLICY).frozen_until == T0 + timedelta(minutes=10)
+    assert ladder.report("r0", True, deadline, POLICY) is None  # a late success: still failed
+    assert ladder.failures == 5
 
 
 def test_a_late_or_repeated_report_changes_nothing() -> None:
@@ -220,3 +224,71 @@ def test_a_ladder_tried_hundreds_of_times_in_the_hour_remembers_its_latest_check
     for event in ladder.collect_events():
         replayed = event.mutate(replayed)
     assert isinstance(replayed, FailedLoginLadder) and replayed.settled == ladder.settled
+
+
+# Settled from identity's login events (issue #28): the application hands the reservation the
+# event carries to ``report``; these are the ladder's side of it.
+
+
+def test_given_a_reserved_check_when_its_login_failed_event_arrives_then_it_counts_then() -> None:
+    ladder = FailedLoginLadder(identifier_key=KEY)
+    fail(ladder, T0, 4)
+    ladder.reserve("fifth", T0 + timedelta(seconds=5), POLICY, captcha_passed=True)
+    ladder.collect_events()
+
+    ladder.report("fifth", False, T0 + timedelta(seconds=20), POLICY)  # the event, late
+
+    assert names(ladder) == ["AttemptFailed", "Frozen"]
+    assert ladder.frozen_until == T0 + timedelta(seconds=5, minutes=10)  # from the check's time
+
+
+def test_given_a_check_in_flight_then_it_counts_as_a_failure_until_its_event() -> None:
+    ladder = FailedLoginLadder(identifier_key=KEY)
+    fail(ladder, T0, 4)
+    ladder.reserve("fifth", T0, POLICY, captcha_passed=True)
+    ladder.collect_events()
+
+    later = T0 + timedelta(seconds=10)
+    assert ladder.reserve("sixth", later, POLICY, captcha_passed=True) == "frozen"
+    view = ladder.view(later, POLICY)
+    assert (view.failures, view.in_flight, view.frozen_until) == (4, 1, T0 + timedelta(minutes=10))
+    assert names(ladder) == []
+
+
+def test_given_a_check_in_flight_when_its_login_succeeded_event_arrives_then_the_ladder_resets():
+    ladder = FailedLoginLadder(identifier_key=KEY)
+    fail(ladder, T0, 4)
+    ladder.reserve("fifth", T0, POLICY, captcha_passed=True)
+    after = ladder.view_after_success("fifth", T0, POLICY)
+    ladder.collect_events()
+
+    ladder.report("fifth", True, T0 + timedelta(seconds=1), POLICY)
+
+    assert names(ladder) == ["AttemptSucceeded"]
+    assert ladder.view(T0 + timedelta(seconds=1), POLICY) == after  # what identity answered
+    assert (after.failures, after.attempts_left, after.frozen_until) == (0, 5, None)
+
+
+def test_the_same_login_event_delivered_twice_counts_once() -> None:
+    ladder = FailedLoginLadder(identifier_key=KEY)
+    ladder.reserve("r", T0, POLICY, captcha_passed=False)
+    ladder.report("r", False, T0, POLICY)
+    ladder.collect_events()
+
+    assert ladder.report("r", False, T0 + timedelta(seconds=1), POLICY) is None
+
+    assert names(ladder) == [] and ladder.failures == 1
+
+
+def test_an_unknown_identifier_s_freeze_ends_when_a_known_one_s_does() -> None:
+    known, unknown = FailedLoginLadder(identifier_key=KEY), FailedLoginLadder(identifier_key=SOURCE)
+    for ladder in (known, unknown):
+        for i in range(5):
+            ladder.settle(T0, POLICY)
+            ladder.reserve(f"r{i}", T0, POLICY, captcha_passed=True)
+            if ladder is known:  # its LoginFailed arrives; the unknown one's never comes
+                ladder.report(f"r{i}", False, T0 + timedelta(milliseconds=50), POLICY)
+    deadline = T0 + POLICY.reservation_timeout
+    unknown.settle(deadline, POLICY)
+
+    assert known.frozen_until == unknown.frozen_until == T0 + timedelta(minutes=10)

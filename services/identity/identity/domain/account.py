@@ -106,7 +106,9 @@ class Account(Aggregate):
         source: PersonalData | None,
         source_key: PersonalData | str | None,  # under a month key since retention
         session_id: str,
+        reservation_id: str | None = None,
     ) -> None:
+        """``reservation_id``: lockout's check this login settles (published with it)."""
         self._record_login(
             at=at,
             method=method,
@@ -114,6 +116,7 @@ class Account(Aggregate):
             source_key=source_key,
             session_id=session_id,
             identifier_key=self.identifier_key,
+            reservation_id=reservation_id,
         )
 
     @event("LoginSucceeded")
@@ -126,6 +129,7 @@ class Account(Aggregate):
         source_key: PersonalData | str | None,  # under a month key since retention
         session_id: str,
         identifier_key: str,
+        reservation_id: str | None = None,  # issue #28; absent from older events
     ) -> None:
         entry = {"at": at, "method": method, "outcome": "ok", "source": source}
         self.history.append({**entry, "session_id": session_id})
@@ -139,6 +143,7 @@ class Account(Aggregate):
         reason: str,
         source: PersonalData | None,
         source_key: PersonalData | str | None,  # under a month key since retention
+        reservation_id: str | None = None,
     ) -> None:
         self._record_failed_login(
             at=at,
@@ -147,6 +152,7 @@ class Account(Aggregate):
             source=source,
             source_key=source_key,
             identifier_key=self.identifier_key,
+            reservation_id=reservation_id,
         )
 
     @event("LoginFailed")
@@ -159,6 +165,7 @@ class Account(Aggregate):
         source: PersonalData | None,
         source_key: PersonalData | str | None,  # under a month key since retention
         identifier_key: str,
+        reservation_id: str | None = None,  # issue #28; absent from older events
     ) -> None:
         self.history.append({"at": at, "method": method, "outcome": reason, "source": source})
         del self.history[:-HISTORY_KEPT]

@@ -52,7 +52,9 @@ class RefusedLoginAttempt(Aggregate):
         reason: str,
         source_key: Any,  # as in UnattributedLoginFailure
         at: datetime,
+        reservation_id: str | None = None,  # password_reset_required: the check it settles
     ):
+        self.reservation_id = reservation_id
         self.account_id = account_id
         self.identifier_key = identifier_key
         self.reason = reason

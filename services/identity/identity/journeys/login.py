@@ -2,8 +2,12 @@
 
 The lockout service is asked *before* any password check: when it says frozen, captcha required
 or source throttled, no hash is computed at all. When it grants the attempt, the password is
-verified (against a dummy hash if there is no account: same cost, same answer) and the result is
-reported back, so the ladder counts every check, across replicas.
+verified (against a dummy hash if there is no account: same cost, same answer). The check is
+settled on lockout's ladder by the login's own event (``LoginSucceeded`` / ``LoginFailed``
+carrying the reservation, issue #28): until then, and for ever if none comes, it counts as a
+failure, so the ladder counts every check across replicas with one RPC per login. An identifier
+with no account records no event (the store must not grow with random identifiers): its check
+is reported to lockout after the answer instead.
 """
 
 from __future__ import annotations
@@ -34,6 +38,25 @@ CHECKED_AND_FROZE = "invalid_credentials_froze"
 CHECKED_FAILURES = ("invalid_credentials", CHECKED_AND_FROZE)
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """One login between its steps: who, from where, and what lockout answered."""
+
+    identifier_key: str
+    source: dict[str, str] | None
+    source_key: str | None
+    account: Account | None
+    reservation: dict[str, Any]
+    later: Callable[[Callable[[], Any]], None]
+    lockout: LockoutPort
+
+    @property
+    def reservation_id(self) -> str | None:
+        """The check lockout reserved (None when it refused): the login event settles it."""
+        value = self.reservation.get("reservation_id")
+        return str(value) if value else None
+
+
 @dataclass
 class Login:
     store: IdentityStore
@@ -60,11 +83,37 @@ class Login:
         answers it again (a success with a fresh session, the password not checked twice).
         A failure is recorded on the account ``later`` (the service: after the answer has
         left), and not at all for an unknown identifier: the two answer in the same time and
-        random identifiers do not grow the store (SPEC §16)."""
-        redelivered = request is not None and request.redelivered
-        first = self.store.recorded_outcome(request, "login") if redelivered else None
-        if first is not None and first.answer is not None:
-            return self.answered_again(first.answer)
+        random identifiers do not grow the store (SPEC §16). Lockout settles the check from
+        the recorded login event (an unknown identifier's check: reported after the answer)."""
+        first = self._first_answer(request)
+        if first is not None:
+            return self.answered_again(first)
+        attempt = self._reserve(identifier, lockout, captcha, source, request, later)
+        if attempt.reservation["decision"] != "check":
+            return self._refused(attempt)
+        if not self._password_matches(attempt.account, password) or attempt.account is None:
+            return self._failed(attempt)
+        return self._succeeded(attempt, password)
+
+    # -- the steps of a login ------------------------------------------------------------------
+
+    def _first_answer(self, request: Request | None) -> dict[str, Any] | None:
+        """What the first delivery of a redelivered login answered, if it recorded it."""
+        if request is None or not request.redelivered:
+            return None
+        first = self.store.recorded_outcome(request, "login")
+        return first.answer if first is not None else None
+
+    def _reserve(
+        self,
+        identifier: Identifier,
+        lockout: LockoutPort,
+        captcha: dict[str, str] | None,
+        source: dict[str, str] | None,
+        request: Request | None,
+        later: Callable[[Callable[[], Any]], None],
+    ) -> Attempt:
+        """Asks lockout for one password check (before any hashing) and finds the account."""
         identifier_key = self.store.identifier_key(identifier)
         source_key, partner = self.store.source_of(source)
         reservation = lockout.reserve_attempt(
@@ -76,40 +125,43 @@ class Login:
             request_id=request.id if request else None,
         )
         account = self.store.account_for(identifier, read_only=True)
-        decision = reservation["decision"]
-        if decision != "check":
-            # decision is frozen, captcha_required or source_throttled: recorded as such
-            result = login_result(
-                "frozen" if decision == "frozen" else "captcha_required", reservation
-            )
-            answer_for_redelivery({"result": result})
-            later(
-                lambda: self.record_failure(account, identifier_key, decision, source, source_key)
-            )
-            return result
+        return Attempt(identifier_key, source, source_key, account, reservation, later, lockout)
 
-        stored_hash = account.password_hash.value if account else None
-        ok = self.hasher.verify(stored_hash, password)
-        state = lockout.report_attempt(reservation["reservation_id"], ok)
-        if not ok or account is None:
-            # Checked and wrong; if this failure froze the account, it says so (not a refusal).
-            froze = bool(state.get("frozen_until"))
-            result = login_result("frozen" if froze else "invalid_credentials", state)
-            answer_for_redelivery({"result": result})
-            reason = CHECKED_AND_FROZE if froze else "invalid_credentials"
-            later(lambda: self.record_failure(account, identifier_key, reason, source, source_key))
-            return result
+    def _refused(self, attempt: Attempt) -> dict[str, Any]:
+        """Lockout said frozen, captcha_required or source_throttled: no hash, recorded so."""
+        decision = attempt.reservation["decision"]
+        outcome = "frozen" if decision == "frozen" else "captcha_required"
+        result = login_result(outcome, attempt.reservation)
+        answer_for_redelivery({"result": result})
+        attempt.later(lambda: self.record_failure(attempt, decision))
+        return result
 
+    def _password_matches(self, account: Account | None, password: str) -> bool:
+        """argon2id against the account's hash, or a dummy one (same cost) without account."""
+        return self.hasher.verify(account.password_hash.value if account else None, password)
+
+    def _failed(self, attempt: Attempt) -> dict[str, Any]:
+        """Checked and wrong. Lockout's answer already counted this check as a failure: the
+        ladder's state after it, and whether it froze the account (then it says so)."""
+        state = {**attempt.reservation, "captcha_invalid": False}
+        froze = bool(state.get("frozen_until"))
+        result = login_result("frozen" if froze else "invalid_credentials", state)
+        answer_for_redelivery({"result": result})
+        reason = CHECKED_AND_FROZE if froze else "invalid_credentials"
+        attempt.later(lambda: self.record_failure(attempt, reason))
+        return result
+
+    def _succeeded(self, attempt: Attempt, password: str) -> dict[str, Any]:
+        """Right password: a session, unless the renewal campaign requires a new password."""
+        account = attempt.account
+        assert account is not None
+        state = attempt.reservation.get("on_success") or attempt.reservation
         now = self.clock.now()
         campaign = self.campaign.decision(changed_at=account.password_changed_at, now=now)
         if campaign == "reset_required":
             result = login_result("password_reset_required", state)
             answer_for_redelivery({"result": result})
-            later(
-                lambda: self.record_failure(
-                    account, identifier_key, "password_reset_required", source, source_key
-                )
-            )
+            attempt.later(lambda: self.record_failure(attempt, "password_reset_required"))
             return result
         session = self.tokens.issue(
             account_id=account.id,
@@ -118,28 +170,38 @@ class Login:
             now=now,
             generation=self.store.session_generation(account.id),
         )
-        new_hash = (
-            self.hasher.hash(password) if self.hasher.needs_rehash(str(stored_hash)) else None
-        )
-
-        def record() -> list[Account]:
-            current: Account = self.store.get(account.id)  # a copy: it is changed
-            if new_hash is not None:
-                current.rehash_password(password_hash=self.store.personal(current.id, new_hash))
-            current.record_login(
-                at=now,
-                method="password",
-                source=self.store.expiring(current.id, source, SOURCES, now) if source else None,
-                source_key=self._expiring_key(current.id, source_key, now),
-                session_id=session.session_id,
-            )
-            return [current]
-
+        stored_hash = str(account.password_hash.value)
+        new_hash = self.hasher.hash(password) if self.hasher.needs_rehash(stored_hash) else None
         result = login_result("ok", state, recommended=campaign == "recommended")
         # Never the session: a redelivery gets a fresh one for this account.
         answer_for_redelivery({"result": result, "account_id": str(account.id)})
-        self.store.save_with_retry(record)
+        self.store.save_with_retry(
+            lambda: self._login_recorded(attempt, now, session.session_id, new_hash, password)
+        )
         return {**result, "session": session_answer(session)}
+
+    def _login_recorded(
+        self,
+        attempt: Attempt,
+        now: Any,
+        session_id: str,
+        new_hash: str | None,
+        password: str,
+    ) -> list[Account]:
+        assert attempt.account is not None
+        current: Account = self.store.get(attempt.account.id)  # a copy: it is changed
+        if new_hash is not None:
+            current.rehash_password(password_hash=self.store.personal(current.id, new_hash))
+        source = attempt.source
+        current.record_login(
+            at=now,
+            method="password",
+            source=self.store.expiring(current.id, source, SOURCES, now) if source else None,
+            source_key=self._expiring_key(current.id, attempt.source_key, now),
+            session_id=session_id,
+            reservation_id=attempt.reservation_id,
+        )
+        return [current]
 
     def answered_again(self, answer: dict[str, Any]) -> dict[str, Any]:
         """What a login delivered again answers: the recorded outcome; a success gets a new
@@ -160,32 +222,32 @@ class Login:
         """A source pseudonym, kept as long as connection sources are."""
         return self.store.expiring(subject_id, source_key, SOURCES, now) if source_key else None
 
-    def record_failure(
-        self,
-        account: Account | None,
-        identifier_key: str,
-        reason: str,
-        source: dict[str, str] | None,
-        source_key: str | None,
-    ) -> None:
-        """On the account's history (or apart, if refused before any check); nothing for an
-        identifier with no account: lockout's ladder counts it, identity's store must not grow
-        with random identifiers (older ``UnattributedLoginFailure`` events still replay)."""
+    def record_failure(self, attempt: Attempt, reason: str) -> None:
+        """On the account's history (or apart, if refused before any check), where the event
+        settles lockout's check. Nothing is stored for an identifier with no account: identity's
+        store must not grow with random identifiers (older ``UnattributedLoginFailure`` events
+        still replay); its check is reported to lockout instead, after the answer like the
+        record of a known account's failure, so both settle alike and answer in the same time."""
         now = self.clock.now()
+        account = attempt.account
         if account is None:
+            if reason in CHECKED_FAILURES and attempt.reservation_id:
+                attempt.lockout.report_attempt(attempt.reservation_id, False)
             return
         account_id = account.id
         if reason not in CHECKED_FAILURES:  # refused before any check: see RefusedLoginAttempt
             self.store.save(
                 RefusedLoginAttempt(
                     account_id=account_id,
-                    identifier_key=identifier_key,
+                    identifier_key=attempt.identifier_key,
                     reason=reason,
-                    source_key=self._expiring_key(account_id, source_key, now),
+                    source_key=self._expiring_key(account_id, attempt.source_key, now),
                     at=now,
+                    reservation_id=attempt.reservation_id,  # password_reset_required only
                 )
             )
             return
+        source = attempt.source
 
         def record() -> list[Account]:
             current: Account = self.store.get(account_id)
@@ -194,7 +256,8 @@ class Login:
                 method="password",
                 reason=reason,
                 source=self.store.expiring(account_id, source, SOURCES, now) if source else None,
-                source_key=self._expiring_key(account_id, source_key, now),
+                source_key=self._expiring_key(account_id, attempt.source_key, now),
+                reservation_id=attempt.reservation_id,
             )
             return [current]
 

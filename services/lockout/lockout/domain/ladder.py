@@ -5,6 +5,13 @@ identifier climbs the same ladder with the same answers. A password check is *re
 ladder before it happens (an event, saved under optimistic concurrency), and in-flight
 reservations count as failures when deciding: two replicas cannot both take the last attempt.
 
+A reservation is settled by identity's published login event (``LoginSucceeded`` /
+``LoginFailed`` carrying it, issue #28), by the synchronous ``report_attempt``, or, with no word
+after ``reservation_timeout``, as a failure: never released. Whichever settles it, a failure
+counts **at the time its check was reserved**, so a freeze ends at the same time whether the
+event came in 50 ms (an account) or never (an identifier with no account: identity records
+nothing for it): no enumeration by the freeze's end.
+
 >>> ladder = FailedLoginLadder(identifier_key="ab" * 32)
 >>> ladder.reserve("r1", now, LadderPolicy(), captcha_passed=False)   # doctest: +SKIP
 'check'
@@ -66,6 +73,44 @@ class CountedFailure:
     reservation: str | None = None  # the check it settles, held on the source until now
 
 
+def reserved_at(pending: dict[str, Any], policy: LadderPolicy) -> datetime:
+    """When a pending check was reserved (ladders snapshotted before issue #28 kept only its
+    deadline)."""
+    at: datetime | None = pending.get("at")
+    return at if at is not None else pending["deadline"] - policy.reservation_timeout
+
+
+def ladder_view(
+    failures: int,
+    frozen_until: datetime | None,
+    reserved: list[datetime],
+    now: datetime,
+    policy: LadderPolicy,
+) -> LadderView:
+    """The answer of a ladder with ``failures`` settled, a freeze to ``frozen_until`` and
+    checks reserved at ``reserved`` (in flight: each counts as a failure to come)."""
+    in_flight = len(reserved)
+    projected = failures + in_flight
+    frozen = frozen_until if frozen_until is not None and frozen_until > now else None
+    if frozen is None and in_flight and policy.freezes_at(projected):
+        # An in-flight check would freeze if it failed: answer that freeze now, from the time
+        # the latest one was reserved (the failure will count then).
+        until = max(reserved) + policy.freeze_duration(projected)
+        frozen = until if until > now else None
+    captcha_required = projected >= policy.captcha_after_failures
+    gate: Gate = "frozen" if frozen else ("captcha" if captcha_required else "open")
+    if gate == "frozen":
+        attempts_left = 0
+    elif projected < policy.attempts_before_freeze:
+        attempts_left = policy.attempts_before_freeze - projected
+    else:
+        attempts_left = 1  # one check per elapsed freeze
+    retry_after_s = math.ceil((frozen - now).total_seconds()) if frozen else None
+    return LadderView(
+        failures, in_flight, gate, attempts_left, captcha_required, frozen, retry_after_s
+    )
+
+
 def fresh_view(policy: LadderPolicy) -> LadderView:
     """The answer for an identifier never seen (no aggregate is created just to read)."""
     return LadderView(0, 0, "open", policy.attempts_before_freeze, False, None, None)
@@ -99,32 +144,16 @@ class FailedLoginLadder(Aggregate):
 
     def view(self, now: datetime, policy: LadderPolicy) -> LadderView:
         """The ladder at ``now``, counting in-flight checks as failures to come."""
-        in_flight = len(self.pending)
-        projected = self.failures + in_flight
-        frozen_until = None
-        if self.frozen_until is not None and self.frozen_until > now:
-            frozen_until = self.frozen_until
-        elif in_flight and policy.freezes_at(projected):
-            # An in-flight check would freeze if it failed: answer that freeze now.
-            frozen_until = now + policy.freeze_duration(projected)
-        captcha_required = projected >= policy.captcha_after_failures
-        gate: Gate = "frozen" if frozen_until else ("captcha" if captcha_required else "open")
-        if gate == "frozen":
-            attempts_left = 0
-        elif projected < policy.attempts_before_freeze:
-            attempts_left = policy.attempts_before_freeze - projected
-        else:
-            attempts_left = 1  # one check per elapsed freeze
-        retry_after_s = math.ceil((frozen_until - now).total_seconds()) if frozen_until else None
-        return LadderView(
-            self.failures,
-            in_flight,
-            gate,
-            attempts_left,
-            captcha_required,
-            frozen_until,
-            retry_after_s,
-        )
+        reserved = [reserved_at(p, policy) for p in self.pending.values()]
+        return ladder_view(self.failures, self.frozen_until, reserved, now, policy)
+
+    def view_after_success(
+        self, reservation: str, now: datetime, policy: LadderPolicy
+    ) -> LadderView:
+        """What the ladder will say once ``reservation`` is settled as a success (identity
+        answers a successful login with it, without waiting for the settlement)."""
+        reserved = [reserved_at(p, policy) for r, p in self.pending.items() if r != reservation]
+        return ladder_view(0, None, reserved, now, policy)
 
     def knows(self, reservation: str) -> bool:
         """Whether ``reservation`` was taken on this ladder (pending, or settled lately): the
@@ -140,10 +169,10 @@ class FailedLoginLadder(Aggregate):
         """
         counted = []
         overdue = sorted(
-            (p["deadline"], r) for r, p in self.pending.items() if p["deadline"] <= now
+            (reserved_at(p, policy), r) for r, p in self.pending.items() if p["deadline"] <= now
         )
-        for deadline, reservation in overdue:
-            counted.append(self._count_failure(reservation, deadline, policy, expired=True))
+        for at, reservation in overdue:
+            counted.append(self._count_failure(reservation, at, policy, expired=True))
         # An idle ladder is forgotten: unknown identifiers must not weigh on the store forever.
         marks = [m for m in (self.last_failure_at, self.frozen_until) if m is not None]
         if marks and not self.pending and max(marks) + policy.idle_forget_after <= now:
@@ -187,7 +216,8 @@ class FailedLoginLadder(Aggregate):
                 lifted_freeze=self.frozen_until is not None,
             )
             return None
-        return self._count_failure(reservation, now, policy, expired=False)
+        at = reserved_at(self.pending[reservation], policy)
+        return self._count_failure(reservation, at, policy, expired=False)
 
     def reset(
         self, cause: ResetCause, now: datetime, operator: str | None = None, note: Any = None
@@ -233,7 +263,7 @@ class FailedLoginLadder(Aggregate):
     def _reserved(
         self, reservation: str, at: datetime, deadline: datetime, source_key: Any
     ) -> None:
-        self.pending[reservation] = {"deadline": deadline, "source_key": source_key}
+        self.pending[reservation] = {"deadline": deadline, "at": at, "source_key": source_key}
 
     @event("AttemptFailed")
     def _failed(self, reservation: str, at: datetime, expired: bool) -> None:

@@ -15,12 +15,15 @@ from pathlib import Path
 
 from . import environment, report
 from .append import measure_appends
+from .capacity import measure_capacity
 from .enumeration import measure_enumeration
 from .environment import BenchEnvironment
 from .figures import Figure
 from .floor import measure_floor
-from .login import LoginStack, measure_logins, measure_logins_pinned
+from .http_login import measure_http_logins
+from .login import LoginStack, measure_logins, measure_logins_pinned, raw_verifies_per_second
 from .modes import MODES
+from .peer import against_peer, measure_peer
 from .propagation import measure_propagation
 from .rejections import measure_rejections
 from .replay import measure_replay
@@ -28,7 +31,16 @@ from .tick_services import GATE_SERVICE, SKELETON_SERVICE, TICK_SERVICE
 
 DEFAULT_OUTPUT = environment.ROOT / "bench" / "results" / "latest.json"
 
-GROUPS = ("login", "rejections", "enumeration", "append", "propagation", "replay")
+GROUPS = (
+    "login",
+    "peer",
+    "rejections",
+    "enumeration",
+    "append",
+    "capacity",
+    "propagation",
+    "replay",
+)
 
 
 def run_all(mode_name: str, groups: tuple[str, ...] = GROUPS) -> list[Figure]:
@@ -36,7 +48,7 @@ def run_all(mode_name: str, groups: tuple[str, ...] = GROUPS) -> list[Figure]:
     mode = MODES[mode_name]
     figures: list[Figure] = []
     with BenchEnvironment(in_process=mode.in_process) as env:
-        if any(group in groups for group in ("login", "rejections", "enumeration")):
+        if any(group in groups for group in ("login", "peer", "rejections", "enumeration")):
             figures.extend(_login_and_rejections(env, mode_name, groups))
         if "append" in groups:
             _step("appends")
@@ -44,6 +56,9 @@ def run_all(mode_name: str, groups: tuple[str, ...] = GROUPS) -> list[Figure]:
             env.wait_ready("bench", "ping")
             figures.extend(measure_appends(env, MODES[mode_name]))
             env.halt(tick_service)
+        if "capacity" in groups:
+            _step("capacity of one store: 1 to 32 writers")
+            figures.append(measure_capacity(env, mode))
         if "propagation" in groups:
             _step("propagation")
             figures.append(measure_propagation(env, mode))
@@ -66,13 +81,32 @@ def _login_and_rejections(
     env.wait_ready("bench", "ping")
     env.wait_ready("bench_gate", "reserve")
     env.wait_ready("bench_skeleton", "refusal")
+    ours = None
     if "login" in groups:
         _step("logins, 1 identity worker")
-        figures.append(measure_logins(stack, workers=1))
+        ours = measure_logins(stack, workers=1)
+        figures.append(ours)
         _step("login floor: a login's RPCs and commits without hashing")
         figures.append(measure_floor(env, mode, skeleton, gate))
         _step("logins, identity pinned to one core")
         figures.append(measure_logins_pinned(stack))
+    if "peer" in groups:
+        _step("the peer: Django + django-axes under gunicorn (venv, seeding, worker settings)")
+        peer = measure_peer(
+            mode, len(stack.accounts), lambda: raw_verifies_per_second(mode, threads=2)
+        )
+        figures.append(peer)
+        if ours is not None:
+            figures.append(
+                against_peer(ours, peer, "pass_line_rpc", "pass line: our RPC login vs the peer")
+            )
+        if not mode.in_process:  # the gateway is a process of its own, services too
+            _step("logins over HTTP through the gateway")
+            http = measure_http_logins(stack)
+            figures.append(http)
+            figures.append(
+                against_peer(http, peer, "pass_line_http", "pass line: our HTTP login vs the peer")
+            )
     if "rejections" in groups:
         _step("rejections without hashing")
         figures.extend(measure_rejections(env, mode))

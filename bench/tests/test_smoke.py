@@ -28,6 +28,9 @@ FIGURES = {
     "append_command",
     "propagation",
     "replay",
+    "peer_login",  # issue #28: the peer, in the same run
+    "pass_line_rpc",
+    "store_capacity",
 }
 
 
@@ -41,7 +44,7 @@ def test_smoke_run_writes_every_figure_with_its_baseline(tmp_path: Path) -> None
         env={**os.environ, "PYTHONPATH": PYTHONPATH},
         capture_output=True,
         text=True,
-        timeout=280,
+        timeout=480,  # the first run also makes the peer's venv
     )
 
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]

@@ -11,7 +11,7 @@ PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras 
 	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
 .PHONY: help venv lock infra run test test-unit test-interface test-integration test-browser lint \
-	format bench bench-quick k8s-check dead-letters audit openapi supply-chain sbom clean \
+	format bench bench-quick bench-peer-lock k8s-check dead-letters audit openapi supply-chain sbom clean \
 	broker-users portal-deps demo-household
 
 # Every target carries a `## ` description: `make help` lists them (a test checks none is left out).
@@ -89,6 +89,10 @@ bench: venv infra ## benchmarks against baselines measured in the same run
 
 bench-quick: venv infra ## the benchmarks in under two minutes
 	$(PY) -m bench.run --mode quick
+
+# The bench's peer (Django + django-axes) is pinned apart, installed by the bench into var/.
+bench-peer-lock: venv ## re-pin bench/peer/requirements.txt (the bench's peer site), with hashes
+	$(PIP_COMPILE) --output-file bench/peer/requirements.txt bench/peer/requirements.in
 
 # Development only: the agency's back office files real households.
 demo-household: venv ## file a demo household for `make run`: ARGS='--allocataire NIR Prénom NOM --conjoint NIR Prénom NOM'

@@ -121,7 +121,13 @@ CALLERS: tuple[Caller, ...] = (
     Caller("portal", CITIZEN_METHODS),
     Caller("back-office", _merge(BACK_OFFICE_METHODS, BACK_OFFICE_READS)),
     Caller("identity", SERVICE_METHODS, serves=True),
-    Caller("lockout", {}, consumes={"identity": ("NirAssigned", "PasswordChanged")}, serves=True),
+    Caller(
+        "lockout",
+        {},
+        # LoginSucceeded / LoginFailed settle a login's check on its ladder (issue #28)
+        consumes={"identity": ("LoginFailed", "LoginSucceeded", "NirAssigned", "PasswordChanged")},
+        serves=True,
+    ),
     Caller(
         "notification",
         {},

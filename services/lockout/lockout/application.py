@@ -202,10 +202,12 @@ class LockoutApplication(ServiceApplication):
         if ladder is None:
             return []
         sources = SourceBook(self.repository, self.source_policy)
-        counted = ladder.settle(now, self.ladder_policy)
+        # This check first: still pending, it is settled as it went, however late its event
+        # (the bound only applies to checks a decision finds overdue); then the overdue others.
         held = ladder.pending.get(reservation_id.token)
         failure = ladder.report(reservation_id.token, succeeded, now, self.ladder_policy)
-        sources.count([*counted, *([failure] if failure else [])])
+        counted = ladder.settle(now, self.ladder_policy)
+        sources.count([*([failure] if failure else []), *counted])
         source_key = plain_source(held["source_key"]) if held is not None else None
         if succeeded and source_key:
             sources.release(source_key, reservation_id.token, now)
@@ -328,6 +330,7 @@ class LockoutApplication(ServiceApplication):
                 return []
             sources = SourceBook(self.repository, self.source_policy)
             sources.count(ladder.settle(now, self.ladder_policy))
+            sources.count(ladder.count_in_flight(self.ladder_policy))
             # The reason is free text typed by an agent: it may name the person. It is kept
             # as long as agent actions are (docs/privacy.md), under the month's key.
             note = bucketed(ladder.id, reason, "agent_actions", now)
@@ -355,6 +358,7 @@ class LockoutApplication(ServiceApplication):
             return []
         sources = SourceBook(self.repository, self.source_policy)
         sources.count(ladder.settle(now, self.ladder_policy))
+        sources.count(ladder.count_in_flight(self.ladder_policy))
         ladder.reset(cause, now)
         return [ladder, *sources.changed()]
 

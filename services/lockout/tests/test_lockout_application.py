@@ -241,3 +241,15 @@ def test_a_check_with_no_event_is_settled_as_a_failure_after_the_bound(
     assert state_of(app)["failures"] == 2
     late = login_event(app, "LoginSucceeded", reserved["reservation_id"], position=5)
     assert late is True and state_of(app)["failures"] == 2  # never released
+
+
+def test_a_late_event_settles_its_check_as_it_went_if_no_decision_counted_it_meanwhile(
+    app: LockoutApplication, clock: FrozenClock
+) -> None:
+    wrong_login(app)
+    reserved = app.reserve_attempt(KEY)
+    clock.advance(minutes=5)  # the broker was away: the event comes late, nothing decided since
+
+    login_event(app, "LoginSucceeded", reserved["reservation_id"], position=6)
+
+    assert state_of(app)["failures"] == 0

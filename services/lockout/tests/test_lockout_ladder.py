@@ -292,3 +292,18 @@ def test_an_unknown_identifier_s_freeze_ends_when_a_known_one_s_does() -> None:
     unknown.settle(deadline, POLICY)
 
     assert known.frozen_until == unknown.frozen_until == T0 + timedelta(minutes=10)
+
+
+def test_given_a_freeze_an_in_flight_check_stands_for_when_an_agent_lifts_it_then_it_is_lifted():
+    ladder = FailedLoginLadder(identifier_key=KEY)
+    fail(ladder, T0, 4)
+    ladder.reserve("fifth", T0, POLICY, captcha_passed=True)  # its LoginFailed not yet in
+    ladder.collect_events()
+
+    counted = ladder.count_in_flight(POLICY)
+    lifted = ladder.reset("operator", T0 + timedelta(seconds=1), operator="agent-42")
+
+    assert len(counted) == 1 and lifted
+    assert names(ladder) == ["AttemptFailed", "Frozen", "Reset"]
+    assert ladder.report("fifth", False, T0 + timedelta(seconds=2), POLICY) is None  # late
+    assert ladder.view(T0 + timedelta(seconds=2), POLICY).attempts_left == 5

@@ -219,6 +219,13 @@ class FailedLoginLadder(Aggregate):
         at = reserved_at(self.pending[reservation], policy)
         return self._count_failure(reservation, at, policy, expired=False)
 
+    def count_in_flight(self, policy: LadderPolicy) -> list[CountedFailure]:
+        """Before a reset: every check still in flight is counted as a failure, at its time
+        (never released; a settlement arriving after the reset then changes nothing, and a
+        freeze an in-flight check stood for is the one the reset lifts)."""
+        in_flight = sorted((reserved_at(p, policy), r) for r, p in self.pending.items())
+        return [self._count_failure(r, at, policy, expired=False) for at, r in in_flight]
+
     def reset(
         self, cause: ResetCause, now: datetime, operator: str | None = None, note: Any = None
     ) -> bool:

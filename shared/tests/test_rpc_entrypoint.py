@@ -86,3 +86,24 @@ def test_a_fault_keeps_its_level_and_traceback():
         )
     assert ExpectedRefusalFilter().filter(record)
     assert record.levelno == logging.ERROR and record.exc_info is not None
+
+
+def test_the_entrypoint_imports_neither_the_dependency_nor_the_event_store() -> None:
+    """The import cycle of issue #28 is gone (it was a late import inside the method that
+    answers a redelivery): the entrypoint finds the dependency that answers redeliveries by
+    what it does (request_outcomes.AnswersRedeliveries), anywhere in the module."""
+    import ast
+    from pathlib import Path
+
+    import shared.runtime.rpc_entrypoint as module
+
+    tree = ast.parse(Path(module.__file__ or "").read_text())
+    imported = {
+        node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+    } | {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert not {name for name in imported if name.endswith(("dependencies", "eventstore"))}

@@ -19,11 +19,13 @@ class LockoutPort(Protocol):
         source_partner: bool = False,
         request_id: str | None = None,
     ) -> dict[str, Any]:
-        """``{"decision": "check" | "captcha_required" | "frozen" | "source_throttled", …}``."""
+        """``{"decision": "check" | "captcha_required" | "frozen" | "source_throttled", …}``:
+        the state fields if the check fails, and ``on_success`` (with ``check``)."""
         ...
 
     def report_attempt(self, reservation_id: str, succeeded: bool) -> dict[str, Any]:
-        """The ladder after this attempt: failures, attempts_left, frozen_until, …"""
+        """The ladder after this attempt: failures, attempts_left, frozen_until, … (a login's
+        check is settled by its event instead; see journeys/login.py)."""
         ...
 
     def note_lookup(

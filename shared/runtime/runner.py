@@ -27,6 +27,7 @@ from nameko.runners import ServiceRunner
 
 from shared import service_registry
 
+from . import broker_tls
 from .audit_trail import grant_audit_roles
 from .dependencies import ApplicationDependency
 from .eventstore import schema_of
@@ -92,12 +93,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"Configuration error: {exc}")
     configure_logging(settings[0].log_level)
     if not args.migrate_only:  # the migration Job needs the stores only
-        check_broker(settings[0].amqp_uri)
+        check_broker(
+            settings[0].amqp_uri,
+            broker_tls.ssl_options(settings[0].amqp_uri, settings[0].amqp_ca_file),
+        )
     for each in settings:
         check_store(each)
         if not args.migrate_only:
             check_http_port(config, each.service, http_port(config, each.service))
     config.setdefault("AMQP_URI", settings[0].amqp_uri)
+    broker_tls.configure(config, settings[0].amqp_uri, settings[0].amqp_ca_file)
     if args.migrate_only:
         for cls in service_classes:
             migrate(cls, config)

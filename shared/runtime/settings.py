@@ -121,12 +121,24 @@ class ServiceSettings:
     service: str
     environment: str = setting("ENVIRONMENT", "development", doc="development | test | production")
     amqp_uri: str = setting(
-        "AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/", doc="RabbitMQ URI (vhost included)"
+        "AMQP_URI",
+        "amqp://guest:guest@127.0.0.1:5672/",
+        doc="RabbitMQ URI (vhost included); amqps://user:password@rabbitmq:5671/ for TLS: the"
+        " broker's certificate is then verified (AMQP_CA_FILE) and must name the URI's host",
+    )
+    amqp_ca_file: str | None = setting(
+        "AMQP_CA_FILE",
+        None,
+        doc="with amqps://: the CA certificate (PEM file) that signs the broker's, e.g."
+        " /etc/caf/tls/rabbitmq/ca.crt (the RabbitMQ TLS secret's ca.crt) — unset: the"
+        " system's CAs",
     )
     database_url: str | None = setting(
         "DATABASE_URL",
         None,
-        doc="postgresql://user:password@host:5432/db — unset: embedded SQLite store in DATA_DIR",
+        doc="postgresql://user:password@host:5432/db — unset: embedded SQLite store in DATA_DIR."
+        " TLS: add ?sslmode=verify-full&sslrootcert=/etc/caf/tls/<service>-db/ca.crt (the"
+        " CloudNativePG CA; the host, e.g. identity-db-rw, must be in the server certificate)",
     )
     database_schema: str | None = setting(
         "DATABASE_SCHEMA", None, doc="PostgreSQL schema of this service's store (default: its name)"

@@ -1,6 +1,6 @@
 """deploy/k8s: every store with rows in the retention table has its nightly retention CronJob,
 running the audit tool's `retention` on that store with the service's own settings and secret
-references, and reaching only its store, DNS and the Pushgateway."""
+references, and reaching only its store and DNS (the Pushgateway: site/retention-pushgateway.yaml)."""
 
 from __future__ import annotations
 
@@ -48,4 +48,4 @@ def test_each_store_with_rows_expires_them_nightly_with_its_own_settings(overlay
             for rule in policy["egress"]
             for peer in rule["to"]
         }
-        assert targets == {"kube-dns", f"{store}-db", "monitoring"}
+        assert targets == {"kube-dns", f"{store}-db"}

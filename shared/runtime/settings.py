@@ -296,14 +296,20 @@ class ServiceSettings:
     secret_fields: ClassVar[tuple[str, ...]] = ("pseudonym_key", "personal_data_master_key")
     #: secrets a deployment may go without: never generated, unset means none
     optional_secrets: ClassVar[tuple[str, ...]] = ()
+    #: secrets only the running service uses (signing sessions, the providers' and channels'
+    #: credentials): the audit tool's settings (``for_tool``) neither require nor hold them
+    service_only_secrets: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
-    def from_mapping(cls: type[T], mapping: Mapping[str, Any], service: str) -> T:
-        """Reads every field from ``mapping`` (the environment, or a nameko config)."""
+    def from_mapping(
+        cls: type[T], mapping: Mapping[str, Any], service: str, *, tool: bool = False
+    ) -> T:
+        """Reads every field from ``mapping`` (the environment, or a nameko config). ``tool``:
+        the settings of the audit tool on this service's store (:meth:`for_tool`)."""
         values: dict[str, Any] = {"service": service}
         prefix = service.upper() + "_"
         for field in dataclasses.fields(cls):
-            if field.name == "service":
+            if field.name == "service" or (tool and field.name in cls.service_only_secrets):
                 continue
             env = field.metadata["env"]
             raw = mapping.get(prefix + env, mapping.get(env))
@@ -322,7 +328,16 @@ class ServiceSettings:
                 raise SettingsError(f"{env}: {exc} ({field.metadata['doc']})") from None
         settings = cls(**values)
         settings._check_environment()
-        return settings.with_development_secrets()
+        if not tool:
+            settings._check_calls()
+        return settings.with_development_secrets(cls.service_only_secrets if tool else ())
+
+    @classmethod
+    def for_tool(cls: type[T], mapping: Mapping[str, Any], service: str) -> T:
+        """The settings the audit tool and the retention job open this service's store with:
+        the store's keys, never the service-only secrets (``service_only_secrets``), which stay
+        None even when the environment has them; what only the service calls is not checked."""
+        return cls.from_mapping(mapping, service, tool=True)
 
     @classmethod
     def from_env(cls: type[T], service: str) -> T:
@@ -332,9 +347,17 @@ class ServiceSettings:
         if self.environment not in ENVIRONMENTS:
             raise SettingsError(f"ENVIRONMENT must be one of {', '.join(ENVIRONMENTS)}")
 
-    def with_development_secrets(self: T) -> T:
-        """Fills missing secrets in development (kept in DATA_DIR); refuses that elsewhere."""
-        missing = [name for name in self.all_secret_fields() if getattr(self, name) is None]
+    def _check_calls(self) -> None:
+        """Checks of what the running service calls (providers, channels): not the tool's."""
+
+    def with_development_secrets(self: T, skip: tuple[str, ...] = ()) -> T:
+        """Fills missing secrets in development (kept in DATA_DIR); refuses that elsewhere.
+        ``skip``: secrets left unset (the audit tool's settings)."""
+        missing = [
+            name
+            for name in self.all_secret_fields()
+            if getattr(self, name) is None and name not in skip
+        ]
         if not missing:
             return self
         if self.environment != "development":

@@ -16,7 +16,7 @@ import pytest
 from kustomize_lite import load_documents, render
 
 from shared import network_paths, service_registry
-from shared.network_paths import OUTSIDE, PATHS, NetworkPath
+from shared.network_paths import PATHS, NetworkPath
 from shared.runtime.agent_gate import AgentGate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,11 +139,13 @@ def check(documents: list[Document]) -> list[str]:
                         f" {path.policy}"
                     )
         for rule in rules:
+            # behind a rule: a setting the process calls, what every pod does (""), or the
+            # overlay's own resource ("backup (prod overlay)")
             behind = [
                 path
                 for path in declared
-                if matches(path, *rule) and (path.setting in called or path.setting in ("",))
-                or matches(path, *rule) and "(" in path.setting  # the overlay's own (backups)
+                if matches(path, *rule)
+                and (path.setting in called or not path.setting or "(" in path.setting)
             ]
             if not behind:
                 problems.append(f"{process}: rule {rule} of {rule[0]} has no setting behind it")

@@ -1,6 +1,7 @@
 """deploy/k8s: every store with rows in the retention table has its nightly retention CronJob,
 running the audit tool's `retention` on that store with the service's own settings and secret
-references, and reaching only its store and DNS (the Pushgateway: site/retention-pushgateway.yaml)."""
+references, and reaching only its store and DNS (the Pushgateway, when set:
+site/retention-pushgateway.yaml)."""
 
 from __future__ import annotations
 

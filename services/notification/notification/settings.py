@@ -86,6 +86,12 @@ class NotificationSettings(ServiceSettings):
 
     #: A relay without a login needs no SMTP password: never generated, unset means none.
     optional_secrets: ClassVar[tuple[str, ...]] = ("smtp_password",)
+    #: opening sealed contacts and the channels' credentials: the sending service's only
+    service_only_secrets: ClassVar[tuple[str, ...]] = (
+        "notification_private_jwk",
+        "smtp_password",
+        "sms_gateway_token",
+    )
 
     def all_secret_fields(self) -> list[str]:
         # The SMS token is generated in development (the request carries a bearer, as in
@@ -95,8 +101,8 @@ class NotificationSettings(ServiceSettings):
             names.remove("sms_gateway_token")
         return names
 
-    def _check_environment(self) -> None:
-        super()._check_environment()
+    def _check_calls(self) -> None:
+        super()._check_calls()
         if self.environment == "production" and not (
             self.sms_gateway_url and self.sms_gateway_token
         ):

@@ -33,6 +33,7 @@ from .dependencies import ApplicationDependency
 from .eventstore import schema_of
 from .logging_setup import configure_logging
 from .observability import http_port
+from .retention_role import grant_retention_role
 from .settings import ServiceSettings, SettingsError
 from .startup_checks import check_broker, check_http_port, check_store
 
@@ -51,6 +52,7 @@ def migrate(service_class: Any, config: dict[str, Any]) -> None:
         if isinstance(dependency, ApplicationDependency):
             settings = dependency.settings_class.from_mapping(config, service_class.name)
             application = dependency.application_class(settings)
+            events_table = application.sql.events_table.rpartition(".")[2].strip('"')
             application.close()
             if settings.database_url and (
                 settings.database_audit_role or settings.database_erasure_role
@@ -60,6 +62,14 @@ def migrate(service_class: Any, config: dict[str, Any]) -> None:
                     schema_of(settings, service_class.name),
                     settings.database_audit_role,
                     settings.database_erasure_role,
+                )
+            if settings.database_url and settings.database_retention_role:
+                grant_retention_role(
+                    settings.database_url,
+                    schema_of(settings, service_class.name),
+                    settings.database_retention_role,
+                    events_table,
+                    service_class.name,
                 )
             log.info("store of %s is ready", service_class.name)
 

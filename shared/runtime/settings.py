@@ -186,6 +186,13 @@ class ServiceSettings:
         doc="PostgreSQL role of the erasure Job: reading, the audit trail, and destroying"
         " per-person keys (unset: no grant)",
     )
+    database_retention_role: str | None = setting(
+        "DATABASE_RETENTION_ROLE",
+        None,
+        doc="PostgreSQL role of the retention CronJobs: the migration grants it destroying the"
+        " keys the retention table expires (never reading one) and, where the table records"
+        " events (lockout), appending them (shared/runtime/retention_role.py; unset: no grant)",
+    )
     data_dir: Path = setting(
         "DATA_DIR", Path("var"), parse=Path, doc="embedded stores, dev secrets, letter spool"
     )
@@ -330,7 +337,9 @@ class ServiceSettings:
         settings._check_environment()
         if not tool:
             settings._check_calls()
-        return settings.with_development_secrets(cls.service_only_secrets if tool else ())
+        if tool:
+            return settings.with_development_secrets(cls.service_only_secrets)
+        return settings.with_development_secrets()
 
     @classmethod
     def for_tool(cls: type[T], mapping: Mapping[str, Any], service: str) -> T:

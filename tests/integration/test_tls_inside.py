@@ -26,16 +26,17 @@ from connexion_client import ConnexionClient
 from shared.runtime import broker_tls
 from shared.runtime.settings import ServiceSettings
 from shared.runtime.startup_checks import StartupError, check_broker, check_store
-from shared.testing import private_broker, private_postgres
+from shared.testing import pgbouncer, private_broker, private_postgres
 from shared.testing import secrets as test_secrets
+from shared.testing.pgbouncer import PgBouncer
 from shared.testing.plugin import Services
 from shared.testing.private_broker import PrivateBroker
 from shared.testing.private_postgres import PrivatePostgres
 from shared.testing.test_ca import TestCA
 
 pytestmark = pytest.mark.skipif(
-    not (private_broker.available() and private_postgres.available()),
-    reason="needs rabbitmq-server and the PostgreSQL server binaries",
+    not (private_broker.available() and private_postgres.available() and pgbouncer.available()),
+    reason="needs rabbitmq-server, pgbouncer and the PostgreSQL server binaries",
 )
 
 
@@ -45,11 +46,18 @@ class TlsInfra:
     other_ca: TestCA
     broker: PrivateBroker
     postgres: PrivatePostgres
+    pooler: PgBouncer
 
     def database_url(self, ca: Path, host: str = "localhost") -> str:
         return (
             self.postgres.url("postgres", host=host)
             + f"?sslmode=verify-full&sslrootcert={ca}&connect_timeout=5"
+        )
+
+    def pool_url(self, ca: Path, host: str = "localhost") -> str:
+        """Through PgBouncer, which presents the database's certificate (it names both)."""
+        return self.pooler.url("postgres", host=host) + (
+            f"?sslmode=verify-full&sslrootcert={ca}&connect_timeout=5"
         )
 
 
@@ -72,13 +80,15 @@ def tls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsInfra]:
     ca = TestCA.create(base / "ca", "caf-test-cluster-ca")
     other_ca = TestCA.create(base / "other-ca", "caf-test-other-ca")
     broker = PrivateBroker(base / "rabbitmq", tls=ca.issue(base / "rabbitmq-tls", ["localhost"]))
-    postgres = PrivatePostgres(tls=ca.issue(base / "pg-tls", ["localhost"]))
+    database_tls = ca.issue(base / "pg-tls", ["localhost"])
+    postgres = PrivatePostgres(tls=database_tls)
     broker.start()
     try:
         postgres.start()
         try:
-            _wait_for_amqps(broker.tls_uri(), ca.cert_path)
-            yield TlsInfra(ca, other_ca, broker, postgres)
+            with PgBouncer("localhost", postgres.port, "postgres", tls=database_tls) as pooler:
+                _wait_for_amqps(broker.tls_uri(), ca.cert_path)
+                yield TlsInfra(ca, other_ca, broker, postgres, pooler)
         finally:
             postgres.stop()
     finally:
@@ -91,6 +101,7 @@ def test_a_service_works_over_amqps_and_verified_postgresql(tls: TlsInfra, tmp_p
         "AMQP_URI": amqp_uri,
         "AMQP_CA_FILE": str(tls.ca.cert_path),
         "DATABASE_URL": tls.database_url(tls.ca.cert_path),
+        "DATABASE_POOL_URL": tls.pool_url(tls.ca.cert_path),  # the store's pool: the pooler
         "DATABASE_SCHEMA_PREFIX": "t" + uuid.uuid4().hex[:10] + "_",
         "DATABASE_POOL_SIZE": "2",
         "ENVIRONMENT": "test",
@@ -129,6 +140,7 @@ def test_a_service_works_over_amqps_and_verified_postgresql(tls: TlsInfra, tmp_p
             (config["DATABASE_SCHEMA_PREFIX"] + "%",),
         ).fetchone()
         assert tables is not None and tables[0] > 0  # the store lives on the TLS server
+    assert tls.pooler.stats("postgres")["total_xact_count"] > 0  # the pool went through it
 
 
 def test_a_broker_certificate_from_another_ca_is_refused(tls: TlsInfra) -> None:
@@ -144,12 +156,16 @@ def test_a_broker_host_the_certificate_does_not_name_is_refused(tls: TlsInfra) -
         check_broker(uri, broker_tls.ssl_options(uri, str(tls.ca.cert_path)))
 
 
+@pytest.mark.parametrize("through", ["database", "pooler"])
 @pytest.mark.parametrize("wrong", ["other CA", "host not in the certificate"])
-def test_postgresql_verify_full_refuses_a_wrong_ca_or_host(tls: TlsInfra, wrong: str) -> None:
+def test_postgresql_verify_full_refuses_a_wrong_ca_or_host(
+    tls: TlsInfra, wrong: str, through: str
+) -> None:
+    url_of = tls.database_url if through == "database" else tls.pool_url
     url = (
-        tls.database_url(tls.other_ca.cert_path)
+        url_of(tls.other_ca.cert_path)
         if wrong == "other CA"
-        else tls.database_url(tls.ca.cert_path, host="127.0.0.1")
+        else url_of(tls.ca.cert_path, host="127.0.0.1")
     )
     settings = ServiceSettings.from_mapping(
         {"ENVIRONMENT": "test", "DATABASE_URL": url, **test_secrets.generate()}, "lockout"
@@ -158,6 +174,8 @@ def test_postgresql_verify_full_refuses_a_wrong_ca_or_host(tls: TlsInfra, wrong:
         check_store(settings)
 
 
-def test_postgresql_refuses_plain_text(tls: TlsInfra) -> None:
+def test_postgresql_and_the_pooler_refuse_plain_text(tls: TlsInfra) -> None:
     with pytest.raises(psycopg.OperationalError, match=r"no pg_hba\.conf entry|SSL off"):
         psycopg.connect(tls.postgres.url("postgres") + "?sslmode=disable", connect_timeout=5)
+    with pytest.raises(psycopg.OperationalError, match="SSL required"):
+        psycopg.connect(tls.pooler.url("postgres") + "?sslmode=disable", connect_timeout=5)

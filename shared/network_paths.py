@@ -283,12 +283,29 @@ def never_calls(process: str, variable: str) -> str | None:
 # --- the site check ---------------------------------------------------------------------------
 
 
+#: what the example manifests hold where a site's value goes
+PLACEHOLDERS = ("REPLACE_ME", "example.invalid")
+
+
+def _placeholders(value: Any, path: str) -> list[str]:
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _placeholders(v, f"{path}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _placeholders(v, f"{path}[{i}]")]
+    if isinstance(value, str) and any(mark in value for mark in PLACEHOLDERS):
+        return [f"{path} = {value}"]
+    return []
+
+
 def missing_site_values(documents: list[dict[str, Any]]) -> list[str]:
-    """What the site must still set in rendered manifests: every ipBlock that is not a CIDR
-    (the placeholders), every rule open to all addresses, every REPLACE_ME value elsewhere."""
+    """What the site must still set in rendered manifests: every placeholder (hosts, issuers,
+    registry, CIDRs: docs/operations.md, "First deployment"), every ipBlock that is not a
+    CIDR, every rule open to all addresses."""
     problems = []
     for doc in documents:
+        where = f"{doc.get('kind')} {doc.get('metadata', {}).get('name')}"
         if doc.get("kind") != "NetworkPolicy":
+            problems += [f"{where}: {p}" for p in _placeholders(doc, "")]
             continue
         name = doc["metadata"]["name"]
         for rule in doc["spec"].get("egress", []) or []:
@@ -315,7 +332,7 @@ def _check(source: str) -> int:
     for problem in problems:
         print(f"site value missing: {problem}")
     if not problems:
-        print("every outside destination is a CIDR the site named")
+        print("every site value is set")
     return 1 if problems else 0
 
 

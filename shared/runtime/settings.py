@@ -138,7 +138,8 @@ class ServiceSettings:
         None,
         doc="postgresql://user:password@host:5432/db — unset: embedded SQLite store in DATA_DIR."
         " TLS: add ?sslmode=verify-full&sslrootcert=/etc/caf/tls/<service>-db/ca.crt (the"
-        " CloudNativePG CA; the host, e.g. identity-db-rw, must be in the server certificate)",
+        " CloudNativePG CA; the host, e.g. identity-db-rw, must be in the server certificate),"
+        " or set libpq's PGSSLMODE=verify-full and PGSSLROOTCERT, as the manifests do",
     )
     database_schema: str | None = setting(
         "DATABASE_SCHEMA", None, doc="PostgreSQL schema of this service's store (default: its name)"
@@ -153,7 +154,8 @@ class ServiceSettings:
         None,
         doc="postgresql://… of a PgBouncer in transaction mode in front of DATABASE_URL: the"
         " store's pool goes through it (no server-side prepares); the relay's lock and LISTEN,"
-        " and migrations, stay on DATABASE_URL — unset: everything on DATABASE_URL",
+        " and migrations, stay on DATABASE_URL — unset: everything on DATABASE_URL. TLS: as"
+        " DATABASE_URL; the pooler's host (identity-db-pooler-rw) is in the certificate",
     )
     database_pool_min: int = setting(
         "DATABASE_POOL_MIN", 1, parse=int, doc="store connections kept open while idle"

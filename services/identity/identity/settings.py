@@ -232,6 +232,7 @@ class IdentitySettings(ServiceSettings):
             )
 
     def _check_calls(self) -> None:
+        super()._check_calls()
         if self.franceconnect_issuer and not (
             self.franceconnect_client_id
             and self.franceconnect_client_secret

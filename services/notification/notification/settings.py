@@ -95,7 +95,7 @@ class NotificationSettings(ServiceSettings):
 
     def all_secret_fields(self) -> list[str]:
         # The SMS token is generated in development (the request carries a bearer, as in
-        # production, where it is required: see _check_environment); optional in tests.
+        # production, where it is required: see _check_calls); optional in tests.
         names = [name for name in super().all_secret_fields() if name not in self.optional_secrets]
         if self.environment != "development":
             names.remove("sms_gateway_token")

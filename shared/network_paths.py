@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from shared import service_registry
+from shared.privacy.retention import TABLE
 
 #: a variable whose value makes a process open a connection (each ``*_URI``, ``*_URL``,
 #: ``*_ISSUER``, ``SMTP_HOST``), unless NOT_CALLS says why it does not
@@ -68,7 +69,10 @@ class NetworkPath:
 SERVICES = service_registry.names()
 #: the services whose RPC methods pass the agents' gate (shared/runtime/agent_gate.py)
 AGENT_GATE = ("identity", "lockout", "delegation")
-RETENTION = ("identity", "lockout", "notification")  # a row of the retention table each
+#: the stores with a row of the retention table that expires by time: a retention CronJob each
+RETENTION = tuple(
+    sorted({s.strip() for row in TABLE if row.mechanism != "file" for s in row.store.split(",")})
+)
 RABBITMQ = _pods({"app.kubernetes.io/name": "rabbitmq"})
 INSTANCES = _pods({"cnpg.io/podRole": "instance"})
 

@@ -35,7 +35,7 @@ from .logging_setup import configure_logging
 from .observability import http_port
 from .retention_role import grant_retention_role
 from .settings import ServiceSettings, SettingsError
-from .startup_checks import check_broker, check_http_port, check_store
+from .startup_checks import check_broker, check_http_port, check_store, plain_text_paths
 
 log = logging.getLogger("runner")
 
@@ -108,6 +108,8 @@ def main(argv: list[str] | None = None) -> None:
             broker_tls.ssl_options(settings[0].amqp_uri, settings[0].amqp_ca_file),
         )
     for each in settings:
+        for warning in plain_text_paths(each, dict(os.environ)):
+            log.warning("%s: %s", each.service, warning)
         check_store(each)
         if not args.migrate_only:
             check_http_port(config, each.service, http_port(config, each.service))

@@ -15,6 +15,7 @@ import re
 import socket
 from ssl import SSLError
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from amqp.exceptions import AccessRefused, NotAllowed
 from kombu import Connection
@@ -168,3 +169,30 @@ def _database_name(url: str) -> str:
     from urllib.parse import urlparse
 
     return urlparse(url).path.lstrip("/") or "postgres"
+
+
+def plain_text_paths(settings: ServiceSettings, environ: dict[str, str]) -> list[str]:
+    """In production, the connections that would cross the network unverified (docs/security.md,
+    "TLS inside"): logged as warnings at start, since a local broker or database may be meant."""
+    if settings.environment != "production":
+        return []
+    found = []
+    if not settings.amqp_uri.startswith("amqps://"):
+        found.append(
+            f"AMQP_URI is {redact(settings.amqp_uri)}: plain AMQP, passwords and tokens cross the"
+            " network in clear (amqps://, AMQP_CA_FILE)"
+        )
+    for variable, url in (
+        ("DATABASE_URL", settings.database_url),
+        ("DATABASE_POOL_URL", settings.database_pool_url),
+    ):
+        if not url:
+            continue
+        query = dict(parse_qsl(urlsplit(url).query))
+        mode = query.get("sslmode") or environ.get("PGSSLMODE", "prefer")
+        if mode != "verify-full":
+            found.append(
+                f"{variable}: sslmode={mode}, the server's certificate and name are not verified"
+                " (sslmode=verify-full with sslrootcert, or PGSSLMODE/PGSSLROOTCERT)"
+            )
+    return found

@@ -10,8 +10,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
 from connexion_client import RemoteFault, ServiceTimeout, ServiceUnavailable
-
-from .rpc import correlation_id
+from gateway.rpc import correlation_id
 
 log = logging.getLogger("gateway")
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.clients import delegation, identity
+
 from . import schemas
 from .operations import Call, operation
 
@@ -26,7 +28,7 @@ ACCOUNT = "Mon Compte"
 def verify_session(call: Call) -> Any:
     """``{valid, account_id, identifier_kind, auth_method, expires_at}``; a logged-out or
     expired session answers ``valid: false``."""
-    return call.rpc("identity", "verify_session", call.session_token)
+    return identity.verify_session(call.session_token)
 
 
 @operation(
@@ -39,7 +41,7 @@ def verify_session(call: Call) -> Any:
 )
 def logout(call: Call) -> Any:
     """``{outcome: "logged_out"}``: the token is refused from then on."""
-    return call.rpc("identity", "logout", call.session_token)
+    return identity.logout(call.session_token)
 
 
 @operation(
@@ -53,7 +55,7 @@ def logout(call: Call) -> Any:
 def refresh_session(call: Call) -> Any:
     """``{outcome: "refreshed", session: {token, expires_at}}``: sliding, within the maximum
     lifetime after the login; an ended session answers 401 ``session_invalid``."""
-    return call.rpc("identity", "refresh_session", call.session_token)
+    return identity.refresh_session(call.session_token)
 
 
 @operation(
@@ -66,7 +68,7 @@ def refresh_session(call: Call) -> Any:
 )
 def logout_everywhere(call: Call) -> Any:
     """``{outcome: "logged_out"}``: every session of the account ends, on every device."""
-    return call.rpc("identity", "logout_everywhere", call.session_token)
+    return identity.logout_everywhere(call.session_token)
 
 
 @operation(
@@ -79,7 +81,7 @@ def logout_everywhere(call: Call) -> Any:
 )
 def account_summary(call: Call) -> Any:
     """``{identifier_display, civil_status, contact, last_login_at, …}``."""
-    return call.rpc("identity", "account_summary", call.session_token)
+    return identity.account_summary(call.session_token)
 
 
 @operation(
@@ -92,7 +94,7 @@ def account_summary(call: Call) -> Any:
 )
 def connection_history(call: Call) -> Any:
     """``{connections: [{at, method, outcome, source}]}``, newest first."""
-    return {"connections": call.rpc("identity", "connection_history", call.session_token)}
+    return {"connections": identity.connection_history(call.session_token)}
 
 
 @operation(
@@ -107,14 +109,12 @@ def connection_history(call: Call) -> Any:
 def change_password(call: Call) -> Any:
     """``{outcome: "changed"}``; the person's other sessions end."""
     body = call.body
-    return call.rpc(
-        "identity",
-        "change_password",
+    return identity.change_password(
         call.session_token,
         body["current_password"],
         body["password"],
         body["confirmation"],
-        captcha=body["captcha"],
+        captcha=body.get("captcha"),
     )
 
 
@@ -128,7 +128,7 @@ def change_password(call: Call) -> Any:
 )
 def delegation_status(call: Call) -> Any:
     """``{granted, spouse_display_name, banner}``."""
-    return call.rpc("delegation", "delegation_status", call.account_id)
+    return delegation.delegation_status(call.account)
 
 
 @operation(
@@ -142,7 +142,7 @@ def delegation_status(call: Call) -> Any:
 )
 def set_delegation(call: Call) -> Any:
     """``{outcome, granted, banner}``; only the allocataire may change it (``outcome`` says)."""
-    return call.rpc("delegation", "set_delegation", call.account_id, call.body["granted"])
+    return delegation.set_delegation(call.account, call.body["granted"])
 
 
 @operation(
@@ -155,7 +155,7 @@ def set_delegation(call: Call) -> Any:
 )
 def delegation_prompt(call: Call) -> Any:
     """``{ask, spouse_display_name, question}``."""
-    return call.rpc("delegation", "delegation_prompt", call.account_id)
+    return delegation.delegation_prompt(call.account)
 
 
 @operation(
@@ -169,7 +169,7 @@ def delegation_prompt(call: Call) -> Any:
 )
 def answer_delegation_prompt(call: Call) -> Any:
     """``yes`` grants, ``no`` refuses, ``skip`` asks again at the next login."""
-    return call.rpc("delegation", "answer_delegation_prompt", call.account_id, call.body["answer"])
+    return delegation.answer_delegation_prompt(call.account, call.body["answer"])
 
 
 @operation(
@@ -183,4 +183,4 @@ def answer_delegation_prompt(call: Call) -> Any:
 )
 def authorize(call: Call) -> Any:
     """``{allowed, reason}`` for the person of the session (spec §14's catalogue)."""
-    return call.rpc("delegation", "authorize", call.account_id, **call.body)
+    return delegation.authorize(call.account, **call.body)

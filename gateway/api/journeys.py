@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.clients import identity, lockout
+
 from . import schemas
 from .operations import Call, operation
 from .source import login_source
@@ -14,13 +16,6 @@ JOURNEYS = "Parcours"
 REGISTRATION = "Créer Mon Compte"
 RESET = "Mot de passe oublié"
 RECOVERY = "Identifiant provisoire oublié"
-
-
-def _compact(value: Any) -> Any:
-    """Without the fields left empty, as the portal's forms send them."""
-    if isinstance(value, dict):
-        return {key: _compact(item) for key, item in value.items() if item is not None}
-    return value
 
 
 @operation(
@@ -33,7 +28,7 @@ def _compact(value: Any) -> Any:
 )
 def check_password(call: Call) -> Any:
     """The per-rule checklist of the password policy (the portal's bubbles)."""
-    return call.rpc("identity", "check_password", call.body["password"])
+    return identity.check_password(call.body["password"])
 
 
 @operation(
@@ -48,13 +43,11 @@ def login(call: Call) -> Any:
     """Outcomes are answers (200), never errors: ``ok`` with a session, ``invalid_credentials``,
     ``captcha_required``, ``frozen``, ``password_reset_required``."""
     body = call.body
-    return call.rpc(
-        "identity",
-        "login",
+    return identity.login(
         body["identifier"],
         body["password"],
-        captcha=body["captcha"],
-        source=login_source(body["source"], call.client),
+        captcha=body.get("captcha"),
+        source=login_source(body.get("source"), call.client),
     )
 
 
@@ -68,7 +61,7 @@ def login(call: Call) -> Any:
 )
 def new_captcha(call: Call) -> Any:
     """A single-use image challenge; send back ``{captcha_id, answer}``."""
-    challenge = call.rpc("lockout", "new_captcha")
+    challenge = lockout.new_captcha()
     return {key: challenge[key] for key in ("captcha_id", "image_png_base64")}
 
 
@@ -83,7 +76,7 @@ def new_captcha(call: Call) -> Any:
 def new_audio_captcha(call: Call) -> Any:
     """A single-use challenge of digits spoken in French (WAV), the alternative to the image:
     send back ``{captcha_id, answer}`` with the digits heard."""
-    challenge = call.rpc("lockout", "new_audio_captcha")
+    challenge = lockout.new_audio_captcha()
     return {key: challenge[key] for key in ("captcha_id", "audio_wav_base64")}  # never the digits
 
 
@@ -99,7 +92,7 @@ def new_audio_captcha(call: Call) -> Any:
 def start_registration(call: Call) -> Any:
     """``{registration_id, steps}``; a captcha always (SPEC §16), and without a NIR the
     parents."""
-    return call.rpc("identity", "start_registration", _compact(call.body))
+    return identity.start_registration(call.body)
 
 
 @operation(
@@ -113,9 +106,7 @@ def start_registration(call: Call) -> Any:
 def send_registration_code(call: Call) -> Any:
     """A 6-digit code goes to the mobile phone or mail typed twice: ``{sent_to}``."""
     body = call.body
-    return call.rpc(
-        "identity",
-        "send_registration_code",
+    return identity.send_registration_code(
         call.path["registration_id"],
         body["channel"],
         body["address"],
@@ -133,9 +124,7 @@ def send_registration_code(call: Call) -> Any:
 )
 def verify_registration_code(call: Call) -> Any:
     """``{verified, attempts_left}``."""
-    return call.rpc(
-        "identity", "verify_registration_code", call.path["registration_id"], call.body["code"]
-    )
+    return identity.verify_registration_code(call.path["registration_id"], call.body["code"])
 
 
 @operation(
@@ -149,9 +138,7 @@ def verify_registration_code(call: Call) -> Any:
 def complete_registration(call: Call) -> Any:
     """The récapitulatif: ``{account_id, identifier, identifier_display, …}``."""
     body = call.body
-    return call.rpc(
-        "identity",
-        "complete_registration",
+    return identity.complete_registration(
         call.path["registration_id"],
         body["password"],
         body["confirmation"],
@@ -170,9 +157,7 @@ def complete_registration(call: Call) -> Any:
 def start_password_reset(call: Call) -> Any:
     """``{reset_id, channels: [{channel, masked}]}``; the same answer for an unknown NIR."""
     body = call.body
-    return call.rpc(
-        "identity", "start_password_reset", body["nir"], body["birth_name"], body["captcha"]
-    )
+    return identity.start_password_reset(body["nir"], body["birth_name"], body["captcha"])
 
 
 @operation(
@@ -185,9 +170,7 @@ def start_password_reset(call: Call) -> Any:
 )
 def send_password_reset_code(call: Call) -> Any:
     """``{sent_to}``, masked."""
-    return call.rpc(
-        "identity", "send_password_reset_code", call.path["reset_id"], call.body["channel"]
-    )
+    return identity.send_password_reset_code(call.path["reset_id"], call.body["channel"])
 
 
 @operation(
@@ -200,9 +183,7 @@ def send_password_reset_code(call: Call) -> Any:
 )
 def verify_password_reset_code(call: Call) -> Any:
     """``{verified, attempts_left}``."""
-    return call.rpc(
-        "identity", "verify_password_reset_code", call.path["reset_id"], call.body["code"]
-    )
+    return identity.verify_password_reset_code(call.path["reset_id"], call.body["code"])
 
 
 @operation(
@@ -216,9 +197,7 @@ def verify_password_reset_code(call: Call) -> Any:
 def complete_password_reset(call: Call) -> Any:
     """``{outcome: "password_changed", message: "Nouveau mot de passe enregistré"}``."""
     body = call.body
-    return call.rpc(
-        "identity",
-        "complete_password_reset",
+    return identity.complete_password_reset(
         call.path["reset_id"],
         body["password"],
         body["confirmation"],
@@ -237,9 +216,7 @@ def complete_password_reset(call: Call) -> Any:
 def start_identifier_recovery(call: Call) -> Any:
     """``{recovery_id, channels}``."""
     body = call.body
-    return call.rpc(
-        "identity",
-        "start_identifier_recovery",
+    return identity.start_identifier_recovery(
         body["birth_name"],
         body["first_names"],
         body["birth_date"],
@@ -257,9 +234,7 @@ def start_identifier_recovery(call: Call) -> Any:
 )
 def send_identifier_recovery_code(call: Call) -> Any:
     """``{sent_to}``, masked."""
-    return call.rpc(
-        "identity",
-        "send_identifier_recovery_code",
+    return identity.send_identifier_recovery_code(
         call.path["recovery_id"],
         call.body["channel"],
     )
@@ -275,6 +250,4 @@ def send_identifier_recovery_code(call: Call) -> Any:
 )
 def complete_identifier_recovery(call: Call) -> Any:
     """``{outcome: "identifier_sent", sent_to}``."""
-    return call.rpc(
-        "identity", "complete_identifier_recovery", call.path["recovery_id"], call.body["code"]
-    )
+    return identity.complete_identifier_recovery(call.path["recovery_id"], call.body["code"])

@@ -4,7 +4,7 @@ document its path, from the same schemas (nothing is written twice).
     @operation("POST", "/login", body=schemas.Login, answer=schemas.LoginAnswer,
                summary="Se connecter")
     def login(call: Call) -> Any:
-        return call.rpc("identity", "login", **call.body)
+        return identity.login(**call.body)
 
 Every operation but the token endpoint and the document itself authenticates its client
 (OAuth 2 bearer token). Operations on a person's session read it from the ``X-Session-Token``
@@ -23,11 +23,16 @@ from flask import Blueprint, current_app, jsonify, request
 from marshmallow import Schema, ValidationError, fields
 
 from connexion_client import InvalidInput
-from gateway import rpc
 from gateway.api_clients import ApiClient
+from gateway.clients import identity
+from shared.runtime import french_messages
 
 from .oauth import EXTENSION as OAUTH
 from .problems import INVALID_INPUT
+from .schemas import ApiSchema
+
+#: A body's schema: a class, or an instance narrowed with ``exclude=`` (schemas.py).
+Body = type[Schema] | Schema
 
 SESSION_HEADER = "X-Session-Token"
 SESSION_MISSING = "Votre session a expiré. Veuillez vous reconnecter."
@@ -41,7 +46,7 @@ class Operation:
     method: str
     path: str  # OpenAPI form, e.g. /registrations/{registration_id}/code
     summary: str
-    body: type[Schema] | None
+    body: Body | None
     answer: type[Schema] | None
     session: str | None
     status: int
@@ -60,8 +65,11 @@ class Call:
     session_token: str | None = None
     account_id: str | None = None
 
-    def rpc(self, service: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        return rpc.call(service, method, *args, **kwargs)
+    @property
+    def account(self) -> str:
+        """The account of the session identity has just verified (``session="account"``)."""
+        assert self.account_id is not None, "declare the operation with session='account'"
+        return self.account_id
 
 
 OPERATIONS: list[Operation] = []
@@ -73,7 +81,7 @@ def operation(
     *,
     summary: str,
     tag: str,
-    body: type[Schema] | None = None,
+    body: Body | None = None,
     answer: type[Schema] | None = None,
     session: str | None = None,
     status: int = 200,
@@ -103,8 +111,12 @@ def operation(
     return register
 
 
-def load_body(schema: type[Schema] | None) -> dict[str, Any]:
-    """The JSON body loaded with ``schema``; ``InvalidInput`` with French field messages."""
+def load_body(schema: Body | None) -> dict[str, Any]:
+    """The JSON body checked with ``schema``; ``InvalidInput`` with French field messages.
+
+    The API's own schemas (``ApiSchema``) load it; a service's request schema (identity's,
+    shared/requests/) checks it, and the body goes on as it came, without its null fields (as
+    the portal's forms send them): the service loads it with that same schema."""
     if schema is None:
         return {}
     data = request.get_json(silent=True) if request.is_json else None
@@ -114,10 +126,24 @@ def load_body(schema: type[Schema] | None) -> dict[str, Any]:
             message=INVALID_INPUT,
             fields={"_schema": ["Objet JSON attendu (Content-Type: application/json)."]},
         )
-    try:
-        return dict(schema().load(data))
-    except ValidationError as error:
-        raise InvalidInput(fields=error.normalized_messages()) from None
+    loader = schema() if isinstance(schema, type) else schema
+    if isinstance(loader, ApiSchema):
+        try:
+            return dict(loader.load(data))
+        except ValidationError as error:
+            raise InvalidInput(fields=error.normalized_messages()) from None
+    body = without_nulls(data)
+    errors = loader.validate(body)
+    if errors:
+        raise InvalidInput(fields=french_messages.frenchify(errors))
+    return dict(body)
+
+
+def without_nulls(value: Any) -> Any:
+    """``{"parent_1": None, "birth_place": {"city": None, …}}`` -> without those fields."""
+    if isinstance(value, dict):
+        return {key: without_nulls(item) for key, item in value.items() if item is not None}
+    return value
 
 
 def load_path(values: dict[str, str]) -> dict[str, str]:
@@ -148,7 +174,7 @@ def _session_token() -> str:
 
 def _live_account(token: str | None) -> str:
     """identity's ``verify_session`` on every call (spec §16): a logout is honoured at once."""
-    verified = rpc.call("identity", "verify_session", token)
+    verified = identity.verify_session(token)
     if not verified.get("valid"):
         raise _session_over()
     return str(verified["account_id"])

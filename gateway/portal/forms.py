@@ -11,7 +11,7 @@ from typing import Any
 from flask import request, session
 
 from connexion_client import InvalidInput
-from gateway import rpc
+from gateway.clients import lockout
 
 AUDIO_CAPTCHA = "audio_captcha_id"
 
@@ -45,7 +45,7 @@ def _flatten(messages: Any, prefix: str, into: dict[str, list[str]]) -> None:
 
 
 def new_captcha() -> dict[str, Any]:
-    return dict(rpc.call("lockout", "new_captcha"))
+    return dict(lockout.new_captcha())
 
 
 def captcha_answer() -> dict[str, str] | None:

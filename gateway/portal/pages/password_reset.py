@@ -11,7 +11,8 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from connexion_client import InvalidInput
-from gateway import rpc, sessions
+from gateway import sessions
+from gateway.clients import identity
 
 from ..forms import captcha_answer, field_errors, new_captcha, value
 
@@ -37,9 +38,7 @@ def start() -> Any:
     values = {"nir": value("nir"), "birth_name": value("birth_name")}
     if request.method == "POST":
         try:
-            answer = rpc.call(
-                "identity",
-                "start_password_reset",
+            answer = identity.start_password_reset(
                 values["nir"],
                 values["birth_name"],
                 captcha_answer(),
@@ -68,7 +67,7 @@ def from_campaign() -> Any:
     held = sessions.token()
     sessions.close_session()
     if held:
-        rpc.call("identity", "logout", held)
+        identity.logout(held)
     return redirect(url_for("password_reset.start"))
 
 
@@ -81,7 +80,7 @@ def channel() -> Any:
     answer = None
     if request.method == "POST":
         try:
-            answer = rpc.call("identity", "send_password_reset_code", flow["id"], value("channel"))
+            answer = identity.send_password_reset_code(flow["id"], value("channel"))
         except InvalidInput as exc:
             errors = field_errors(exc)
         else:
@@ -106,7 +105,7 @@ def code() -> Any:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            answer = rpc.call("identity", "verify_password_reset_code", flow["id"], value("code"))
+            answer = identity.verify_password_reset_code(flow["id"], value("code"))
         except InvalidInput as exc:
             errors = field_errors(exc)
         else:
@@ -132,9 +131,7 @@ def new_password() -> Any:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            answer = rpc.call(
-                "identity",
-                "complete_password_reset",
+            answer = identity.complete_password_reset(
                 flow["id"],
                 request.form.get("password", ""),
                 request.form.get("confirmation", ""),

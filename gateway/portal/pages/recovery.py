@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from connexion_client import InvalidInput
-from gateway import rpc
+from gateway.clients import identity
 
 from ..forms import captcha_answer, field_errors, new_captcha, value
 
@@ -34,8 +34,8 @@ def start() -> Any:
     values = {name: value(name) for name in FIELDS}
     if request.method == "POST":
         try:
-            answer = rpc.call(
-                "identity", "start_identifier_recovery", *values.values(), captcha_answer()
+            answer = identity.start_identifier_recovery(
+                values["birth_name"], values["first_names"], values["birth_date"], captcha_answer()
             )
         except InvalidInput as exc:
             errors = field_errors(exc, {"captcha": "captcha_answer"})
@@ -65,9 +65,7 @@ def channel() -> Any:
     answer = None
     if request.method == "POST":
         try:
-            answer = rpc.call(
-                "identity", "send_identifier_recovery_code", flow["id"], value("channel")
-            )
+            answer = identity.send_identifier_recovery_code(flow["id"], value("channel"))
         except InvalidInput as exc:
             errors = field_errors(exc)
         else:
@@ -92,7 +90,7 @@ def code() -> Any:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            answer = rpc.call("identity", "complete_identifier_recovery", flow["id"], value("code"))
+            answer = identity.complete_identifier_recovery(flow["id"], value("code"))
         except InvalidInput as exc:
             errors = field_errors(exc)
         else:

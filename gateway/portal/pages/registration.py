@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from connexion_client import InvalidInput
-from gateway import rpc
+from gateway.clients import identity
 
 from .. import pending
 from ..forms import captcha_answer, field_errors, new_captcha, value
@@ -121,7 +121,7 @@ def identity_document() -> Any:
                 "registration/no_document.html", title="Absence de pièce d'identité"
             )
         try:
-            answer = rpc.call("identity", "start_registration", _form(civil, document))
+            answer = identity.start_registration(_form(civil, document))
         except InvalidInput as exc:
             errors = field_errors(exc, {"captcha": "captcha_answer"})
             if any(
@@ -201,9 +201,7 @@ def contact() -> Any:
     values = {name: value(name) for name in ("channel", "address", "confirmation")}
     if request.method == "POST":
         try:
-            answer = rpc.call(
-                "identity",
-                "send_registration_code",
+            answer = identity.send_registration_code(
                 registration_id,
                 values["channel"] or "",
                 values["address"],
@@ -234,9 +232,7 @@ def code() -> Any:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            answer = rpc.call(
-                "identity", "verify_registration_code", registration_id, value("code")
-            )
+            answer = identity.verify_registration_code(registration_id, value("code"))
         except InvalidInput as exc:
             errors = field_errors(exc)
         else:
@@ -262,9 +258,7 @@ def password() -> Any:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            answer = rpc.call(
-                "identity",
-                "complete_registration",
+            answer = identity.complete_registration(
                 registration_id,
                 request.form.get("password", ""),
                 request.form.get("confirmation", ""),

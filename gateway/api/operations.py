@@ -1,10 +1,12 @@
-"""How an API operation is declared: one decorator gives Flask its route and the OpenAPI
-document its path, from the same schemas (nothing is written twice).
+"""How the API's operations are declared: one table row (``Operation``) gives Flask its route and
+the OpenAPI document its path, from the same schemas (nothing is written twice).
 
-    @operation("POST", "/login", body=schemas.Login, answer=schemas.LoginAnswer,
-               summary="Se connecter")
-    def login(call: Call) -> Any:
-        return identity.login(**call.body)
+    declare(Operation("POST", "/session/logout", forward(identity.logout), SESSION,
+                      "Se déconnecter", session="token", answer=schemas.Answer))
+
+``forward(client method)`` is an operation that is one RPC: the typed client's parameters are
+taken by name from the request (the API's fields are the contract's names); an operation that
+does more is a function of the ``Call``.
 
 Every operation but the token endpoint and the document itself authenticates its client
 (OAuth 2 bearer token). Operations on a person's session read it from the ``X-Session-Token``
@@ -15,6 +17,7 @@ every call, spec §16) and hands the account id to the other services.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,20 +44,6 @@ blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 _UUID = fields.UUID()
 
 
-@dataclass(frozen=True)
-class Operation:
-    method: str
-    path: str  # OpenAPI form, e.g. /registrations/{registration_id}/code
-    summary: str
-    body: Body | None
-    answer: type[Schema] | None
-    session: str | None
-    status: int
-    tag: str
-    name: str
-    description: str = ""
-
-
 @dataclass
 class Call:
     """What a handler receives: the validated body, path values, the client, the session."""
@@ -71,44 +60,76 @@ class Call:
         assert self.account_id is not None, "declare the operation with session='account'"
         return self.account_id
 
+    def values(self) -> dict[str, Any]:
+        """The request's values by the RPC contract's parameter names: ``token`` (the session's),
+        ``account_id`` (identity's verified account), then the path's and the body's."""
+        session = {"token": self.session_token} if self.session_token is not None else {}
+        account = {"account_id": self.account_id} if self.account_id is not None else {}
+        return {**session, **account, **self.path, **self.body}
+
+
+Handler = Callable[[Call], Any]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One row of the API: its address, what it runs, its schemas and its documentation."""
+
+    method: str
+    path: str  # OpenAPI form, e.g. /registrations/{registration_id}/code
+    run: Handler  # its name is the operation's (operationId)
+    tag: str
+    summary: str
+    body: Body | None = None
+    answer: type[Schema] | None = None
+    session: str | None = None  # "token": identity checks it; "account": verified first
+    status: int = 200
+    description: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.run.__name__
+
+
+def forward(method: Callable[..., Any]) -> Handler:
+    """An operation that is one RPC with the request's values: ``forward(identity.logout)``
+    calls ``identity.logout(token=…)``, each parameter of the typed client's method taken by
+    name from ``Call.values()`` (the API's fields are the contract's names)."""
+    names = list(inspect.signature(method).parameters)
+
+    def run(call: Call) -> Any:
+        values = call.values()
+        return method(**{name: values[name] for name in names if name in values})
+
+    run.__name__ = method.__name__
+    return run
+
 
 OPERATIONS: list[Operation] = []
 
 
-def operation(
-    method: str,
-    path: str,
-    *,
-    summary: str,
-    tag: str,
-    body: Body | None = None,
-    answer: type[Schema] | None = None,
-    session: str | None = None,
-    status: int = 200,
-) -> Callable[[Callable[[Call], Any]], Callable[..., Any]]:
-    def register(handler: Callable[[Call], Any]) -> Callable[..., Any]:
-        OPERATIONS.append(
-            Operation(method, path, summary, body, answer, session, status, tag,
-                      handler.__name__, (handler.__doc__ or "").strip())
-        )  # fmt: skip
+def declare(*operations: Operation) -> None:
+    """Routes each operation under /api/v1 and lists it for the OpenAPI document."""
+    for op in operations:
+        OPERATIONS.append(op)
+        blueprint.add_url_rule(_flask_rule(op.path), op.name, _view(op), methods=[op.method])
 
-        def view(**path_values: Any) -> Any:
-            client = current_app.extensions[OAUTH].authenticate()
-            call = Call(load_body(body), load_path(path_values), client)
-            if session is not None:
-                call.session_token = _session_token()
-            if session == "account":
-                call.account_id = _live_account(call.session_token)
-            response = jsonify(handler(call))
-            response.status_code = status
-            response.headers["Cache-Control"] = "no-store"
-            return response
 
-        view.__name__ = handler.__name__
-        blueprint.add_url_rule(_flask_rule(path), handler.__name__, view, methods=[method])
-        return handler
+def _view(op: Operation) -> Callable[..., Any]:
+    def view(**path_values: Any) -> Any:
+        client = current_app.extensions[OAUTH].authenticate()
+        call = Call(load_body(op.body), load_path(path_values), client)
+        if op.session is not None:
+            call.session_token = _session_token()
+        if op.session == "account":
+            call.account_id = _live_account(call.session_token)
+        response = jsonify(op.run(call))
+        response.status_code = op.status
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
-    return register
+    view.__name__ = op.name
+    return view
 
 
 def load_body(schema: Body | None) -> dict[str, Any]:

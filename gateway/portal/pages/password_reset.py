@@ -10,11 +10,10 @@ from typing import Any
 
 from flask import redirect, render_template, request, session, url_for
 
-from connexion_client import InvalidInput
 from gateway import sessions
 from gateway.clients import identity
 
-from ..forms import field_errors
+from ..forms import submitted
 from .code_on_file import Answer, CodeOnFileJourney, blueprint_for
 
 FLOW = "reset"
@@ -51,26 +50,21 @@ def new_password() -> Any:
     flow = session.get(FLOW)
     if not flow:
         return redirect(url_for("password_reset.start"))
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            answer = identity.complete_password_reset(
-                flow["id"],
-                request.form.get("password", ""),
-                request.form.get("confirmation", ""),
+    answer, errors = submitted(
+        lambda: identity.complete_password_reset(
+            flow["id"], request.form.get("password", ""), request.form.get("confirmation", "")
+        )
+    )
+    if answer is not None:
+        if answer["outcome"] == "password_changed":
+            session.pop(FLOW, None)
+            return render_template(
+                "message.html",
+                title="Nouveau mot de passe enregistré",
+                message=answer["message"],
+                login_link=True,
             )
-        except InvalidInput as exc:
-            errors = field_errors(exc)
-        else:
-            if answer["outcome"] == "password_changed":
-                session.pop(FLOW, None)
-                return render_template(
-                    "message.html",
-                    title="Nouveau mot de passe enregistré",
-                    message=answer["message"],
-                    login_link=True,
-                )
-            errors = {"_form": [answer.get("message") or "Veuillez recommencer."]}
+        errors = {"_form": [answer.get("message") or "Veuillez recommencer."]}
     return render_template(
         "choose_password.html",
         title="Nouveau mot de passe – Mot de passe oublié",

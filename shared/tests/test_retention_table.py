@@ -18,7 +18,7 @@ SPEC_DEFAULTS = {
     "unfinished_registrations": "30 jours",
     "deliveries": "1 an",
     "agent_actions": "5 ans",
-    "request_markers": "7 jours",  # issue #28: markers out of the event log
+    "request_markers": "30 jours",  # issue #28: markers out of the event log
 }
 
 

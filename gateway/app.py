@@ -10,7 +10,7 @@ from flask import Flask
 
 from connexion_client import ConnexionClient
 
-from . import errors, layout, rpc, security
+from . import edge, errors, layout, limits, rpc, security, sessions
 from .api.install import install as install_api
 from .pages import (
     account,
@@ -39,7 +39,10 @@ def create_app(settings: GatewaySettings, client: ConnexionClient | None = None)
             settings.amqp_uri, caller=settings.broker_caller, timeout=settings.rpc_timeout_s
         ),
     )
+    edge.install(app)
     security.install(app, settings)
+    sessions.install(app, settings)
+    limits.install(app, settings)
     layout.install(app, settings)
     errors.install(app)
     for blueprint in (

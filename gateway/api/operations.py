@@ -15,6 +15,7 @@ every call, spec §16) and hands the account id to the other services.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,10 @@ from .oauth import EXTENSION as OAUTH
 from .problems import INVALID_INPUT
 
 SESSION_HEADER = "X-Session-Token"
+#: The deepest nesting of arrays and objects a body may have (the schemas need 3).
+MAX_JSON_DEPTH = 32
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
 SESSION_MISSING = "Votre session a expiré. Veuillez vous reconnecter."
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -107,17 +112,49 @@ def load_body(schema: type[Schema] | None) -> dict[str, Any]:
     """The JSON body loaded with ``schema``; ``InvalidInput`` with French field messages."""
     if schema is None:
         return {}
-    data = request.get_json(silent=True) if request.is_json else None
-    if not isinstance(data, dict):
-        raise InvalidInput(
-            code="invalid_input",
-            message=INVALID_INPUT,
-            fields={"_schema": ["Objet JSON attendu (Content-Type: application/json)."]},
-        )
+    data = _json_object()
     try:
         return dict(schema().load(data))
     except ValidationError as error:
         raise InvalidInput(fields=error.normalized_messages()) from None
+
+
+def _json_object() -> dict[str, Any]:
+    """The body as a JSON object, read only when it is UTF-8, not too deep, and JSON."""
+    raw = request.get_data(cache=True)  # above MAX_CONTENT_LENGTH: 413 before this line
+    problem = None
+    if not request.is_json:
+        problem = "Objet JSON attendu (Content-Type: application/json)."
+    elif not _utf8(raw):
+        problem = "Le corps de la requête doit être encodé en UTF-8."
+    elif _depth(raw) > MAX_JSON_DEPTH:
+        problem = f"JSON trop imbriqué ({MAX_JSON_DEPTH} niveaux au plus)."
+    data = None if problem else request.get_json(silent=True)
+    if problem is None and not isinstance(data, dict):
+        problem = "Objet JSON attendu (Content-Type: application/json)."
+    if problem is not None:
+        raise InvalidInput(
+            code="invalid_input", message=INVALID_INPUT, fields={"_schema": [problem]}
+        )
+    return dict(data)  # type: ignore[arg-type]
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in ``raw`` (strings skipped), without parsing it: the
+    standard parser recurses, and a body of 64 KiB of ``[`` would exhaust the stack."""
+    deepest = depth = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub(b"", raw)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def load_path(values: dict[str, str]) -> dict[str, str]:

@@ -25,7 +25,7 @@ from flask import (
 
 from connexion_client import InvalidInput
 
-from .. import rpc, sessions
+from .. import redirects, rpc, sessions
 from ..forms import captcha_answer, field_errors, new_captcha
 from ..refusals import refusal_message
 from .menu import ENTRIES, MANAGE, MENU, MenuEntry
@@ -156,6 +156,7 @@ def change_password() -> Any:
             errors = field_errors(exc, {"captcha": "captcha_answer"})
         else:
             if answer["outcome"] == "changed":
+                sessions.renew(new_csrf_secret=True)
                 return render_template(
                     "account/password_changed.html", title="Mot de passe modifié"
                 )
@@ -183,7 +184,5 @@ def extend_session() -> Any:
     """RGAA 13.1: one action extends the session (sliding, within identity's absolute maximum)."""
     answer = rpc.call("identity", "refresh_session", sessions.token())
     if answer.get("outcome") == "refreshed":
-        session["token"] = answer["session"]["token"]
-        session["expires_at"] = answer["session"]["expires_at"]
-    back = request.form.get("next", "")
-    return redirect(back if back.startswith("/mon-compte") else url_for("account.home"))
+        sessions.replace_token(answer)
+    return redirects.back_to(request.form.get("next"), "account.home", allowed=("/mon-compte",))

@@ -24,9 +24,9 @@ from flask import Blueprint, current_app, jsonify, request
 from marshmallow import Schema, ValidationError, fields
 
 from connexion_client import InvalidInput
+from gateway import rpc
+from gateway.api_clients import ApiClient
 
-from .. import rpc
-from .clients import ApiClient
 from .oauth import EXTENSION as OAUTH
 from .problems import INVALID_INPUT
 

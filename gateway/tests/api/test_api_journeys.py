@@ -8,8 +8,9 @@ import base64
 from typing import Any
 
 from api_harness import Api
-from journeys_people import JONAS, PASSWORD, WRONG_PASSWORD
-from journeys_platform import CAPTCHA_ANSWER, Platform
+
+from shared.testing.journeys.people import JONAS, PASSWORD, WRONG_PASSWORD
+from shared.testing.journeys.platform import CAPTCHA_ANSWER, Platform
 
 REMOTE_ADDR = "198.51.100.20"  # the calling client's own address (conftest's test client)
 
@@ -106,7 +107,7 @@ def test_invalid_input_gets_the_french_field_messages_and_stores_nothing(
     assert from_gateway.status_code == 400
     assert from_gateway.json["fields"] == {"couleur": ["Champ inconnu."]}
     assert not_json.status_code == 400 and "_schema" in not_json.json["fields"]
-    assert platform.login(JONAS.nir)["outcome"] == "invalid_credentials"  # no account stored
+    assert platform.login(str(JONAS.nir))["outcome"] == "invalid_credentials"  # no account stored
 
 
 def test_the_source_is_believed_only_from_a_trusted_client(api: Api, platform: Platform) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from connexion_client import InvalidInput
+from gateway import rpc
 
-from .. import rpc
 from ..forms import captcha_answer, field_errors, new_captcha, value
 
 blueprint = Blueprint("recovery", __name__, url_prefix="/identifiant-provisoire-oublie")

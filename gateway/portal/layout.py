@@ -7,12 +7,13 @@ A page's ``<title>`` names its step and, when the form came back with errors, ho
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, request, send_from_directory, session
 
-from .settings import GatewaySettings
+from gateway.settings import GatewaySettings
 
 CONTRAST_COOKIE = "affichage"
 PARIS = ZoneInfo("Europe/Paris")
@@ -55,7 +56,7 @@ def french_date(value: str | None) -> str:
 
 
 def install(app: Flask, settings: GatewaySettings) -> None:
-    vendor = app.root_path + "/node_modules/@picocss/pico/css"
+    vendor = Path(__file__).resolve().parent / "node_modules" / "@picocss" / "pico" / "css"
 
     @app.route("/static/vendor/pico.min.css")
     def pico() -> Any:

@@ -11,8 +11,8 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from connexion_client import InvalidInput
+from gateway import rpc, sessions
 
-from .. import rpc, sessions
 from ..forms import captcha_answer, field_errors, new_captcha, value
 
 blueprint = Blueprint("password_reset", __name__, url_prefix="/mot-de-passe-oublie")

@@ -24,8 +24,8 @@ from flask import (
 )
 
 from connexion_client import InvalidInput
+from gateway import redirects, rpc, sessions
 
-from .. import redirects, rpc, sessions
 from ..forms import captcha_answer, field_errors, new_captcha
 from ..refusals import refusal_message
 from .menu import ENTRIES, MANAGE, MENU, MenuEntry

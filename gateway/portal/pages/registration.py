@@ -13,8 +13,9 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from connexion_client import InvalidInput
+from gateway import rpc
 
-from .. import pending, rpc
+from .. import pending
 from ..forms import captcha_answer, field_errors, new_captcha, value
 
 blueprint = Blueprint("registration", __name__, url_prefix="/creer-mon-compte")

@@ -2,7 +2,7 @@
 portal (`make demo-household`). In real life the agency's back office files households; this is
 its stand-in for `make run`, and it refuses to run outside ENVIRONMENT development or test.
 
-    python -m gateway.demo_household --allocataire "1 85 05 75 123 456" Jonas DUCHAIS \\
+    python -m gateway.dev.demo_household --allocataire "1 85 05 75 123 456" Jonas DUCHAIS \\
         --conjoint "2 87 02 75 123 456" Florence MARTIN
 
 Both people then create their accounts in the portal with these NIRs and names; at the
@@ -22,7 +22,9 @@ DEMO_ENVIRONMENTS = ("development", "test")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m gateway.demo_household", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m gateway.dev.demo_household", description=__doc__
+    )
     parser.add_argument("--dossier", default="DEMO0001", help="dossier number (default DEMO0001)")
     parser.add_argument(
         "--allocataire", nargs=3, required=True, metavar=("NIR", "PRENOMS", "NOM_DE_NAISSANCE")

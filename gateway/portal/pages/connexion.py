@@ -21,10 +21,11 @@ from flask import (
 )
 
 from connexion_client import InvalidInput
+from gateway import rpc, sessions
+from gateway.security import client_source
 
-from .. import remembered, rpc, sessions
+from .. import remembered
 from ..forms import captcha_answer, field_errors, new_captcha, value
-from ..security import client_source
 from . import franceconnect
 
 blueprint = Blueprint("connexion", __name__)

@@ -1,4 +1,4 @@
-"""``python -m gateway.dev_mailbox``: SMTP on DEV_SMTP_PORT (2525), SMS gateway on DEV_SMS_PORT
+"""``python -m gateway.dev.mailbox``: SMTP on DEV_SMTP_PORT (2525), SMS gateway on DEV_SMS_PORT
 (8025, ``POST /sms``), both on 127.0.0.1; refuses to start unless ENVIRONMENT is development or
 test."""
 
@@ -9,9 +9,9 @@ import signal
 import sys
 import threading
 
+from gateway.settings import DEVELOPMENT_ENVIRONMENTS, GatewaySettings
 from shared.runtime.settings import SettingsError
 
-from ..settings import DEVELOPMENT_ENVIRONMENTS, GatewaySettings
 from .sinks import serve_sms, start_smtp
 from .store import MessageBox
 

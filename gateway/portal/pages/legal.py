@@ -13,9 +13,9 @@ from flask import (
     request,
 )
 
+from gateway import redirects
 from shared.privacy.notice import privacy_notice_sections
 
-from .. import redirects
 from ..layout import CONTRAST_COOKIE
 
 blueprint = Blueprint("legal", __name__)

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, send_from_directory
 
-from ..dev_mailbox.store import MessageBox
+from .mailbox.store import MessageBox
 
-blueprint = Blueprint("dev_messages", __name__, url_prefix="/dev")
+blueprint = Blueprint("dev_messages", __name__, url_prefix="/dev", template_folder="templates")
 
 
 @blueprint.route("/messages")

@@ -11,8 +11,7 @@ from typing import Any
 from flask import request, session
 
 from connexion_client import InvalidInput
-
-from . import rpc
+from gateway import rpc
 
 AUDIO_CAPTCHA = "audio_captcha_id"
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from flask import Blueprint, Response, session
 
-from .. import rpc
+from gateway import rpc
+
 from ..forms import AUDIO_CAPTCHA
 
 blueprint = Blueprint("captcha", __name__)

@@ -12,13 +12,14 @@ from typing import Any
 
 from delegation.service import DelegationService
 from identity.service import IdentityService
-from journeys_people import PASSWORD, WRONG_PASSWORD, Person
-from journeys_receivers import PROVISIONAL, Mailbox, SmsInbox, code_in
 from lockout.service import LockoutService
 from notification.service import NotificationService
 
 from shared.runtime.clock import FrozenClock
 from shared.testing import application_of
+
+from .people import PASSWORD, WRONG_PASSWORD, Person
+from .receivers import PROVISIONAL, Mailbox, SmsInbox, code_in
 
 #: The answer of every captcha in these tests (injected into lockout, never sent over RPC).
 CAPTCHA_ANSWER = "K7PZQ"

@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify
 
 from connexion_client import ConnexionError
 
-from .. import rpc
+from . import rpc
 
 blueprint = Blueprint("health", __name__, url_prefix="/health")
 

@@ -1,19 +1,19 @@
 """Writes the reference pages that are derived from code, so they cannot drift from it.
 
-    python -m shared.reference_docs    # rewrites docs/events.md, configuration.md, privacy.md…
+    python -m tools.reference_docs    # rewrites docs/events.md, configuration.md, privacy.md…
 
-A test (shared/tests/test_reference_docs.py) fails when the committed pages differ from what
+A test (tools/tests/test_reference_docs.py) fails when the committed pages differ from what
 the code says: change the code, run this, commit both.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 
 from marshmallow import fields
 
+from gateway.settings import GatewaySettings
 from shared import events, service_registry
 from shared.privacy.data_protection import data_protection_page
 from shared.privacy.notice import privacy_notice
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 EVENTS_INTRO = """# Integration events
 
-Generated from `shared/events/` by `python -m shared.reference_docs`; do not edit by hand.
+Generated from `shared/events/` by `python -m tools.reference_docs`; do not edit by hand.
 
 Every event travels in the same envelope, published by the producer's outbox relay to the topic
 exchange `<producer>.events` with the event type as routing key (JSON, persistent):
@@ -103,7 +103,7 @@ def events_page() -> str:
 
 CONFIG_INTRO = """# Configuration
 
-Generated from the settings classes by `python -m shared.reference_docs`; do not edit by hand.
+Generated from the settings classes by `python -m tools.reference_docs`; do not edit by hand.
 
 Every service reads its settings from environment variables at start-up (one typed settings
 object per service). A variable may be set for all services (`AMQP_URI`) or for one, prefixed
@@ -132,13 +132,12 @@ def configuration_page() -> str:
             lines.append("No variables of its own.")
         else:
             lines += _settings_table(cls, common)
-    gateway = importlib.import_module("gateway.settings").GatewaySettings
     lines.append("\n## gateway (the portal, `python -m gateway`)\n")
     lines.append(
         "Read like a service's, under the name `gateway`: `GATEWAY_PORT` or `PORT`. It holds no"
         " service key: `SECRET_KEY` is its only secret.\n"
     )
-    lines += _settings_table(gateway, common - {"ENVIRONMENT", "AMQP_URI"})
+    lines += _settings_table(GatewaySettings, common - {"ENVIRONMENT", "AMQP_URI"})
     return "\n".join(lines)
 
 

@@ -22,8 +22,8 @@ from flask import (
     url_for,
 )
 
-from .. import rpc, sessions
-from ..security import client_source
+from gateway import rpc, sessions
+from gateway.security import client_source
 
 blueprint = Blueprint("franceconnect", __name__, url_prefix="/franceconnect")
 

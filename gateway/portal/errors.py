@@ -20,8 +20,7 @@ from werkzeug.exceptions import (
 )
 
 from connexion_client import RemoteFault, ServiceTimeout, ServiceUnavailable
-
-from .rpc import correlation_id
+from gateway.rpc import correlation_id
 
 log = logging.getLogger("gateway")
 

@@ -16,11 +16,9 @@ from flask import (
     abort,
     g,
     make_response,
-    redirect,
     render_template,
     request,
     session,
-    url_for,
 )
 
 from connexion_client import InvalidInput
@@ -45,7 +43,7 @@ PASSWORD_LABELS = {
 def require_session() -> Any:
     verified = sessions.current()
     if verified is None:
-        return redirect(url_for("connexion.login"))
+        return redirects.to_page("connexion.login")
     g.account_id = verified["account_id"]
     g.auth_method = verified["auth_method"]
     g.session_expires_at = verified["expires_at"]
@@ -93,11 +91,11 @@ def answer_prompt() -> Any:
     """« J'autorise … » Oui / Non, then Continuer; or Passer (asked again next time)."""
     answer = "skip" if "passer" in request.form else request.form.get("answer", "")
     if answer not in ("yes", "no", "skip"):
-        return redirect(url_for("account.home"))
+        return redirects.to_page("account.home")
     rpc.call("delegation", "answer_delegation_prompt", g.account_id, answer)
     if answer == "skip":
         session["prompt_skipped"] = True  # until the next login (a new session)
-    return redirect(url_for("account.home"))
+    return redirects.to_page("account.home")
 
 
 @blueprint.route("/rubrique/<slug>")
@@ -176,7 +174,7 @@ def logout_everywhere() -> Any:
     """« Se déconnecter de tous les appareils »: every session of the account ends."""
     rpc.call("identity", "logout_everywhere", sessions.token())
     sessions.close_session()
-    return redirect(url_for("connexion.logged_out"))
+    return redirects.to_page("connexion.logged_out")
 
 
 @blueprint.route("/session/prolonger", methods=["POST"])

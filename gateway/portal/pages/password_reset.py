@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, render_template, request, session, url_for
 
 from connexion_client import InvalidInput
-from gateway import rpc, sessions
+from gateway import redirects, rpc, sessions
 
 from ..forms import captcha_answer, field_errors, new_captcha, value
 
@@ -52,7 +52,7 @@ def start() -> Any:
                 return render_template(
                     "message.html", title="Mot de passe oublié", message=answer["message"]
                 )
-            return redirect(url_for("password_reset.channel"))
+            return redirects.to_page("password_reset.channel")
     return render_template(
         "password_reset/start.html",
         title="Mot de passe oublié",
@@ -69,14 +69,14 @@ def from_campaign() -> Any:
     sessions.close_session()
     if held:
         rpc.call("identity", "logout", held)
-    return redirect(url_for("password_reset.start"))
+    return redirects.to_page("password_reset.start")
 
 
 @blueprint.route("/envoi", methods=["GET", "POST"])
 def channel() -> Any:
     flow = session.get(FLOW)
     if not flow:
-        return redirect(url_for("password_reset.start"))
+        return redirects.to_page("password_reset.start")
     errors: dict[str, list[str]] = {}
     answer = None
     if request.method == "POST":
@@ -87,7 +87,7 @@ def channel() -> Any:
         else:
             if answer["outcome"] == "sent":
                 session["code_sent_to"] = answer["sent_to"]
-                return redirect(url_for("password_reset.code"))
+                return redirects.to_page("password_reset.code")
     return render_template(
         "channel.html",
         title="Réception du code – Mot de passe oublié",
@@ -102,7 +102,7 @@ def channel() -> Any:
 def code() -> Any:
     flow = session.get(FLOW)
     if not flow:
-        return redirect(url_for("password_reset.start"))
+        return redirects.to_page("password_reset.start")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
@@ -111,7 +111,7 @@ def code() -> Any:
             errors = field_errors(exc)
         else:
             if answer["verified"]:
-                return redirect(url_for("password_reset.new_password"))
+                return redirects.to_page("password_reset.new_password")
             errors = {"code": [answer["message"]]}
     return render_template(
         "code.html",
@@ -128,7 +128,7 @@ def code() -> Any:
 def new_password() -> Any:
     flow = session.get(FLOW)
     if not flow:
-        return redirect(url_for("password_reset.start"))
+        return redirects.to_page("password_reset.start")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:

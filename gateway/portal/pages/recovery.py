@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, render_template, request, session, url_for
 
 from connexion_client import InvalidInput
-from gateway import rpc
+from gateway import redirects, rpc
 
 from ..forms import captcha_answer, field_errors, new_captcha, value
 
@@ -45,7 +45,7 @@ def start() -> Any:
                 return render_template(
                     "message.html", title="Identifiant provisoire oublié", message=answer["message"]
                 )
-            return redirect(url_for("recovery.channel"))
+            return redirects.to_page("recovery.channel")
     return render_template(
         "recovery/start.html",
         title="Identifiant provisoire oublié",
@@ -60,7 +60,7 @@ def start() -> Any:
 def channel() -> Any:
     flow = session.get(FLOW)
     if not flow:
-        return redirect(url_for("recovery.start"))
+        return redirects.to_page("recovery.start")
     errors: dict[str, list[str]] = {}
     answer = None
     if request.method == "POST":
@@ -73,7 +73,7 @@ def channel() -> Any:
         else:
             if answer["outcome"] == "sent":
                 session["code_sent_to"] = answer["sent_to"]
-                return redirect(url_for("recovery.code"))
+                return redirects.to_page("recovery.code")
     return render_template(
         "channel.html",
         title="Réception du code – Identifiant provisoire oublié",
@@ -88,7 +88,7 @@ def channel() -> Any:
 def code() -> Any:
     flow = session.get(FLOW)
     if not flow:
-        return redirect(url_for("recovery.start"))
+        return redirects.to_page("recovery.start")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:

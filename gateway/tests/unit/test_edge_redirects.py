@@ -7,6 +7,7 @@ browser normalised the ``Location``, led to another host.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,19 @@ def test_http_provider_addresses_only_outside_production(tmp_path: Path) -> None
         redirects.provider_url("http://127.0.0.1:9000/authorize?x=1")
     with production.test_request_context(base_url=ORIGIN):
         assert redirects.provider_url("https://fc.example/authorize?x=1")
+
+
+def test_every_redirect_goes_through_the_one_helper() -> None:
+    """No module but gateway/redirects.py imports a redirect function (flask's, werkzeug's)."""
+    gateway = Path(redirects.__file__).parent
+    importers = sorted(
+        str(path.relative_to(gateway))
+        for path in gateway.rglob("*.py")
+        if "tests" not in path.relative_to(gateway).parts and path.name != "redirects.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom)
+        and node.module in ("flask", "werkzeug", "werkzeug.utils")
+        and any(alias.name == "redirect" for alias in node.names)
+    )
+
+    assert importers == []

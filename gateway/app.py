@@ -30,9 +30,9 @@ def create_app(settings: GatewaySettings, client: ConnexionClient | None = None)
         ),
     )
     edge.install(app)
+    limits.install(app, settings)  # before CSRF: a forged form counts too
     security.install(app, settings)
     sessions.install(app, settings)
-    limits.install(app, settings)
     portal.install(app, settings)
     app.register_blueprint(health.blueprint)
     if settings.dev_mailbox:  # settings refuse it outside development and test

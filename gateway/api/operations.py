@@ -91,9 +91,9 @@ def operation(
 
         def view(**path_values: Any) -> Any:
             client = current_app.extensions[OAUTH].authenticate()
-            call = Call(load_body(body), load_path(path_values), client)
-            if session is not None:
-                call.session_token = _session_token()
+            # who calls, then for whom, then what: a missing session is 401 whatever the body
+            held = _session_token() if session is not None else None
+            call = Call(load_body(body), load_path(path_values), client, session_token=held)
             if session == "account":
                 call.account_id = _live_account(call.session_token)
             response = jsonify(handler(call))

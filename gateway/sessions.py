@@ -34,6 +34,8 @@ log = logging.getLogger("gateway")
 OPENED_AT = "opened_at"
 SEEN_AT = "seen_at"
 SESSION_ID = "sid"
+#: The clock of the timeouts (seconds since the epoch).
+clock = time.time
 CSRF_SECRET = "csrf_token"  # noqa: S105 - Flask-WTF's key in the session
 
 
@@ -46,7 +48,7 @@ def install(app: Flask, settings: GatewaySettings) -> None:
     def time_out() -> None:
         if not session:
             return
-        now = int(time.time())
+        now = int(clock())
         opened = int(session.get(OPENED_AT, now))
         seen = int(session.get(SEEN_AT, now))
         if now - seen > idle or now - opened > absolute:
@@ -78,7 +80,7 @@ def renew(*, new_csrf_secret: bool) -> None:
 def open_session(answer: dict[str, Any], auth_method: str = "password") -> None:
     """Keeps the session of a successful login (``login`` or ``franceconnect_callback``)."""
     session.clear()  # nothing of the anonymous session survives: no fixation
-    now = int(time.time())
+    now = int(clock())
     session[OPENED_AT] = now
     session[SEEN_AT] = now
     session["token"] = answer["session"]["token"]

@@ -81,10 +81,10 @@ def _links(op: Operation) -> dict[str, Any]:
             }
     if op.name in _SESSION_SOURCES:
         pointer = _SESSION_SOURCES[op.name]
-        for target in OPERATIONS:
-            if target.session is not None:
-                links[target.name] = {
-                    "operationId": target.name,
+        for consumer in OPERATIONS:
+            if consumer.session is not None:
+                links[consumer.name] = {
+                    "operationId": consumer.name,
                     "parameters": {f"header.{SESSION_HEADER}": f"$response.body#/{pointer}"},
                 }
     return links

@@ -233,6 +233,11 @@ def test_invalid_utf8_and_header_injection_in_a_form_are_refused_calmly(app: Fla
         assert answer.headers["Location"] == "/"
         assert "pris" not in str(answer.headers)
 
+    forged_id = browser.get(
+        "/api/v1/openapi.json", headers={"X-Request-Id": "<script>pris=1</script>"}, base_url=ORIGIN
+    )
+    assert "pris" not in str(forged_id.headers)  # an implausible request id is replaced
+
 
 def test_nothing_the_person_typed_reaches_the_logs(
     app: Flask, caplog: pytest.LogCaptureFixture

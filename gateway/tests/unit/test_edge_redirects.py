@@ -59,9 +59,9 @@ BYPASSES = [
 ]
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Flask:
-    return edge_app(tmp_path)
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    return edge_app(tmp_path_factory.mktemp("redirects"))
 
 
 def test_the_reported_targets_passed_the_old_check_and_left_the_site() -> None:

@@ -14,6 +14,7 @@ from api_harness import gateway_settings
 from connexion_client import ConnexionClient
 from gateway import sessions
 from gateway.app import create_app
+from gateway.route_checks import PORTAL_SESSION, ROUTES
 from shared.testing.journeys.people import JONAS, PASSWORD
 from shared.testing.journeys.platform import Platform
 
@@ -147,3 +148,20 @@ def test_no_cors_on_a_logged_in_page(portal: Any, clock: Clock) -> None:
     assert preflight.status_code == 405
     for response in (answer, preflight):
         assert not any(name.lower().startswith("access-control-") for name, _ in response.headers)
+
+
+def test_every_personal_page_of_mon_compte_is_never_cached(portal: Any, clock: Clock) -> None:
+    """The rows of gateway/route_checks.py that show personal data, read by a logged-in person."""
+    browser = portal.test_client()
+    log_in(browser)
+    pages = [
+        row.example or row.rule
+        for row in ROUTES
+        if row.session == PORTAL_SESSION and row.personal_data and "GET" in row.methods
+    ]
+
+    assert len(pages) >= 5
+    for page in pages:
+        answer = browser.get(page, base_url=ORIGIN)
+        assert answer.status_code in (200, 403), page  # 403: delegation's refusal, in French
+        assert answer.headers["Cache-Control"] == "no-store", page

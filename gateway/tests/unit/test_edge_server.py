@@ -54,7 +54,10 @@ def test_answers_carry_no_server_banner(address: tuple[str, int]) -> None:
     ids=["four-words", "unknown-version", "bad-version"],
 )
 def test_a_malformed_request_is_refused_in_french_quietly(
-    address: tuple[str, int], raw: bytes, caplog: pytest.LogCaptureFixture
+    address: tuple[str, int],
+    raw: bytes,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     caplog.set_level(logging.DEBUG)
     answer = exchange(address, raw)
@@ -64,3 +67,4 @@ def test_a_malformed_request_is_refused_in_french_quietly(
     assert "Requête invalide" in answer
     assert SECRET_CODE not in answer
     assert SECRET_CODE not in caplog.text
+    assert SECRET_CODE not in capfd.readouterr().err  # the standard library's own log line

@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify
 
 from connexion_client import ConnexionError
 
-from . import rpc
+from .clients import identity
 
 blueprint = Blueprint("health", __name__, url_prefix="/health")
 
@@ -22,7 +22,7 @@ def live() -> Any:
 @blueprint.route("/ready")
 def ready() -> Any:
     try:
-        rpc.call("identity", "session_keys")
+        identity.session_keys()
     except ConnexionError:
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok")

@@ -27,6 +27,7 @@ from flask import Flask, g, session
 from connexion_client import ConnexionError
 
 from . import rpc
+from .clients import identity
 from .settings import GatewaySettings
 
 log = logging.getLogger("gateway")
@@ -65,7 +66,7 @@ def end_timed_out(held: str | None) -> None:
     if held is None:
         return
     try:
-        rpc.call("identity", "logout", held)
+        identity.logout(held)
     except ConnexionError:  # identity's own expiry ends it anyway; the cookie is gone
         log.warning("timed-out session not revoked at identity (request %s)", rpc.correlation_id())
 
@@ -105,7 +106,7 @@ def current() -> dict[str, Any] | None:
     held = token()
     if held is None:
         return None
-    verified = rpc.call("identity", "verify_session", held)
+    verified = identity.verify_session(held)
     if not verified.get("valid"):
         session.clear()
         return None

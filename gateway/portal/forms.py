@@ -6,14 +6,16 @@ next to their field and in the error summary.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import request, session
 
 from connexion_client import InvalidInput
-from gateway import rpc
+from gateway.clients import lockout
 
 AUDIO_CAPTCHA = "audio_captcha_id"
+T = TypeVar("T")
 
 
 def field_errors(exc: InvalidInput, aliases: dict[str, str] | None = None) -> dict[str, list[str]]:
@@ -45,7 +47,7 @@ def _flatten(messages: Any, prefix: str, into: dict[str, list[str]]) -> None:
 
 
 def new_captcha() -> dict[str, Any]:
-    return dict(rpc.call("lockout", "new_captcha"))
+    return dict(lockout.new_captcha())
 
 
 def captcha_answer() -> dict[str, str] | None:
@@ -62,3 +64,16 @@ def captcha_answer() -> dict[str, str] | None:
 
 def value(name: str) -> str:
     return request.form.get(name, "").strip()
+
+
+def submitted(
+    call: Callable[[], T], aliases: dict[str, str] | None = None
+) -> tuple[T | None, dict[str, list[str]]]:
+    """On a POST, ``(the service's answer, {})`` or ``(None, its field errors)``; on a GET,
+    ``(None, {})``: the page shows its form."""
+    if request.method != "POST":
+        return None, {}
+    try:
+        return call(), {}
+    except InvalidInput as exc:
+        return None, field_errors(exc, aliases)

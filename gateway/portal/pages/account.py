@@ -22,7 +22,8 @@ from flask import (
 )
 
 from connexion_client import InvalidInput
-from gateway import redirects, rpc, sessions
+from gateway import redirects, sessions
+from gateway.clients import delegation, identity
 
 from ..forms import captcha_answer, field_errors, new_captcha
 from ..refusals import refusal_message
@@ -55,7 +56,7 @@ def authorize(entry: MenuEntry) -> None:
     qualifiers = dict(entry.qualifiers)
     if entry.about_self:
         qualifiers["target_account_id"] = g.account_id
-    decision = rpc.call("delegation", "authorize", g.account_id, entry.action, **qualifiers)
+    decision = delegation.authorize(g.account_id, entry.action, **qualifiers)
     if not decision["allowed"]:
         abort(
             make_response(
@@ -72,9 +73,9 @@ def authorize(entry: MenuEntry) -> None:
 
 @blueprint.route("")
 def home() -> Any:
-    summary = rpc.call("identity", "account_summary", sessions.token())
-    prompt = rpc.call("delegation", "delegation_prompt", g.account_id)
-    status = rpc.call("delegation", "delegation_status", g.account_id)
+    summary = identity.account_summary(sessions.token())
+    prompt = delegation.delegation_prompt(g.account_id)
+    status = delegation.delegation_status(g.account_id)
     return render_template(
         "account/home.html",
         title="Accueil Mon Compte",
@@ -92,7 +93,7 @@ def answer_prompt() -> Any:
     answer = "skip" if "passer" in request.form else request.form.get("answer", "")
     if answer not in ("yes", "no", "skip"):
         return redirects.to_page("account.home")
-    rpc.call("delegation", "answer_delegation_prompt", g.account_id, answer)
+    delegation.answer_delegation_prompt(g.account_id, answer)
     if answer == "skip":
         session["prompt_skipped"] = True  # until the next login (a new session)
     return redirects.to_page("account.home")
@@ -110,7 +111,7 @@ def section(slug: str) -> Any:
 @blueprint.route("/profil")
 def profile() -> Any:
     authorize(ENTRIES["profil"])
-    summary = rpc.call("identity", "account_summary", sessions.token())
+    summary = identity.account_summary(sessions.token())
     return render_template("account/profile.html", title="Mon profil", summary=summary)
 
 
@@ -120,8 +121,8 @@ def authorizations() -> Any:
     message = None
     if request.method == "POST":
         granted = request.form.get("granted") == "yes"
-        message = rpc.call("delegation", "set_delegation", g.account_id, granted).get("outcome")
-    status = rpc.call("delegation", "delegation_status", g.account_id)
+        message = delegation.set_delegation(g.account_id, granted).get("outcome")
+    status = delegation.delegation_status(g.account_id)
     return render_template(
         "account/authorizations.html", title="Mes autorisations", status=status, outcome=message
     )
@@ -130,7 +131,7 @@ def authorizations() -> Any:
 @blueprint.route("/historique")
 def history() -> Any:
     authorize(MANAGE[1])
-    connections = rpc.call("identity", "connection_history", sessions.token())
+    connections = identity.connection_history(sessions.token())
     return render_template("account/history.html", title="Mon historique", connections=connections)
 
 
@@ -141,9 +142,7 @@ def change_password() -> Any:
     answer: dict[str, Any] | None = None
     if request.method == "POST":
         try:
-            answer = rpc.call(
-                "identity",
-                "change_password",
+            answer = identity.change_password(
                 sessions.token(),
                 request.form.get("current_password", ""),
                 request.form.get("password", ""),
@@ -172,7 +171,7 @@ def change_password() -> Any:
 @blueprint.route("/deconnexion-partout", methods=["POST"])
 def logout_everywhere() -> Any:
     """« Se déconnecter de tous les appareils »: every session of the account ends."""
-    rpc.call("identity", "logout_everywhere", sessions.token())
+    identity.logout_everywhere(sessions.token())
     sessions.close_session()
     return redirects.to_page("connexion.logged_out")
 
@@ -180,7 +179,7 @@ def logout_everywhere() -> Any:
 @blueprint.route("/session/prolonger", methods=["POST"])
 def extend_session() -> Any:
     """RGAA 13.1: one action extends the session (sliding, within identity's absolute maximum)."""
-    answer = rpc.call("identity", "refresh_session", sessions.token())
+    answer = identity.refresh_session(sessions.token())
     if answer.get("outcome") == "refreshed":
         sessions.replace_token(answer)
     return redirects.back_to(request.form.get("next"), "account.home", allowed=("/mon-compte",))

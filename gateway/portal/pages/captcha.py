@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, session
 
-from gateway import rpc
+from gateway.clients import lockout
 
 from ..forms import AUDIO_CAPTCHA
 
@@ -19,7 +19,7 @@ blueprint = Blueprint("captcha", __name__)
 
 @blueprint.route("/verification-audio.wav")
 def audio() -> Any:
-    challenge = rpc.call("lockout", "new_audio_captcha")
+    challenge = lockout.new_audio_captcha()
     session[AUDIO_CAPTCHA] = challenge["captcha_id"]
     response = Response(base64.b64decode(challenge["audio_wav_base64"]), mimetype="audio/wav")
     response.headers["Cache-Control"] = "no-store"

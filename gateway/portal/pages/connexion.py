@@ -19,7 +19,8 @@ from flask import (
 )
 
 from connexion_client import InvalidInput
-from gateway import redirects, rpc, sessions
+from gateway import redirects, sessions
+from gateway.clients import identity
 from gateway.security import client_source
 
 from .. import remembered
@@ -90,9 +91,7 @@ def submit_login() -> Any:
     if request.form.get("remembered") == "1":
         identifier = _remembered_identifier() or identifier
     try:
-        answer = rpc.call(
-            "identity",
-            "login",
+        answer = identity.login(
             identifier=identifier,
             password=request.form.get("password", ""),
             captcha=captcha_answer(),
@@ -169,11 +168,11 @@ def logout() -> Any:
     if held is None:
         return redirects.to_page("connexion.login")
     if auth_method == "franceconnect":
-        answer = rpc.call("identity", "franceconnect_logout", held)
+        answer = identity.franceconnect_logout(held)
         if answer.get("logout_url"):
             return franceconnect.logout_redirect(answer)
     else:
-        rpc.call("identity", "logout", held)
+        identity.logout(held)
     return redirects.to_page("connexion.logged_out")
 
 

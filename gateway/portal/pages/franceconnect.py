@@ -21,7 +21,8 @@ from flask import (
     url_for,
 )
 
-from gateway import redirects, rpc, sessions
+from gateway import redirects, sessions
+from gateway.clients import identity
 from gateway.security import client_source
 
 blueprint = Blueprint("franceconnect", __name__, url_prefix="/franceconnect")
@@ -53,7 +54,7 @@ def _state_cookie(response: Any, name: str, state: str) -> None:
 
 @blueprint.route("/connexion")
 def start() -> Any:
-    answer = rpc.call("identity", "franceconnect_start", redirect_uri=_redirect_uri())
+    answer = identity.franceconnect_start(redirect_uri=_redirect_uri())
     if answer["outcome"] != "redirect":
         return _failed(answer)
     response = make_response(redirects.to_provider(answer["authorization_url"]))
@@ -73,9 +74,7 @@ def callback() -> Any:
             },
             status=400,
         )
-    answer = rpc.call(
-        "identity",
-        "franceconnect_callback",
+    answer = identity.franceconnect_callback(
         request.args.get("code"),
         state,
         error=request.args.get("error"),

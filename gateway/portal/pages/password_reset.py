@@ -1,66 +1,39 @@
 """MOT DE PASSE OUBLIÉ: NIR + nom de naissance + captcha → channel among the masked ones → code →
-new password → « Nouveau mot de passe enregistré ». Also the campaign's way in (« Accéder au
-changement de mot de passe »), which ends the current session first: a stolen password must
-not renew itself, the code goes to the contacts on file.
+new password → « Nouveau mot de passe enregistré » (the code steps: code_on_file.py). Also the
+campaign's way in (« Accéder au changement de mot de passe »), which ends the current session
+first: a stolen password must not renew itself, the code goes to the contacts on file.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request, session, url_for
+from flask import render_template, request, session
 
-from connexion_client import InvalidInput
-from gateway import redirects, rpc, sessions
+from gateway import redirects, sessions
+from gateway.clients import identity
 
-from ..forms import captcha_answer, field_errors, new_captcha, value
-
-blueprint = Blueprint("password_reset", __name__, url_prefix="/mot-de-passe-oublie")
+from ..forms import submitted
+from .code_on_file import Answer, CodeOnFileJourney, blueprint_for
 
 FLOW = "reset"
-LABELS = {
-    "nir": "Numéro de Sécurité sociale",
-    "birth_name": "Nom de naissance",
-    "captcha_answer": "Vérification de sécurité",
-    "audio_answer": "Vérification audio",
-    "channel": "Moyen de réception",
-    "code": "Code de vérification",
-    "password": "Nouveau mot de passe",
-    "confirmation": "Confirmation",
-    "_form": "Formulaire",
-}
+PASSWORD_LABELS = {"password": "Nouveau mot de passe", "confirmation": "Confirmation"}
 
 
-@blueprint.route("", methods=["GET", "POST"])
-def start() -> Any:
-    errors: dict[str, list[str]] = {}
-    values = {"nir": value("nir"), "birth_name": value("birth_name")}
-    if request.method == "POST":
-        try:
-            answer = rpc.call(
-                "identity",
-                "start_password_reset",
-                values["nir"],
-                values["birth_name"],
-                captcha_answer(),
-            )
-        except InvalidInput as exc:
-            errors = field_errors(exc, {"captcha": "captcha_answer"})
-        else:
-            session[FLOW] = {"id": answer["reset_id"], "channels": answer["channels"]}
-            if not answer["channels"]:
-                return render_template(
-                    "message.html", title="Mot de passe oublié", message=answer["message"]
-                )
-            return redirects.to_page("password_reset.channel")
-    return render_template(
-        "password_reset/start.html",
-        title="Mot de passe oublié",
-        values=values,
-        errors=errors,
-        labels=LABELS,
-        captcha=new_captcha(),
-    ), (400 if errors else 200)
+def _verified(answer: Answer) -> Any:
+    return redirects.to_page("password_reset.new_password") if answer["verified"] else None
+
+
+# fmt: off
+JOURNEY = CodeOnFileJourney(
+    "password_reset", "/mot-de-passe-oublie", "Mot de passe oublié",
+    fields={"nir": "Numéro de Sécurité sociale", "birth_name": "Nom de naissance"},
+    flow=FLOW, start=identity.start_password_reset, flow_id="reset_id",
+    send=identity.send_password_reset_code, enter_code=identity.verify_password_reset_code,
+    accepted=_verified,
+)
+# fmt: on
+blueprint = blueprint_for(JOURNEY)
 
 
 @blueprint.route("/depuis-la-campagne", methods=["POST"])
@@ -68,60 +41,8 @@ def from_campaign() -> Any:
     held = sessions.token()
     sessions.close_session()
     if held:
-        rpc.call("identity", "logout", held)
+        identity.logout(held)
     return redirects.to_page("password_reset.start")
-
-
-@blueprint.route("/envoi", methods=["GET", "POST"])
-def channel() -> Any:
-    flow = session.get(FLOW)
-    if not flow:
-        return redirects.to_page("password_reset.start")
-    errors: dict[str, list[str]] = {}
-    answer = None
-    if request.method == "POST":
-        try:
-            answer = rpc.call("identity", "send_password_reset_code", flow["id"], value("channel"))
-        except InvalidInput as exc:
-            errors = field_errors(exc)
-        else:
-            if answer["outcome"] == "sent":
-                session["code_sent_to"] = answer["sent_to"]
-                return redirects.to_page("password_reset.code")
-    return render_template(
-        "channel.html",
-        title="Réception du code – Mot de passe oublié",
-        channels=flow["channels"],
-        errors=errors,
-        labels=LABELS,
-        answer=answer,
-    ), (400 if errors else 200)
-
-
-@blueprint.route("/code", methods=["GET", "POST"])
-def code() -> Any:
-    flow = session.get(FLOW)
-    if not flow:
-        return redirects.to_page("password_reset.start")
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            answer = rpc.call("identity", "verify_password_reset_code", flow["id"], value("code"))
-        except InvalidInput as exc:
-            errors = field_errors(exc)
-        else:
-            if answer["verified"]:
-                return redirects.to_page("password_reset.new_password")
-            errors = {"code": [answer["message"]]}
-    return render_template(
-        "code.html",
-        title="Code de vérification – Mot de passe oublié",
-        heading="Saisissez le code de vérification",
-        sent_to=session.get("code_sent_to"),
-        resend_url=url_for("password_reset.channel"),
-        errors=errors,
-        labels=LABELS,
-    ), (400 if errors else 200)
 
 
 @blueprint.route("/nouveau", methods=["GET", "POST"])
@@ -129,31 +50,24 @@ def new_password() -> Any:
     flow = session.get(FLOW)
     if not flow:
         return redirects.to_page("password_reset.start")
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            answer = rpc.call(
-                "identity",
-                "complete_password_reset",
-                flow["id"],
-                request.form.get("password", ""),
-                request.form.get("confirmation", ""),
+    answer, errors = submitted(
+        lambda: identity.complete_password_reset(
+            flow["id"], request.form.get("password", ""), request.form.get("confirmation", "")
+        )
+    )
+    if answer is not None:
+        if answer["outcome"] == "password_changed":
+            session.pop(FLOW, None)
+            return render_template(
+                "message.html",
+                title="Nouveau mot de passe enregistré",
+                message=answer["message"],
+                login_link=True,
             )
-        except InvalidInput as exc:
-            errors = field_errors(exc)
-        else:
-            if answer["outcome"] == "password_changed":
-                session.pop(FLOW, None)
-                return render_template(
-                    "message.html",
-                    title="Nouveau mot de passe enregistré",
-                    message=answer["message"],
-                    login_link=True,
-                )
-            errors = {"_form": [answer.get("message") or "Veuillez recommencer."]}
+        errors = {"_form": [answer.get("message") or "Veuillez recommencer."]}
     return render_template(
         "choose_password.html",
         title="Nouveau mot de passe – Mot de passe oublié",
         errors=errors,
-        labels=LABELS,
+        labels={**JOURNEY.labels, **PASSWORD_LABELS},
     ), (400 if errors else 200)

@@ -1,116 +1,40 @@
 """Identifiant provisoire oublié: nom de naissance, prénoms, date de naissance, captcha → channel
-→ code → the provisional identifier is sent to the contact on file (never shown here)."""
+→ code → the provisional identifier is sent to the contact on file, never shown here (the code
+steps: code_on_file.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request, session, url_for
+from flask import render_template, session
 
-from connexion_client import InvalidInput
-from gateway import redirects, rpc
+from gateway.clients import identity
 
-from ..forms import captcha_answer, field_errors, new_captcha, value
-
-blueprint = Blueprint("recovery", __name__, url_prefix="/identifiant-provisoire-oublie")
+from .code_on_file import Answer, CodeOnFileJourney, blueprint_for
 
 FLOW = "recovery"
-FIELDS = ("birth_name", "first_names", "birth_date")
-LABELS = {
-    "birth_name": "Nom de naissance",
-    "first_names": "Prénoms",
-    "birth_date": "Date de naissance",
-    "captcha_answer": "Vérification de sécurité",
-    "audio_answer": "Vérification audio",
-    "channel": "Moyen de réception",
-    "code": "Code de vérification",
-    "_form": "Formulaire",
-}
 
 
-@blueprint.route("", methods=["GET", "POST"])
-def start() -> Any:
-    errors: dict[str, list[str]] = {}
-    values = {name: value(name) for name in FIELDS}
-    if request.method == "POST":
-        try:
-            answer = rpc.call(
-                "identity", "start_identifier_recovery", *values.values(), captcha_answer()
-            )
-        except InvalidInput as exc:
-            errors = field_errors(exc, {"captcha": "captcha_answer"})
-        else:
-            session[FLOW] = {"id": answer["recovery_id"], "channels": answer["channels"]}
-            if not answer["channels"]:
-                return render_template(
-                    "message.html", title="Identifiant provisoire oublié", message=answer["message"]
-                )
-            return redirects.to_page("recovery.channel")
+def _identifier_sent(answer: Answer) -> Any:
+    if answer["outcome"] not in ("identifier_sent", "nir_assigned"):
+        return None
+    session.pop(FLOW, None)
     return render_template(
-        "recovery/start.html",
-        title="Identifiant provisoire oublié",
-        values=values,
-        errors=errors,
-        labels=LABELS,
-        captcha=new_captcha(),
-    ), (400 if errors else 200)
+        "message.html",
+        title="Identifiant provisoire envoyé",
+        message=answer["message"],
+        login_link=True,
+    )
 
 
-@blueprint.route("/envoi", methods=["GET", "POST"])
-def channel() -> Any:
-    flow = session.get(FLOW)
-    if not flow:
-        return redirects.to_page("recovery.start")
-    errors: dict[str, list[str]] = {}
-    answer = None
-    if request.method == "POST":
-        try:
-            answer = rpc.call(
-                "identity", "send_identifier_recovery_code", flow["id"], value("channel")
-            )
-        except InvalidInput as exc:
-            errors = field_errors(exc)
-        else:
-            if answer["outcome"] == "sent":
-                session["code_sent_to"] = answer["sent_to"]
-                return redirects.to_page("recovery.code")
-    return render_template(
-        "channel.html",
-        title="Réception du code – Identifiant provisoire oublié",
-        channels=flow["channels"],
-        errors=errors,
-        labels=LABELS,
-        answer=answer,
-    ), (400 if errors else 200)
-
-
-@blueprint.route("/code", methods=["GET", "POST"])
-def code() -> Any:
-    flow = session.get(FLOW)
-    if not flow:
-        return redirects.to_page("recovery.start")
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            answer = rpc.call("identity", "complete_identifier_recovery", flow["id"], value("code"))
-        except InvalidInput as exc:
-            errors = field_errors(exc)
-        else:
-            if answer["outcome"] in ("identifier_sent", "nir_assigned"):
-                session.pop(FLOW, None)
-                return render_template(
-                    "message.html",
-                    title="Identifiant provisoire envoyé",
-                    message=answer["message"],
-                    login_link=True,
-                )
-            errors = {"code": [answer["message"]]}
-    return render_template(
-        "code.html",
-        title="Code de vérification – Identifiant provisoire oublié",
-        heading="Saisissez le code de vérification",
-        sent_to=session.get("code_sent_to"),
-        resend_url=url_for("recovery.channel"),
-        errors=errors,
-        labels=LABELS,
-    ), (400 if errors else 200)
+# fmt: off
+JOURNEY = CodeOnFileJourney(
+    "recovery", "/identifiant-provisoire-oublie", "Identifiant provisoire oublié",
+    fields={"birth_name": "Nom de naissance", "first_names": "Prénoms",
+            "birth_date": "Date de naissance"},
+    flow=FLOW, start=identity.start_identifier_recovery, flow_id="recovery_id",
+    send=identity.send_identifier_recovery_code, enter_code=identity.complete_identifier_recovery,
+    accepted=_identifier_sent,
+)
+# fmt: on
+blueprint = blueprint_for(JOURNEY)

@@ -13,10 +13,11 @@ from typing import Any
 from flask import Blueprint, render_template, request, session, url_for
 
 from connexion_client import InvalidInput
-from gateway import redirects, rpc
+from gateway import redirects
+from gateway.clients import identity
 
 from .. import pending
-from ..forms import captcha_answer, field_errors, new_captcha, value
+from ..forms import captcha_answer, field_errors, new_captcha, submitted, value
 
 blueprint = Blueprint("registration", __name__, url_prefix="/creer-mon-compte")
 
@@ -121,7 +122,7 @@ def identity_document() -> Any:
                 "registration/no_document.html", title="Absence de pièce d'identité"
             )
         try:
-            answer = rpc.call("identity", "start_registration", _form(civil, document))
+            answer = identity.start_registration(_form(civil, document))
         except InvalidInput as exc:
             errors = field_errors(exc, {"captcha": "captcha_answer"})
             if any(
@@ -196,25 +197,15 @@ def contact() -> Any:
     registration_id = session.get(REGISTRATION_ID)
     if not registration_id:
         return redirects.to_page("registration.introduction")
-    errors: dict[str, list[str]] = {}
-    answer = None
     values = {name: value(name) for name in ("channel", "address", "confirmation")}
-    if request.method == "POST":
-        try:
-            answer = rpc.call(
-                "identity",
-                "send_registration_code",
-                registration_id,
-                values["channel"] or "",
-                values["address"],
-                values["confirmation"],
-            )
-        except InvalidInput as exc:
-            errors = field_errors(exc)
-        else:
-            if answer["outcome"] == "sent":
-                session["code_sent_to"] = answer["sent_to"]
-                return redirects.to_page("registration.code")
+    answer, errors = submitted(
+        lambda: identity.send_registration_code(
+            registration_id, values["channel"] or "", values["address"], values["confirmation"]
+        )
+    )
+    if answer is not None and answer["outcome"] == "sent":
+        session["code_sent_to"] = answer["sent_to"]
+        return redirects.to_page("registration.code")
     return render_template(
         "registration/contact.html",
         title="Coordonnées de contact – Créer Mon Compte (étape 1 sur 3)",
@@ -231,18 +222,13 @@ def code() -> Any:
     registration_id = session.get(REGISTRATION_ID)
     if not registration_id:
         return redirects.to_page("registration.introduction")
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            answer = rpc.call(
-                "identity", "verify_registration_code", registration_id, value("code")
-            )
-        except InvalidInput as exc:
-            errors = field_errors(exc)
-        else:
-            if answer["verified"]:
-                return redirects.to_page("registration.password")
-            errors = {"code": [answer["message"]]}
+    answer, errors = submitted(
+        lambda: identity.verify_registration_code(registration_id, value("code"))
+    )
+    if answer is not None:
+        if answer["verified"]:
+            return redirects.to_page("registration.password")
+        errors = {"code": [answer["message"]]}
     return render_template(
         "code.html",
         title="Code de vérification – Créer Mon Compte (étape 2 sur 3)",
@@ -259,28 +245,21 @@ def password() -> Any:
     registration_id = session.get(REGISTRATION_ID)
     if not registration_id:
         return redirects.to_page("registration.introduction")
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            answer = rpc.call(
-                "identity",
-                "complete_registration",
-                registration_id,
-                request.form.get("password", ""),
-                request.form.get("confirmation", ""),
+    answer, errors = submitted(
+        lambda: identity.complete_registration(
+            registration_id, request.form.get("password", ""), request.form.get("confirmation", "")
+        )
+    )
+    if answer is not None:
+        if answer["outcome"] == "created":
+            for key in (REGISTRATION_ID, "code_sent_to", "supporting_documents_required"):
+                session.pop(key, None)
+            return render_template(
+                "registration/summary.html",
+                title="Récapitulatif de ma création de compte",
+                account=answer,
             )
-        except InvalidInput as exc:
-            errors = field_errors(exc)
-        else:
-            if answer["outcome"] == "created":
-                for key in (REGISTRATION_ID, "code_sent_to", "supporting_documents_required"):
-                    session.pop(key, None)
-                return render_template(
-                    "registration/summary.html",
-                    title="Récapitulatif de ma création de compte",
-                    account=answer,
-                )
-            errors = {"_form": [answer.get("message") or "La création du compte n'a pas abouti."]}
+        errors = {"_form": [answer.get("message") or "La création du compte n'a pas abouti."]}
     return render_template(
         "choose_password.html",
         title="Choisir son mot de passe – Créer Mon Compte (étape 3 sur 3)",

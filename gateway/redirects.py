@@ -17,7 +17,8 @@ segments, a scheme, ``//``, a user-info ``@`` authority, a query or a fragment).
 Targets the portal computes itself (``url_for``) go through ``to_page``; addresses that identity
 gives for an identity provider (FranceConnect's authorization and logout URLs) go through
 ``provider_url``: absolute ``https`` addresses without user-info or control characters (``http``
-only in development and test, where the providers are local).
+only in development and test, where the providers are local); addresses from the settings go
+through ``to_configured``.
 """
 
 from __future__ import annotations
@@ -52,6 +53,15 @@ _LONGEST = 256
 def is_same_site_path(raw: Any, allowed: tuple[str, ...] = FOLLOWABLE) -> bool:
     """Whether ``raw`` is, before and after any normalisation, a GET page of this portal under
     one of the ``allowed`` prefixes."""
+    if not _is_plain_path(raw):
+        return False
+    if not any(raw == prefix or raw.startswith(prefix + "/") for prefix in allowed):
+        return False
+    return _is_page(raw)
+
+
+def _is_plain_path(raw: Any) -> bool:
+    """A path that no browser, proxy or server reads as anything else."""
     if not isinstance(raw, str) or not 1 <= len(raw) <= _LONGEST:
         return False
     if not set(raw) <= _PATH_CHARACTERS:  # controls, \, %, space, ?, #, @, :, non-ASCII…
@@ -61,11 +71,7 @@ def is_same_site_path(raw: Any, allowed: tuple[str, ...] = FOLLOWABLE) -> bool:
     parts = urlsplit(raw)
     if parts.scheme or parts.netloc or parts.query or parts.fragment:
         return False
-    if any(segment in (".", "..") for segment in raw.split("/")):
-        return False
-    if not any(raw == prefix or raw.startswith(prefix + "/") for prefix in allowed):
-        return False
-    return _is_page(raw)
+    return not any(segment in (".", "..") for segment in raw.split("/"))
 
 
 def same_site_path(raw: Any, default: str, allowed: tuple[str, ...] = FOLLOWABLE) -> str:
@@ -97,6 +103,22 @@ def provider_url(url: str) -> str:
     if parts.scheme not in schemes or not parts.hostname or "@" in parts.netloc:
         raise ValueError("provider URL must be an absolute https URL without user-info")
     return url
+
+
+def configured_url(address: str) -> str:
+    """An address the operator configured (a benefit request's form, say): a plain path of this
+    site (not necessarily the gateway's: the agency's other applications behind the same
+    ingress), or an absolute URL as ``provider_url`` accepts it. Raises ``ValueError``."""
+    if address.startswith("/"):
+        if not _is_plain_path(address):
+            raise ValueError("configured path must be plain: letters, digits, / - _ .")
+        return address
+    return provider_url(address)
+
+
+def to_configured(address: str) -> Any:
+    """A redirect to an address from the settings (``configured_url``), never from a request."""
+    return redirect(configured_url(address))
 
 
 def to_provider(url: str) -> Any:

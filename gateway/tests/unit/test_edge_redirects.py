@@ -160,3 +160,12 @@ def test_every_redirect_goes_through_the_one_helper() -> None:
     )
 
     assert importers == []
+
+
+def test_a_configured_address_is_a_plain_path_or_an_https_url(app: Flask) -> None:
+    with app.test_request_context(base_url=ORIGIN):
+        assert redirects.configured_url("/prestations/demande-als") == "/prestations/demande-als"
+        assert redirects.configured_url("https://prestations.example.org/als")
+        for address in ("//evil.example", "/\\evil.example", "/a/../b", "javascript:x"):
+            with pytest.raises(ValueError):
+                redirects.configured_url(address)

@@ -36,7 +36,7 @@ from shared.testing.journeys.platform import Platform
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "6"))
 #: Scenarios of the stateful run, each up to STEPS linked calls.
-SCENARIOS = int(os.environ.get("API_FUZZ_SCENARIOS", "12"))
+SCENARIOS = int(os.environ.get("API_FUZZ_SCENARIOS", "30"))
 STEPS = 6
 POSITIVE = schemathesis.GenerationMode.POSITIVE
 #: Valid cases of these get a random session: the live one must outlive the run.

@@ -28,6 +28,10 @@ NO_IDENTITY_DOCUMENT = (
     "Attention, si vous déclarez ne pas posséder une pièce d'identité délivrée par les autorités "
     "françaises, vous devrez fournir les justificatifs nécessaires au traitement de vos demandes."
 )
+REGISTRATION_ABANDONED = (
+    "Cette création de compte a été abandonnée : rien n'a été conservé. Recommencez depuis le "
+    "début."
+)
 KEEP_PROVISIONAL_IDENTIFIER = (
     "Conservez bien cet identifiant, il vous permettra de vous connecter à votre Espace Mon Compte."
 )

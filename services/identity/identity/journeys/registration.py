@@ -120,7 +120,8 @@ class Registration:
         )
         self.store.save(registration)
         masked = mask_phone(address) if channel == "sms" else mask_email(address)
-        return {"outcome": "sent", "sent_to": masked, **sent, "message": messages.CODE_SINGLE_USE}
+        note = messages.CODE_SINGLE_USE_THEN_PASSWORD
+        return {"outcome": "sent", "sent_to": masked, **sent, "message": note}
 
     def verify_code(self, registration_id: str, code: str) -> dict[str, Any]:
         """Step 2, the code typed: ``{"verified": True, "attempts_left": 3, …}``."""

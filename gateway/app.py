@@ -21,6 +21,7 @@ from .pages import (
     health,
     legal,
     password_reset,
+    passwords,
     recovery,
     registration,
 )
@@ -48,6 +49,7 @@ def create_app(settings: GatewaySettings, client: ConnexionClient | None = None)
         account.blueprint,
         registration.blueprint,
         password_reset.blueprint,
+        passwords.blueprint,
         recovery.blueprint,
         captcha.blueprint,
         health.blueprint,

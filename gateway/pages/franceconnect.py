@@ -24,6 +24,7 @@ from flask import (
 
 from .. import rpc, sessions
 from ..security import client_source
+from . import benefit
 
 blueprint = Blueprint("franceconnect", __name__, url_prefix="/franceconnect")
 
@@ -84,8 +85,9 @@ def callback() -> Any:
         source=client_source(),
     )
     if answer["outcome"] == "ok":
+        code = benefit.pending()
         sessions.open_session(answer, auth_method="franceconnect")
-        response = make_response(redirect(url_for("account.home")))
+        response = make_response(redirect(benefit.after_login(code)))
     elif answer["outcome"] == "link_required":
         session[LINK_TOKEN] = answer["link_token"]
         response = make_response(_failed(answer, title="Associer FranceConnect à mon compte"))

@@ -1,7 +1,8 @@
 """MOT DE PASSE OUBLIÉ: NIR + nom de naissance + captcha → channel among the masked ones → code →
-new password → « Nouveau mot de passe enregistré ». Also the campaign's way in (« Accéder au
-changement de mot de passe »), which ends the current session first: a stolen password must
-not renew itself, the code goes to the contacts on file.
+new password → « Nouveau mot de passe enregistré »; « Abandonner » on every step forgets the
+journey. Also the campaign's way in (« Accéder au changement de mot de passe »), which ends the
+current session first: a stolen password must not renew itself, the code goes to the contacts on
+file.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ LABELS = {
     "channel": "Moyen de réception",
     "code": "Code de vérification",
     "password": "Nouveau mot de passe",
-    "confirmation": "Confirmation",
+    "confirmation": "Confirmation du nouveau mot de passe",
     "_form": "Formulaire",
 }
 
@@ -63,6 +64,15 @@ def start() -> Any:
     ), (400 if errors else 200)
 
 
+@blueprint.route("/abandonner", methods=["POST"])
+def abandon() -> Any:
+    """« Abandonner »: the journey is forgotten (its code, if one was sent, dies unused)."""
+    session.pop(FLOW, None)
+    session.pop("code_sent_to", None)
+    session.pop("code_note", None)
+    return redirect(url_for("connexion.login"))
+
+
 @blueprint.route("/depuis-la-campagne", methods=["POST"])
 def from_campaign() -> Any:
     held = sessions.token()
@@ -87,6 +97,7 @@ def channel() -> Any:
         else:
             if answer["outcome"] == "sent":
                 session["code_sent_to"] = answer["sent_to"]
+                session["code_note"] = answer.get("message")  # identity's single-use note
                 return redirect(url_for("password_reset.code"))
     return render_template(
         "channel.html",
@@ -95,6 +106,8 @@ def channel() -> Any:
         errors=errors,
         labels=LABELS,
         answer=answer,
+        intro="Vous avez perdu votre mot de passe ?",
+        leave_url=url_for("password_reset.abandon"),
     ), (400 if errors else 200)
 
 
@@ -118,7 +131,10 @@ def code() -> Any:
         title="Code de vérification – Mot de passe oublié",
         heading="Saisissez le code de vérification",
         sent_to=session.get("code_sent_to"),
+        note=session.get("code_note"),
         resend_url=url_for("password_reset.channel"),
+        leave_url=url_for("password_reset.abandon"),
+        leave_label="Abandonner",
         errors=errors,
         labels=LABELS,
     ), (400 if errors else 200)
@@ -143,17 +159,21 @@ def new_password() -> Any:
             errors = field_errors(exc)
         else:
             if answer["outcome"] == "password_changed":
-                session.pop(FLOW, None)
+                for key in (FLOW, "code_sent_to", "code_note"):
+                    session.pop(key, None)
                 return render_template(
                     "message.html",
                     title="Nouveau mot de passe enregistré",
-                    message=answer["message"],
+                    message="Votre mot de passe a été modifié avec succès.",
                     login_link=True,
                 )
             errors = {"_form": [answer.get("message") or "Veuillez recommencer."]}
     return render_template(
         "choose_password.html",
         title="Nouveau mot de passe – Mot de passe oublié",
+        heading="Mot de passe oublié",
         errors=errors,
         labels=LABELS,
+        leave_url=url_for("password_reset.abandon"),
+        leave_label="Abandonner",
     ), (400 if errors else 200)

@@ -18,7 +18,7 @@ FLOW = "recovery"
 FIELDS = ("birth_name", "first_names", "birth_date")
 LABELS = {
     "birth_name": "Nom de naissance",
-    "first_names": "Prénoms",
+    "first_names": "Prénom(s)",
     "birth_date": "Date de naissance",
     "captcha_answer": "Vérification de sécurité",
     "audio_answer": "Vérification audio",

@@ -81,7 +81,7 @@ def test_password_bubbles_paste_and_show_password(portal: Portal) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     register(portal, ADA)
     log_in(portal, ADA.nir or "")
-    page.get_by_role("link", name="Changer mon mot de passe").click()
+    page.get_by_role("link", name="Modifier mon mot de passe").click()
 
     bubbles = page.locator("#password-rules")
     expect(bubbles).to_have_attribute("aria-live", "polite")
@@ -180,7 +180,7 @@ def test_probes_say_live_and_ready_once_identity_answers(stack: Stack) -> None:
 
 def test_keyboard_only_registration(portal: Portal) -> None:
     """CRÉER MON COMPTE from the introduction to the récapitulatif with the keyboard alone."""
-    page = portal.open("/creer-mon-compte?demande=ALS")
+    page = portal.open("/creer-mon-compte")
     submit(page, page.get_by_role("button", name="Commencer", exact=True))
 
     type_into(page, page.locator("#nir"), KEYBOARD.nir or "")
@@ -199,13 +199,13 @@ def test_keyboard_only_registration(portal: Portal) -> None:
     type_into(page, page.get_by_label("Saisir les caractères ci-dessus"), CAPTCHA)
     submit(page, page.get_by_role("button", name="Continuer", exact=True))
 
-    card = page.get_by_label("Carte nationale d'identité française")
+    card = page.get_by_label("Carte d'identité française")
     choose(page, page.locator("input[type=radio]").first, card)
     type_into(page, page.locator("#identity_document_number"), "X4RTBPFW4")
     type_into(page, page.locator("#identity_document_issue_date"), "12/03/2019")
     submit(page, page.get_by_role("button", name="Continuer", exact=True))
 
-    mail = page.get_by_role("radio", name="Mail")
+    mail = page.get_by_role("radio", name="Adresse mail")
     choose(page, page.locator("input[type=radio]").first, mail)
     type_into(page, page.locator("#address"), KEYBOARD.contact)
     type_into(page, page.locator("#confirmation"), KEYBOARD.contact)
@@ -218,7 +218,7 @@ def test_keyboard_only_registration(portal: Portal) -> None:
 
     type_into(page, page.locator("#password"), PASSWORD)
     type_into(page, page.locator("#confirmation"), PASSWORD)
-    submit(page, page.get_by_role("button", name="Continuer", exact=True))
+    submit(page, page.get_by_role("button", name="Valider", exact=True))
 
     expect(
         page.get_by_role("heading", name="Récapitulatif de ma création de compte")

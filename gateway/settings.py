@@ -149,7 +149,7 @@ class GatewaySettings(ApiSettings):  # the API's settings (API_CLIENTS…) are t
     @property
     def benefit_addresses(self) -> dict[str, str]:
         """Code -> the configured address: the only places a benefit request leads to."""
-        return dict(entry.split("=", 1) for entry in self.benefit_requests)  # type: ignore[misc]
+        return dict(entry.partition("=")[::2] for entry in self.benefit_requests)
 
     @property
     def shows_demonstration_banner(self) -> bool:

@@ -18,12 +18,20 @@ class Person:
     birth_date: str
     contact: str  # an e-mail address or a French mobile number
     no_document: bool = False
+    usage_name: str | None = None
 
 
-def register(portal: Portal, person: Person, password: str = PASSWORD) -> str:
-    """CRÉER MON COMPTE from the seed's entry page to the récapitulatif; the identifier shown."""
+def register(
+    portal: Portal,
+    person: Person,
+    password: str = PASSWORD,
+    start: str | None = "/creer-mon-compte",
+) -> str:
+    """CRÉER MON COMPTE from the seed's entry page to the récapitulatif; the identifier shown.
+    ``start=None``: from the introduction already open (reached from another page)."""
     page = portal.page
-    portal.open("/creer-mon-compte")
+    if start:
+        portal.open(start)
     portal.check("introduction")
     if person.nir is None:
         page.get_by_label("Non, je n'ai pas encore de numéro de Sécurité sociale").check()
@@ -33,6 +41,8 @@ def register(portal: Portal, person: Person, password: str = PASSWORD) -> str:
     page.get_by_label(person.civility, exact=True).check()
     page.fill("#birth_name", person.birth_name)
     page.fill("#first_names", person.first_names)
+    if person.usage_name:
+        page.fill("#usage_name", person.usage_name)
     page.fill("#birth_date", person.birth_date)
     page.fill("#birth_place_department", "75")
     page.fill("#birth_place_commune", "Paris")

@@ -89,9 +89,22 @@ def test_password_bubbles_paste_and_show_password(portal: Portal) -> None:
     expect(bubbles.locator("[data-rule=lower] .rule-state")).to_have_text("(respecté)")
     expect(bubbles.locator("[data-rule=upper] .rule-state")).to_have_text("(non respecté)")
     page.locator("#password").press_sequentially("DEF1234567")
-    for rule in ("length", "digit", "lower", "upper", "alnum"):
+    for rule in ("length", "digit", "lower", "upper", "alnum", "common"):
         expect(bubbles.locator(f"[data-rule={rule}] .rule-state")).to_have_text("(respecté)")
     portal.check("bulles")
+
+    # the sixth bubble, before any submit: identity knows « Azerty123456 » as a common password
+    page.locator("#password").fill("")
+    page.locator("#password").press_sequentially("Azerty123456")
+    expect(bubbles.locator("[data-rule=alnum] .rule-state")).to_have_text("(respecté)")
+    expect(bubbles.locator("[data-rule=common] .rule-state")).to_have_text("(non respecté)")
+    expect(bubbles.locator("[data-rule=common] .rule-label")).to_have_text(
+        "pas un mot de passe courant"
+    )
+    portal.check("bulle-mot-de-passe-courant")
+    page.locator("#password").fill("")
+    page.locator("#password").press_sequentially("abcDEF1234567")
+    expect(bubbles.locator("[data-rule=common] .rule-state")).to_have_text("(respecté)")
 
     # paste into the field typed twice
     page.evaluate("navigator.clipboard.writeText('abcDEF1234567')")

@@ -160,6 +160,19 @@ def complete_registration(call: Call) -> Any:
 
 @operation(
     "POST",
+    "/registrations/{registration_id}/abandonment",
+    tag=REGISTRATION,
+    answer=schemas.Answer,
+    summary="Quitter : la création de compte prend fin",
+)
+def abandon_registration(call: Call) -> Any:
+    """« Quitter »: identity ends the registration and shreds its form at once:
+    ``{outcome: "abandoned", registration_id, step}``; asked again, the same answer."""
+    return call.rpc("identity", "abandon_registration", call.path["registration_id"])
+
+
+@operation(
+    "POST",
     "/password-resets",
     tag=RESET,
     body=schemas.StartPasswordReset,

@@ -151,3 +151,26 @@ def test_every_answer_names_its_request_for_support(api: Api) -> None:
 
     assert given.headers["X-Request-Id"] == "appli-7f3e2a91"
     assert fresh.headers["X-Request-Id"].startswith("portal-")
+
+
+def test_quitter_ends_a_registration_and_no_step_goes_on(api: Api, platform: Platform) -> None:
+    form = {**JONAS.registration_form(_captcha(api)), "nir": "1850175100099"}
+    started = api.call("POST", "/registrations", form)
+    assert started.status_code == 201, started.json
+    registration = "/registrations/" + started.json["registration_id"]
+
+    left = api.call("POST", registration + "/abandonment")
+
+    assert left.status_code == 200, left.json
+    assert left.json == {
+        "outcome": "abandoned",
+        "registration_id": started.json["registration_id"],
+        "step": "etat_civil",
+    }
+    refused = api.call(
+        "POST", registration + "/code",
+        {"channel": "email", "address": JONAS.email, "confirmation": JONAS.email},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert refused.json["code"] == "registration_abandoned"
+    assert api.call("POST", registration + "/abandonment").json == left.json

@@ -14,6 +14,7 @@ import dataclasses
 import ipaddress
 import re
 import secrets
+import string
 from pathlib import Path
 
 from connexion_client.reply_queue import check_caller
@@ -33,6 +34,8 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 DEVELOPMENT_ENVIRONMENTS = ("development", "test")
 
 
+#: The characters of a configured path (gateway/redirects.py follows no other).
+PLAIN_PATH = frozenset(string.ascii_letters + string.digits + "/-_.")
 #: A benefit-request code, as identity accepts it (``benefit_request``).
 BENEFIT_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
@@ -56,8 +59,19 @@ def parse_benefit_requests(raw: str) -> tuple[str, ...]:
         local = address.startswith("/") and not address.startswith("//")
         if not (local or address.startswith("https://")) or any(c in address for c in " \\"):
             raise ValueError(f"{code}: expected a path of the portal (/…) or an https:// address")
+        if local and not set(address) <= PLAIN_PATH:  # as gateway/redirects.py follows it
+            raise ValueError(f"{code}: a path holds only letters, digits and / - _ .")
         entries.append(f"{code}={address}")
     return tuple(entries)
+
+
+def parse_rate_limits(raw: str) -> str:
+    """``600 per minute; 6000 per hour`` (the ``limits`` notation), checked at start-up."""
+    from limits import parse_many
+
+    if not parse_many(raw):
+        raise ValueError("expected limits such as '600 per minute; 6000 per hour'")
+    return raw
 
 
 def parse_networks(raw: str) -> tuple[Network, ...]:
@@ -123,6 +137,38 @@ class GatewaySettings(ServiceSettings):
         " person goes once logged in or registered (a path of the portal or an https address),"
         " comma-separated; another code shows the plain CONNEXION page",
     )
+    session_idle_timeout_s: int = setting(
+        "SESSION_IDLE_TIMEOUT_S",
+        900,
+        parse=int,
+        doc="a portal session unused this long ends (identity's SESSION_LIFETIME_S, s)",
+    )
+    session_absolute_timeout_s: int = setting(
+        "SESSION_ABSOLUTE_TIMEOUT_S",
+        28800,
+        parse=int,
+        doc="a portal session ends this long after it opened, used or not"
+        " (identity's SESSION_MAX_LIFETIME_S, s)",
+    )
+    rate_limit_per_source: str = setting(
+        "RATE_LIMIT_PER_SOURCE",
+        "600 per minute; 6000 per hour",
+        parse=parse_rate_limits,
+        doc="requests of one source address (portal, token endpoint, unauthenticated API calls);"
+        " over it: 429 with Retry-After",
+    )
+    rate_limit_per_api_client: str = setting(
+        "RATE_LIMIT_PER_API_CLIENT",
+        "3000 per minute",
+        parse=parse_rate_limits,
+        doc="authenticated HTTP API calls of one API client; over it: 429 with Retry-After",
+    )
+    rate_limit_storage_uri: str = setting(
+        "RATE_LIMIT_STORAGE_URI",
+        "memory://",
+        doc="where the counts are kept: memory:// per replica (the ingress limits in front), or"
+        " redis://host:6379 to share them across replicas",
+    )
     theme_dir: Path | None = setting(
         "THEME_DIR",
         None,
@@ -146,6 +192,11 @@ class GatewaySettings(ServiceSettings):
 
     def _check_environment(self) -> None:
         super()._check_environment()
+        if not 60 <= self.session_idle_timeout_s <= self.session_absolute_timeout_s <= 86400:
+            raise SettingsError(
+                "SESSION_IDLE_TIMEOUT_S and SESSION_ABSOLUTE_TIMEOUT_S: 60 s ≤ idle ≤ absolute"
+                " ≤ 24 h"
+            )
         if self.dev_mailbox and self.environment not in DEVELOPMENT_ENVIRONMENTS:
             raise SettingsError(
                 "DEV_MAILBOX: the development mailbox runs only in ENVIRONMENT development or test"
@@ -154,7 +205,7 @@ class GatewaySettings(ServiceSettings):
     def all_secret_fields(self) -> list[str]:
         return ["secret_key"]  # the gateway holds no service key
 
-    def with_development_secrets(self) -> GatewaySettings:
+    def with_development_secrets(self, skip: tuple[str, ...] = ()) -> GatewaySettings:
         if self.secret_key is not None:
             return self
         if self.environment != "development":

@@ -10,7 +10,11 @@ request (an open redirect would send people from the agency's login to anyone's 
 
 from __future__ import annotations
 
-from flask import current_app, session, url_for
+from typing import Any
+
+from flask import current_app, session
+
+from gateway import redirects
 
 PENDING = "prestation"
 #: What an account created without a benefit request records as ``benefit_request``: it was
@@ -47,8 +51,9 @@ def recorded_request() -> str:
     return pending() or NO_BENEFIT_REQUEST
 
 
-def after_login(code: str | None) -> str:
-    """Where a login (password or FranceConnect) leads: the configured address of the request
-    that was pending before the session opened (``pending()`` read then: opening a session
-    clears the rest), once; else Mon Compte."""
-    return address_of(code) or url_for("account.home")
+def after_login(code: str | None) -> Any:
+    """The redirect a login (password or FranceConnect) answers: to the configured address of
+    the request that was pending before the session opened (``pending()`` read then: opening a
+    session clears the rest), once; else to Mon Compte."""
+    address = address_of(code)
+    return redirects.to_configured(address) if address else redirects.to_page("account.home")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, render_template, request, session, url_for
+from flask import render_template, request, session, url_for
 
-from gateway import sessions
+from gateway import redirects, sessions
 from gateway.clients import identity
 
 from ..forms import submitted
@@ -27,7 +27,7 @@ JOURNEY_KEYS = (FLOW, "code_sent_to", "code_note")
 
 
 def _verified(answer: Answer) -> Any:
-    return redirect(url_for("password_reset.new_password")) if answer["verified"] else None
+    return redirects.to_page("password_reset.new_password") if answer["verified"] else None
 
 
 # fmt: off
@@ -48,7 +48,7 @@ def abandon() -> Any:
     """« Abandonner »: the journey is forgotten (its code, if one was sent, dies unused)."""
     for key in JOURNEY_KEYS:
         session.pop(key, None)
-    return redirect(url_for("connexion.login"))
+    return redirects.to_page("connexion.login")
 
 
 @blueprint.route("/depuis-la-campagne", methods=["POST"])
@@ -57,14 +57,14 @@ def from_campaign() -> Any:
     sessions.close_session()
     if held:
         identity.logout(held)
-    return redirect(url_for("password_reset.start"))
+    return redirects.to_page("password_reset.start")
 
 
 @blueprint.route("/nouveau", methods=["GET", "POST"])
 def new_password() -> Any:
     flow = session.get(FLOW)
     if not flow:
-        return redirect(url_for("password_reset.start"))
+        return redirects.to_page("password_reset.start")
     answer, errors = submitted(
         lambda: identity.complete_password_reset(
             flow["id"], request.form.get("password", ""), request.form.get("confirmation", "")

@@ -10,7 +10,7 @@ from flask import Flask
 
 from connexion_client import ConnexionClient
 
-from . import errors, layout, rpc, security
+from . import errors, layout, metrics, rpc, security
 from .api.install import install as install_api
 from .pages import (
     account,
@@ -42,6 +42,7 @@ def create_app(settings: GatewaySettings, client: ConnexionClient | None = None)
     security.install(app, settings)
     layout.install(app, settings)
     errors.install(app)
+    metrics.install(app)  # /metrics, and every request timed by route family
     for blueprint in (
         connexion.blueprint,
         franceconnect.blueprint,

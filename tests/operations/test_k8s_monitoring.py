@@ -48,6 +48,21 @@ def series_named(expression: str) -> set[str]:
     return words - PROMQL_WORDS
 
 
+def selects(selector: dict, labels: dict[str, str]) -> bool:
+    """Whether a label selector (matchLabels, matchExpressions In/NotIn/Exists) picks a pod."""
+    if not selector.get("matchLabels", {}).items() <= labels.items():
+        return False
+    for expression in selector.get("matchExpressions", []):
+        key, operator = expression["key"], expression["operator"]
+        if operator == "Exists" and key not in labels:
+            return False
+        if operator == "In" and labels.get(key) not in expression["values"]:
+            return False
+        if operator == "NotIn" and labels.get(key) in expression["values"]:
+            return False
+    return True
+
+
 def alerts(overlay: str = "prod") -> list[dict]:
     return [
         rule
@@ -88,10 +103,14 @@ def test_every_service_and_the_gateway_are_scraped_on_their_http_port(overlay: s
 
 def test_the_databases_and_every_target_down_are_watched() -> None:
     documents = rendered("prod")
-    (databases,) = of_kind(documents, "PodMonitor")["databases"]["spec"]["selector"][
-        "matchExpressions"
-    ]
-    assert set(databases["values"]) == {f"{name}-db" for name in service_registry.names()}
+    selector = of_kind(documents, "PodMonitor")["databases"]["spec"]["selector"]
+    # database instances only: CloudNativePG's pooler pods are labelled podRole "pooler"
+    assert selector["matchLabels"] == {"cnpg.io/podRole": "instance"}
+    assert selector["matchExpressions"] == [{"key": "cnpg.io/cluster", "operator": "Exists"}]
+    instance = {"cnpg.io/cluster": "identity-db", "cnpg.io/podRole": "instance"}
+    pooler = {"cnpg.io/cluster": "identity-db", "cnpg.io/podRole": "pooler",
+              "cnpg.io/poolerName": "identity-db-pooler-rw"}  # fmt: skip
+    assert selects(selector, instance) and not selects(selector, pooler)
     (down,) = [rule for rule in alerts() if rule["alert"] == "CafTargetDown"]
     watched = re.search(r"\((.*)\)", down["expr"]).group(1).split("|")
     assert set(watched) == {*service_registry.names(), "gateway"}

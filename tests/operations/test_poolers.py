@@ -51,3 +51,26 @@ def test_every_pooler_survives_a_drain_and_spreads_over_machines_and_zones(overl
             "topology.kubernetes.io/zone",
         }
         assert all(c["labelSelector"]["matchLabels"] == own for c in spread)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_service_may_reach_its_pooler_and_the_pooler_its_store(overlay: str) -> None:
+    """A pool through PgBouncer needs both hops open: the service to its pooler's pods, the
+    pooler's pods to the store (prod's notification policy once replaced its egress without it)."""
+    documents = render(K8S / "overlays" / overlay)
+    policies = {d["metadata"]["name"]: d["spec"] for d in documents if d["kind"] == "NetworkPolicy"}
+    for service in SERVICES:
+        pooler = {"cnpg.io/poolerName": f"{service}-db-pooler-rw"}
+        egress = [
+            peer.get("podSelector", {}).get("matchLabels")
+            for rule in policies[service]["egress"]
+            if {"protocol": "TCP", "port": 5432} in rule.get("ports", [])
+            for peer in rule["to"]
+        ]
+        assert pooler in egress, (service, egress)
+        admitted = [
+            peer.get("podSelector", {}).get("matchLabels")
+            for rule in policies[f"{service}-db"]["ingress"]
+            for peer in rule.get("from", [])
+        ]
+        assert pooler in admitted, service

@@ -207,7 +207,9 @@ def test_every_variable_a_container_expands_is_defined_before_it(folder: str) ->
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl (kustomize) not installed")
-@pytest.mark.parametrize("folder", ["overlays/prod", *(f"restore/{s}" for s in RESTORES), "jobs"])
+@pytest.mark.parametrize(
+    "folder", ["overlays/dev", "overlays/prod", *(f"restore/{s}" for s in RESTORES), "jobs"]
+)
 def test_the_tests_renderer_agrees_with_kustomize(folder: str) -> None:
     """The tests render with kustomize_lite; where kubectl is installed, its kustomize renders
     the same documents (dates aside: YAML reads an unquoted instant as a datetime)."""

@@ -6,6 +6,7 @@ nothing else changes, and nothing of the store still points at the damaged clust
 from __future__ import annotations
 
 import copy
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -67,6 +68,27 @@ def retained(store: str) -> bool:
 
 def test_every_store_has_its_restore() -> None:
     assert set(RESTORES) == {"identity", "lockout", "notification", "delegation"}
+
+
+@pytest.mark.parametrize("store", RESTORES)
+def test_the_restore_files_are_what_the_generator_writes(store: str) -> None:
+    """deploy/k8s/restore/ follows production: after a change to the prod overlay or the Jobs,
+    `make restore-components` (the instant set by hand is kept)."""
+    generator = _generator()
+    for path, text in generator.files(store).items():
+        assert path.exists(), f"{path}: run `make restore-components`"
+        expected = generator.kept_instant(path, text)
+        assert path.read_text() == expected, f"{path} is stale: run `make restore-components`"
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "restore_components", K8S.parents[1] / "scripts" / "restore_components.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.mark.parametrize("store", RESTORES)

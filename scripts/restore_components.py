@@ -94,6 +94,47 @@ def json_patch(document: Document, replacements: list[tuple[str, str]]) -> list[
     return operations
 
 
+def moved_pod(pod: Document, old: str, new: str) -> Document:
+    """The patch of a pod spec that moves every reference to ``old`` (Secrets ``<old>-app`` and
+    ``<old>-ca``, hosts ``<old>-rw`` and ``<old>-pooler-rw`` in URLs) to ``new``. Each
+    container's variables are listed in their order up to the last one changed (names only for
+    the others): kustomize puts a patch's variables first, and ``$(NAME)`` is expanded only from
+    variables listed before it."""
+    host = re.compile(rf"@{re.escape(old)}(-rw|-pooler-rw):")
+
+    def move(value: str) -> str:
+        return host.sub(lambda m: f"@{new}{m.group(1)}:", value)
+
+    patch: Document = {}
+    for key in ("initContainers", "containers"):
+        containers = []
+        for container in pod.get(key, []):
+            variables: list[Document] = []
+            last = -1
+            for variable in container.get("env", []):
+                item: Document = {"name": variable["name"]}
+                reference = variable.get("valueFrom", {}).get("secretKeyRef", {})
+                if reference.get("name") == f"{old}-app":
+                    item["valueFrom"] = {"secretKeyRef": {**reference, "name": f"{new}-app"}}
+                elif "value" in variable and move(variable["value"]) != variable["value"]:
+                    item["value"] = move(variable["value"])
+                variables.append(item)
+                if len(item) > 1:
+                    last = len(variables)
+            if last > 0:
+                containers.append({"name": container["name"], "env": variables[:last]})
+        if containers:
+            patch[key] = containers
+    volumes = [
+        {"name": v["name"], "secret": {**v["secret"], "secretName": f"{new}-ca"}}
+        for v in pod.get("volumes", [])
+        if v.get("secret", {}).get("secretName") == f"{old}-ca"
+    ]
+    if volumes:
+        patch["volumes"] = volumes
+    return patch
+
+
 def comment(text: str) -> str:
     lines, line = [], "#"
     for word in text.split():
@@ -166,35 +207,18 @@ def files(store: str) -> dict[Path, str]:
         renamed(own(find(prod, "PodDisruptionBudget", f"{old}-pooler-rw")), old, new),
     )
 
-    def env() -> list[Document]:
-        secret = [
-            {"name": name, "valueFrom": {"secretKeyRef": {"name": f"{new}-app", "key": key}}}
-            for name, key in (
-                ("DATABASE_URL", "uri"),
-                ("DATABASE_USERNAME", "username"),
-                ("DATABASE_PASSWORD", "password"),
-            )
-        ]
-        pool = "postgresql://$(DATABASE_USERNAME):$(DATABASE_PASSWORD)"
-        return [
-            *secret,
-            {"name": "DATABASE_POOL_URL", "value": f"{pool}@{new}-pooler-rw:5432/{store}"},
-        ]
-
     deployment = find(prod, "Deployment", store)["spec"]["template"]["spec"]
-    init = [{"name": c["name"], "env": env()} for c in deployment["initContainers"]]
     out[component / "deployment.yaml"] = comment(
         f"{store} on the restored store: DATABASE_URL, the role and its password from the Secret"
-        f" CloudNativePG makes for {new}; the pool through its pooler."
-    ) + dump({
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {"name": store},
-        "spec": {"template": {"spec": {
-            "initContainers": init,
-            "containers": [{"name": c["name"], "env": env()} for c in deployment["containers"]],
-        }}},
-    })  # fmt: skip
+        f" CloudNativePG makes for {new}, the pool through its pooler, its CA."
+    ) + dump(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": store},
+            "spec": {"template": {"spec": moved_pod(deployment, old, new)}},
+        }
+    )
     out[component / "scheduled-backup.yaml"] = comment(
         "The nightly base backup, now of the restored cluster."
     ) + dump(
@@ -213,16 +237,15 @@ def files(store: str) -> dict[Path, str]:
     patches: list[Document] = [{"path": "deployment.yaml"}]
     if retained:
         cronjob = find(prod, "CronJob", f"retention-{store}")["spec"]["jobTemplate"]["spec"]
-        (container,) = cronjob["template"]["spec"]["containers"]
         out[component / "retention.yaml"] = comment(
             f"The nightly retention job of {store}'s store, on the restored cluster."
         ) + dump({
             "apiVersion": "batch/v1",
             "kind": "CronJob",
             "metadata": {"name": f"retention-{store}"},
-            "spec": {"jobTemplate": {"spec": {"template": {"spec": {
-                "containers": [{"name": container["name"], "env": env()[:1]}],
-            }}}}},
+            "spec": {"jobTemplate": {"spec": {"template": {
+                "spec": moved_pod(cronjob["template"]["spec"], old, new),
+            }}}},
         })  # fmt: skip
         out[component / "retention-policy.json-patch.yaml"] = comment(
             f"retention-{store}'s egress: the restored store."
@@ -256,24 +279,13 @@ def files(store: str) -> dict[Path, str]:
         }
     )
 
-    variable = f"{store.upper()}_DATABASE_URL"
     patched = []
     for kind, name in (("Job", "audit"), ("Pod", "audit-console"), ("Job", "erasure")):
         document = find(jobs, kind, name)
         pod = document["spec"]["template"]["spec"] if kind == "Job" else document["spec"]
-        (container,) = pod["containers"]
-        value = next(e["value"] for e in container["env"] if e["name"] == variable)
-        if f"@{old}-rw:" not in value:
-            raise LookupError(f"{name}: {variable} does not name {old}-rw")
-        # kustomize puts a patch's variables first: DB_USER and DB_PASSWORD come along (their
-        # values unchanged), since $(DB_USER) is expanded only from variables listed before it
-        variables = [
-            {"name": "DB_USER"},
-            {"name": "DB_PASSWORD"},
-            {"name": variable, "value": value.replace(f"@{old}-rw:", f"@{new}-rw:")},
-        ]
-        patch_container = {"name": container["name"], "env": variables}
-        spec = {"containers": [patch_container]}
+        spec = moved_pod(pod, old, new)
+        if not spec:
+            raise LookupError(f"{name}: nothing names {old}")
         patched.append({
             "apiVersion": document["apiVersion"],
             "kind": kind,
@@ -281,9 +293,9 @@ def files(store: str) -> dict[Path, str]:
             "spec": {"template": {"spec": spec}} if kind == "Job" else spec,
         })  # fmt: skip
     out[jobs_component / "jobs.yaml"] = comment(
-        f"{variable} of the audit and erasure pods on the restored cluster (DB_USER and"
-        f" DB_PASSWORD named first, unchanged: kustomize puts a patch's variables first, and"
-        f" $(DB_USER) is expanded only from variables listed before it)."
+        f"The audit and erasure pods on the restored cluster: {store.upper()}_DATABASE_URL and"
+        f" the store's CA (the variables before it named, unchanged: kustomize puts a patch's"
+        f" variables first, and $(DB_USER) is expanded only from variables listed before it)."
     ) + dump(*patched)
     out[jobs_component / "audit-policy.json-patch.yaml"] = comment(
         f"The audit and erasure pods reach {store}'s restored store instead of {old}."

@@ -121,8 +121,19 @@ def test_a_restore_moves_the_service_pooler_policies_and_jobs_together(store: st
     # the retention CronJob and the nightly backup
     if retained(store):
         cronjob = of_kind(documents, "CronJob")[f"retention-{store}"]
-        (retention,) = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
-        assert env_of(retention)["DATABASE_URL"]["secretKeyRef"]["name"] == f"{new}-app"
+        retention_pod = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        (retention,) = retention_pod["containers"]
+        url = env_of(retention)["DATABASE_URL"]
+        assert url == {"secretKeyRef": {"name": f"{new}-app", "key": "uri"}} or (
+            f"@{new}-rw:5432/{store}" in url
+        ), url
+    # every pod verifying the store's certificate reads the restored cluster's CA
+    for where, pod in pods(documents):
+        secrets = {v.get("secret", {}).get("secretName") for v in pod.get("volumes", [])}
+        assert f"{old}-ca" not in secrets, where
+    assert f"{new}-ca" in {
+        v.get("secret", {}).get("secretName") for v in deployment.get("volumes", [])
+    }
     backups = of_kind(documents, "ScheduledBackup")
     assert {b["spec"]["cluster"]["name"] for b in backups.values()} >= {new}
     assert old not in {b["spec"]["cluster"]["name"] for b in backups.values()}
@@ -139,20 +150,25 @@ def test_nothing_of_the_store_still_points_at_the_damaged_cluster(store: str) ->
     """Only the damaged cluster itself, what serves it alone (its own policy, pooler and
     budget, kept until it is deleted) and the restored cluster's backup source name it."""
     old = f"{store}-db"
-    reference = re.compile(rf"\b{old}(-rw|-r|-ro|-app|-pooler-rw)?(?![\w-])")
+    reference = re.compile(rf"\b{old}(-rw|-r|-ro|-app|-ca|-server|-pooler-rw)?(?![\w-])")
     kept = {
         ("Cluster", old),
         ("NetworkPolicy", old),
         ("Pooler", f"{old}-pooler-rw"),
         ("PodDisruptionBudget", f"{old}-pooler-rw"),
     }
+    # local names that are no reference: a volume's name and where it is mounted
+    local = re.compile(
+        r"/(volumes|volumeMounts)/\d+/name$|/mountPath$|/plugin/parameters/serverName$"
+    )
     stale = []
     for documents in (render(K8S / "restore" / store), render(K8S / "restore" / store / "jobs")):
         for doc in documents:
             if (doc["kind"], doc["metadata"]["name"]) in kept:
                 continue
             for path, value in strings(doc):
-                if reference.search(value) and not path.endswith("/plugin/parameters/serverName"):
+                value = value.replace(f"/etc/caf/tls/{old}/", "/etc/caf/tls/<mount>/")
+                if reference.search(value) and not local.search(path):
                     stale.append(f"{doc['kind']} {doc['metadata']['name']} {path}: {value}")
     assert not stale, "\n".join(stale)
 

@@ -59,6 +59,13 @@ def test_register_without_a_nir_nor_identity_document_then_recover_the_identifie
     assert re.fullmatch(r"P\d{8}", identifier)
     assert "Conservez bien cet identifiant" in portal.text()
     assert "justificatifs" in portal.text()
+    # the récapitulatif without a NIR: the parents, as the seed lists them
+    lines = portal.page.locator("#recap-civil-status-lines li").all_inner_texts()
+    for line in ("Prénom(s) : NOUR", "Nom de naissance du parent 1 : MORVAN",
+                 "Prénom(s) du parent 1 : JEAN", "Nom de naissance du parent 2 : DUVAL",
+                 "Prénom(s) du parent 2 : ANNE", "Lieu de résidence : 92000"):  # fmt: skip
+        assert line in lines, lines
+    assert "Adresse mail : nour@exemple.fr" in portal.text()
 
     page = portal.page
     portal.open("/connexion")

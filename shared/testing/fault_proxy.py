@@ -90,6 +90,10 @@ class _Listener:
         return int(self.server.sockets[0].getsockname()[1])
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.CancelledError):  # the proxy stops: nothing to say
+            await self._forward(reader, writer)
+
+    async def _forward(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         faults = self.faults
         if faults.mode == "reset":
             self.counts["refused"] += 1

@@ -61,6 +61,7 @@ def run(
     report.wrong_password_checks = platform.checks.wrong
     report.acknowledged = load.acknowledged
     report.refused = load.refused
+    report.notes["answers"] = dict(load.seen)
     print(report.line())
     return report
 
@@ -80,3 +81,6 @@ def assert_nothing_lost_nor_doubled(report: Report) -> None:
     assert report.invariant_intact, report.line()
     assert report.recovery_s <= RECOVERY_BOUND_S, report.line()
     assert report.acknowledged["complete"] > 0 and report.acknowledged["login"] > 0, report.line()
+    # the readers, who know their password, were never answered anything but « connecté »
+    readers = {k for k in report.notes["answers"] if k.startswith("login:")}
+    assert readers == {"login: ok"}, report.line()

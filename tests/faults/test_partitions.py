@@ -4,12 +4,17 @@ holds, every process recovers. Durations: ``scenario.py`` (parameters)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import eventlet
 from faults_load import Load
 from faults_platform import FaultPlatform
 from scenario import CUT_S, assert_nothing_lost_nor_doubled, run, wait_until
+
+from shared.testing import relay_of
+
+IDENTITIES = ("identity-1", "identity-2")
 
 
 def test_an_identity_replica_cut_from_rabbitmq_with_requests_in_flight(
@@ -31,3 +36,61 @@ def test_an_identity_replica_cut_from_rabbitmq_with_requests_in_flight(
 
     assert_nothing_lost_nor_doubled(report)
     assert broker.stats()["refused"] > 0  # it tried to come back during the cut
+
+
+def test_an_identity_replica_cut_from_postgresql_while_the_other_works(
+    platform: FaultPlatform, rpc_clients: Any
+) -> None:
+    platform.start(identity_replicas=2)
+    load = Load(platform, rpc_clients)
+    load.prepare()
+    wait_until(lambda: any(relay_of(platform.containers[n]).is_leader for n in IDENTITIES), 10)
+    leader, other = sorted(IDENTITIES, key=lambda n: not relay_of(platform.containers[n]).is_leader)
+    store = platform.link(leader, "pg")
+    moved: list[float] = []
+
+    def cut() -> None:
+        store.cut()
+        cut_at = time.monotonic()
+        eventlet.spawn(watch_leadership, cut_at)
+
+    def watch_leadership(cut_at: float) -> None:
+        wait_until(lambda: relay_of(platform.containers[other]).is_leader, CUT_S)
+        moved.append(time.monotonic() - cut_at)
+
+    report = run(
+        f"{leader} (relay leader) cut from PostgreSQL", platform, load, cut, store.heal, CUT_S
+    )
+
+    assert moved, "the other replica never took the relay's leadership"
+    report.notes["leadership_moved_s"] = round(moved[0], 1)
+    print(report.line())
+    assert_nothing_lost_nor_doubled(report)
+
+
+def test_lockout_unreachable_from_identity_fails_closed(
+    platform: FaultPlatform, rpc_clients: Any
+) -> None:
+    # identity gives up on lockout before the gateway gives up on identity (20 s)
+    platform.start(identity_replicas=2, RPC_TIMEOUT_S="3")
+    load = Load(platform, rpc_clients)
+    load.prepare()
+    broker = platform.link("lockout", "amqp")
+    during: dict[str, int] = {}
+
+    def cut() -> None:
+        broker.cut()
+        during["checks_before"] = platform.checks.total
+
+    def heal() -> None:
+        during["checks_during"] = platform.checks.total - during["checks_before"]
+        broker.heal()
+
+    report = run("lockout unreachable from identity", platform, load, cut, heal, CUT_S)
+
+    report.notes["password_checks_during_cut"] = during["checks_during"]
+    print(report.line())
+    # no ladder, no password check: every login of the cut was answered an error, none checked
+    assert during["checks_during"] == 0, report.line()
+    assert any(k.startswith("login: RemoteError") for k in report.refused), report.line()
+    assert_nothing_lost_nor_doubled(report)

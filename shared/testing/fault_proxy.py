@@ -48,6 +48,7 @@ class _Faults:
     mode: str = "pass"
     delay_s: float = 0.0
     drop_share: float = 0.0
+    drop_every_s: float = 0.0
     slice_bytes: int = 0
 
 
@@ -84,6 +85,7 @@ class _Listener:
         self.flowing.set()
         self.counts = dict.fromkeys(COUNTS, 0)
         self.server: asyncio.base_events.Server | None = None
+        self.dropping: asyncio.Task[None] | None = None
 
     async def start(self) -> int:
         self.server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
@@ -170,6 +172,20 @@ class _Listener:
         finally:
             reading.cancel()
 
+    async def _drop_open(self) -> None:
+        """Every ``drop_every_s``, each open connection is reset with ``drop_share`` odds."""
+        while self.faults.drop_every_s:
+            await asyncio.sleep(self.faults.drop_every_s)
+            for connection in list(self.connections):
+                if (
+                    connection.upstream is not None
+                    and self.random.random() < self.faults.drop_share
+                ):
+                    self.counts["dropped"] += 1
+                    self.connections.discard(connection)
+                    connection.reset()
+        self.dropping = None
+
     def apply(self, command: dict[str, Any]) -> dict[str, Any]:
         action = command["cmd"]
         if action == "cut":
@@ -189,6 +205,9 @@ class _Listener:
             self.faults.delay_s = float(command["seconds"])
         elif action == "drop":
             self.faults.drop_share = float(command["share"])
+            self.faults.drop_every_s = float(command.get("every_s") or 0)
+            if self.faults.drop_every_s and self.dropping is None:
+                self.dropping = asyncio.ensure_future(self._drop_open())
         elif action == "slice":
             self.faults.slice_bytes = int(command["size"])
         elif action == "heal":
@@ -242,7 +261,10 @@ class FaultProxies:
         self._lock = threading.Lock()
         self.listeners: dict[str, FaultProxy] = {}
 
-    def listen(self, name: str, host: str, port: int, seed: int = 0) -> FaultProxy:
+    def listen(self, name: str, host: str, port: int, seed: int | None = None) -> FaultProxy:
+        """A listener named ``name`` (its random draws seeded by ``seed``, else by its name)."""
+        if seed is None:
+            seed = int.from_bytes(name.encode()[-8:], "big")
         upstream = [host, port]
         answer = self.command({"cmd": "listen", "name": name, "upstream": upstream, "seed": seed})
         proxy = FaultProxy(self, name, int(answer["port"]), (host, port))
@@ -305,9 +327,10 @@ class FaultProxy:
         """Every chunk is passed on ``seconds`` after it was read, in both directions."""
         self._do("delay", seconds=seconds)
 
-    def drop(self, share: float) -> None:
-        """That share of new connections is reset as soon as accepted (seeded: repeatable)."""
-        self._do("drop", share=share)
+    def drop(self, share: float, every_s: float | None = None) -> None:
+        """That share of new connections is reset as soon as accepted; with ``every_s``, also
+        each open connection, with those odds, every ``every_s`` (seeded: repeatable)."""
+        self._do("drop", share=share, every_s=every_s)
 
     def slice(self, size: int) -> None:
         """Writes are split into ``size``-byte segments (parsers meet partial frames)."""

@@ -173,3 +173,16 @@ def test_a_slice_splits_writes_into_small_segments(proxy: FaultProxy, echo: Echo
 def test_an_unknown_command_is_refused(proxy: FaultProxy) -> None:
     with pytest.raises(ValueError, match="unknown cut mode"):
         proxy.cut("flood")
+
+
+def test_a_drop_over_time_resets_open_connections_at_those_odds(proxy: FaultProxy) -> None:
+    socks = [connect(proxy) for _ in range(10)]
+    for sock in socks:
+        exchange(sock, b"ouvert")
+
+    proxy.drop(1.0, every_s=0.1)
+
+    wait_for(lambda: proxy.stats()["dropped"] == 10)
+    assert all(is_cut(sock) for sock in socks)
+    for sock in socks:
+        sock.close()

@@ -99,6 +99,7 @@ class Load:
         self.refused: Counter[str] = Counter()
         self.seen: Counter[str] = Counter()  # what people were answered, by outcome
         self.target: str | None = None
+        self.codes_requested: list[int] = []  # people, in the order their codes were asked
         self._running = False
         self._pool = eventlet.GreenPool()
 
@@ -185,6 +186,7 @@ class Load:
         )
         if sent is None:
             return None
+        self.codes_requested.append(person.number)
         code = self._code(person)
         if code is None:
             self.refused["code_not_received"] += 1
@@ -215,7 +217,8 @@ class Load:
         try:
             answer = method(*args)
         except Exception as error:  # what the person sees: an error page, then tries again
-            self.refused[f"{step}: {type(error).__name__}"] += 1
+            kind = getattr(error, "exc_type", None) or type(error).__name__
+            self.refused[f"{step}: {kind}"] += 1
             eventlet.sleep(0.2)
             return None
         self.acknowledged[step] += 1
@@ -224,6 +227,24 @@ class Load:
         return answer
 
     # --- after: what people received ------------------------------------------------------
+
+    def codes_received_in_order(self) -> bool:
+        """Whether each channel delivered the codes in the order they were asked."""
+        mailed = [p for p in self.codes_requested if self.people[p].by_mail]
+        texted = [p for p in self.codes_requested if not self.people[p].by_mail]
+        addresses = {p.address: n for n, p in self.people.items()}
+        phones = {p.phone_e164: n for n, p in self.people.items()}
+        mails = [
+            addresses[rcpt[0]]
+            for rcpt, m in self.platform.mailbox.received
+            if m["Subject"] == CODE_SUBJECT and rcpt[0] in addresses
+        ]
+        texts = [
+            phones[r["to"]]
+            for r in self.platform.sms.received
+            if SMS_CODE in r["text"] and r["to"] in phones
+        ]
+        return _in_order(mails, mailed) and _in_order(texts, texted)
 
     def effects(self) -> dict[str, int]:
         """Per person: codes received more than once for one request, identifier messages
@@ -244,3 +265,9 @@ class Load:
             "identifier_doubled": identifier_doubled,
             "identifier_missing": identifier_missing,
         }
+
+
+def _in_order(received: list[int], requested: list[int]) -> bool:
+    """``received`` follows ``requested``'s order (what was asked and not received apart)."""
+    asked = [p for p in requested if p in set(received)]
+    return [p for p in received if p in set(asked)] == asked

@@ -161,6 +161,11 @@ class FaultPlatform:
             SMS_TIMEOUT_S="3",
             LETTER_SPOOL_DIR=self.spool_dir,
             DELIVERY_SEND_INTERVAL_S="0.1",
+            # retries every few seconds, long enough for any cut here (production: 60 s, ×2, 6
+            # attempts: about an hour before a delivery is given up)
+            DELIVERY_RETRY_FIRST_DELAY_S="1",
+            DELIVERY_RETRY_MAX_DELAY_S="3",
+            DELIVERY_MAX_ATTEMPTS="40",
         )
         self._start("delegation", DelegationService)
         for replica in range(1, identity_replicas + 1):

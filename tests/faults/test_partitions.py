@@ -10,7 +10,7 @@ from typing import Any
 import eventlet
 from faults_load import Load
 from faults_platform import FaultPlatform
-from scenario import CUT_S, assert_nothing_lost_nor_doubled, run, wait_until
+from scenario import CUT_S, LOSSY_S, assert_nothing_lost_nor_doubled, run, wait_until
 
 from shared.testing import relay_of
 
@@ -93,4 +93,66 @@ def test_lockout_unreachable_from_identity_fails_closed(
     # no ladder, no password check: every login of the cut was answered an error, none checked
     assert during["checks_during"] == 0, report.line()
     assert any(k.startswith("login: RemoteError") for k in report.refused), report.line()
+    assert_nothing_lost_nor_doubled(report)
+
+
+def test_a_slow_lossy_network_between_every_process_and_its_broker(
+    platform: FaultPlatform, rpc_clients: Any
+) -> None:
+    platform.start(identity_replicas=2)
+    load = Load(platform, rpc_clients)
+    load.prepare()
+    brokers = platform.links("amqp")
+
+    def degrade() -> None:
+        for link in brokers:
+            link.delay(0.2)
+            link.drop(0.05, every_s=1.0)  # new connections, and each open one every second
+
+    def heal() -> None:
+        for link in brokers:
+            link.heal()
+
+    report = run(
+        "200 ms and 5 % of connections dropped to RabbitMQ", platform, load, degrade, heal, LOSSY_S
+    )
+
+    dropped = sum(link.stats()["dropped"] for link in brokers)
+    report.notes["connections_dropped"] = dropped
+    print(report.line())
+    assert dropped > 0, report.line()
+    assert_nothing_lost_nor_doubled(report)
+
+
+def test_notification_cut_from_smtp_and_the_sms_gateway(
+    platform: FaultPlatform, rpc_clients: Any
+) -> None:
+    platform.start(identity_replicas=2)
+    load = Load(platform, rpc_clients)
+    load.prepare()
+    channels = [platform.link("notification", "smtp"), platform.link("notification", "sms")]
+    waiting: dict[str, int] = {}
+
+    def cut() -> None:
+        for link in channels:
+            link.cut()
+        waiting["received_at_cut"] = len(platform.mailbox.received) + len(platform.sms.requests)
+
+    def heal() -> None:
+        # nothing went out during the cut: the codes asked meanwhile wait in the store
+        waiting["received_during_cut"] = (
+            len(platform.mailbox.received) + len(platform.sms.requests) - waiting["received_at_cut"]
+        )
+        for link in channels:
+            link.heal()
+
+    report = run("notification cut from SMTP and SMS", platform, load, cut, heal, CUT_S)
+
+    report.notes["received_during_cut"] = waiting["received_during_cut"]
+    report.notes["codes_in_order"] = load.codes_received_in_order()
+    report.notes["channel_connections_refused"] = sum(l.stats()["refused"] for l in channels)
+    print(report.line())
+    assert waiting["received_during_cut"] == 0, report.line()
+    assert report.notes["channel_connections_refused"] > 0, report.line()
+    assert report.notes["codes_in_order"], report.line()
     assert_nothing_lost_nor_doubled(report)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import eventlet
-from faults_platform import CAPTCHA_ANSWER, PASSWORD, WRONG_PASSWORD, FaultPlatform
+from faults_platform import CAPTCHA_ANSWER, PASSWORD, WRONG_PASSWORD, Observed
 
 CODE = re.compile(r"\b(\d{6})\b")
 CODE_SUBJECT = "Votre code de vérification"
@@ -79,7 +79,7 @@ class Load:
 
     def __init__(
         self,
-        platform: FaultPlatform,
+        platform: Observed,
         rpc_clients: Any,
         *,
         registrars: int = 2,

@@ -24,7 +24,7 @@ from shared.testing.event_tap import EventTap
 from shared.testing.fault_proxy import FaultProxies, FaultProxy
 from shared.testing.receivers import SmsReceiver, SmtpReceiver
 
-CAPTCHA_ANSWER = "K7PZQ"
+CAPTCHA_ANSWER = "27345"  # digits 2 to 9, as LOCKOUT_CAPTCHA_TEST_ANSWER wants
 PASSWORD = "Bonjour2024Caf"
 WRONG_PASSWORD = "Mauvais2024Mdp"
 FAST_ARGON2 = {"ARGON2_MEMORY_KIB": "64", "ARGON2_TIME_COST": "1"}
@@ -97,7 +97,55 @@ class Report:
         )
 
 
-class FaultPlatform:
+class Observed:
+    """What a scenario reads from outside: the producers' stores, what their relays published
+    (a tap of the test's own on the real broker), what people received."""
+
+    mailbox: SmtpReceiver
+    sms: SmsReceiver
+    taps: dict[str, EventTap]
+
+    def application(self, producer: str) -> Any:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        for tap in self.taps.values():
+            tap.close()
+
+    def store_positions(self, producer: str) -> set[int]:
+        """Positions of the producer's store that publish an integration event."""
+        app = self.application(producer)
+        notifications = app.recorder.select_notifications(start=1, limit=1_000_000)
+        return {
+            n.id
+            for n in notifications
+            if app.integration_event(app.mapper.to_domain_event(n)) is not None
+        }
+
+    def tapped(self, producer: str) -> list[int]:
+        tap = self.taps[producer]
+        tap.messages("")  # drains the queue into ``seen``
+        return [m["position"] for m in tap.seen]
+
+    def events_lost(self, timeout: float = 60) -> tuple[int, int]:
+        """(lost, republished) once everything stored was seen published, or at ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            missing = sum(len(self.store_positions(p) - set(self.tapped(p))) for p in PRODUCERS)
+            if missing == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        republished = sum(len(self.tapped(p)) - len(set(self.tapped(p))) for p in PRODUCERS)
+        return missing, republished
+
+    def mails_doubled(self) -> int:
+        """Messages received more than once (same Message-ID, same SMS idempotency key)."""
+        mail_ids = Counter(str(m["Message-ID"]) for m in self.mailbox.messages)
+        sms_ids = Counter(r["headers"].get("Idempotency-Key") for r in self.sms.requests)
+        return sum(n - 1 for n in mail_ids.values()) + sum(n - 1 for n in sms_ids.values())
+
+
+class FaultPlatform(Observed):
     """Not started: ``start(identity_replicas=2)``. Every process gets its own links."""
 
     def __init__(
@@ -176,6 +224,9 @@ class FaultPlatform:
 
     # --- after the heal -----------------------------------------------------------------
 
+    def application(self, producer: str) -> Any:
+        return application_of(self.containers["identity-1" if producer == "identity" else producer])
+
     def alive(self) -> dict[str, bool]:
         return {name: not c._died.ready() for name, c in self.containers.items()}
 
@@ -193,41 +244,3 @@ class FaultPlatform:
             if time.monotonic() - started > timeout:
                 raise AssertionError(f"not ready {timeout}s after the heal: {alive} {ready}")
             time.sleep(0.5)
-
-    def store_positions(self, producer: str) -> set[int]:
-        """Positions of the producer's store that publish an integration event."""
-        app = application_of(
-            self.containers[f"{producer}-1" if producer == "identity" else producer]
-        )
-        notifications = app.recorder.select_notifications(start=1, limit=1_000_000)
-        return {
-            n.id
-            for n in notifications
-            if app.integration_event(app.mapper.to_domain_event(n)) is not None
-        }
-
-    def tapped(self, producer: str) -> list[int]:
-        tap = self.taps[producer]
-        tap.messages("")  # drains the queue into ``seen``
-        return [m["position"] for m in tap.seen]
-
-    def events_lost(self, timeout: float = 60) -> tuple[int, int]:
-        """(lost, republished) once everything stored was seen published, or at ``timeout``."""
-        deadline = time.monotonic() + timeout
-        while True:
-            missing = sum(len(self.store_positions(p) - set(self.tapped(p))) for p in PRODUCERS)
-            if missing == 0 or time.monotonic() > deadline:
-                break
-            time.sleep(0.5)
-        republished = sum(len(self.tapped(p)) - len(set(self.tapped(p))) for p in PRODUCERS)
-        return missing, republished
-
-    def mails_doubled(self) -> int:
-        """Messages received more than once (same Message-ID, same SMS idempotency key)."""
-        mail_ids = Counter(str(m["Message-ID"]) for m in self.mailbox.messages)
-        sms_ids = Counter(r["headers"].get("Idempotency-Key") for r in self.sms.requests)
-        return sum(n - 1 for n in mail_ids.values()) + sum(n - 1 for n in sms_ids.values())
-
-    def close(self) -> None:
-        for tap in self.taps.values():
-            tap.close()

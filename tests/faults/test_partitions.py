@@ -150,7 +150,7 @@ def test_notification_cut_from_smtp_and_the_sms_gateway(
 
     report.notes["received_during_cut"] = waiting["received_during_cut"]
     report.notes["codes_in_order"] = load.codes_received_in_order()
-    report.notes["channel_connections_refused"] = sum(l.stats()["refused"] for l in channels)
+    report.notes["channel_connections_refused"] = sum(c.stats()["refused"] for c in channels)
     print(report.line())
     assert waiting["received_during_cut"] == 0, report.line()
     assert report.notes["channel_connections_refused"] > 0, report.line()

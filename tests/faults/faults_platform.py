@@ -8,6 +8,7 @@ delivered, what people received.
 from __future__ import annotations
 
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from identity.service import IdentityService
 from lockout.service import LockoutService
 from notification.service import NotificationService
 
+from shared.runtime import request_outcomes
 from shared.runtime.health import HealthChecks
 from shared.testing import application_of
 from shared.testing.event_tap import EventTap
@@ -43,10 +45,14 @@ def through(url: str, proxy: FaultProxy) -> str:
 
 class PasswordChecks:
     """The argon2 verifications the identity replicas perform, wrong passwords apart (only the
-    ladder's target gets them), and the logins each replica served."""
+    ladder's target gets them): ``wrong`` verifications, ``wrong_requests`` the distinct login
+    requests they served (a request delivered again may verify again: the finding of
+    services/identity/tests/test_login_settled_delivered_again.py); the logins each replica
+    served."""
 
     def __init__(self) -> None:
         self.wrong = 0
+        self.wrong_requests: set[str] = set()
         self.total = 0
         self.served: Counter[str] = Counter()
 
@@ -56,7 +62,10 @@ class PasswordChecks:
 
         def counted_verify(password_hash: str | None, password: str) -> bool:
             self.total += 1
-            self.wrong += password == WRONG_PASSWORD
+            if password == WRONG_PASSWORD:
+                self.wrong += 1
+                scope = request_outcomes.request_scope()
+                self.wrong_requests.add(scope.request.id if scope else uuid.uuid4().hex)
             return bool(verify(password_hash, password))
 
         def counted_attempt(*args: Any, **kwargs: Any) -> Any:
@@ -91,7 +100,8 @@ class Report:
             f"FAULTS | {self.scenario} | {self.load} | lost {self.events_lost}"
             f" | doubled {self.effects_doubled} | invariant"
             f" {'intact' if self.invariant_intact else 'BROKEN'} ({self.wrong_password_checks}"
-            f" wrong checks ≤ {ATTEMPTS_BEFORE_FREEZE}) | republished {self.republished}"
+            f" wrong-password requests checked ≤ {ATTEMPTS_BEFORE_FREEZE})"
+            f" | republished {self.republished}"
             f" | recovery {self.recovery_s:.1f} s | acknowledged {dict(self.acknowledged)}"
             f" | refused {dict(self.refused)} | {self.notes}"
         )

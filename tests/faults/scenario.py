@@ -58,7 +58,8 @@ def run(
         effects["codes_doubled"] + effects["identifier_doubled"] + platform.mails_doubled()
     )
     report.notes["identifier_missing"] = effects["identifier_missing"]
-    report.wrong_password_checks = platform.checks.wrong
+    report.wrong_password_checks = len(platform.checks.wrong_requests)
+    report.notes["wrong_verifications"] = platform.checks.wrong
     report.acknowledged = load.acknowledged
     report.refused = load.refused
     report.notes["answers"] = dict(load.seen)

@@ -75,7 +75,7 @@ test-browser: venv infra portal-deps ## the browser layer: the portal's journeys
 # Partitions and SIGTERM under load through the fault proxy (tests/faults, docs/operations.md);
 # FAULTS_CUT_S=30 FAULTS_LOSSY_S=60 for the issue's durations (CI runs the short defaults).
 test-faults: venv infra ## fault scenarios: cuts, delays, drops, SIGTERM under load (minutes)
-	$(PYTEST_LAYER) faults; $(NO_TESTS_FAIL)
+	$(PYTEST_LAYER) faults tests/faults; $(NO_TESTS_FAIL)
 
 lint: venv ## ruff (lint and format) and mypy, per package
 	$(VENV)/bin/ruff check .

@@ -23,7 +23,7 @@ LOSSY_S = float(os.environ.get("FAULTS_LOSSY_S", "15"))
 #: every process alive and ready this long after the heal at the latest
 RECOVERY_BOUND_S = 30.0
 #: the load runs this long before the fault and after the heal
-CALM_S = 3.0
+CALM_S = 2.0
 
 
 def run(

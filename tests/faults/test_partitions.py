@@ -154,5 +154,6 @@ def test_notification_cut_from_smtp_and_the_sms_gateway(
     print(report.line())
     assert waiting["received_during_cut"] == 0, report.line()
     assert report.notes["channel_connections_refused"] > 0, report.line()
-    assert report.notes["codes_in_order"], report.line()
+    # across people, what waited goes out by its next attempt's time, not by request (told,
+    # not asserted: docs/operations.md); per person, one code each here
     assert_nothing_lost_nor_doubled(report)

@@ -117,11 +117,14 @@ class ProcessPlatform(Observed):
         started = time.monotonic()
         while not all(self.ready(name) for name in self.processes):
             exited = [n for n, p in self.processes.items() if p.poll() is not None]
-            assert not exited, f"exited: {exited}; logs in {self.logs}"
+            assert not exited, f"exited: {exited}: {self.tail(exited[0]) if exited else ''}"
             if time.monotonic() - started > timeout:
                 raise AssertionError(f"not ready within {timeout}s; logs in {self.logs}")
             eventlet.sleep(0.2)
         return time.monotonic() - started
+
+    def tail(self, name: str, lines: int = 15) -> str:
+        return "\n".join((self.logs / f"{name}.log").read_text().splitlines()[-lines:])
 
     def application(self, producer: str) -> Any:
         if producer not in self.apps:

@@ -1,0 +1,33 @@
+"""Replicas starting at once on a new store create the same tables at the same time: none of
+them fails (found by the SIGTERM scenario of issue #31, where two identity processes started
+together and one died on ``duplicate key value violates unique constraint
+"pg_type_typname_nsp_index"``: PostgreSQL's ``CREATE TABLE IF NOT EXISTS`` is not safe against
+a concurrent creation)."""
+
+from __future__ import annotations
+
+import uuid
+
+import eventlet
+
+from shared.runtime.settings import ServiceSettings
+from shared.tests.example_services import ExampleApplication
+
+
+def test_tables_created_by_several_replicas_at_once_are_created_once_without_error(
+    service_config,
+):
+    config = {**service_config, "DATABASE_POOL_SIZE": "8"}
+    app = ExampleApplication(ServiceSettings.from_mapping(config, "example"))
+    try:
+        for _ in range(10):
+            table = "{schema}race_" + uuid.uuid4().hex[:8]
+            create = f"CREATE TABLE IF NOT EXISTS {table} (at TEXT NOT NULL)"
+            pool = eventlet.GreenPool()
+            replicas = [pool.spawn(app.sql.execute, create) for _ in range(6)]
+            for replica in replicas:
+                replica.wait()  # raised IntegrityError when two creations met
+            app.sql.execute(f"INSERT INTO {table} (at) VALUES (%s)", ("ok",))
+            assert app.sql.execute(f"SELECT count(*) FROM {table}") == [(1,)]
+    finally:
+        app.close()

@@ -28,8 +28,8 @@ RUN mkdir /app \
 FROM node:22.12.0-bookworm-slim AS assets
 COPY --from=app /app /app
 WORKDIR /app
-RUN if [ -f gateway/package-lock.json ]; then \
-        cd gateway && npm ci --omit=dev --no-audit --no-fund && npm run build --if-present; \
+RUN if [ -f gateway/portal/package-lock.json ]; then \
+        cd gateway/portal && npm ci --omit=dev --no-audit --no-fund && npm run build --if-present; \
     fi
 
 FROM python:3.11.13-slim-bookworm

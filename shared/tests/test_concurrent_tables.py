@@ -2,14 +2,16 @@
 them fails (found by the SIGTERM scenario of issue #31, where two identity processes started
 together and one died on ``duplicate key value violates unique constraint
 "pg_type_typname_nsp_index"``: PostgreSQL's ``CREATE TABLE IF NOT EXISTS`` is not safe against
-a concurrent creation)."""
+a concurrent creation; so is ``CREATE SCHEMA IF NOT EXISTS``)."""
 
 from __future__ import annotations
 
 import uuid
 
 import eventlet
+import psycopg
 
+from shared.runtime.eventstore import ensure_schema
 from shared.runtime.settings import ServiceSettings
 from shared.tests.example_services import ExampleApplication
 
@@ -31,3 +33,16 @@ def test_tables_created_by_several_replicas_at_once_are_created_once_without_err
             assert app.sql.execute(f"SELECT count(*) FROM {table}") == [(1,)]
     finally:
         app.close()
+
+
+def test_a_schema_created_by_several_replicas_at_once_is_created_without_error(service_config):
+    for _ in range(10):
+        schema = "race_" + uuid.uuid4().hex[:8]
+        pool = eventlet.GreenPool()
+        replicas = [
+            pool.spawn(ensure_schema, service_config["DATABASE_URL"], schema) for _ in range(6)
+        ]
+        for replica in replicas:
+            replica.wait()  # raised UniqueViolation when two creations met
+        with psycopg.connect(service_config["DATABASE_URL"], autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}"')

@@ -67,12 +67,12 @@ def test_counts_go_to_the_output_the_logs_and_the_pushgateway(service_config, pu
             "agent_actions": 0,
             "request_markers": 0,
         },
-        "notification": {"deliveries": 0, "request_markers": 0},
+        "notification": {"deliveries": 0, "letter_spool": 0, "request_markers": 0},
         "delegation": {"request_markers": 0},
     }
     lines = [r.getMessage() for r in caplog.records if r.name == "audit.retention"]
     assert "retention: store lockout, category lockout_ladders, expired 0" in lines
-    assert len(lines) == 11
+    assert len(lines) == 12
     [(method, path, body)] = received
     assert method == "PUT" and path == "/metrics/job/retention"
     assert 'caf_retention_expired_total{category="deliveries",store="notification"}' in body

@@ -19,9 +19,9 @@ from typing import Any, Literal
 
 #: How a row expires: the month key of its values is destroyed (``bucket``), the aggregate's own
 #: key is destroyed once it is idle past the horizon (``aggregate``), the lockout ladder is
-#: forgotten (``ladder``), its rows are deleted (``rows``), or nothing expires it
-#: automatically (``file``).
-Mechanism = Literal["bucket", "aggregate", "ladder", "rows", "file"]
+#: forgotten (``ladder``), the files are deleted (``spool``), its rows are deleted (``rows``),
+#: or nothing expires it automatically (``file``).
+Mechanism = Literal["bucket", "aggregate", "ladder", "spool", "rows", "file"]
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,8 @@ TABLE: tuple[RetentionRow, ...] = (
         legal_basis=PUBLIC_TASK,
         store="identity",
         where="Registration aggregate, encrypted under the registration's key",
-        at_expiry="the registration's key is destroyed: its form reads as erased",
+        at_expiry="the registration's key is destroyed: its form reads as erased (at once when"
+        " the person leaves with « Quitter »: identity.abandon_registration)",
         mechanism="aggregate",
         setting_field="retention_unfinished_registrations_days",
     ),
@@ -172,6 +173,22 @@ TABLE: tuple[RetentionRow, ...] = (
         " out of the person's view and export",
         mechanism="bucket",
         setting_field="retention_deliveries_days",
+    ),
+    RetentionRow(
+        category="letter_spool",
+        label="Courriers en attente d'impression (adresse postale et message)",
+        data="each letter as a PDF (name, postal address, date, subject, message) and its row"
+        " in the day's print index (subject)",
+        purpose="let the print house print and post the letter",
+        legal_basis=PUBLIC_TASK,
+        store="notification",
+        where="letter spool volume (`LETTER_SPOOL_DIR`, PersistentVolumeClaim"
+        " notification-letters), one folder per day",
+        at_expiry="the day's folder is deleted; an erasure deletes the person's letters and"
+        " their index rows at once",
+        mechanism="spool",
+        setting_field="retention_letter_spool_days",
+        settings_class="notification.settings:NotificationSettings",
     ),
     RetentionRow(
         category="agent_actions",

@@ -49,6 +49,7 @@ class Attempt:
     reservation: dict[str, Any]
     later: Callable[[Callable[[], Any]], None]
     lockout: LockoutPort
+    identifier_kind: str  # what was typed (a NIR or a provisional identifier): the wording
 
     @property
     def reservation_id(self) -> str | None:
@@ -125,13 +126,16 @@ class Login:
             request_id=request.id if request else None,
         )
         account = self.store.account_for(identifier, read_only=True)
-        return Attempt(identifier_key, source, source_key, account, reservation, later, lockout)
+        return Attempt(
+            identifier_key, source, source_key, account, reservation, later, lockout,
+            identifier.kind,
+        )  # fmt: skip
 
     def _refused(self, attempt: Attempt) -> dict[str, Any]:
         """Lockout said frozen, captcha_required or source_throttled: no hash, recorded so."""
         decision = attempt.reservation["decision"]
         outcome = "frozen" if decision == "frozen" else "captcha_required"
-        result = login_result(outcome, attempt.reservation)
+        result = login_result(outcome, attempt.reservation, identifier_kind=attempt.identifier_kind)
         answer_for_redelivery({"result": result})
         attempt.later(lambda: self.record_failure(attempt, decision))
         return result
@@ -145,7 +149,8 @@ class Login:
         ladder's state after it, and whether it froze the account (then it says so)."""
         state = {**attempt.reservation, "captcha_invalid": False}
         froze = bool(state.get("frozen_until"))
-        result = login_result("frozen" if froze else "invalid_credentials", state)
+        outcome = "frozen" if froze else "invalid_credentials"
+        result = login_result(outcome, state, identifier_kind=attempt.identifier_kind)
         answer_for_redelivery({"result": result})
         reason = CHECKED_AND_FROZE if froze else "invalid_credentials"
         attempt.later(lambda: self.record_failure(attempt, reason))
@@ -272,14 +277,26 @@ def session_answer(session: Any) -> dict[str, Any]:
     }
 
 
-def login_result(outcome: str, state: dict[str, Any], recommended: bool = False) -> dict[str, Any]:
-    """The contract's shape, whatever the outcome (same keys for every answer)."""
+def login_result(
+    outcome: str,
+    state: dict[str, Any],
+    recommended: bool = False,
+    identifier_kind: str = "nir",
+) -> dict[str, Any]:
+    """The contract's shape, whatever the outcome (same keys for every answer). The wording
+    names what was typed (a NIR or a provisional identifier), never what is on file."""
     retry_after_s = state.get("retry_after_s")
     attempts_left = int(state.get("attempts_left") or 0)
+    wrong = messages.attempts_left_message(
+        attempts_left, provisional=identifier_kind == "provisional", failures=state.get("failures")
+    )
+    captcha = (
+        messages.CAPTCHA_INVALID if state.get("captcha_invalid") else messages.CAPTCHA_REQUIRED
+    )
     text = {
         "ok": messages.PASSWORD_CHANGE_RECOMMENDED if recommended else None,
-        "invalid_credentials": messages.attempts_left_message(attempts_left),
-        "captcha_required": messages.CAPTCHA_REQUIRED,
+        "invalid_credentials": wrong,
+        "captcha_required": captcha,
         "frozen": messages.frozen_message(retry_after_s),
         "password_reset_required": messages.PASSWORD_RESET_REQUIRED,
     }[outcome]

@@ -41,7 +41,7 @@ def test_a_right_password_logs_in_and_its_event_settles_lockout_s_check(world: W
 
     assert answer["outcome"] == "ok" and answer["session"]["token"]
     assert answer["attempts_left"] == 5  # lockout's state once the check is settled a success
-    assert world.lockout.reports == []  # no synchronous report (issue #28)
+    assert world.lockout.reports == [True]  # after the answer, besides the event (issue #28)
     assert world.new_events() == ["Account.LoginSucceeded"]
     ((_kind, payload),) = [e for e in world.published() if e[0] == "LoginSucceeded"]
     assert payload["reservation_id"] == world.lockout.reservations[-1]
@@ -178,7 +178,7 @@ def test_changing_the_password_checks_the_current_one_through_lockout(world: Wor
     )
 
     assert (wrong["outcome"], changed["outcome"]) == ("invalid_current_password", "changed")
-    assert world.lockout.reports == [False, True]  # the login's check: settled by its event
+    assert world.lockout.reports == [True, False, True]
     assert world.new_events() == [
         "Account.PasswordChanged",
         "SessionRevocations.Opened",  # the other sessions end, this one stays

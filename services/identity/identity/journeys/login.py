@@ -183,6 +183,12 @@ class Login:
         self.store.save_with_retry(
             lambda: self._login_recorded(attempt, now, session.session_id, new_hash, password)
         )
+        # The LoginSucceeded just recorded settles the check; the report, after the answer has
+        # left, settles it sooner: until settled it counts as a failure, and a person logging in
+        # again and again (an app, a busy relay) would otherwise meet a captcha (tests/faults).
+        if attempt.reservation_id:
+            reservation_id = attempt.reservation_id
+            attempt.later(lambda: attempt.lockout.report_attempt(reservation_id, True))
         return {**result, "session": session_answer(session)}
 
     def _login_recorded(

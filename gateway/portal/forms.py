@@ -62,6 +62,19 @@ def captcha_answer() -> dict[str, str] | None:
     return None
 
 
+def ladder_errors(answer: dict[str, Any]) -> dict[str, list[str]]:
+    """A captcha asked again because the last one was wrong: said next to its field (the
+    login's ladder, and every page that asks a password again through it)."""
+    if answer.get("outcome") == "captcha_required" and answer.get("captcha_invalid"):
+        return {"captcha_answer": [CAPTCHA_AGAIN]}
+    return {}
+
+
+CAPTCHA_AGAIN = (
+    "Les caractères saisis ne correspondent pas. Une nouvelle vérification vous est proposée."
+)
+
+
 def value(name: str) -> str:
     return request.form.get(name, "").strip()
 

@@ -27,7 +27,7 @@ from connexion_client import InvalidInput
 from gateway import sessions
 from gateway.clients import delegation, identity
 
-from ..forms import captcha_answer, field_errors, new_captcha
+from ..forms import captcha_answer, field_errors, ladder_errors, new_captcha
 from ..refusals import refusal_message
 from .menu import ENTRIES, MANAGE, MENU, MenuEntry
 
@@ -158,6 +158,7 @@ def change_password() -> Any:
                 return render_template(
                     "account/password_changed.html", title="Mot de passe modifié"
                 )
+            errors = ladder_errors(answer)
     captcha = new_captcha() if answer and answer.get("captcha_required") else None
     return render_template(
         "account/change_password.html",
@@ -166,7 +167,7 @@ def change_password() -> Any:
         labels=PASSWORD_LABELS,
         answer=answer,
         captcha=captcha,
-    ), (400 if errors else 200)
+    ), (400 if errors and not answer else 200)
 
 
 @blueprint.route("/deconnexion-partout", methods=["POST"])

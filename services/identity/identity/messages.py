@@ -62,6 +62,18 @@ def attempts_left_message(attempts_left: int) -> str:
     )
 
 
+WRONG_CURRENT_PASSWORD = "Le mot de passe actuel est incorrect."
+
+
+def wrong_current_password_message(attempts_left: int) -> str:
+    """A wrong current password while logged in: the login's ladder and its wording."""
+    plural = "s" if attempts_left > 1 else ""
+    return (
+        f"{WRONG_CURRENT_PASSWORD} {CHECK_INPUT} Il vous reste {attempts_left} "
+        f"tentative{plural}. {FIFTH_FAILURE_WARNING}"
+    )
+
+
 def frozen_message(retry_after_s: int | None) -> str:
     minutes = max(1, math.ceil((retry_after_s or 60) / 60))
     if minutes >= 120:

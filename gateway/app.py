@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Flask
 
 from connexion_client import ConnexionClient
+from shared.runtime import broker_tls
 
 from . import health, portal, rpc, security
 from .api.install import install as install_api
@@ -26,7 +27,10 @@ def create_app(settings: GatewaySettings, client: ConnexionClient | None = None)
         app,
         client
         or ConnexionClient(
-            settings.amqp_uri, caller=settings.broker_caller, timeout=settings.rpc_timeout_s
+            settings.amqp_uri,
+            caller=settings.broker_caller,
+            timeout=settings.rpc_timeout_s,
+            ssl=broker_tls.ssl_options(settings.amqp_uri, settings.amqp_ca_file),
         ),
     )
     security.install(app, settings)

@@ -115,7 +115,7 @@ class GatewaySettings(ServiceSettings):
     def all_secret_fields(self) -> list[str]:
         return ["secret_key"]  # the gateway holds no service key
 
-    def with_development_secrets(self) -> GatewaySettings:
+    def with_development_secrets(self, skip: tuple[str, ...] = ()) -> GatewaySettings:
         if self.secret_key is not None:
             return self
         if self.environment != "development":

@@ -71,7 +71,9 @@ REGISTER = (
         "security measures",
         (
             "per-person encryption of personal values (AES-256-GCM), keyed pseudonyms in "
-            "events and logs, argon2id, hash chain over every store, lockout ladder, TLS; see"
+            "events and logs, argon2id, hash chain over every store, lockout ladder, TLS at the"
+            " edge and inside the cluster (AMQPS, PostgreSQL verify-full), default-deny network"
+            " policies, least-privilege roles for the audit tool and the retention job; see"
             " security.md"
         ),
     ),

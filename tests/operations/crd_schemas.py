@@ -138,6 +138,15 @@ RABBITMQ_CLUSTER = _resource(
                     "additionalPlugins": {"type": "array", "items": {"type": "string"}},
                 },
             },
+            "tls": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "secretName": {"type": "string"},
+                    "caSecretName": {"type": "string"},
+                    "disableNonTLSListeners": {"type": "boolean"},
+                },
+            },
         },
     },
 )
@@ -159,6 +168,17 @@ CNPG_CLUSTER = _resource(
             },
             "imageName": {"type": "string"},
             "resources": RESOURCES,
+            "certificates": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "serverAltDNSNames": {"type": "array", "items": {"type": "string"}},
+                    "serverCASecret": {"type": "string"},
+                    "serverTLSSecret": {"type": "string"},
+                    "clientCASecret": {"type": "string"},
+                    "replicationTLSSecret": {"type": "string"},
+                },
+            },
             "storage": {
                 "type": "object",
                 "required": ["size"],
@@ -419,6 +439,19 @@ CNPG_POOLER = _resource(
                     "poolMode": {"enum": ["session", "transaction"]},
                     "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
                     "paused": {"type": "boolean"},
+                    **{
+                        name: {
+                            "type": "object",
+                            "required": ["name"],
+                            "properties": {"name": {"type": "string"}},
+                        }
+                        for name in (
+                            "clientTLSSecret",
+                            "clientCASecret",
+                            "serverTLSSecret",
+                            "serverCASecret",
+                        )
+                    },
                 },
             },
             "template": {

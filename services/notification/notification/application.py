@@ -20,7 +20,7 @@ from shared.runtime import metrics
 from shared.runtime.clock import Clock
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.personal_data import PersonalData
-from shared.runtime.sealing import SealError, Unsealer
+from shared.runtime.sealing import NoUnsealingKey, SealError, Unsealer
 
 from . import announcement_first, integration, retention
 from .board import DeliveryBoard
@@ -48,8 +48,12 @@ class NotificationApplication(ServiceApplication):
         env: dict[str, str] | None = None,
     ) -> None:
         super().__init__(settings, clock, env)
-        assert settings.notification_private_jwk is not None
-        self.unsealer = Unsealer(settings.notification_private_jwk)
+        # None in the audit tool (NotificationSettings.for_tool): it opens no sealed value.
+        self.unsealer = (
+            Unsealer(settings.notification_private_jwk)
+            if settings.notification_private_jwk is not None
+            else NoUnsealingKey()
+        )
         self.policy = settings.retry_policy
         self.triggers = Triggers(self)
         self.board = DeliveryBoard(self.sql, self.process_recorder)

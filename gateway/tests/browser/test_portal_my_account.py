@@ -67,3 +67,42 @@ def test_changing_the_password_answers_every_attempt_as_the_login_does(portal: P
 
     attempt(page, "Bonjour2024Caf", captcha=CAPTCHA)  # the right one, still frozen
     expect(answer).to_contain_text("pendant 10 minutes")
+
+
+NINA = Person("2880375056045", "Madame", "Berger", "Nina", "03/03/1988", "nina@exemple.fr")
+
+
+def test_mon_profil_modifier_changes_the_mail_with_a_code_sent_to_the_new_one(
+    portal: Portal,
+) -> None:
+    """Issue #29 item 1, keyboard only: « Modifier » in « Mon profil », the current password,
+    the code sent to the new mail, the change shown in « Mon profil » and « Mon historique »."""
+    page = portal.page
+    identifier = register(portal, NINA)
+    log_in(portal, identifier)
+    portal.open("/mon-compte/profil")
+    portal.check("mon-profil")
+    modify = page.get_by_role("link", name="Modifier mon mail")
+    tab_to(page, modify)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Modifier mes coordonnées de contact")).to_be_visible()
+    portal.check("modifier")
+
+    new_mail = "nina.nouvelle@exemple.fr"
+    type_into(page, page.locator("#address"), new_mail)
+    type_into(page, page.locator("#confirmation"), new_mail)
+    type_into(page, page.locator("#current_password"), "Bonjour2024Caf")
+    seen = portal.stack.count_to(new_mail)
+    submit(page, page.get_by_role("button", name="Recevoir mon code", exact=True))
+    expect(page.get_by_role("heading", name="Confirmer ma nouvelle coordonnée")).to_be_visible()
+    portal.check("code")
+    type_into(page, page.locator("#code"), portal.stack.code_sent_to(new_mail, after=seen))
+    submit(page, page.get_by_role("button", name="Valider", exact=True))
+    expect(page.get_by_role("heading", name="Coordonnées de contact modifiées")).to_be_visible()
+    portal.check("modifiees")
+
+    portal.open("/mon-compte/profil")
+    expect(page.locator("main")).to_contain_text(new_mail)
+    portal.open("/mon-compte/historique")
+    expect(page.locator("main")).to_contain_text("Coordonnées de contact modifiées")
+    portal.check("historique")

@@ -51,6 +51,14 @@ CODE_OUTCOMES = {
 RESEND_TOO_SOON = "Un code vient de vous être envoyé. Attendez avant d'en demander un nouveau."
 NEW_PASSWORD_SAVED = "Nouveau mot de passe enregistré"
 PASSWORD_CHANGED_DETAIL = "Votre mot de passe a été modifié avec succès."
+CONTACTS_CHANGED = (
+    "Vos coordonnées de contact sont modifiées. Un message de confirmation a été envoyé à vos "
+    "anciennes coordonnées."
+)
+CONTACT_CHANGES_LIMIT = (
+    "Vous avez déjà modifié vos coordonnées de contact plusieurs fois aujourd'hui. Réessayez "
+    "demain, ou contactez votre Caf."
+)
 SESSION_INVALID = "Votre session a expiré. Veuillez vous reconnecter."
 
 

@@ -103,3 +103,67 @@ def test_frozen_says_the_time_left(logged_in: Visitor, fake_services: FakeServic
 
     assert page.by_id["password-answer"].text.startswith(FROZEN)
     assert "pendant 10 minutes" in page.text
+
+
+CONTACTS = "/mon-compte/profil/coordonnees"
+CONTACT_FORM = {
+    "channel": "email",
+    "address": "jonas@exemple.fr",
+    "confirmation": "jonas@exemple.fr",
+    "current_password": "Bonjour2024Caf",
+}
+
+
+def test_mon_profil_offers_modifier_for_the_mail_and_the_mobile(
+    logged_in: Visitor, fake_services: FakeServices
+) -> None:
+    fake_services.answer(
+        "identity.account_summary",
+        {"identifier_display": "1 85 01 75 100 001", "civil_status": {},
+         "contact": {"email": "j@exemple.fr", "phone": None}},
+    )  # fmt: skip
+
+    page = Page(logged_in.get("/mon-compte/profil").get_data(as_text=True))
+
+    assert page.links["Modifier"].startswith(CONTACTS)
+    assert "channel=sms" in page.text or any("channel=sms" in h for h in page.links.values())
+
+
+def test_a_contact_change_sends_a_code_then_says_the_change(
+    logged_in: Visitor, fake_services: FakeServices
+) -> None:
+    fake_services.answer(
+        "identity.start_contact_change",
+        {"outcome": "code_sent", "change_id": "c-1", "sent_to": "j****s@e***.fr",
+         "expires_at": "2099-01-01T00:15:00+00:00", "message": "A noter"},
+    )  # fmt: skip
+    fake_services.answer(
+        "identity.confirm_contact_change",
+        {"outcome": "changed", "message": "Vos coordonnées de contact sont modifiées."},
+    )
+
+    sent = logged_in.post(CONTACTS, CONTACT_FORM)
+    code_page = Page(logged_in.get(CONTACTS + "/code").get_data(as_text=True))
+    done = Page(logged_in.post(CONTACTS + "/code", {"code": "123456"}).get_data(as_text=True))
+
+    assert sent.status_code == 302 and sent.location.endswith(CONTACTS + "/code")
+    assert "j****s@e***.fr" in code_page.text
+    assert done.title.startswith("Coordonnées de contact modifiées")
+    assert fake_services.called("identity.confirm_contact_change")[0][0][1:] == ("c-1", "123456")
+    args, _ = fake_services.called("identity.start_contact_change")[0]
+    assert args[1:] == ("Bonjour2024Caf", "email", "jonas@exemple.fr", "jonas@exemple.fr")
+
+
+def test_a_contact_change_answers_the_ladder_as_the_login_does(
+    logged_in: Visitor, fake_services: FakeServices
+) -> None:
+    fake_services.answer(
+        "identity.start_contact_change",
+        {**LADDER, "outcome": "captcha_required", "attempts_left": 2, "captcha_required": True,
+         "message": CAPTCHA},
+    )  # fmt: skip
+
+    page = Page(logged_in.post(CONTACTS, CONTACT_FORM).get_data(as_text=True))
+
+    assert page.by_id["contacts-answer"].text == CAPTCHA
+    assert "audio_answer" in page.by_id

@@ -14,11 +14,11 @@ import logging
 import sys
 
 import eventlet
-import eventlet.wsgi
 
 from shared.runtime.logging_setup import configure_logging
 from shared.runtime.settings import SettingsError
 
+from . import server
 from .app import create_app
 from .settings import GatewaySettings
 
@@ -36,7 +36,7 @@ def main() -> None:
     listener = eventlet.listen((settings.bind, settings.port))
     log.info("portal on %s (bound to %s:%s)", settings.public_url, settings.bind, settings.port)
     # No access log: URLs of some journeys carry a benefit-request code, and volume is high.
-    eventlet.wsgi.server(listener, app, log_output=False, max_size=1000)
+    server.run(listener, app)
 
 
 if __name__ == "__main__":

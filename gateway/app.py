@@ -13,7 +13,7 @@ from flask import Flask
 from connexion_client import ConnexionClient
 from shared.runtime import broker_tls
 
-from . import health, portal, rpc, security
+from . import edge, health, limits, portal, rpc, security, sessions
 from .api.install import install as install_api
 from .settings import GatewaySettings
 
@@ -33,7 +33,10 @@ def create_app(settings: GatewaySettings, client: ConnexionClient | None = None)
             ssl=broker_tls.ssl_options(settings.amqp_uri, settings.amqp_ca_file),
         ),
     )
+    edge.install(app)
+    limits.install(app, settings)  # before CSRF: a forged form counts too
     security.install(app, settings)
+    sessions.install(app, settings)
     portal.install(app, settings)
     app.register_blueprint(health.blueprint)
     if settings.dev_mailbox:  # settings refuse it outside development and test

@@ -153,7 +153,7 @@ def change_contacts() -> Any:
             if answer["outcome"] == "code_sent":
                 session[CHANGE] = answer["change_id"]
                 session["contact_sent_to"] = answer["sent_to"]
-                return redirect(url_for("account.confirm_contacts"))
+                return redirects.to_page("account.confirm_contacts")
             errors = ladder_errors(answer)
     captcha = new_captcha() if answer and answer.get("captcha_required") else None
     return render_template(
@@ -174,7 +174,7 @@ def confirm_contacts() -> Any:
     authorize(ENTRIES["profil"])
     change_id = session.get(CHANGE)
     if not change_id:
-        return redirect(url_for("account.change_contacts"))
+        return redirects.to_page("account.change_contacts")
     errors: dict[str, list[str]] = {}
     answer: dict[str, Any] | None = None
     if request.method == "POST":

@@ -105,3 +105,17 @@ def test_bad_input_and_another_persons_change_are_refused(identity):
     assert unknown.value.code == "change_id_unknown"
     assert EMAIL  # the contact on file is unchanged:
     assert identity.rpc.identity.account_summary(token)["contact"]["email"] == EMAIL
+
+
+def test_a_person_changes_their_mobile_and_keeps_their_mail(identity):
+    identity.register_with_nir()
+    token = identity.session()
+
+    start = started(identity, token, channel="sms", address="06 98 76 54 32")
+    done = identity.rpc.identity.confirm_contact_change(
+        token, start["change_id"], identity.next_code()
+    )
+
+    assert start["sent_to"].endswith("32") and done["outcome"] == "changed"
+    contact = identity.rpc.identity.account_summary(token)["contact"]
+    assert contact["email"] == EMAIL and contact["phone"].replace(" ", "").endswith("698765432")

@@ -13,7 +13,7 @@ from flask import Flask
 from connexion_client import ConnexionClient
 from shared.runtime import broker_tls
 
-from . import edge, health, limits, portal, rpc, security, sessions
+from . import edge, health, limits, metrics, portal, rpc, security, sessions
 from .api.install import install as install_api
 from .settings import GatewaySettings
 
@@ -37,6 +37,7 @@ def create_app(settings: GatewaySettings, client: ConnexionClient | None = None)
     limits.install(app, settings)  # before CSRF: a forged form counts too
     security.install(app, settings)
     sessions.install(app, settings)
+    metrics.install(app)  # /metrics, and every request timed by route family
     portal.install(app, settings)
     app.register_blueprint(health.blueprint)
     if settings.dev_mailbox:  # settings refuse it outside development and test

@@ -35,8 +35,9 @@ log = logging.getLogger("gateway")
 
 EXTENSION = "connexion_rate_limits"
 API_PREFIX = "/api/v1/"
-#: Endpoints never counted: the probes (the kubelet calls them) and the static files.
-NOT_COUNTED = frozenset({"health.live", "health.ready", "static", "pico", "theme"})
+#: Endpoints never counted: the probes (the kubelet calls them), the metrics (Prometheus scrapes
+#: them) and the static files.
+NOT_COUNTED = frozenset({"health.live", "health.ready", "metrics", "static", "pico", "theme"})
 
 
 def install(app: Flask, settings: GatewaySettings) -> Limiter:

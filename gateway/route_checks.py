@@ -171,6 +171,7 @@ ROUTES: tuple[Route, ...] = (
     _route("/theme/<path:name>", "GET", limit=NOT_LIMITED, example="/theme/theme.css"),
     _route("/health/live", "GET", limit=NOT_LIMITED, note="kubelet"),
     _route("/health/ready", "GET", limit=NOT_LIMITED, note="kubelet"),
+    _route("/metrics", "GET", limit=NOT_LIMITED, note="Prometheus; 404 through a proxy"),
     # -- development tools (DEV_MAILBOX: refused outside development and test)
     _route("/dev/messages", "GET", session=DEVELOPMENT, personal=True),
     _route(

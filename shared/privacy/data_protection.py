@@ -134,7 +134,9 @@ Integration events carry account ids and keyed pseudonyms only; codes and contac
 ### Retention
 
 The retention table of [privacy.md](privacy.md), enforced by `python -m audit retention`
-(nightly CronJob); backups kept {BACKUP_RETENTION_DAYS} days at most.
+(nightly CronJob); backups: a recovery window of {BACKUP_RETENTION_DAYS} days, which keeps the
+newest base backup older than the window too (with nightly base backups, a value is gone from
+every copy {BACKUP_RETENTION_DAYS} days and one night at most after it left the store).
 
 ### Threats
 

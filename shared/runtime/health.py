@@ -9,7 +9,7 @@ Whether anything publishes at all is *told*, not made a condition of readiness: 
 can lead (the store refuses the relay's connections), every replica would turn unready at once
 and stall rollouts for a fault none of them can mend. The answer carries
 ``relay_leader_present`` and ``oldest_unpublished_age_s`` instead, every replica exports them as
-gauges, and an alert watches them (deploy/k8s/base/alerts.yaml).
+gauges, and an alert watches them (deploy/k8s/components/monitoring/alerts.template.yaml).
 
 >>> checks = HealthChecks(container)          # doctest: +SKIP
 >>> checks.readiness()["ready"]               # doctest: +SKIP

@@ -49,6 +49,12 @@ class NotificationSettings(ServiceSettings):
     letter_spool_dir: Path | None = setting(
         "LETTER_SPOOL_DIR", None, parse=Path, doc="print spool (default DATA_DIR/letters)"
     )
+    retention_letter_spool_days: float = setting(
+        "RETENTION_LETTER_SPOOL_DAYS",
+        30.0,
+        parse=float,
+        doc="how long a letter (its PDF and index row) stays in the print spool",
+    )
     letter_font_path: Path | None = setting(
         "LETTER_FONT_PATH", None, parse=Path, doc="TTF font for letters (default: Helvetica)"
     )

@@ -10,7 +10,8 @@ export PYTHONPATH := $(shell $(PYTHON) -m shared.service_registry pythonpath)
 PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras \
 	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
-.PHONY: help venv lock infra run test test-unit test-interface test-integration test-browser lint \
+.PHONY: help venv lock infra run test test-unit test-interface test-integration test-browser \
+	test-faults lint \
 	format bench bench-quick alerts restore-components k8s-check dead-letters audit openapi supply-chain sbom clean \
 	broker-users portal-deps demo-household
 
@@ -70,6 +71,11 @@ test-integration: venv infra ## the integration layer: tests/integration and tes
 test-browser: venv infra portal-deps ## the browser layer: the portal's journeys in Debian's chromium
 	$(PYTEST_LAYER) browser; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no browser tests yet"; exit 0; fi; exit $$status
+
+# Partitions and SIGTERM under load through the fault proxy (tests/faults, docs/operations.md);
+# FAULTS_CUT_S=30 FAULTS_LOSSY_S=60 for the issue's durations (CI runs the short defaults).
+test-faults: venv infra ## fault scenarios: cuts, delays, drops, SIGTERM under load (minutes)
+	$(PYTEST_LAYER) faults tests/faults; $(NO_TESTS_FAIL)
 
 lint: venv ## ruff (lint and format) and mypy, per package
 	$(VENV)/bin/ruff check .

@@ -1,4 +1,5 @@
-"""``python -m gateway``: the portal on GATEWAY_PORT (8080), served by eventlet's WSGI server.
+"""``python -m gateway``: the portal on GATEWAY_PORT (8080), served by eventlet's WSGI server
+until SIGTERM or SIGINT (graceful stop: gateway/serving.py).
 
 eventlet, because the RPC client (nameko's standalone proxies) is eventlet-based: one green
 thread per request, the RPC replies wait without blocking the others (docs/architecture.md).
@@ -14,12 +15,12 @@ import logging
 import sys
 
 import eventlet
-import eventlet.wsgi
 
 from shared.runtime.logging_setup import configure_logging
 from shared.runtime.settings import SettingsError
 
 from .app import create_app
+from .serving import serve
 from .settings import GatewaySettings
 
 log = logging.getLogger("gateway")
@@ -35,8 +36,7 @@ def main() -> None:
     app = create_app(settings)
     listener = eventlet.listen((settings.bind, settings.port))
     log.info("portal on %s (bound to %s:%s)", settings.public_url, settings.bind, settings.port)
-    # No access log: URLs of some journeys carry a benefit-request code, and volume is high.
-    eventlet.wsgi.server(listener, app, log_output=False, max_size=1000)
+    serve(listener, app)  # until SIGTERM or SIGINT, then the requests in progress finish
 
 
 if __name__ == "__main__":

@@ -142,6 +142,8 @@ standin() {  # standin NAME: makes the stand-in for one base, under the base's n
 
 is_standin() { podman image inspect --format '{{index .Labels "org.opencontainers.image.description"}}' "$1" 2>/dev/null | grep -q 'stand-in'; }
 
+# Stand-ins are made side by side (each mostly waits on downloads and dpkg).
+making=()
 for base in "${bases[@]}"; do
     name=$(qualified "$base")
     case "$IMAGE_BASES" in
@@ -153,9 +155,10 @@ for base in "${bases[@]}"; do
         if is_standin "$name"; then
             echo "base $name: the stand-in made before"
         else
-            podman image exists "$name" && podman rmi --force "$name" >/dev/null
+            if podman image exists "$name"; then podman rmi --force "$name" >/dev/null; fi
             step "making the stand-in $name"
-            standin "$base"
+            standin "$base" &
+            making+=("$!:$name")
         fi
         ;;
     auto)
@@ -165,10 +168,15 @@ for base in "${bases[@]}"; do
             echo "base $name: pulled"
         else
             step "cannot pull $name: making a stand-in under that name"
-            standin "$base"
+            standin "$base" &
+            making+=("$!:$name")
         fi
         ;;
     esac
+done
+for job in "${making[@]}"; do
+    wait "${job%%:*}" || { echo "the stand-in ${job#*:} could not be made" >&2; exit 1; }
+    echo "base ${job#*:}: stand-in made"
 done
 
 # 4. The image ---------------------------------------------------------------------------------

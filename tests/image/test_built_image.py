@@ -247,3 +247,54 @@ def load_sbom_tool() -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_calls_in_flight_when_identity_stops_are_answered_by_it_or_its_successor(
+    podman: Podman, cluster_secrets: dict[str, str], amqp_vhost: Any
+) -> None:
+    """A rollout: SIGTERM reaches a pod with calls in flight; each call is answered, by the
+    stopping pod (its running workers finish) or by the next pod (a request it had not started
+    went back to the queue). None is lost, none waits out its timeout."""
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    service = ENTRY_POINTS["identity/identity"]
+    migration = ENTRY_POINTS["identity/migrate"]
+    assert podman.run(migration, environment(migration, cluster_secrets)).returncode == 0
+    env = environment(service, cluster_secrets) | {"AMQP_URI": amqp_vhost.uri}
+    names = [f"image-check-{uuid.uuid4().hex[:10]}" for _ in range(2)]
+    proxy = ClusterRpcProxy({"AMQP_URI": amqp_vhost.uri}, timeout=90)
+    try:
+        env["HTTP_PORT"] = str(free_port())
+        podman.run(service, env, detach=True, name=names[0], network="host")
+        wait_for_log(names[0], "running identity")
+        client = proxy.start()
+        calls = [
+            client.identity.check_password.call_async(f"Bonjour{n:04d}Caf!") for n in range(40)
+        ]
+        time.sleep(0.05)
+        elapsed, status, logs = stop_as_kubernetes_does(names[0])
+        assert (status, elapsed < STOP_DEADLINE) == (0, True), logs[-2000:]
+
+        env["HTTP_PORT"] = str(free_port())
+        podman.run(service, env, detach=True, name=names[1], network="host")
+        wait_for_log(names[1], "running identity")
+        answers = [call.result() for call in calls]
+    finally:
+        proxy.stop()
+        for name in names:
+            subprocess.run(["podman", "rm", "--force", "--time", "0", name], capture_output=True)
+    assert len(answers) == 40
+    assert all(isinstance(answer, dict) and "valid" in answer for answer in answers), answers[:3]
+
+
+def test_the_audit_console_pod_ends_at_once_on_sigterm(
+    podman: Podman, cluster_secrets: dict[str, str], container_name: str
+) -> None:
+    console = ENTRY_POINTS["audit-console/audit"]  # kubectl delete pod audit-console
+    started = podman.run(
+        console, environment(console, cluster_secrets), detach=True, name=container_name
+    )
+    assert started.returncode == 0, started.stderr
+    wait_until_sigterm_is_handled(container_name)
+    elapsed, status, logs = stop_as_kubernetes_does(container_name)
+    assert (status, elapsed < STOP_DEADLINE) == (0, True), (elapsed, logs[-2000:])

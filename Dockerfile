@@ -36,7 +36,8 @@ RUN mkdir /app \
     && cp -r /src/shared /src/services /src/audit /src/connexion_client /app/ \
     && if [ -d /src/gateway ]; then cp -r /src/gateway /app/; fi
 
-# Front-end assets of the gateway: npm ci beside every package-lock.json under gateway/.
+# Front-end assets of the gateway: npm ci beside every package-lock.json under gateway/
+# (the portal's CSS base: gateway/portal/package-lock.json).
 FROM node:22.12.0-bookworm-slim AS assets
 COPY --from=app /app /app
 WORKDIR /app

@@ -78,6 +78,7 @@ lint: venv ## ruff (lint and format) and mypy, per package
 	$(VENV)/bin/mypy audit bench
 	$(VENV)/bin/mypy connexion_client
 	$(VENV)/bin/mypy gateway
+	$(VENV)/bin/mypy tools
 	@for service in $(SERVICES); do $(VENV)/bin/mypy services/$$service || exit 1; done
 
 format: venv ## reformat the code and apply ruff's safe fixes
@@ -92,7 +93,7 @@ bench-quick: venv infra ## the benchmarks in under two minutes
 
 # Development only: the agency's back office files real households.
 demo-household: venv ## file a demo household for `make run`: ARGS='--allocataire NIR Prénom NOM --conjoint NIR Prénom NOM'
-	$(PY) -m gateway.demo_household $(ARGS)
+	$(PY) -m gateway.dev.demo_household $(ARGS)
 
 openapi: venv ## regenerate the HTTP API's OpenAPI document (a test compares it with docs/openapi.json)
 	$(PY) -m gateway.api.openapi docs/openapi.json

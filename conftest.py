@@ -7,5 +7,6 @@ from shared import service_registry
 
 service_registry.make_importable()  # `import identity` and the others, as PYTHONPATH would
 
-# Every test is marked with its layer: make test-unit / test-interface / test-integration / …
-pytest_plugins = ["shared.testing.layers"]
+# Every test is marked with its layer: make test-unit / test-interface / test-integration / …;
+# the journeys' platform (the four services, the channels' receivers) is a fixture anywhere.
+pytest_plugins = ["shared.testing.layers", "shared.testing.journeys.fixtures"]

@@ -1,4 +1,6 @@
-"""The portal's application factory: settings, RPC client, security, pages.
+"""The gateway's application factory: the shared pieces (settings, RPC client, security, health
+probes), then the portal (gateway/portal/), the HTTP API (gateway/api/) and, in development
+only, the development tools (gateway/dev/).
 
 >>> app = create_app(GatewaySettings.from_mapping({"ENVIRONMENT": "development"}, "gateway"))
 ...                                                                   # doctest: +SKIP
@@ -10,27 +12,15 @@ from flask import Flask
 
 from connexion_client import ConnexionClient
 
-from . import errors, layout, rpc, security
+from . import health, portal, rpc, security
 from .api.install import install as install_api
-from .pages import (
-    account,
-    captcha,
-    connexion,
-    dev_messages,
-    franceconnect,
-    health,
-    legal,
-    password_reset,
-    recovery,
-    registration,
-)
 from .settings import GatewaySettings
 
 
 def create_app(settings: GatewaySettings, client: ConnexionClient | None = None) -> Flask:
-    """The portal, calling the services through ``client`` (if none: one made from AMQP_URI, as
+    """The gateway, calling the services through ``client`` (if none: one made from AMQP_URI, as
     the broker user BROKER_CALLER)."""
-    app = Flask(__name__)
+    app = Flask(__name__, template_folder=portal.TEMPLATES, static_folder=portal.STATIC)
     app.config["GATEWAY_SETTINGS"] = settings
     rpc.install(
         app,
@@ -40,21 +30,11 @@ def create_app(settings: GatewaySettings, client: ConnexionClient | None = None)
         ),
     )
     security.install(app, settings)
-    layout.install(app, settings)
-    errors.install(app)
-    for blueprint in (
-        connexion.blueprint,
-        franceconnect.blueprint,
-        account.blueprint,
-        registration.blueprint,
-        password_reset.blueprint,
-        recovery.blueprint,
-        captcha.blueprint,
-        health.blueprint,
-        legal.blueprint,
-    ):
-        app.register_blueprint(blueprint)
+    portal.install(app, settings)
+    app.register_blueprint(health.blueprint)
     if settings.dev_mailbox:  # settings refuse it outside development and test
-        app.register_blueprint(dev_messages.blueprint)
+        from . import dev  # never imported in production (absent from the image)
+
+        dev.install(app)
     install_api(app, settings)  # /api/v1/: after the portal's error pages, whose 404 it wraps
     return app

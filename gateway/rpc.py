@@ -1,4 +1,5 @@
-"""The services, as the pages call them: one shared client, one correlation id per request.
+"""The application's RPC client and the request's correlation id, under the typed clients
+(gateway/clients/): pages and the API call ``identity.login(…)``, which comes here.
 
 >>> rpc.call("lockout", "new_captcha")                               # doctest: +SKIP
 {'captcha_id': '…', 'image_png_base64': '…'}

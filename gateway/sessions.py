@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import session
 
-from . import rpc
+from .clients import identity
 
 
 def open_session(answer: dict[str, Any], auth_method: str = "password") -> None:
@@ -30,7 +30,7 @@ def current() -> dict[str, Any] | None:
     held = token()
     if held is None:
         return None
-    verified = rpc.call("identity", "verify_session", held)
+    verified = identity.verify_session(held)
     if not verified.get("valid"):
         session.clear()
         return None

@@ -16,9 +16,15 @@ import secrets
 from pathlib import Path
 
 from connexion_client.reply_queue import check_caller
-from shared.runtime.settings import SettingsError, parse_bool, parse_key, setting
+from shared.runtime.settings import (
+    ServiceSettings,
+    SettingsError,
+    parse_bool,
+    parse_key,
+    setting,
+)
 
-from .api.settings import ApiSettings
+from .api_clients import ApiClient, parse_api_clients
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -31,8 +37,25 @@ def parse_networks(raw: str) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(part.strip()) for part in raw.split(",") if part.strip())
 
 
+def parse_token_ttl(raw: str) -> int:
+    seconds = int(raw)
+    if not 30 <= seconds <= 900:
+        raise ValueError("expected 30 to 900 seconds: access tokens are short-lived")
+    return seconds
+
+
 @dataclasses.dataclass(frozen=True, repr=False)  # keep ServiceSettings.__repr__: it hides secrets
-class GatewaySettings(ApiSettings):  # the API's settings (API_CLIENTS…) are the gateway's
+class GatewaySettings(ServiceSettings):
+    api_clients: tuple[ApiClient, ...] = setting(
+        "API_CLIENTS",
+        (),  # no client: every API call is refused (401)
+        parse=parse_api_clients,
+        doc='API clients, JSON: {"appli-mobile": {"secret_sha256": "…", "trusted_source": true}}'
+        " (make one with python -m gateway.api.clients NAME)",
+    )
+    api_token_ttl_s: int = setting(
+        "API_TOKEN_TTL_S", 300, parse=parse_token_ttl, doc="lifetime of API access tokens (s)"
+    )
     port: int = setting("PORT", 8080, parse=int, doc="HTTP port of the portal")
     bind: str = setting("BIND", "127.0.0.1", doc="listening address (0.0.0.0 in a container)")
     broker_caller: str = setting(

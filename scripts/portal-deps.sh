@@ -2,7 +2,7 @@
 # What the portal needs beyond Python, on a fresh machine (make run, make test, CI):
 # - Debian packages: espeak-ng (the audio captcha's French voices), chromium (browser tests),
 #   npm (the CSS base); installed with apt-get when missing and we are root;
-# - the CSS base from npm, exactly as gateway/package-lock.json pins it (never committed);
+# - the CSS base from npm, exactly as gateway/portal/package-lock.json pins it (never committed);
 # - the audio captcha's voice files in var/captcha-voices (made once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,9 +24,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -f gateway/node_modules/.package-lock.json ] \
-   || [ gateway/package-lock.json -nt gateway/node_modules/.package-lock.json ]; then
-  npm ci --prefix gateway --no-audit --no-fund --silent
+if [ ! -f gateway/portal/node_modules/.package-lock.json ] \
+   || [ gateway/portal/package-lock.json -nt gateway/portal/node_modules/.package-lock.json ]; then
+  npm ci --prefix gateway/portal --no-audit --no-fund --silent
 fi
 
 PYTHONPATH="services/lockout:." .venv/bin/python -m lockout.captcha_voices "${LOCKOUT_CAPTCHA_VOICE_DIR:-var/captcha-voices}"

@@ -19,7 +19,7 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-$PY -m gateway.dev_mailbox &
+$PY -m gateway.dev.mailbox &
 children+=($!)
 $PY -m gateway &
 children+=($!)

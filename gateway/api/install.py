@@ -10,9 +10,10 @@ from typing import Any
 
 from flask import Flask, Response, current_app
 
-from .. import rpc
-from ..security import csrf
-from ..settings import GatewaySettings
+from gateway import rpc
+from gateway.security import csrf
+from gateway.settings import GatewaySettings
+
 from . import account, journeys, openapi, problems  # noqa: F401 - declare the operations
 from .oauth import EXTENSION as OAUTH
 from .oauth import ApiOAuth

@@ -22,7 +22,8 @@ from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator, JWTBearerTokenValidator
 from flask import Flask, abort, g, jsonify, request
 
-from .clients import AUTH_METHODS, ApiClient
+from gateway.api_clients import AUTH_METHODS, ApiClient
+
 from .problems import problem
 
 EXTENSION = "connexion_api_oauth"

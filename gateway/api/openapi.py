@@ -17,6 +17,8 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from shared.requests import identity as identity_requests
+
 from . import account, journeys, schemas  # noqa: F401 - importing declares the operations
 from .operations import OPERATIONS, SESSION_HEADER, Operation
 
@@ -129,15 +131,34 @@ def _path_names(path: str) -> list[str]:
     return [part[1:-1] for part in path.split("/") if part.startswith("{")]
 
 
+#: The components' names the API has always published, for identity's request schemas.
+COMPONENT_NAMES = {
+    "LoginForm": "Login",
+    "RegistrationForm": "Registration",
+    "SendRegistrationCode": "RegistrationCode",
+    "FlowCode": "Code",
+    "FlowChannel": "Channel",
+}
+
+
+def component_name(schema: Any) -> str:
+    """``LoginForm`` -> ``Login``; otherwise apispec's rule (``CaptchaSchema`` -> ``Captcha``)."""
+    name = (schema if isinstance(schema, type) else type(schema)).__name__
+    return COMPONENT_NAMES.get(name, name.removesuffix("Schema"))
+
+
 def document() -> dict[str, Any]:
     """The whole document, the same on every call (no setting enters it)."""
+    plugin = MarshmallowPlugin(schema_name_resolver=component_name)
     spec = APISpec(
         title="Connexion à la personne — API HTTP",
         version="1.0.0",
         openapi_version="3.1.0",
-        plugins=[MarshmallowPlugin()],
+        plugins=[plugin],
         info={"description": DESCRIPTION},
     )
+    for text_field in (identity_requests.IdentifierField, identity_requests.FrenchDate):
+        plugin.map_to_openapi_type(text_field, "string", None)  # identity's typed texts
     spec.components.security_scheme(
         "client_credentials",
         {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": TOKEN_PATH, "scopes": {}}}},

@@ -1,10 +1,12 @@
-"""How an API operation is declared: one decorator gives Flask its route and the OpenAPI
-document its path, from the same schemas (nothing is written twice).
+"""How the API's operations are declared: one table row (``Operation``) gives Flask its route and
+the OpenAPI document its path, from the same schemas (nothing is written twice).
 
-    @operation("POST", "/login", body=schemas.Login, answer=schemas.LoginAnswer,
-               summary="Se connecter")
-    def login(call: Call) -> Any:
-        return call.rpc("identity", "login", **call.body)
+    declare(Operation("POST", "/session/logout", forward(identity.logout), SESSION,
+                      "Se déconnecter", session="token", answer=schemas.Answer))
+
+``forward(client method)`` is an operation that is one RPC: the typed client's parameters are
+taken by name from the request (the API's fields are the contract's names); an operation that
+does more is a function of the ``Call``.
 
 Every operation but the token endpoint and the document itself authenticates its client
 (OAuth 2 bearer token). Operations on a person's session read it from the ``X-Session-Token``
@@ -15,6 +17,7 @@ every call, spec §16) and hands the account id to the other services.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,31 +26,22 @@ from flask import Blueprint, current_app, jsonify, request
 from marshmallow import Schema, ValidationError, fields
 
 from connexion_client import InvalidInput
+from gateway.api_clients import ApiClient
+from gateway.clients import identity
+from shared.runtime import french_messages
 
-from .. import rpc
-from .clients import ApiClient
 from .oauth import EXTENSION as OAUTH
 from .problems import INVALID_INPUT
+from .schemas import ApiSchema
+
+#: A body's schema: a class, or an instance narrowed with ``exclude=`` (schemas.py).
+Body = type[Schema] | Schema
 
 SESSION_HEADER = "X-Session-Token"
 SESSION_MISSING = "Votre session a expiré. Veuillez vous reconnecter."
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 _UUID = fields.UUID()
-
-
-@dataclass(frozen=True)
-class Operation:
-    method: str
-    path: str  # OpenAPI form, e.g. /registrations/{registration_id}/code
-    summary: str
-    body: type[Schema] | None
-    answer: type[Schema] | None
-    session: str | None
-    status: int
-    tag: str
-    name: str
-    description: str = ""
 
 
 @dataclass
@@ -60,51 +54,90 @@ class Call:
     session_token: str | None = None
     account_id: str | None = None
 
-    def rpc(self, service: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        return rpc.call(service, method, *args, **kwargs)
+    @property
+    def account(self) -> str:
+        """The account of the session identity has just verified (``session="account"``)."""
+        assert self.account_id is not None, "declare the operation with session='account'"
+        return self.account_id
+
+    def values(self) -> dict[str, Any]:
+        """The request's values by the RPC contract's parameter names: ``token`` (the session's),
+        ``account_id`` (identity's verified account), then the path's and the body's."""
+        session = {"token": self.session_token} if self.session_token is not None else {}
+        account = {"account_id": self.account_id} if self.account_id is not None else {}
+        return {**session, **account, **self.path, **self.body}
+
+
+Handler = Callable[[Call], Any]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One row of the API: its address, what it runs, its schemas and its documentation."""
+
+    method: str
+    path: str  # OpenAPI form, e.g. /registrations/{registration_id}/code
+    run: Handler  # its name is the operation's (operationId)
+    tag: str
+    summary: str
+    body: Body | None = None
+    answer: type[Schema] | None = None
+    session: str | None = None  # "token": identity checks it; "account": verified first
+    status: int = 200
+    description: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.run.__name__
+
+
+def forward(method: Callable[..., Any]) -> Handler:
+    """An operation that is one RPC with the request's values: ``forward(identity.logout)``
+    calls ``identity.logout(token=…)``, each parameter of the typed client's method taken by
+    name from ``Call.values()`` (the API's fields are the contract's names)."""
+    names = list(inspect.signature(method).parameters)
+
+    def run(call: Call) -> Any:
+        values = call.values()
+        return method(**{name: values[name] for name in names if name in values})
+
+    run.__name__ = method.__name__
+    return run
 
 
 OPERATIONS: list[Operation] = []
 
 
-def operation(
-    method: str,
-    path: str,
-    *,
-    summary: str,
-    tag: str,
-    body: type[Schema] | None = None,
-    answer: type[Schema] | None = None,
-    session: str | None = None,
-    status: int = 200,
-) -> Callable[[Callable[[Call], Any]], Callable[..., Any]]:
-    def register(handler: Callable[[Call], Any]) -> Callable[..., Any]:
-        OPERATIONS.append(
-            Operation(method, path, summary, body, answer, session, status, tag,
-                      handler.__name__, (handler.__doc__ or "").strip())
-        )  # fmt: skip
-
-        def view(**path_values: Any) -> Any:
-            client = current_app.extensions[OAUTH].authenticate()
-            call = Call(load_body(body), load_path(path_values), client)
-            if session is not None:
-                call.session_token = _session_token()
-            if session == "account":
-                call.account_id = _live_account(call.session_token)
-            response = jsonify(handler(call))
-            response.status_code = status
-            response.headers["Cache-Control"] = "no-store"
-            return response
-
-        view.__name__ = handler.__name__
-        blueprint.add_url_rule(_flask_rule(path), handler.__name__, view, methods=[method])
-        return handler
-
-    return register
+def declare(*operations: Operation) -> None:
+    """Routes each operation under /api/v1 and lists it for the OpenAPI document."""
+    for op in operations:
+        OPERATIONS.append(op)
+        blueprint.add_url_rule(_flask_rule(op.path), op.name, _view(op), methods=[op.method])
 
 
-def load_body(schema: type[Schema] | None) -> dict[str, Any]:
-    """The JSON body loaded with ``schema``; ``InvalidInput`` with French field messages."""
+def _view(op: Operation) -> Callable[..., Any]:
+    def view(**path_values: Any) -> Any:
+        client = current_app.extensions[OAUTH].authenticate()
+        call = Call(load_body(op.body), load_path(path_values), client)
+        if op.session is not None:
+            call.session_token = _session_token()
+        if op.session == "account":
+            call.account_id = _live_account(call.session_token)
+        response = jsonify(op.run(call))
+        response.status_code = op.status
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    view.__name__ = op.name
+    return view
+
+
+def load_body(schema: Body | None) -> dict[str, Any]:
+    """The JSON body checked with ``schema``; ``InvalidInput`` with French field messages.
+
+    The API's own schemas (``ApiSchema``) load it; a service's request schema (identity's,
+    shared/requests/) checks it, and the body goes on as it came, without its null fields (as
+    the portal's forms send them): the service loads it with that same schema."""
     if schema is None:
         return {}
     data = request.get_json(silent=True) if request.is_json else None
@@ -114,10 +147,24 @@ def load_body(schema: type[Schema] | None) -> dict[str, Any]:
             message=INVALID_INPUT,
             fields={"_schema": ["Objet JSON attendu (Content-Type: application/json)."]},
         )
-    try:
-        return dict(schema().load(data))
-    except ValidationError as error:
-        raise InvalidInput(fields=error.normalized_messages()) from None
+    loader = schema() if isinstance(schema, type) else schema
+    if isinstance(loader, ApiSchema):
+        try:
+            return dict(loader.load(data))
+        except ValidationError as error:
+            raise InvalidInput(fields=error.normalized_messages()) from None
+    body = without_nulls(data)
+    errors = loader.validate(body)
+    if errors:
+        raise InvalidInput(fields=french_messages.frenchify(errors))
+    return dict(body)
+
+
+def without_nulls(value: Any) -> Any:
+    """``{"parent_1": None, "birth_place": {"city": None, …}}`` -> without those fields."""
+    if isinstance(value, dict):
+        return {key: without_nulls(item) for key, item in value.items() if item is not None}
+    return value
 
 
 def load_path(values: dict[str, str]) -> dict[str, str]:
@@ -148,7 +195,7 @@ def _session_token() -> str:
 
 def _live_account(token: str | None) -> str:
     """identity's ``verify_session`` on every call (spec §16): a logout is honoured at once."""
-    verified = rpc.call("identity", "verify_session", token)
+    verified = identity.verify_session(token)
     if not verified.get("valid"):
         raise _session_over()
     return str(verified["account_id"])

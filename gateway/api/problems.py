@@ -27,8 +27,7 @@ from connexion_client import (
     ServiceTimeout,
     ServiceUnavailable,
 )
-
-from .. import rpc
+from gateway import rpc
 
 log = logging.getLogger("gateway.api")
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from marshmallow import INCLUDE, Schema, fields, post_load, validate
 
+from shared.requests import identity as identity_requests
 from shared.runtime import french_messages
 
 french_messages.apply()
@@ -54,112 +55,23 @@ class ApiSchema(Schema):
 
 
 # -- requests --------------------------------------------------------------------------------
+# identity's requests are identity's own schemas (shared/requests/identity.py): the API checks a
+# body with what identity loads it with, then passes the body on as it came. Where the path
+# carries the flow's id (or the header the session), the body is the rest of the request.
 
-
-class Captcha(ApiSchema):
-    captcha_id = fields.UUID(required=True, metadata={"description": "from POST /captchas"})
-    answer = _text(32, required=True, metadata={"description": "the characters typed"})
-
-
-class Source(ApiSchema):
-    ip = fields.IP(required=True, metadata={"description": "the person's address"})
-    user_agent = _optional_text(512, metadata={"description": "the person's browser or app"})
+Login = identity_requests.LoginForm
+Registration = identity_requests.RegistrationForm
+StartPasswordReset = identity_requests.StartPasswordReset(exclude=("source",))
+StartIdentifierRecovery = identity_requests.StartIdentifierRecovery(exclude=("source",))
+RegistrationCode = identity_requests.SendRegistrationCode(exclude=("registration_id",))
+Code = identity_requests.FlowCode(exclude=("flow_id",))
+Channel = identity_requests.FlowChannel(exclude=("flow_id",))
+NewPassword = identity_requests.NewPassword
+ChangePassword = identity_requests.ChangePassword(exclude=("token",))
 
 
 class PasswordCheck(ApiSchema):
     password = _text(128, required=True)
-
-
-class Login(ApiSchema):
-    identifier = _text(32, required=True, metadata={"example": "1 63 06 31 555 082"})
-    password = _text(128, required=True, metadata={"example": "Bonjour2024Caf"})
-    captcha = fields.Nested(Captcha, load_default=None, allow_none=True)
-    source = fields.Nested(
-        Source,
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "trusted clients only; others are counted under their address"},
-    )
-
-
-class BirthPlace(ApiSchema):
-    in_france = fields.Boolean(required=True)
-    department = _optional_text(3, metadata={"example": "31"})
-    commune = _optional_text(80, metadata={"example": "TOULOUSE"})
-    country = _optional_text(80)
-    city = _optional_text(80)
-
-
-class IdentityDocument(ApiSchema):
-    type = _one_of(
-        ["identity_card", "residence_permit", "passport", "none"],
-        "Carte d'identité, titre de séjour, passeport français, ou aucune pièce.",
-        required=True,
-    )
-    number = _optional_text(20)
-    issue_date = _optional_text(10, metadata={"description": "JJ/MM/AAAA or AAAA-MM-JJ"})
-
-
-class Parent(ApiSchema):
-    birth_name = _text(80, required=True)
-    first_names = _text(80, required=True)
-
-
-class Registration(ApiSchema):
-    has_nir = fields.Boolean(required=True)
-    nir = _optional_text(32, metadata={"example": "2 94 03 75 120 005 22"})
-    civility = _one_of(["M", "Mme"], "M ou Mme.", required=True)
-    birth_name = _text(80, required=True, metadata={"example": "DUPONT"})
-    first_names = _text(80, required=True, metadata={"example": "Marie"})
-    usage_name = _optional_text(80)
-    birth_date = _text(10, required=True, metadata={"example": "12/03/1994"})
-    birth_place = fields.Nested(BirthPlace, required=True)
-    resides_in_france = fields.Boolean(required=True)
-    postal_code = _optional_text(5, metadata={"example": "75012"})
-    identity_document = fields.Nested(IdentityDocument, required=True)
-    parent_1 = fields.Nested(Parent, load_default=None, allow_none=True)
-    parent_2 = fields.Nested(Parent, load_default=None, allow_none=True)
-    captcha = fields.Nested(Captcha, load_default=None, allow_none=True)
-    benefit_request = _text(32, required=True, metadata={"example": "RSA"})
-
-
-class RegistrationCode(ApiSchema):
-    channel = _one_of(["sms", "email"], "SMS ou mail.", required=True)
-    address = _text(254, required=True, metadata={"example": "marie.dupont@example.org"})
-    confirmation = _text(254, required=True, metadata={"example": "marie.dupont@example.org"})
-
-
-class Code(ApiSchema):
-    code = _text(16, required=True, metadata={"example": "482913"})
-
-
-class NewPassword(ApiSchema):
-    password = _text(128, required=True)
-    confirmation = _text(128, required=True)
-
-
-class StartPasswordReset(ApiSchema):
-    nir = _text(32, required=True)
-    birth_name = _text(80, required=True)
-    captcha = fields.Nested(Captcha, required=True)
-
-
-class Channel(ApiSchema):
-    channel = _one_of(["email", "sms", "letter"], "Mail, SMS ou courrier.", required=True)
-
-
-class StartIdentifierRecovery(ApiSchema):
-    birth_name = _text(80, required=True)
-    first_names = _text(80, required=True)
-    birth_date = _text(10, required=True)
-    captcha = fields.Nested(Captcha, required=True)
-
-
-class ChangePassword(ApiSchema):
-    current_password = _text(128, required=True)
-    password = _text(128, required=True)
-    confirmation = _text(128, required=True)
-    captcha = fields.Nested(Captcha, load_default=None, allow_none=True)
 
 
 class DelegationAnswer(ApiSchema):

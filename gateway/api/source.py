@@ -12,9 +12,8 @@ from typing import Any
 from flask import current_app, request
 
 from connexion_client import InvalidInput
-
-from ..security import client_ip
-from .clients import ApiClient
+from gateway.api_clients import ApiClient
+from gateway.security import client_ip
 
 UNTRUSTED = "Ce client n'est pas autorisé à transmettre l'adresse de la personne."
 

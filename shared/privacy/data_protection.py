@@ -1,6 +1,6 @@
 """``docs/data-protection.md``, written from the retention table so it cannot drift from it:
 the record of processing (registre, GDPR art. 30) and the inputs of the impact assessment (data
-map, flows, processors, retention, threats). ``python -m shared.reference_docs`` writes it.
+map, flows, processors, retention, threats). ``python -m tools.reference_docs`` writes it.
 
 >>> data_protection_page().splitlines()[0]
 '# Data-protection file'
@@ -89,7 +89,7 @@ def data_protection_page() -> str:
     flows = "\n".join(f"| {a} | {b} | {c} |" for a, b, c in FLOWS)
     return f"""# Data-protection file
 
-Generated from `shared/privacy/retention.py` by `python -m shared.reference_docs`; do not edit
+Generated from `shared/privacy/retention.py` by `python -m tools.reference_docs`; do not edit
 by hand. Fields in *italics* are the agency's to fill in.
 
 ## Record of processing (registre, GDPR art. 30)

@@ -1,5 +1,5 @@
 """``docs/privacy.md``, written from the retention table so it cannot drift from it: the table,
-how data expires, the backup rule, the decisions. ``python -m shared.reference_docs`` writes it;
+how data expires, the backup rule, the decisions. ``python -m tools.reference_docs`` writes it;
 a test fails when the committed page differs.
 
 >>> privacy_page().splitlines()[0]
@@ -42,7 +42,7 @@ def retention_table() -> list[str]:
 
 PRIVACY_INTRO = """# Privacy: what we keep, how long, and proof that it goes
 
-Generated from `shared/privacy/retention.py` by `python -m shared.reference_docs`; do not edit
+Generated from `shared/privacy/retention.py` by `python -m tools.reference_docs`; do not edit
 by hand. The same table drives the retention job (`python -m audit retention`), the person's
 view ("Mon historique", the GDPR export) and the data-protection file
 ([data-protection.md](data-protection.md), [privacy-notice.md](privacy-notice.md)).

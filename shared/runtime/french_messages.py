@@ -6,6 +6,8 @@ Applied once, by importing :mod:`shared.runtime.rpc`. Validators take their own 
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import fields
 
 _MESSAGES: dict[type[fields.Field], dict[str, str]] = {
@@ -39,3 +41,12 @@ SCHEMA_MESSAGES = {
     "unknown": "Champ inconnu.",
     "type": "Objet attendu.",
 }
+
+
+def frenchify(messages: Any) -> Any:
+    """marshmallow's messages of a failed load with the schema-level ones in French."""
+    if isinstance(messages, dict):
+        return {key: frenchify(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [SCHEMA_MESSAGES["unknown"] if m == "Unknown field." else m for m in messages]
+    return messages

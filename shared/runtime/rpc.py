@@ -64,17 +64,6 @@ class InvalidInput(Exception):
         return cls(code=code, fields={field: [message]})
 
 
-def _frenchify(messages: Any) -> Any:
-    if isinstance(messages, dict):
-        return {key: _frenchify(value) for key, value in messages.items()}
-    if isinstance(messages, list):
-        return [
-            french_messages.SCHEMA_MESSAGES.get("unknown") if m == "Unknown field." else m
-            for m in messages
-        ]
-    return messages
-
-
 def load_or_reject(schema: Schema, data: Any, code: str = "invalid_input") -> Any:
     """Loads ``data`` with ``schema`` or raises :class:`InvalidInput` with per-field messages."""
     if not isinstance(data, dict) and not schema.many:
@@ -82,7 +71,9 @@ def load_or_reject(schema: Schema, data: Any, code: str = "invalid_input") -> An
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise InvalidInput(code=code, fields=_frenchify(exc.normalized_messages())) from None
+        raise InvalidInput(
+            code=code, fields=french_messages.frenchify(exc.normalized_messages())
+        ) from None
 
 
 class RpcTimeout(Exception):

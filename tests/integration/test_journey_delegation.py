@@ -4,10 +4,9 @@ ends it; a NIR assigned to a provisional account moves it to its member of the f
 
 from __future__ import annotations
 
-from journeys_people import FLORENCE, JONAS, LEA, LEA_NIR, NEW_PASSWORD, PASSWORD
-from journeys_platform import NIR_ASSIGNED_SUBJECT, Platform
-
 from shared.testing import wait_for
+from shared.testing.journeys.people import FLORENCE, JONAS, LEA, LEA_NIR, NEW_PASSWORD, PASSWORD
+from shared.testing.journeys.platform import NIR_ASSIGNED_SUBJECT, Platform
 
 DOSSIER = "0123456"
 GRANTED_SMS = "vous autorise à consulter les données du dossier"

@@ -11,13 +11,13 @@ from typing import Any
 import eventlet
 from eventlet.event import Event
 from eventsourcing.persistence import Tracking
-from journeys_people import JONAS, NOBODY_NIR, WRONG_PASSWORD
-from journeys_platform import FREEZE_SUBJECT, Platform
-from journeys_receivers import Mailbox
 from nameko.exceptions import RemoteError
 
 from shared.testing import application_of, wait_for
 from shared.testing.event_tap import EventTap
+from shared.testing.journeys.people import JONAS, NOBODY_NIR, WRONG_PASSWORD
+from shared.testing.journeys.platform import FREEZE_SUBJECT, Platform
+from shared.testing.journeys.receivers import Mailbox
 
 STORM = 50
 #: 10 of the 50 carry a captcha: at least 5 can pass the captcha step of the ladder.

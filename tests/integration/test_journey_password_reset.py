@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from journeys_people import JONAS, NEW_PASSWORD, PASSWORD
-from journeys_platform import FREEZE_SUBJECT, PASSWORD_CHANGED_SUBJECT, Platform
-
 from shared.testing import wait_for
 from shared.testing.event_tap import EventTap
+from shared.testing.journeys.people import JONAS, NEW_PASSWORD, PASSWORD
+from shared.testing.journeys.platform import FREEZE_SUBJECT, PASSWORD_CHANGED_SUBJECT, Platform
 
 
 def test_a_password_reset_lifts_the_freeze_and_the_new_password_logs_in(

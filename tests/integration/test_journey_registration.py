@@ -3,11 +3,10 @@ AccountCreated reaches notification and delegation, the new account logs in."""
 
 from __future__ import annotations
 
-from journeys_people import DANIEL, JONAS, NEW_PASSWORD, PASSWORD
-from journeys_platform import CODE_SUBJECT, PASSWORD_CHANGED_SUBJECT, Platform
-from journeys_receivers import Mailbox
-
 from shared.testing import wait_for
+from shared.testing.journeys.people import DANIEL, JONAS, NEW_PASSWORD, PASSWORD
+from shared.testing.journeys.platform import CODE_SUBJECT, PASSWORD_CHANGED_SUBJECT, Platform
+from shared.testing.journeys.receivers import Mailbox
 
 DOSSIER = "0123456"
 

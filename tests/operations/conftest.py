@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from broker_test_users import BrokerUsers
 
+from shared.testing.broker_users import BrokerUsers
 from shared.testing.infrastructure import Vhost
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from amqp.exceptions import AccessRefused
-from broker_test_users import BrokerUsers, config_as
 from delegation.service import DelegationService
 from identity.service import IdentityService
 from kombu import Connection, Exchange, Producer, Queue
@@ -20,6 +19,7 @@ from notification.service import NotificationService
 from shared.runtime.broker_users import RPC_EXCHANGE
 from shared.runtime.rpc import CallerRpcProxy
 from shared.testing import wait_for
+from shared.testing.broker_users import BrokerUsers, config_as
 
 NIR = "1 63 06 31 555 082"
 

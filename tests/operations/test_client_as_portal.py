@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from broker_test_users import BrokerUsers
 from identity.service import IdentityService
 from lockout.service import LockoutService
 
@@ -22,6 +21,7 @@ from gateway import rpc
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from shared.runtime.settings import SettingsError
+from shared.testing.broker_users import BrokerUsers
 from shared.testing.infrastructure import RABBIT_HOST, RABBIT_PORT
 
 NIR = "1 63 06 31 555 082"

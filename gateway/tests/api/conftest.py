@@ -1,24 +1,20 @@
 """Fixtures of the HTTP API's tests: the gateway's application on the test's broker, the four
-real services behind it (the journeys' platform of tests/integration), and API clients."""
+real services behind it (the journeys' platform, shared/testing/journeys/fixtures.py, started
+with the audio captcha's voices), and API clients."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tests" / "integration"))
-
 from api_harness import Api, gateway_settings
-from journeys_platform import Platform
-from journeys_receivers import Mailbox, SmsInbox
 from lockout.captcha_voices import generate
 
 from connexion_client import ConnexionClient
 from gateway.app import create_app
+from shared.testing.journeys.platform import Platform
 
 
 @pytest.fixture(scope="session")
@@ -30,28 +26,10 @@ def captcha_voices(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    receiver = Mailbox()
-    receiver.start()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
-def sms() -> Iterator[SmsInbox]:
-    receiver = SmsInbox()
-    receiver.start()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
-def platform(
-    mailbox: Mailbox, sms: SmsInbox, services: Any, rpc: Any, tmp_path: Path, captcha_voices: Path
-) -> Platform:
+def platform(platform: Platform, services: Any, captcha_voices: Path) -> Platform:
     """The four services on the test's broker and PostgreSQL, captchas answered ``K7PZQ``."""
     services.config["LOCKOUT_CAPTCHA_VOICE_DIR"] = str(captcha_voices)
-    return Platform(services, rpc, mailbox, sms, str(tmp_path / "spool")).start()
+    return platform.start()
 
 
 @pytest.fixture

@@ -21,8 +21,6 @@ import schemathesis
 from api_harness import Api
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
-from journeys_people import JONAS
-from journeys_platform import Platform
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -32,6 +30,8 @@ from schemathesis.specs.openapi.checks import (
 
 from shared.runtime.eventstore import CORRELATION_FIELD
 from shared.testing import application_of
+from shared.testing.journeys.people import JONAS
+from shared.testing.journeys.platform import Platform
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "6"))
 POSITIVE = schemathesis.GenerationMode.POSITIVE
@@ -88,7 +88,7 @@ def test_fuzzing_finds_no_server_error_and_stores_nothing_on_invalid_input(
     schema = schemathesis.openapi.from_url(running_api + "/api/v1/openapi.json")
     bearer = "Bearer " + api.token("appli-mobile")
     platform.register(JONAS)
-    live_session = platform.session(JONAS.nir)  # lets valid cases reach past the session check
+    live_session = platform.session(str(JONAS.nir))  # lets valid cases reach past the session check
     refused: list[str] = []
     failures: list[str] = []
 

@@ -8,8 +8,9 @@ import base64
 from typing import Any
 
 from api_harness import Api
-from journeys_people import JONAS, PASSWORD, WRONG_PASSWORD
-from journeys_platform import CAPTCHA_ANSWER, Platform
+
+from shared.testing.journeys.people import DANIEL, JONAS, NEW_PASSWORD, PASSWORD, WRONG_PASSWORD
+from shared.testing.journeys.platform import CAPTCHA_ANSWER, Platform
 
 REMOTE_ADDR = "198.51.100.20"  # the calling client's own address (conftest's test client)
 
@@ -106,7 +107,7 @@ def test_invalid_input_gets_the_french_field_messages_and_stores_nothing(
     assert from_gateway.status_code == 400
     assert from_gateway.json["fields"] == {"couleur": ["Champ inconnu."]}
     assert not_json.status_code == 400 and "_schema" in not_json.json["fields"]
-    assert platform.login(JONAS.nir)["outcome"] == "invalid_credentials"  # no account stored
+    assert platform.login(str(JONAS.nir))["outcome"] == "invalid_credentials"  # no account stored
 
 
 def test_the_source_is_believed_only_from_a_trusted_client(api: Api, platform: Platform) -> None:
@@ -151,3 +152,50 @@ def test_every_answer_names_its_request_for_support(api: Api) -> None:
 
     assert given.headers["X-Request-Id"] == "appli-7f3e2a91"
     assert fresh.headers["X-Request-Id"].startswith("portal-")
+
+
+def test_reset_a_forgotten_password_then_change_it_over_http(api: Api, platform: Platform) -> None:
+    """The code-on-file journey and the change of password, each step one row of the API's
+    table calling identity with the request's values by the contract's names."""
+    platform.register(JONAS)
+    started = api.call(
+        "POST", "/password-resets",
+        {"nir": JONAS.nir, "birth_name": JONAS.birth_name, "captcha": _captcha(api)},
+    )  # fmt: skip
+    assert started.status_code == 201, started.json
+    reset = "/password-resets/" + started.json["reset_id"]
+    assert [c["channel"] for c in started.json["channels"]] == ["email"]
+
+    sent = api.call("POST", reset + "/code", {"channel": "email"})
+    verified = api.call("POST", reset + "/code/verification", {"code": platform.next_code(JONAS)})
+    done = api.call("POST", reset + "/completion", {"password": NEW_PASSWORD,
+                                                    "confirmation": NEW_PASSWORD})  # fmt: skip
+
+    assert sent.json["outcome"] == "sent" and sent.json["sent_to"] == "j****s@t***.fr"
+    assert verified.json["verified"] is True
+    assert done.json["outcome"] == "password_changed", done.json
+    session = platform.session(str(JONAS.nir), NEW_PASSWORD)
+    changed = api.call(
+        "PUT", "/account/password",
+        {"current_password": NEW_PASSWORD, "password": PASSWORD, "confirmation": PASSWORD},
+        session=session,
+    )  # fmt: skip
+    assert changed.json["outcome"] == "changed", changed.json
+    assert platform.login(str(JONAS.nir), PASSWORD)["outcome"] == "ok"
+
+
+def test_recover_a_provisional_identifier_over_http(api: Api, platform: Platform) -> None:
+    platform.register(DANIEL)
+    started = api.call(
+        "POST", "/identifier-recoveries",
+        {"birth_name": DANIEL.birth_name, "first_names": DANIEL.first_names,
+         "birth_date": DANIEL.birth_date, "captcha": _captcha(api)},
+    )  # fmt: skip
+    assert started.status_code == 201, started.json
+    recovery = "/identifier-recoveries/" + started.json["recovery_id"]
+
+    sent = api.call("POST", recovery + "/code", {"channel": "sms"})
+    done = api.call("POST", recovery + "/completion", {"code": platform.next_code(DANIEL)})
+
+    assert sent.json["outcome"] == "sent", sent.json
+    assert done.json["outcome"] == "identifier_sent", done.json

@@ -15,7 +15,7 @@ from joserfc.jwk import OctKey
 
 from connexion_client import ConnexionClient
 from gateway.api.clients import main as make_client
-from gateway.api.clients import parse_api_clients
+from gateway.api_clients import parse_api_clients
 from gateway.app import create_app
 
 

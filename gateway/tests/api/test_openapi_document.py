@@ -38,7 +38,8 @@ def test_every_operation_is_documented_with_the_schema_it_validates_with() -> No
         spec = document["paths"]["/api/v1" + operation.path][operation.method.lower()]
         if operation.body is not None:
             body = spec["requestBody"]["content"]["application/json"]["schema"]
-            assert body == {"$ref": f"#/components/schemas/{operation.body.__name__}"}
+            name = openapi.component_name(operation.body)
+            assert body == {"$ref": f"#/components/schemas/{name}"}
         assert spec["responses"]["400"]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/Error"
         }

@@ -5,22 +5,18 @@ for a broken identity and lockout; the broker and its users are real."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import eventlet
 import pytest
-from nameko.rpc import rpc
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tests" / "operations"))
-
 from api_harness import Api, gateway_settings
-from broker_test_users import BrokerUsers
+from nameko.rpc import rpc
 
 from connexion_client import ConnexionClient
 from gateway.app import create_app
+from shared.testing.broker_users import BrokerUsers
 from shared.testing.infrastructure import Vhost
 
 INTERNAL = {

@@ -107,7 +107,7 @@ class Stack:
             str(self.franceconnect_port),
             json.dumps(FRANCECONNECT_PERSON),
         )
-        self._spawn("gateway.dev_mailbox")
+        self._spawn("gateway.dev.mailbox")
         self._spawn("shared.runtime.runner", "identity", "lockout", "notification", "delegation")
         self._spawn("gateway")
         self._wait_until_ready()

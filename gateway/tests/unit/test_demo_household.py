@@ -7,7 +7,7 @@ from typing import Any
 
 from delegation.service import DelegationService
 
-from gateway import demo_household
+from gateway.dev import demo_household
 
 ARGS = [
     "--dossier",

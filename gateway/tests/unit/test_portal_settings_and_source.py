@@ -8,7 +8,7 @@ import ipaddress
 import pytest
 from flask import Flask
 
-from gateway.remembered import Seal, masked
+from gateway.portal.remembered import Seal, masked
 from gateway.security import client_ip
 from gateway.settings import GatewaySettings
 from shared.runtime.settings import SettingsError

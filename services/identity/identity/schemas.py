@@ -1,210 +1,60 @@
 """The RPC edge of identity: marshmallow schemas with the portal's French messages.
 
-Loading normalises what people type: NIR with spaces or key, dates JJ/MM/AAAA or ISO, names in
-upper case, mobile numbers with spaces or +33.
+The requests a gateway also checks live in ``shared/requests/identity.py`` (one declaration for
+identity and the HTTP API); here, what only identity reads: the back office's requests and how a
+loaded form is stored.
 
 >>> load_or_reject(LoginForm(), {"identifier": "1 63 06 31 555 082", "password": "x"})
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from shared.identifiers import Identifier, InvalidIdentifier, parse_identifier, parse_nir
+from shared.contacts import InvalidContactError, normalize_email, normalize_mobile
+from shared.requests.identity import (
+    ChangePassword,
+    FlowChannel,
+    FlowCode,
+    IdentifierField,
+    LoginForm,
+    NewPassword,
+    ProvisionalField,
+    RegistrationForm,
+    SendRegistrationCode,
+    SourceSchema,
+    StartIdentifierRecovery,
+    StartPasswordReset,
+    Token,
+)
 
-from .contacts import InvalidContactError, normalize_email, normalize_mobile
-
-_NAME = re.compile(r"^[^\W\d_]+([ '\-][^\W\d_]+)*$")
-REQUIRED = "Ce champ est obligatoire."
-
-
-class FrenchDate(fields.Field):
-    """A date typed JJ/MM/AAAA (the portal) or AAAA-MM-JJ (ISO); loads as ``date``."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
-        if isinstance(value, str):
-            text = value.strip()
-            for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-                try:
-                    return datetime.strptime(text, pattern).date()
-                except ValueError:
-                    continue
-        raise ValidationError("Date invalide (format JJ/MM/AAAA).")
-
-
-class IdentifierField(fields.Field):
-    """A login identifier (NIR or provisional); ``nir_only`` refuses provisional ones."""
-
-    def __init__(self, *, nir_only: bool = False, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.nir_only = nir_only
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Identifier:
-        if not isinstance(value, str):
-            raise ValidationError("Texte attendu.")
-        try:
-            return parse_nir(value) if self.nir_only else parse_identifier(value)
-        except InvalidIdentifier as exc:
-            raise ValidationError(exc.message) from None
-
-
-class ProvisionalField(IdentifierField):
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Identifier:
-        identifier = super()._deserialize(value, attr, data, **kwargs)
-        if identifier.kind != "provisional":
-            raise ValidationError("L'identifiant provisoire est un P suivi de 8 chiffres.")
-        return identifier
-
-
-def Name(**kwargs: Any) -> fields.String:  # noqa: N802 - reads as a field type
-    """A name as on an identity document: letters, spaces, hyphens, apostrophes."""
-    return fields.String(
-        validate=[
-            validate.Length(min=1, max=80, error="Entre 1 et 80 caractères."),
-            validate.Regexp(_NAME, error="Lettres, espaces, tirets et apostrophes uniquement."),
-        ],
-        **kwargs,
-    )
-
-
-def Secret(**kwargs: Any) -> fields.String:  # noqa: N802
-    """A password as typed; the policy is checked elsewhere (its checklist is the answer)."""
-    return fields.String(
-        validate=validate.Length(max=128, error="128 caractères au plus."), **kwargs
-    )
-
-
-class CaptchaSchema(Schema):
-    captcha_id = fields.UUID(required=True)
-    answer = fields.String(
-        required=True, validate=validate.Length(min=1, max=32, error="Saisissez les caractères.")
-    )
-
-    @post_load
-    def _as_text(self, data: dict[str, Any], **kwargs: Any) -> dict[str, str]:
-        return {"captcha_id": str(data["captcha_id"]), "answer": data["answer"]}
-
-
-class SourceSchema(Schema):
-    ip = fields.String(load_default=None, validate=validate.Length(max=45))
-    user_agent = fields.String(load_default=None, validate=validate.Length(max=512))
+# Its own schemas, and the shared requests that service.py loads as ``schemas.<Name>``.
+__all__ = [
+    "AssignNir",
+    "ChangePassword",
+    "ContactsSchema",
+    "FlowChannel",
+    "FlowCode",
+    "LoginForm",
+    "NewPassword",
+    "Operator",
+    "PostalAddressSchema",
+    "RegistrationForm",
+    "SendRegistrationCode",
+    "SourceOnly",
+    "StartIdentifierRecovery",
+    "StartPasswordReset",
+    "Token",
+    "UpdateContacts",
+    "contacts_to_store",
+    "registration_form_to_store",
+]
 
 
 class SourceOnly(Schema):
     source = fields.Nested(SourceSchema, load_default=None, allow_none=True)
-
-
-class LoginForm(Schema):
-    identifier = IdentifierField(required=True)
-    password = Secret(required=True)
-    captcha = fields.Nested(CaptchaSchema, load_default=None, allow_none=True)
-    source = fields.Nested(SourceSchema, load_default=None, allow_none=True)
-
-
-class UppercaseName(fields.String):
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        return " ".join(text.split()).upper()
-
-
-def upper_name(**kwargs: Any) -> UppercaseName:
-    return UppercaseName(
-        validate=[
-            validate.Length(min=1, max=80, error="Entre 1 et 80 caractères."),
-            validate.Regexp(_NAME, error="Lettres, espaces, tirets et apostrophes uniquement."),
-        ],
-        **kwargs,
-    )
-
-
-class BirthPlaceSchema(Schema):
-    in_france = fields.Boolean(required=True)
-    department = fields.String(load_default=None, validate=validate.Regexp(r"^(\d{2,3}|2A|2B)$"))
-    commune = upper_name(load_default=None)
-    country = upper_name(load_default=None)
-    city = upper_name(load_default=None)
-
-    @validates_schema
-    def _where(self, data: dict[str, Any], **kwargs: Any) -> None:
-        needed = ("department", "commune") if data["in_france"] else ("country", "city")
-        missing = {name: [REQUIRED] for name in needed if not data.get(name)}
-        if missing:
-            raise ValidationError(missing)
-
-
-class IdentityDocumentSchema(Schema):
-    type = fields.String(
-        required=True,
-        validate=validate.OneOf(
-            ["identity_card", "residence_permit", "passport", "none"],
-            error="Carte d'identité, titre de séjour, passeport français, ou aucune pièce.",
-        ),
-    )
-    number = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Za-z0-9]{6,20}$"))
-    issue_date = FrenchDate(load_default=None)
-
-    @validates_schema
-    def _details(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if data["type"] == "none":
-            return
-        missing = {name: [REQUIRED] for name in ("number", "issue_date") if not data.get(name)}
-        if missing:
-            raise ValidationError(missing)
-        if data["issue_date"] > date.today():
-            raise ValidationError({"issue_date": ["La date de délivrance est dans le futur."]})
-
-
-class ParentSchema(Schema):
-    birth_name = upper_name(required=True)
-    first_names = upper_name(required=True)
-
-
-class RegistrationForm(Schema):
-    has_nir = fields.Boolean(required=True)
-    nir = IdentifierField(nir_only=True, load_default=None)
-    civility = fields.String(
-        required=True, validate=validate.OneOf(["M", "Mme"], error="M ou Mme.")
-    )
-    birth_name = upper_name(required=True)
-    first_names = upper_name(required=True)
-    usage_name = upper_name(load_default=None, allow_none=True)
-    birth_date = FrenchDate(required=True)
-    birth_place = fields.Nested(BirthPlaceSchema, required=True)
-    resides_in_france = fields.Boolean(required=True)
-    postal_code = fields.String(
-        load_default=None, validate=validate.Regexp(r"^\d{5}$", error="Code postal à 5 chiffres.")
-    )
-    identity_document = fields.Nested(IdentityDocumentSchema, required=True)
-    parent_1 = fields.Nested(ParentSchema, load_default=None)
-    parent_2 = fields.Nested(ParentSchema, load_default=None)
-    captcha = fields.Nested(CaptchaSchema, load_default=None)
-    benefit_request = fields.String(
-        required=True,
-        validate=validate.Regexp(r"^[A-Za-z0-9_\-]{1,32}$", error="Code de demande invalide."),
-    )
-
-    @validates_schema
-    def _paths(self, data: dict[str, Any], **kwargs: Any) -> None:
-        errors: dict[str, list[str]] = {}
-        if data["has_nir"] and not data.get("nir"):
-            errors["nir"] = ["Saisissez votre numéro de Sécurité sociale."]
-        if not data.get("captcha"):  # with a NIR too: the answer may reveal an account
-            errors["captcha"] = [REQUIRED]
-        if not data["has_nir"]:
-            for name in ("parent_1", "parent_2"):
-                if not data.get(name):
-                    errors[name] = [REQUIRED]
-        if data["resides_in_france"] and not data.get("postal_code"):
-            errors["postal_code"] = [REQUIRED]
-        born = data["birth_date"]
-        if born > date.today() or born.year < 1900:
-            errors["birth_date"] = ["Date de naissance invalide."]
-        if errors:
-            raise ValidationError(errors)
 
 
 def registration_form_to_store(data: dict[str, Any]) -> dict[str, Any]:
@@ -229,81 +79,6 @@ def registration_form_to_store(data: dict[str, Any]) -> dict[str, Any]:
         "benefit_request": data["benefit_request"],
         "captcha": data.get("captcha"),
     }
-
-
-class SendRegistrationCode(Schema):
-    registration_id = fields.UUID(required=True)
-    channel = fields.String(
-        required=True, validate=validate.OneOf(["sms", "email"], error="SMS ou mail.")
-    )
-    address = fields.String(required=True, validate=validate.Length(max=254))
-    confirmation = fields.String(required=True, validate=validate.Length(max=254))
-
-    @validates_schema
-    def _address(self, data: dict[str, Any], **kwargs: Any) -> None:
-        normalize = normalize_mobile if data["channel"] == "sms" else normalize_email
-        try:
-            address = normalize(data["address"])
-        except InvalidContactError as exc:
-            raise ValidationError({"address": [str(exc)]}) from None
-        try:
-            same = normalize(data["confirmation"]).lower() == address.lower()
-        except InvalidContactError:
-            same = False
-        if not same:
-            raise ValidationError({"confirmation": ["Les deux saisies ne correspondent pas."]})
-
-    @post_load
-    def _normalized(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        normalize = normalize_mobile if data["channel"] == "sms" else normalize_email
-        return {**data, "address": normalize(data["address"])}
-
-
-class FlowCode(Schema):
-    flow_id = fields.UUID(required=True)
-    code = fields.String(
-        required=True,
-        validate=validate.Regexp(r"^\d{6}$", error="Le code de vérification comporte 6 chiffres."),
-    )
-
-
-class NewPassword(Schema):
-    password = Secret(required=True)
-    confirmation = Secret(required=True)
-
-
-class StartPasswordReset(Schema):
-    nir = IdentifierField(required=True)
-    birth_name = Name(required=True)
-    captcha = fields.Nested(CaptchaSchema, required=True)
-    source = fields.Nested(SourceSchema, load_default=None, allow_none=True)
-
-
-class StartIdentifierRecovery(Schema):
-    birth_name = Name(required=True)
-    first_names = Name(required=True)
-    birth_date = FrenchDate(required=True)
-    captcha = fields.Nested(CaptchaSchema, required=True)
-    source = fields.Nested(SourceSchema, load_default=None, allow_none=True)
-
-
-class FlowChannel(Schema):
-    flow_id = fields.UUID(required=True)
-    channel = fields.String(
-        required=True,
-        validate=validate.OneOf(["email", "sms", "letter"], error="Mail, SMS ou courrier."),
-    )
-
-
-class Token(Schema):
-    token = fields.String(required=True, validate=validate.Length(min=1, max=4096))
-
-
-class ChangePassword(Token):
-    current_password = Secret(required=True)
-    password = Secret(required=True)
-    confirmation = Secret(required=True)
-    captcha = fields.Nested(CaptchaSchema, load_default=None, allow_none=True)
 
 
 class Operator(Schema):

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from identity.contacts import (
+from identity.decoys import decoy_channels
+
+from shared.contacts import (
     InvalidContactError,
     mask_email,
     mask_phone,
     normalize_email,
     normalize_mobile,
 )
-from identity.decoys import decoy_channels
 
 
 def test_masks_are_the_specs():

@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..schemas import REQUIRED, SourceSchema
+from shared.requests.identity import REQUIRED, SourceSchema
 
 _TOKEN = validate.Regexp(r"^[A-Za-z0-9_\-]{32,128}$", error="Jeton invalide.")
 

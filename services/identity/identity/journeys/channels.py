@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.contacts import LETTER_MASK, mask_email, mask_phone
 from shared.runtime.rpc import InvalidInput
-
-from ..contacts import LETTER_MASK, mask_email, mask_phone
 
 
 def masked_channels(contact: dict[str, Any]) -> list[dict[str, str]]:

@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from eventsourcing.persistence import IntegrityError
 
+from shared.contacts import mask_email, mask_phone
 from shared.identifiers import Identifier
 from shared.runtime import metrics
 from shared.runtime.clock import Clock
@@ -24,7 +25,6 @@ from shared.runtime.sealing import Sealer
 
 from .. import messages
 from ..civil_status import civil_status_of, display_name
-from ..contacts import mask_email, mask_phone
 from ..domain import Account, AccountExistsAnswer, CodeFlow, IdentifierIndex
 from ..lockout_port import LockoutPort
 from ..password_hashing import PasswordHasher

@@ -1,0 +1,188 @@
+"""Mon Compte: home (dernière connexion, delegation question, banner, menu), the pages of the
+menu, « Gérer Mon Compte » (autorisations, historique, mot de passe, tous les appareils) and the
+session's extension.
+
+Every route checks the session with identity (``verify_session``) and its right with delegation
+(``authorize``) on the server: a refused page answers 403 with the French reason, whatever the
+menu showed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from connexion_client import InvalidInput
+from gateway import sessions
+from gateway.clients import delegation, identity
+
+from ..forms import captcha_answer, field_errors, new_captcha
+from ..refusals import refusal_message
+from .menu import ENTRIES, MANAGE, MENU, MenuEntry
+
+blueprint = Blueprint("account", __name__, url_prefix="/mon-compte")
+
+PASSWORD_LABELS = {
+    "current_password": "Mot de passe actuel",
+    "password": "Nouveau mot de passe",
+    "confirmation": "Confirmation du nouveau mot de passe",
+    "captcha_answer": "Vérification de sécurité",
+    "_form": "Changement de mot de passe",
+}
+
+
+@blueprint.before_request
+def require_session() -> Any:
+    verified = sessions.current()
+    if verified is None:
+        return redirect(url_for("connexion.login"))
+    g.account_id = verified["account_id"]
+    g.auth_method = verified["auth_method"]
+    g.session_expires_at = verified["expires_at"]
+    return None
+
+
+def authorize(entry: MenuEntry) -> None:
+    """Asks delegation; a refusal ends the request with the 403 page and its French reason."""
+    qualifiers = dict(entry.qualifiers)
+    if entry.about_self:
+        qualifiers["target_account_id"] = g.account_id
+    decision = delegation.authorize(g.account_id, entry.action, **qualifiers)
+    if not decision["allowed"]:
+        abort(
+            make_response(
+                render_template(
+                    "account/refused.html",
+                    title=f"Accès refusé : {entry.label}",
+                    entry=entry,
+                    message=refusal_message(decision["reason"]),
+                ),
+                403,
+            )
+        )
+
+
+@blueprint.route("")
+def home() -> Any:
+    summary = identity.account_summary(sessions.token())
+    prompt = delegation.delegation_prompt(g.account_id)
+    status = delegation.delegation_status(g.account_id)
+    return render_template(
+        "account/home.html",
+        title="Accueil Mon Compte",
+        summary=summary,
+        prompt=prompt if prompt.get("ask") and not session.get("prompt_skipped") else None,
+        banner=status.get("banner"),
+        menu=MENU,
+        manage=MANAGE,
+    )
+
+
+@blueprint.route("/question-delegation", methods=["POST"])
+def answer_prompt() -> Any:
+    """« J'autorise … » Oui / Non, then Continuer; or Passer (asked again next time)."""
+    answer = "skip" if "passer" in request.form else request.form.get("answer", "")
+    if answer not in ("yes", "no", "skip"):
+        return redirect(url_for("account.home"))
+    delegation.answer_delegation_prompt(g.account_id, answer)
+    if answer == "skip":
+        session["prompt_skipped"] = True  # until the next login (a new session)
+    return redirect(url_for("account.home"))
+
+
+@blueprint.route("/rubrique/<slug>")
+def section(slug: str) -> Any:
+    entry = ENTRIES.get(slug)
+    if entry is None or entry.endpoint is not None:
+        abort(404)
+    authorize(entry)
+    return render_template("account/out_of_scope.html", title=entry.label, entry=entry)
+
+
+@blueprint.route("/profil")
+def profile() -> Any:
+    authorize(ENTRIES["profil"])
+    summary = identity.account_summary(sessions.token())
+    return render_template("account/profile.html", title="Mon profil", summary=summary)
+
+
+@blueprint.route("/autorisations", methods=["GET", "POST"])
+def authorizations() -> Any:
+    authorize(MANAGE[0])
+    message = None
+    if request.method == "POST":
+        granted = request.form.get("granted") == "yes"
+        message = delegation.set_delegation(g.account_id, granted).get("outcome")
+    status = delegation.delegation_status(g.account_id)
+    return render_template(
+        "account/authorizations.html", title="Mes autorisations", status=status, outcome=message
+    )
+
+
+@blueprint.route("/historique")
+def history() -> Any:
+    authorize(MANAGE[1])
+    connections = identity.connection_history(sessions.token())
+    return render_template("account/history.html", title="Mon historique", connections=connections)
+
+
+@blueprint.route("/mot-de-passe", methods=["GET", "POST"])
+def change_password() -> Any:
+    authorize(MANAGE[2])
+    errors: dict[str, list[str]] = {}
+    answer: dict[str, Any] | None = None
+    if request.method == "POST":
+        try:
+            answer = identity.change_password(
+                sessions.token(),
+                request.form.get("current_password", ""),
+                request.form.get("password", ""),
+                request.form.get("confirmation", ""),
+                captcha=captcha_answer(),
+            )
+        except InvalidInput as exc:
+            errors = field_errors(exc, {"captcha": "captcha_answer"})
+        else:
+            if answer["outcome"] == "changed":
+                return render_template(
+                    "account/password_changed.html", title="Mot de passe modifié"
+                )
+    captcha = new_captcha() if answer and answer.get("captcha_required") else None
+    return render_template(
+        "account/change_password.html",
+        title="Changer mon mot de passe",
+        errors=errors,
+        labels=PASSWORD_LABELS,
+        answer=answer,
+        captcha=captcha,
+    ), (400 if errors else 200)
+
+
+@blueprint.route("/deconnexion-partout", methods=["POST"])
+def logout_everywhere() -> Any:
+    """« Se déconnecter de tous les appareils »: every session of the account ends."""
+    identity.logout_everywhere(sessions.token())
+    sessions.close_session()
+    return redirect(url_for("connexion.logged_out"))
+
+
+@blueprint.route("/session/prolonger", methods=["POST"])
+def extend_session() -> Any:
+    """RGAA 13.1: one action extends the session (sliding, within identity's absolute maximum)."""
+    answer = identity.refresh_session(sessions.token())
+    if answer.get("outcome") == "refreshed":
+        session["token"] = answer["session"]["token"]
+        session["expires_at"] = answer["session"]["expires_at"]
+    back = request.form.get("next", "")
+    return redirect(back if back.startswith("/mon-compte") else url_for("account.home"))

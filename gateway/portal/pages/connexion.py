@@ -1,0 +1,183 @@
+"""CONNEXION: NIR or provisional identifier, password, « Se souvenir de moi », the seed's answers
+(attempts left, captcha from the 3rd failure, freezes), the campaign interstitial, logout.
+
+Every answer's wording is identity's own ``message`` (spec §5-§6); the page adds the captcha and
+the links the seed shows next to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from connexion_client import InvalidInput
+from gateway import sessions
+from gateway.clients import identity
+from gateway.security import client_source
+
+from .. import remembered
+from ..forms import captcha_answer, field_errors, new_captcha, value
+from . import franceconnect
+
+blueprint = Blueprint("connexion", __name__)
+
+LABELS = {
+    "identifier": "Numéro de Sécurité sociale",
+    "password": "Mot de passe",
+    "captcha_answer": "Vérification de sécurité",
+    "audio_answer": "Vérification audio",
+    "_form": "Connexion",
+}
+
+
+def _seal() -> remembered.Seal:
+    settings = current_app.config["GATEWAY_SETTINGS"]
+    return remembered.Seal(settings.secret_key, "remembered identifier")
+
+
+def _remembered_identifier() -> str | None:
+    return _seal().open(request.cookies.get(remembered.COOKIE))
+
+
+@blueprint.route("/")
+def home() -> Any:
+    if sessions.token():
+        return redirect(url_for("account.home"))
+    return redirect(url_for("connexion.login"))
+
+
+@blueprint.route("/connexion", methods=["GET"])
+def login() -> Any:
+    return _login_page()
+
+
+def _login_page(
+    errors: dict[str, list[str]] | None = None,
+    answer: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Any:
+    provisional = request.values.get("provisoire") == "1"
+    remembered_identifier = _remembered_identifier()
+    captcha = None
+    if answer and answer.get("captcha_required"):
+        captcha = new_captcha()
+    context = {
+        "title": "Connexion",
+        "errors": errors or {},
+        "labels": {
+            **LABELS,
+            "identifier": "Identifiant provisoire" if provisional else LABELS["identifier"],
+        },
+        "answer": answer,
+        "captcha": captcha,
+        "provisional": provisional,
+        "remembered": remembered.masked(remembered_identifier) if remembered_identifier else None,
+        "identifier": value("identifier") if request.method == "POST" else "",
+    }
+    return render_template("connexion/login.html", **context), status
+
+
+@blueprint.route("/connexion", methods=["POST"])
+def submit_login() -> Any:
+    identifier = value("identifier")
+    if request.form.get("remembered") == "1":
+        identifier = _remembered_identifier() or identifier
+    try:
+        answer = identity.login(
+            identifier=identifier,
+            password=request.form.get("password", ""),
+            captcha=captcha_answer(),
+            source=client_source(),
+            **_franceconnect_link(),
+        )
+    except InvalidInput as exc:
+        return _login_page(field_errors(exc, {"captcha": "captcha_answer"}), status=400)
+    if answer["outcome"] != "ok":
+        errors = {}
+        if answer["outcome"] == "captcha_required" and answer.get("captcha_invalid"):
+            errors["captcha_answer"] = [
+                "Les caractères saisis ne correspondent pas. Une nouvelle vérification vous est"
+                " proposée."
+            ]
+        return _login_page(errors, answer, status=200)
+    sessions.open_session(answer)
+    target = "account.home"
+    if answer.get("password_change_recommended"):
+        target = "connexion.renewal"
+    response = make_response(redirect(url_for(target)))
+    _remember(response, identifier if request.form.get("remember_me") == "on" else None)
+    return response
+
+
+def _franceconnect_link() -> dict[str, str]:
+    token = session.get(franceconnect.LINK_TOKEN)
+    return {"franceconnect_link": token} if token else {}
+
+
+def _remember(response: Any, identifier: str | None) -> None:
+    if identifier is None:
+        return
+    canonical = remembered.canonical(identifier)
+    if canonical is None:
+        return
+    response.set_cookie(
+        remembered.COOKIE,
+        _seal().close(canonical),
+        max_age=int(remembered.LIFETIME.total_seconds()),
+        path=remembered.COOKIE_PATH,
+        secure=True,
+        httponly=True,
+        samesite="Strict",
+    )
+
+
+@blueprint.route("/connexion/oublier", methods=["POST"])
+def forget_identifier() -> Any:
+    """« Ce n'est pas vous ? Oublier cet identifiant »."""
+    response = make_response(redirect(url_for("connexion.login")))
+    response.delete_cookie(
+        remembered.COOKIE, path=remembered.COOKIE_PATH, secure=True, httponly=True
+    )
+    return response
+
+
+@blueprint.route("/protegez-vous")
+def renewal() -> Any:
+    """The renewal campaign's interstitial: continue, or « Mot de passe oublié » (a code to the
+    contacts on file, so that a stolen password cannot renew itself)."""
+    if not sessions.token():
+        return redirect(url_for("connexion.login"))
+    return render_template(
+        "connexion/renewal.html", title="Protégez-vous, modifiez votre mot de passe"
+    )
+
+
+@blueprint.route("/deconnexion", methods=["POST"])
+def logout() -> Any:
+    held = sessions.token()
+    auth_method = session.get("auth_method")
+    sessions.close_session()
+    if held is None:
+        return redirect(url_for("connexion.login"))
+    if auth_method == "franceconnect":
+        answer = identity.franceconnect_logout(held)
+        if answer.get("logout_url"):
+            return franceconnect.logout_redirect(answer)
+    else:
+        identity.logout(held)
+    return redirect(url_for("connexion.logged_out"))
+
+
+@blueprint.route("/deconnecte")
+def logged_out() -> Any:
+    return render_template("connexion/logged_out.html", title="Vous êtes déconnecté")

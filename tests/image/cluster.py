@@ -11,6 +11,7 @@ same files there.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import subprocess
 import uuid
@@ -137,8 +138,14 @@ class Podman:
         return self.volume
 
     def remove_volume(self) -> None:
-        if self.volume:
-            subprocess.run(["podman", "volume", "rm", "--force", self.volume], capture_output=True)
+        """Without --force: podman 4.3's forced removal can deadlock with the cleanup of a
+        container just stopped; the test's containers are removed before this."""
+        # A tmpfs volume left behind holds nothing once its containers are gone.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            if self.volume:
+                subprocess.run(
+                    ["podman", "volume", "rm", self.volume], capture_output=True, timeout=60
+                )
 
     def run_args(
         self,

@@ -10,8 +10,9 @@ export PYTHONPATH := $(shell $(PYTHON) -m shared.service_registry pythonpath)
 PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras \
 	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
-.PHONY: help venv lock infra run test test-unit test-interface test-integration test-browser lint \
-	format bench bench-quick k8s-check dead-letters audit openapi supply-chain sbom clean \
+.PHONY: help venv lock infra run test test-unit test-interface test-integration test-browser \
+	test-faults lint \
+	format bench bench-quick alerts restore-components k8s-check dead-letters audit openapi supply-chain sbom clean \
 	broker-users portal-deps demo-household image-build image-check
 
 # Every target carries a `## ` description: `make help` lists them (a test checks none is left out).
@@ -71,6 +72,11 @@ test-browser: venv infra portal-deps ## the browser layer: the portal's journeys
 	$(PYTEST_LAYER) browser; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no browser tests yet"; exit 0; fi; exit $$status
 
+# Partitions and SIGTERM under load through the fault proxy (tests/faults, docs/operations.md);
+# FAULTS_CUT_S=30 FAULTS_LOSSY_S=60 for the issue's durations (CI runs the short defaults).
+test-faults: venv infra ## fault scenarios: cuts, delays, drops, SIGTERM under load (minutes)
+	$(PYTEST_LAYER) faults tests/faults; $(NO_TESTS_FAIL)
+
 lint: venv ## ruff (lint and format) and mypy, per package
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -98,8 +104,16 @@ demo-household: venv ## file a demo household for `make run`: ARGS='--allocatair
 openapi: venv ## regenerate the HTTP API's OpenAPI document (a test compares it with docs/openapi.json)
 	$(PY) -m gateway.api.openapi docs/openapi.json
 
+alerts: venv ## write each overlay's alert rules from deploy/k8s/components/monitoring/alerts.template.yaml
+	$(PY) -m shared.monitoring.alert_rules
+
+restore-components: venv ## write deploy/k8s/restore/ (each store's restore components) from the prod overlay and Jobs
+	$(PY) scripts/restore_components.py
+
 k8s-check: venv ## render deploy/k8s overlays, validate every kind offline, check the Dockerfile
+	bash scripts/promtool.sh >/dev/null
 	$(PY) -m pytest -q -p no:cacheprovider tests/operations/test_k8s_*.py \
+		tests/operations/test_alert_rules_behaviour.py \
 		tests/operations/test_container_image.py
 
 dead-letters: venv ## list the dead-lettered events of every service ("none" when there are none)

@@ -4,7 +4,8 @@ Erasure destroys the person's keys in every store (``app.vault.erase``), whateve
 service encrypts their data under: identity and notification the account id (notification also
 each delivery's own id), lockout each ladder (the back office's free-text notes), delegation the
 member's ``Person`` id (from the NIR pseudonym). Events stay, and so do replay, timelines and
-the hash chain: only the personal values read back as erased.
+the hash chain: only the personal values read back as erased. The person's letters still in the
+print spool (plain PDFs, no key to destroy) are deleted.
 
 >>> erase(stores, find_person(stores, "1 63 06 31 555 082"))   # doctest: +SKIP
 {'identity': ['…'], 'lockout': ['…'], 'delegation': ['…'], 'notification': ['…', '…']}
@@ -52,6 +53,8 @@ def erase(stores: Any, person: Person) -> dict[str, list[str]]:
         for subject_id in subject_ids:
             vault.erase(subject_id)
         erased[store] = [str(s) for s in subject_ids]
+    # letters not yet collected by the print house: plain PDFs, deleted (no key to destroy)
+    stores["notification"].erase_letters_of(person.account_id)
     return erased
 
 

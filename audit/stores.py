@@ -36,7 +36,8 @@ def open_store(
     # The tool reads one thing at a time: one connection per store, whatever the services use.
     mapping = {**(os.environ if config is None else config), "DATABASE_POOL_SIZE": "1"}
     mapping.pop(f"{name.upper()}_DATABASE_POOL_SIZE", None)
-    settings = settings_class.from_mapping(mapping, name)
+    # Only the store's keys: never the session-signing key nor a provider's or channel's secret.
+    settings = settings_class.for_tool(mapping, name)
     application_class = _load(service.application_class)
     return application_class(settings, clock=clock)
 

@@ -19,8 +19,8 @@ import eventlet
 from shared.runtime.logging_setup import configure_logging
 from shared.runtime.settings import SettingsError
 
+from . import server
 from .app import create_app
-from .serving import serve
 from .settings import GatewaySettings
 
 log = logging.getLogger("gateway")
@@ -36,7 +36,7 @@ def main() -> None:
     app = create_app(settings)
     listener = eventlet.listen((settings.bind, settings.port))
     log.info("portal on %s (bound to %s:%s)", settings.public_url, settings.bind, settings.port)
-    serve(listener, app)  # until SIGTERM or SIGINT, then the requests in progress finish
+    server.run(listener, app)  # until SIGTERM or SIGINT, then the requests in progress finish
 
 
 if __name__ == "__main__":

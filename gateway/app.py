@@ -11,8 +11,9 @@ from __future__ import annotations
 from flask import Flask
 
 from connexion_client import ConnexionClient
+from shared.runtime import broker_tls
 
-from . import health, portal, rpc, security
+from . import edge, health, limits, metrics, portal, rpc, security, sessions
 from .api.install import install as install_api
 from .settings import GatewaySettings
 
@@ -26,10 +27,17 @@ def create_app(settings: GatewaySettings, client: ConnexionClient | None = None)
         app,
         client
         or ConnexionClient(
-            settings.amqp_uri, caller=settings.broker_caller, timeout=settings.rpc_timeout_s
+            settings.amqp_uri,
+            caller=settings.broker_caller,
+            timeout=settings.rpc_timeout_s,
+            ssl=broker_tls.ssl_options(settings.amqp_uri, settings.amqp_ca_file),
         ),
     )
+    edge.install(app)
+    limits.install(app, settings)  # before CSRF: a forged form counts too
     security.install(app, settings)
+    sessions.install(app, settings)
+    metrics.install(app)  # /metrics, and every request timed by route family
     portal.install(app, settings)
     app.register_blueprint(health.blueprint)
     if settings.dev_mailbox:  # settings refuse it outside development and test

@@ -14,6 +14,8 @@ from flask import Flask, current_app, g, request
 
 from connexion_client import ConnexionClient
 
+from .metrics import timed_rpc
+
 EXTENSION = "connexion_client"
 
 
@@ -35,7 +37,7 @@ def correlation_id() -> str:
 
 def call(service: str, method: str, *args: Any, **kwargs: Any) -> Any:
     """One RPC; ``InvalidInput``, ``ServiceTimeout``… propagate (errors.py renders them)."""
-    with client().correlated(correlation_id()):
+    with client().correlated(correlation_id()), timed_rpc(service, method):
         return client().call(service, method, *args, **kwargs)
 
 

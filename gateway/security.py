@@ -20,6 +20,9 @@ from .settings import GatewaySettings
 
 csrf = CSRFProtect()
 
+#: The largest body the portal and the API accept (413 above: docs/security.md, "Input").
+MAX_BODY_BYTES = 64 * 1024
+
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
@@ -43,10 +46,13 @@ def install(app: Flask, settings: GatewaySettings) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SECURE=True,  # browsers accept Secure cookies on http://localhost
         SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),  # the identity session ends sooner
+        # the cookie lives as long as the browser; sessions.py times it out (idle, absolute)
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=settings.session_absolute_timeout_s),
         WTF_CSRF_TIME_LIMIT=None,  # bound to the session, which has its own lifetime
         WTF_CSRF_SSL_STRICT=False,  # Referer checks break behind TLS-terminating proxies
-        MAX_CONTENT_LENGTH=64 * 1024,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        MAX_FORM_MEMORY_SIZE=MAX_BODY_BYTES,
+        MAX_FORM_PARTS=200,
     )
     csrf.init_app(app)
     Talisman(

@@ -31,7 +31,12 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def serve(
-    listener: Any, app: Any, *, max_connections: int = 1000, grace: float = STOP_GRACE_SECONDS
+    listener: Any,
+    app: Any,
+    *,
+    protocol: Any = eventlet.wsgi.HttpProtocol,
+    max_connections: int = 1000,
+    grace: float = STOP_GRACE_SECONDS,
 ) -> int:
     """Serves ``app`` on ``listener`` until SIGTERM or SIGINT; returns the signal's number once
     the requests in progress have finished (or ``grace`` seconds have passed)."""

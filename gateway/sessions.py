@@ -2,23 +2,99 @@
 
 Every Mon Compte request asks identity ``verify_session`` (spec §16: a token checked offline
 would honour a logout or a password change only at its expiry).
+
+The cookie itself (docs/security.md, "Sessions"):
+
+- **renewed** at login and at every change of what it grants (a new token after « Prolonger ma
+  session », a password change): new contents, a new ``sid``, and at login and password change a
+  new CSRF secret, so a cookie or a form token captured before is worth nothing after;
+- **ended on the server** at logout (identity revokes the token) and when it times out here;
+- **timed out** after ``SESSION_IDLE_TIMEOUT_S`` without a request (15 minutes, identity's
+  ``SESSION_LIFETIME_S``) and ``SESSION_ABSOLUTE_TIMEOUT_S`` after it opened (8 hours, identity's
+  ``SESSION_MAX_LIFETIME_S``), whatever identity says: the portal's own state (a registration
+  in progress, the CSRF secret) ends too, and a token is revoked at identity on the way.
 """
 
 from __future__ import annotations
 
+import logging
+import secrets
+import time
 from typing import Any
 
-from flask import session
+from flask import Flask, g, session
 
+from connexion_client import ConnexionError
+
+from . import rpc
 from .clients import identity
+from .settings import GatewaySettings
+
+log = logging.getLogger("gateway")
+
+OPENED_AT = "opened_at"
+SEEN_AT = "seen_at"
+SESSION_ID = "sid"
+#: The clock of the timeouts (seconds since the epoch).
+clock = time.time
+CSRF_SECRET = "csrf_token"  # noqa: S105 - Flask-WTF's key in the session
+
+
+def install(app: Flask, settings: GatewaySettings) -> None:
+    idle, absolute = settings.session_idle_timeout_s, settings.session_absolute_timeout_s
+    # seen_at is written at most this often (the cookie is not rewritten on every request)
+    resolution = max(1, min(60, idle // 4))
+
+    @app.before_request
+    def time_out() -> None:
+        if not session:
+            return
+        now = int(clock())
+        opened = int(session.get(OPENED_AT, now))
+        seen = int(session.get(SEEN_AT, now))
+        if now - seen > idle or now - opened > absolute:
+            end_timed_out(held=token())
+            g.session_timed_out = True
+            return
+        session.setdefault(OPENED_AT, opened)
+        if now - seen >= resolution or SEEN_AT not in session:
+            session[SEEN_AT] = now
+
+
+def end_timed_out(held: str | None) -> None:
+    session.clear()
+    if held is None:
+        return
+    try:
+        identity.logout(held)
+    except ConnexionError:  # identity's own expiry ends it anyway; the cookie is gone
+        log.warning("timed-out session not revoked at identity (request %s)", rpc.correlation_id())
+
+
+def renew(*, new_csrf_secret: bool) -> None:
+    """A new session id (and, when asked, a new CSRF secret) for what the session now grants."""
+    session[SESSION_ID] = secrets.token_urlsafe(16)
+    if new_csrf_secret:
+        session.pop(CSRF_SECRET, None)
 
 
 def open_session(answer: dict[str, Any], auth_method: str = "password") -> None:
     """Keeps the session of a successful login (``login`` or ``franceconnect_callback``)."""
-    session.clear()
+    session.clear()  # nothing of the anonymous session survives: no fixation
+    now = int(clock())
+    session[OPENED_AT] = now
+    session[SEEN_AT] = now
     session["token"] = answer["session"]["token"]
     session["expires_at"] = answer["session"]["expires_at"]
     session["auth_method"] = auth_method
+    renew(new_csrf_secret=True)
+
+
+def replace_token(answer: dict[str, Any]) -> None:
+    """A refreshed session's new token (« Prolonger ma session »)."""
+    session["token"] = answer["session"]["token"]
+    session["expires_at"] = answer["session"]["expires_at"]
+    renew(new_csrf_secret=False)  # other open forms of this person stay valid
 
 
 def token() -> str | None:

@@ -32,6 +32,15 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 DEVELOPMENT_ENVIRONMENTS = ("development", "test")
 
 
+def parse_rate_limits(raw: str) -> str:
+    """``600 per minute; 6000 per hour`` (the ``limits`` notation), checked at start-up."""
+    from limits import parse_many
+
+    if not parse_many(raw):
+        raise ValueError("expected limits such as '600 per minute; 6000 per hour'")
+    return raw
+
+
 def parse_networks(raw: str) -> tuple[Network, ...]:
     """``10.0.0.0/8, 192.0.2.10``: addresses or CIDR ranges, comma-separated."""
     return tuple(ipaddress.ip_network(part.strip()) for part in raw.split(",") if part.strip())
@@ -84,6 +93,38 @@ class GatewaySettings(ServiceSettings):
     session_warning_s: int = setting(
         "SESSION_WARNING_S", 120, parse=int, doc="the expiry warning shows this long before the end"
     )
+    session_idle_timeout_s: int = setting(
+        "SESSION_IDLE_TIMEOUT_S",
+        900,
+        parse=int,
+        doc="a portal session unused this long ends (identity's SESSION_LIFETIME_S, s)",
+    )
+    session_absolute_timeout_s: int = setting(
+        "SESSION_ABSOLUTE_TIMEOUT_S",
+        28800,
+        parse=int,
+        doc="a portal session ends this long after it opened, used or not"
+        " (identity's SESSION_MAX_LIFETIME_S, s)",
+    )
+    rate_limit_per_source: str = setting(
+        "RATE_LIMIT_PER_SOURCE",
+        "600 per minute; 6000 per hour",
+        parse=parse_rate_limits,
+        doc="requests of one source address (portal, token endpoint, unauthenticated API calls);"
+        " over it: 429 with Retry-After",
+    )
+    rate_limit_per_api_client: str = setting(
+        "RATE_LIMIT_PER_API_CLIENT",
+        "3000 per minute",
+        parse=parse_rate_limits,
+        doc="authenticated HTTP API calls of one API client; over it: 429 with Retry-After",
+    )
+    rate_limit_storage_uri: str = setting(
+        "RATE_LIMIT_STORAGE_URI",
+        "memory://",
+        doc="where the counts are kept: memory:// per replica (the ingress limits in front), or"
+        " redis://host:6379 to share them across replicas",
+    )
     theme_dir: Path | None = setting(
         "THEME_DIR",
         None,
@@ -107,6 +148,11 @@ class GatewaySettings(ServiceSettings):
 
     def _check_environment(self) -> None:
         super()._check_environment()
+        if not 60 <= self.session_idle_timeout_s <= self.session_absolute_timeout_s <= 86400:
+            raise SettingsError(
+                "SESSION_IDLE_TIMEOUT_S and SESSION_ABSOLUTE_TIMEOUT_S: 60 s ≤ idle ≤ absolute"
+                " ≤ 24 h"
+            )
         if self.dev_mailbox and self.environment not in DEVELOPMENT_ENVIRONMENTS:
             raise SettingsError(
                 "DEV_MAILBOX: the development mailbox runs only in ENVIRONMENT development or test"
@@ -115,7 +161,7 @@ class GatewaySettings(ServiceSettings):
     def all_secret_fields(self) -> list[str]:
         return ["secret_key"]  # the gateway holds no service key
 
-    def with_development_secrets(self) -> GatewaySettings:
+    def with_development_secrets(self, skip: tuple[str, ...] = ()) -> GatewaySettings:
         if self.secret_key is not None:
             return self
         if self.environment != "development":

@@ -38,4 +38,6 @@ if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ] && command 
     || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null 2>&1; } \
     || echo "pgbouncer could not be installed: its test will be skipped" >&2
 fi
+# promtool: the alert rules' checks and unit tests (tests/operations/test_alert_rules_behaviour.py).
+bash scripts/promtool.sh >/dev/null || echo "promtool could not be unpacked: the alert rules' tests will fail" >&2
 echo "PostgreSQL and RabbitMQ are up"

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+import uuid
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from notification.channels.letter import LetterChannel, read_batch_index
+from notification.contacts import Recipient
+from notification.messages import Message
 
 from audit.cli import main
 
 from .history import NIR, PASSWORD, SOURCE, History
 
 pytestmark = pytest.mark.slow
+POSTAL = Recipient(
+    "letter", {"lines": ["Marie Morvan", "12 rue des Lilas", "31000 Toulouse"]}, "Marie Morvan"
+)
 
 
 def audit(config: dict[str, Any], *argv: str) -> tuple[int, str]:
@@ -128,3 +136,24 @@ def test_erasure_ends_every_session_of_the_account(history, rpc, service_config)
             "valid": False, "account_id": None, "identifier_kind": None,
             "auth_method": None, "expires_at": None, "reason": "revoked",
         }  # fmt: skip
+
+
+def test_erasure_deletes_the_persons_letters_still_in_the_print_spool(history, service_config):
+    # Given letters in the print spool for two of the person's deliveries, and another person's
+    exported = json.loads(audit(service_config, "export", NIR)[1])
+    theirs = [uuid.UUID(d["delivery_id"]) for d in exported["notification"]["deliveries"]][:2]
+    assert theirs
+    spool = Path(service_config["DATA_DIR"]) / "letters"  # LETTER_SPOOL_DIR's default
+    channel = LetterChannel(spool, now=lambda: datetime(2026, 11, 27, 10, 0))
+    someone_else = uuid.uuid4()
+    for delivery_id in (*theirs, someone_else):
+        channel.send(delivery_id, POSTAL, Message(subject="Votre code", body="Code : 123456"))
+
+    # When the DPO erases the person
+    assert audit(service_config, "erase", NIR, "--yes")[0] == 0
+
+    # Then their letters and index rows are gone; the other person's letter is still to print
+    day = spool / "2026-11-27"
+    assert sorted(p.name for p in day.glob("*.pdf")) == [f"{someone_else}.pdf"]
+    rows = read_batch_index(spool, date(2026, 11, 27))
+    assert [row["delivery_id"] for row in rows] == [str(someone_else)]

@@ -30,7 +30,7 @@ DAY = timedelta(days=1)
 NOTHING = {
     "identity": {"connection_sources": 0, "agent_actions": 0, "unfinished_registrations": 0},
     "lockout": {"lockout_ladders": 0, "connection_sources": 0, "agent_actions": 0},
-    "notification": {"deliveries": 0},
+    "notification": {"deliveries": 0, "letter_spool": 0},
     "delegation": {},
 }
 

@@ -57,12 +57,12 @@ def test_counts_go_to_the_output_the_logs_and_the_pushgateway(service_config, pu
     assert reports == {
         "identity": {"connection_sources": 0, "agent_actions": 0, "unfinished_registrations": 0},
         "lockout": {"lockout_ladders": 0, "connection_sources": 0, "agent_actions": 0},
-        "notification": {"deliveries": 0},
+        "notification": {"deliveries": 0, "letter_spool": 0},
         "delegation": {},
     }
     lines = [r.getMessage() for r in caplog.records if r.name == "audit.retention"]
     assert "retention: store lockout, category lockout_ladders, expired 0" in lines
-    assert len(lines) == 7
+    assert len(lines) == 8
     [(method, path, body)] = received
     assert method == "PUT" and path == "/metrics/job/retention"
     assert 'caf_retention_expired_total{category="deliveries",store="notification"}' in body

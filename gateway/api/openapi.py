@@ -38,6 +38,8 @@ ERRORS = {
     401: "Client not authenticated, or the person's session is over (`session_invalid`)",
     404: "No such address",
     413: "A body above 64 KiB",
+    429: "Too many requests from this client (or, without a token, this address): try again"
+    " after Retry-After",
     500: "A fault in a service (a bug), or a call the broker refused to the gateway's user (its"
     " configuration): logged with the request id; trying again will not help",
     503: "A service did not answer in time or cannot be reached: try again after Retry-After",
@@ -51,9 +53,58 @@ RETRY_AFTER = {
 }
 
 
+#: How the operations chain (OpenAPI links): the ids a journey's first step answers are the next
+#: steps' path ids, a login's token is the session header of Mon Compte's operations, an access
+#: token is the bearer of every operation. Used by clients' generators and by the stateful fuzzing
+#: of gateway/tests/api/test_api_fuzzing.py.
+_IDS = {
+    "start_registration": ("registration_id", ("send_registration_code",
+                           "verify_registration_code", "complete_registration")),
+    "start_password_reset": ("reset_id", ("send_password_reset_code",
+                             "verify_password_reset_code", "complete_password_reset")),
+    "start_identifier_recovery": ("recovery_id", ("send_identifier_recovery_code",
+                                  "complete_identifier_recovery")),
+}  # fmt: skip
+_SESSION_SOURCES = {"login": "session/token", "refresh_session": "session/token"}
+_JOURNEY_STARTS = (
+    "check_password", "new_captcha", "login", "start_registration", "start_password_reset",
+    "start_identifier_recovery",
+)  # fmt: skip
+
+
+def _links(op: Operation) -> dict[str, Any]:
+    links: dict[str, Any] = {}
+    if op.name in _IDS:
+        name, targets = _IDS[op.name]
+        for target in targets:
+            links[target] = {
+                "operationId": target,
+                "parameters": {f"path.{name}": f"$response.body#/{name}"},
+            }
+    if op.name in _SESSION_SOURCES:
+        pointer = _SESSION_SOURCES[op.name]
+        for consumer in OPERATIONS:
+            if consumer.session is not None:
+                links[consumer.name] = {
+                    "operationId": consumer.name,
+                    "parameters": {f"header.{SESSION_HEADER}": f"$response.body#/{pointer}"},
+                }
+    return links
+
+
+def _token_links() -> dict[str, Any]:
+    return {
+        name: {
+            "operationId": name,
+            "parameters": {"header.Authorization": "Bearer {$response.body#/access_token}"},
+        }
+        for name in _JOURNEY_STARTS
+    }
+
+
 def _error(code: int) -> dict[str, Any]:
     error = {"description": ERRORS[code], "content": {"application/json": {"schema": "Error"}}}
-    return {**error, "headers": RETRY_AFTER} if code == 503 else error
+    return {**error, "headers": RETRY_AFTER} if code in (429, 503) else error
 
 
 def _operation(op: Operation) -> dict[str, Any]:
@@ -71,7 +122,9 @@ def _operation(op: Operation) -> dict[str, Any]:
     answer: dict[str, Any] = {"description": op.summary}
     if op.answer is not None:
         answer["content"] = {"application/json": {"schema": op.answer}}
-    statuses = [400, 401, 500, 503] + ([413] if op.body else [])
+    if _links(op):
+        answer["links"] = _links(op)
+    statuses = [400, 401, 429, 500, 503] + ([413] if op.body else [])
     spec: dict[str, Any] = {
         "operationId": op.name,
         "summary": op.summary,
@@ -120,9 +173,11 @@ def _token_operation() -> dict[str, Any]:
             "200": {
                 "description": "an access token, valid `expires_in` seconds",
                 "content": {"application/json": {"schema": "TokenAnswer"}},
+                "links": _token_links(),
             },
             "400": {"description": "a malformed request", "content": oauth_error},
             "401": {"description": "unknown client or wrong secret", "content": oauth_error},
+            "429": _error(429),
         },
     }
 

@@ -18,6 +18,7 @@ every call, spec §16) and hands the account id to the other services.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,10 @@ from .schemas import ApiSchema
 Body = type[Schema] | Schema
 
 SESSION_HEADER = "X-Session-Token"
+#: The deepest nesting of arrays and objects a body may have (the schemas need 3).
+MAX_JSON_DEPTH = 32
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
 SESSION_MISSING = "Votre session a expiré. Veuillez vous reconnecter."
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -118,9 +123,9 @@ def declare(*operations: Operation) -> None:
 def _view(op: Operation) -> Callable[..., Any]:
     def view(**path_values: Any) -> Any:
         client = current_app.extensions[OAUTH].authenticate()
-        call = Call(load_body(op.body), load_path(path_values), client)
-        if op.session is not None:
-            call.session_token = _session_token()
+        # who calls, then for whom, then what: a missing session is 401 whatever the body
+        held = _session_token() if op.session is not None else None
+        call = Call(load_body(op.body), load_path(path_values), client, session_token=held)
         if op.session == "account":
             call.account_id = _live_account(call.session_token)
         response = jsonify(op.run(call))
@@ -140,13 +145,7 @@ def load_body(schema: Body | None) -> dict[str, Any]:
     the portal's forms send them): the service loads it with that same schema."""
     if schema is None:
         return {}
-    data = request.get_json(silent=True) if request.is_json else None
-    if not isinstance(data, dict):
-        raise InvalidInput(
-            code="invalid_input",
-            message=INVALID_INPUT,
-            fields={"_schema": ["Objet JSON attendu (Content-Type: application/json)."]},
-        )
+    data = _json_object()
     loader = schema() if isinstance(schema, type) else schema
     if isinstance(loader, ApiSchema):
         try:
@@ -165,6 +164,44 @@ def without_nulls(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: without_nulls(item) for key, item in value.items() if item is not None}
     return value
+
+
+def _json_object() -> dict[str, Any]:
+    """The body as a JSON object, read only when it is UTF-8, not too deep, and JSON."""
+    raw = request.get_data(cache=True)  # above MAX_CONTENT_LENGTH: 413 before this line
+    problem = None
+    if not request.is_json:
+        problem = "Objet JSON attendu (Content-Type: application/json)."
+    elif not _utf8(raw):
+        problem = "Le corps de la requête doit être encodé en UTF-8."
+    elif _depth(raw) > MAX_JSON_DEPTH:
+        problem = f"JSON trop imbriqué ({MAX_JSON_DEPTH} niveaux au plus)."
+    data = None if problem else request.get_json(silent=True)
+    if problem is None and not isinstance(data, dict):
+        problem = "Objet JSON attendu (Content-Type: application/json)."
+    if problem is not None:
+        raise InvalidInput(
+            code="invalid_input", message=INVALID_INPUT, fields={"_schema": [problem]}
+        )
+    return dict(data)  # type: ignore[arg-type]
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in ``raw`` (strings skipped), without parsing it: the
+    standard parser recurses, and a body of 64 KiB of ``[`` would exhaust the stack."""
+    deepest = depth = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub(b"", raw)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def load_path(values: dict[str, str]) -> dict[str, str]:

@@ -18,7 +18,15 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+    TooManyRequests,
+)
 
 from connexion_client import (
     CallRefused,
@@ -50,6 +58,8 @@ HTTP_MESSAGES = {
     405: ("method_not_allowed", "Cette méthode n'est pas possible sur cette adresse."),
     413: ("payload_too_large", "Requête trop volumineuse."),
     415: ("unsupported_media_type", "Le corps de la requête doit être du JSON."),
+    429: ("rate_limited", "Trop de requêtes : réessayez après le délai indiqué (Retry-After)."),
+    500: ("internal_error", INTERNAL),
 }
 
 
@@ -106,9 +116,17 @@ def register(blueprint: Any) -> None:
 
 
 def install(app: Flask) -> None:
-    """JSON errors for the addresses under ``/api/v1/`` that match no view: Flask routes those
-    to the application's handlers, whose pages are the portal's HTML."""
-    for exception in (NotFound, MethodNotAllowed):
+    """JSON errors for the addresses under ``/api/v1/`` that match no view (or fail before one:
+    a preflight, a rate limit): Flask routes those to the application's handlers, whose pages
+    are the portal's HTML."""
+    for exception in (
+        BadRequest,
+        NotFound,
+        MethodNotAllowed,
+        RequestEntityTooLarge,
+        TooManyRequests,
+        InternalServerError,
+    ):
         _json_under_prefix(app, exception)
 
 

@@ -77,8 +77,9 @@ def shred_expired(vault: Any, category: str, duration: timedelta, now: datetime)
         return 0
     marks = ", ".join(["%s"] * len(candidates))
     rows = vault.sql.execute(
+        # erased_at, not wrapped_key: the retention role may not read a key
         "SELECT subject_id FROM {schema}personal_data_keys"
-        f" WHERE wrapped_key IS NOT NULL AND subject_id IN ({marks})",
+        f" WHERE erased_at IS NULL AND subject_id IN ({marks})",
         tuple(str(c) for c in candidates),
     )
     for (subject_id,) in rows:

@@ -71,7 +71,9 @@ REGISTER = (
         "security measures",
         (
             "per-person encryption of personal values (AES-256-GCM), keyed pseudonyms in "
-            "events and logs, argon2id, hash chain over every store, lockout ladder, TLS; see"
+            "events and logs, argon2id, hash chain over every store, lockout ladder, TLS at the"
+            " edge and inside the cluster (AMQPS, PostgreSQL verify-full), default-deny network"
+            " policies, least-privilege roles for the audit tool and the retention job; see"
             " security.md"
         ),
     ),
@@ -132,7 +134,9 @@ Integration events carry account ids and keyed pseudonyms only; codes and contac
 ### Retention
 
 The retention table of [privacy.md](privacy.md), enforced by `python -m audit retention`
-(nightly CronJob); backups kept {BACKUP_RETENTION_DAYS} days at most.
+(nightly CronJob); backups: a recovery window of {BACKUP_RETENTION_DAYS} days, which keeps the
+newest base backup older than the window too (with nightly base backups, a value is gone from
+every copy {BACKUP_RETENTION_DAYS} days and one night at most after it left the store).
 
 ### Threats
 

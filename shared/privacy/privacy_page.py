@@ -100,12 +100,17 @@ as the Kubernetes CronJobs `retention-identity`, `retention-lockout` and
 An expiry or an erasure destroys a key in `personal_data_keys`; a backup taken before still
 holds it, so they take effect in backups when backups rotate. **The backup retention must not
 exceed {BACKUP_RETENTION_DAYS} days**, no more than the shortest default duration of the table
-({{shortest}} days): any expired or erased value is then gone from every copy at most
-{BACKUP_RETENTION_DAYS} days after it is gone from the store. A DPO who sets a duration below
-that shortens the backup retention with it. `tests/operations/test_k8s_backup_retention.py` checks
-the prod overlay (`retentionPolicy`, today 30 days); restoring a backup brings back keys
-destroyed since, so run the retention job and the erasures recorded since before reopening the
-service (docs/operations.md).
+({{shortest}} days). That retention is a *recovery window*: to restore any instant of the last
+{BACKUP_RETENTION_DAYS} days, it keeps every base backup and WAL segment newer than the window
+**and the newest base backup older than it** (with the WAL from there on), the one a restore to
+the window's first instant starts from. So a destroyed key stays in the backups for the window
+plus the time between two base backups: with the nightly base backups of the prod overlay, any
+expired or erased value is gone from every copy at most {BACKUP_RETENTION_DAYS} days and one
+night (≤ {BACKUP_RETENTION_DAYS} + 1 days) after it is gone from the store. A DPO who sets a
+duration below that shortens the backup retention with it.
+`tests/operations/test_k8s_backup_retention.py` checks the prod overlay (`retentionPolicy`,
+today 30 days); restoring a backup brings back keys destroyed since, so run the retention job
+and the erasures recorded since before reopening the service (docs/operations.md).
 
 ## Decisions
 

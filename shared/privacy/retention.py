@@ -19,8 +19,9 @@ from typing import Any, Literal
 
 #: How a row expires: the month key of its values is destroyed (``bucket``), the aggregate's own
 #: key is destroyed once it is idle past the horizon (``aggregate``), the lockout ladder is
-#: forgotten (``ladder``), or nothing expires it automatically (``file``).
-Mechanism = Literal["bucket", "aggregate", "ladder", "file"]
+#: forgotten (``ladder``), the files are deleted (``spool``), or nothing expires it
+#: automatically (``file``).
+Mechanism = Literal["bucket", "aggregate", "ladder", "spool", "file"]
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,22 @@ TABLE: tuple[RetentionRow, ...] = (
         " out of the person's view and export",
         mechanism="bucket",
         setting_field="retention_deliveries_days",
+    ),
+    RetentionRow(
+        category="letter_spool",
+        label="Courriers en attente d'impression (adresse postale et message)",
+        data="each letter as a PDF (name, postal address, date, subject, message) and its row"
+        " in the day's print index (subject)",
+        purpose="let the print house print and post the letter",
+        legal_basis=PUBLIC_TASK,
+        store="notification",
+        where="letter spool volume (`LETTER_SPOOL_DIR`, PersistentVolumeClaim"
+        " notification-letters), one folder per day",
+        at_expiry="the day's folder is deleted; an erasure deletes the person's letters and"
+        " their index rows at once",
+        mechanism="spool",
+        setting_field="retention_letter_spool_days",
+        settings_class="notification.settings:NotificationSettings",
     ),
     RetentionRow(
         category="agent_actions",

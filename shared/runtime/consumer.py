@@ -30,7 +30,7 @@ from nameko.events import SERVICE_POOL, EventHandler
 
 from shared import events
 
-from . import correlation, metrics
+from . import broker_tls, correlation, metrics
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ class IntegrationEventHandler(EventHandler):
         super().setup()
         config = self.container.config
         self.amqp_uri = config["AMQP_URI"]
+        self.ssl = broker_tls.from_config(config)
         self.delays = retry_delays(config)
         queue_args = _queue_arguments(config)
         if queue_args:
@@ -93,7 +94,7 @@ class IntegrationEventHandler(EventHandler):
             )
             for index, delay in enumerate(self.delays, start=1)
         ]
-        with Connection(self.amqp_uri) as connection:
+        with Connection(self.amqp_uri, ssl=self.ssl) as connection:
             channel = connection.default_channel
             for queue in [self.dead_letter_queue, *self.retry_queues]:
                 queue.bind(channel).declare()
@@ -150,7 +151,9 @@ class IntegrationEventHandler(EventHandler):
         headers[ATTEMPT_HEADER] = attempt
         headers[ERROR_HEADER] = error
         headers["x-caf-queue"] = self.queue.name
-        with Connection(self.amqp_uri, transport_options={"confirm_publish": True}) as conn:
+        with Connection(
+            self.amqp_uri, transport_options={"confirm_publish": True}, ssl=self.ssl
+        ) as conn:
             Producer(conn.default_channel).publish(
                 message.body,
                 exchange=self.redeliveries.name,

@@ -18,6 +18,7 @@ from typing import Any
 from amqp.exceptions import NotFound
 from kombu import Connection, Producer, Queue
 
+from . import broker_tls
 from .consumer import ATTEMPT_HEADER, DEAD_LETTER_SUFFIX, IntegrationEventHandler
 
 
@@ -43,11 +44,16 @@ def consumer_queues(service_class: type) -> list[str]:
     return names
 
 
+def _ssl(amqp_uri: str) -> dict[str, Any] | None:
+    """amqps://: verified against AMQP_CA_FILE (shared/runtime/broker_tls.py)."""
+    return broker_tls.ssl_options(amqp_uri, os.environ.get("AMQP_CA_FILE"))
+
+
 def peek(amqp_uri: str, queue: str) -> list[DeadLetter]:
     """The dead letters of ``queue`` (left in place); none when its dead-letter queue does not
     exist yet (the consumer never ran on this broker)."""
     found = []
-    with Connection(amqp_uri) as connection:
+    with Connection(amqp_uri, ssl=_ssl(amqp_uri)) as connection:
         channel = connection.channel()
         dead = Queue(queue + DEAD_LETTER_SUFFIX, durable=True).bind(channel)
         try:
@@ -73,7 +79,9 @@ def peek(amqp_uri: str, queue: str) -> list[DeadLetter]:
 def replay(amqp_uri: str, queue: str) -> int:
     """Moves every dead letter of ``queue`` back into it; returns how many."""
     moved = 0
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+    with Connection(
+        amqp_uri, transport_options={"confirm_publish": True}, ssl=_ssl(amqp_uri)
+    ) as connection:
         channel = connection.channel()
         dead = Queue(queue + DEAD_LETTER_SUFFIX, durable=True).bind(channel)
         try:

@@ -11,7 +11,7 @@ from typing import Any
 import eventlet
 from nameko.extensions import DependencyProvider
 
-from . import correlation, request_outcomes
+from . import broker_tls, correlation, request_outcomes
 from .clock import Clock
 from .eventstore import ServiceApplication
 from .relay import OutboxRelay
@@ -56,6 +56,7 @@ class ApplicationDependency(DependencyProvider):
                 batch_size=settings.relay_batch_size,
                 poll_interval_s=settings.relay_poll_interval_s,
                 coalesce_s=settings.relay_coalesce_s,
+                ssl=broker_tls.ssl_options(settings.amqp_uri, settings.amqp_ca_file),
             )
 
     def start(self) -> None:

@@ -139,8 +139,14 @@ def ensure_schema(database_url: str, schema: str) -> None:
     import psycopg
     from psycopg import sql
 
+    create = sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
     with psycopg.connect(database_url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        try:
+            conn.execute(create)
+        except (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateSchema):
+            # another replica, starting at the same time, created it first (the statement
+            # is not safe against a concurrent creation): it exists, which is what we need
+            conn.execute(create)
 
 
 class ServiceApplication(Application[uuid.UUID]):

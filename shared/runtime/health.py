@@ -9,7 +9,7 @@ Whether anything publishes at all is *told*, not made a condition of readiness: 
 can lead (the store refuses the relay's connections), every replica would turn unready at once
 and stall rollouts for a fault none of them can mend. The answer carries
 ``relay_leader_present`` and ``oldest_unpublished_age_s`` instead, every replica exports them as
-gauges, and an alert watches them (deploy/k8s/base/alerts.yaml).
+gauges, and an alert watches them (deploy/k8s/components/monitoring/alerts.template.yaml).
 
 >>> checks = HealthChecks(container)          # doctest: +SKIP
 >>> checks.readiness()["ready"]               # doctest: +SKIP
@@ -23,7 +23,7 @@ from typing import Any
 
 from kombu import Connection
 
-from . import metrics
+from . import broker_tls, metrics
 from .consumer import DEAD_LETTER_SUFFIX, IntegrationEventHandler
 from .dependencies import ApplicationDependency
 from .relay import OutboxRelay
@@ -38,6 +38,7 @@ class HealthChecks:
         self.container = container
         self.service = container.service_name
         self.amqp_uri = container.config["AMQP_URI"]
+        self.ssl = broker_tls.from_config(container.config)
         self._last_relay: tuple[int | None, int] | None = None
 
     # --- what the container holds ---------------------------------------------------------
@@ -83,7 +84,9 @@ class HealthChecks:
 
     def _broker(self) -> bool | str:
         try:
-            with Connection(self.amqp_uri, connect_timeout=BROKER_TIMEOUT_S) as connection:
+            with Connection(
+                self.amqp_uri, connect_timeout=BROKER_TIMEOUT_S, ssl=self.ssl
+            ) as connection:
                 connection.ensure_connection(max_retries=1)
             return True
         except Exception as exc:
@@ -128,7 +131,9 @@ class HealthChecks:
         if not queues:
             return
         try:
-            with Connection(self.amqp_uri, connect_timeout=BROKER_TIMEOUT_S) as connection:
+            with Connection(
+                self.amqp_uri, connect_timeout=BROKER_TIMEOUT_S, ssl=self.ssl
+            ) as connection:
                 for queue in queues:
                     depth = _message_count(connection, queue)
                     if depth is not None:

@@ -121,7 +121,12 @@ class KeyVault:
         self._cache.pop(subject_id, None)
 
     def is_erased(self, subject_id: uuid.UUID) -> bool:
-        return self._load(subject_id)[1]
+        # erased_at only: a role that may not read keys (the retention job's) can ask
+        rows = self.sql.execute(
+            "SELECT erased_at FROM {schema}personal_data_keys WHERE subject_id = %s",
+            (str(subject_id),),
+        )
+        return bool(rows and rows[0][0])
 
     def _load(self, subject_id: uuid.UUID) -> tuple[bytes | None, bool]:
         rows = self.sql.execute(

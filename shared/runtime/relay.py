@@ -73,9 +73,11 @@ class OutboxRelay:
         coalesce_s: float = 0.002,
         confirm_timeout_s: float = 10.0,
         lock: LeaderLock | None = None,
+        ssl: dict[str, Any] | None = None,
     ):
         self.app = app
         self.amqp_uri = amqp_uri
+        self.ssl = ssl  # broker_tls.ssl_options: amqps:// verified
         self.batch_size = batch_size
         self.poll_interval_s = poll_interval_s
         self.coalesce_s = coalesce_s
@@ -169,7 +171,7 @@ class OutboxRelay:
     def _producer(self) -> tuple[Producer, ConfirmedChannel]:
         if self._publisher is None or self._confirms is None:
             # No ``confirm_publish`` option: it would wait for an ack after every message.
-            self._connection = Connection(self.amqp_uri, heartbeat=0)
+            self._connection = Connection(self.amqp_uri, heartbeat=0, ssl=self.ssl)
             self._confirms = ConfirmedChannel(self._connection, self.confirm_timeout_s)
             self._publisher = Producer(self._confirms.channel)
         return self._publisher, self._confirms

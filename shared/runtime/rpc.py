@@ -25,6 +25,7 @@ from nameko.rpc import (
     RPC_REPLY_QUEUE_TEMPLATE,
     RPC_REPLY_QUEUE_TTL,
     RpcProxy,
+    ServiceProxy,
     get_rpc_exchange,
 )
 from nameko.standalone.rpc import ClusterRpcProxy, SingleThreadedReplyListener
@@ -151,7 +152,8 @@ class CallerRpcProxy(ClusterRpcProxy):
 
 
 class TimedRpcProxy(RpcProxy):
-    """Like nameko's ``RpcProxy``, but every call gives up after ``RPC_TIMEOUT_S`` seconds.
+    """Like nameko's ``RpcProxy``, but every call gives up after ``RPC_TIMEOUT_S`` seconds, and
+    its request expires in the broker then (per-message TTL): never run after its caller left.
 
     Inside a service ``nameko-rpc`` is declared actively, as the service's own RPC consumer
     declares it (services keep *configure* on it, docs/security.md): a passive declaration here
@@ -167,4 +169,9 @@ class TimedRpcProxy(RpcProxy):
 
     def get_dependency(self, worker_ctx: Any) -> _TimedService:
         timeout = self.timeout or float(self.container.config.get("RPC_TIMEOUT_S", 10))
-        return _TimedService(super().get_dependency(worker_ctx), timeout)
+        # The request expires in its queue when its caller gives up: one the target could not
+        # take in time (down, cut from the broker) is never run later for nobody. Run late, a
+        # lockout reservation would count against a person who was only shown an error.
+        options = {**self.options, "expiration": timeout}
+        proxy = ServiceProxy(worker_ctx, self.target_service, self.rpc_reply_listener, **options)
+        return _TimedService(proxy, timeout)

@@ -27,13 +27,15 @@ from nameko.runners import ServiceRunner
 
 from shared import service_registry
 
+from . import broker_tls
 from .audit_trail import grant_audit_roles
 from .dependencies import ApplicationDependency
 from .eventstore import schema_of
 from .logging_setup import configure_logging
 from .observability import http_port
+from .retention_role import grant_retention_role
 from .settings import ServiceSettings, SettingsError
-from .startup_checks import check_broker, check_http_port, check_store
+from .startup_checks import check_broker, check_http_port, check_store, plain_text_paths
 
 log = logging.getLogger("runner")
 
@@ -50,6 +52,7 @@ def migrate(service_class: Any, config: dict[str, Any]) -> None:
         if isinstance(dependency, ApplicationDependency):
             settings = dependency.settings_class.from_mapping(config, service_class.name)
             application = dependency.application_class(settings)
+            events_table = application.sql.events_table.rpartition(".")[2].strip('"')
             application.close()
             if settings.database_url and (
                 settings.database_audit_role or settings.database_erasure_role
@@ -59,6 +62,14 @@ def migrate(service_class: Any, config: dict[str, Any]) -> None:
                     schema_of(settings, service_class.name),
                     settings.database_audit_role,
                     settings.database_erasure_role,
+                )
+            if settings.database_url and settings.database_retention_role:
+                grant_retention_role(
+                    settings.database_url,
+                    schema_of(settings, service_class.name),
+                    settings.database_retention_role,
+                    events_table,
+                    service_class.name,
                 )
             log.info("store of %s is ready", service_class.name)
 
@@ -92,12 +103,18 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"Configuration error: {exc}")
     configure_logging(settings[0].log_level)
     if not args.migrate_only:  # the migration Job needs the stores only
-        check_broker(settings[0].amqp_uri)
+        check_broker(
+            settings[0].amqp_uri,
+            broker_tls.ssl_options(settings[0].amqp_uri, settings[0].amqp_ca_file),
+        )
     for each in settings:
+        for warning in plain_text_paths(each, dict(os.environ)):
+            log.warning("%s: %s", each.service, warning)
         check_store(each)
         if not args.migrate_only:
             check_http_port(config, each.service, http_port(config, each.service))
     config.setdefault("AMQP_URI", settings[0].amqp_uri)
+    broker_tls.configure(config, settings[0].amqp_uri, settings[0].amqp_ca_file)
     if args.migrate_only:
         for cls in service_classes:
             migrate(cls, config)

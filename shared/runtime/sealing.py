@@ -49,3 +49,13 @@ class Unsealer:
             raise SealError("sealed payload is empty")
         result: dict[str, Any] = json.loads(plaintext)
         return result
+
+
+class NoUnsealingKey(Unsealer):
+    """Where the unsealing key is not held (the audit tool): every sealed value stays shut."""
+
+    def __init__(self) -> None:  # no key
+        pass
+
+    def unseal(self, token: str) -> dict[str, Any]:
+        raise SealError("no unsealing key here (the audit tool's settings)")

@@ -121,12 +121,25 @@ class ServiceSettings:
     service: str
     environment: str = setting("ENVIRONMENT", "development", doc="development | test | production")
     amqp_uri: str = setting(
-        "AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/", doc="RabbitMQ URI (vhost included)"
+        "AMQP_URI",
+        "amqp://guest:guest@127.0.0.1:5672/",
+        doc="RabbitMQ URI (vhost included); amqps://user:password@rabbitmq:5671/ for TLS: the"
+        " broker's certificate is then verified (AMQP_CA_FILE) and must name the URI's host",
+    )
+    amqp_ca_file: str | None = setting(
+        "AMQP_CA_FILE",
+        None,
+        doc="with amqps://: the CA certificate (PEM file) that signs the broker's, e.g."
+        " /etc/caf/tls/rabbitmq/ca.crt (the RabbitMQ TLS secret's ca.crt) — unset: the"
+        " system's CAs",
     )
     database_url: str | None = setting(
         "DATABASE_URL",
         None,
-        doc="postgresql://user:password@host:5432/db — unset: embedded SQLite store in DATA_DIR",
+        doc="postgresql://user:password@host:5432/db — unset: embedded SQLite store in DATA_DIR."
+        " TLS: add ?sslmode=verify-full&sslrootcert=/etc/caf/tls/<service>-db/ca.crt (the"
+        " CloudNativePG CA; the host, e.g. identity-db-rw, must be in the server certificate),"
+        " or set libpq's PGSSLMODE=verify-full and PGSSLROOTCERT, as the manifests do",
     )
     database_schema: str | None = setting(
         "DATABASE_SCHEMA", None, doc="PostgreSQL schema of this service's store (default: its name)"
@@ -141,7 +154,8 @@ class ServiceSettings:
         None,
         doc="postgresql://… of a PgBouncer in transaction mode in front of DATABASE_URL: the"
         " store's pool goes through it (no server-side prepares); the relay's lock and LISTEN,"
-        " and migrations, stay on DATABASE_URL — unset: everything on DATABASE_URL",
+        " and migrations, stay on DATABASE_URL — unset: everything on DATABASE_URL. TLS: as"
+        " DATABASE_URL; the pooler's host (identity-db-pooler-rw) is in the certificate",
     )
     database_pool_min: int = setting(
         "DATABASE_POOL_MIN", 1, parse=int, doc="store connections kept open while idle"
@@ -173,6 +187,13 @@ class ServiceSettings:
         None,
         doc="PostgreSQL role of the erasure Job: reading, the audit trail, and destroying"
         " per-person keys (unset: no grant)",
+    )
+    database_retention_role: str | None = setting(
+        "DATABASE_RETENTION_ROLE",
+        None,
+        doc="PostgreSQL role of the retention CronJobs: the migration grants it destroying the"
+        " keys the retention table expires (never reading one) and, where the table records"
+        " events (lockout), appending them (shared/runtime/retention_role.py; unset: no grant)",
     )
     data_dir: Path = setting(
         "DATA_DIR", Path("var"), parse=Path, doc="embedded stores, dev secrets, letter spool"
@@ -284,14 +305,20 @@ class ServiceSettings:
     secret_fields: ClassVar[tuple[str, ...]] = ("pseudonym_key", "personal_data_master_key")
     #: secrets a deployment may go without: never generated, unset means none
     optional_secrets: ClassVar[tuple[str, ...]] = ()
+    #: secrets only the running service uses (signing sessions, the providers' and channels'
+    #: credentials): the audit tool's settings (``for_tool``) neither require nor hold them
+    service_only_secrets: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
-    def from_mapping(cls: type[T], mapping: Mapping[str, Any], service: str) -> T:
-        """Reads every field from ``mapping`` (the environment, or a nameko config)."""
+    def from_mapping(
+        cls: type[T], mapping: Mapping[str, Any], service: str, *, tool: bool = False
+    ) -> T:
+        """Reads every field from ``mapping`` (the environment, or a nameko config). ``tool``:
+        the settings of the audit tool on this service's store (:meth:`for_tool`)."""
         values: dict[str, Any] = {"service": service}
         prefix = service.upper() + "_"
         for field in dataclasses.fields(cls):
-            if field.name == "service":
+            if field.name == "service" or (tool and field.name in cls.service_only_secrets):
                 continue
             env = field.metadata["env"]
             raw = mapping.get(prefix + env, mapping.get(env))
@@ -310,7 +337,18 @@ class ServiceSettings:
                 raise SettingsError(f"{env}: {exc} ({field.metadata['doc']})") from None
         settings = cls(**values)
         settings._check_environment()
+        if not tool:
+            settings._check_calls()
+        if tool:
+            return settings.with_development_secrets(cls.service_only_secrets)
         return settings.with_development_secrets()
+
+    @classmethod
+    def for_tool(cls: type[T], mapping: Mapping[str, Any], service: str) -> T:
+        """The settings the audit tool and the retention job open this service's store with:
+        the store's keys, never the service-only secrets (``service_only_secrets``), which stay
+        None even when the environment has them; what only the service calls is not checked."""
+        return cls.from_mapping(mapping, service, tool=True)
 
     @classmethod
     def from_env(cls: type[T], service: str) -> T:
@@ -320,9 +358,17 @@ class ServiceSettings:
         if self.environment not in ENVIRONMENTS:
             raise SettingsError(f"ENVIRONMENT must be one of {', '.join(ENVIRONMENTS)}")
 
-    def with_development_secrets(self: T) -> T:
-        """Fills missing secrets in development (kept in DATA_DIR); refuses that elsewhere."""
-        missing = [name for name in self.all_secret_fields() if getattr(self, name) is None]
+    def _check_calls(self) -> None:
+        """Checks of what the running service calls (providers, channels): not the tool's."""
+
+    def with_development_secrets(self: T, skip: tuple[str, ...] = ()) -> T:
+        """Fills missing secrets in development (kept in DATA_DIR); refuses that elsewhere.
+        ``skip``: secrets left unset (the audit tool's settings)."""
+        missing = [
+            name
+            for name in self.all_secret_fields()
+            if getattr(self, name) is None and name not in skip
+        ]
         if not missing:
             return self
         if self.environment != "development":

@@ -15,7 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import ApplicationRecorder, InterfaceError, OperationalError
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+)
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import retry
 
@@ -41,11 +47,23 @@ class SqlStore:
             statement = statement.replace("%s", "?").replace("BYTEA", "BLOB")
         return statement
 
-    @retry_on_lost_connection
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Runs one statement in its own committed transaction; returns the rows, if any."""
+        """Runs one statement in its own committed transaction; returns the rows, if any.
+
+        ``CREATE … IF NOT EXISTS`` met by another replica's same creation (PostgreSQL then
+        fails one of them on its catalogue's unique index) is run once more: it finds the
+        object made, and the replica starts."""
         if self.read_only and statement.lstrip().upper().startswith("CREATE "):
             return []
+        try:
+            return self._execute(statement, params)
+        except (IntegrityError, ProgrammingError):  # a unique index, or "already exists"
+            if not _creates_if_absent(statement):
+                raise
+            return self._execute(statement, params)
+
+    @retry_on_lost_connection
+    def _execute(self, statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         if self.is_postgres:  # autocommit connections: one statement, one round trip
             with self.datastore.get_connection() as conn:
                 cursor = conn.execute(self._sql(statement), tuple(params))
@@ -70,3 +88,8 @@ class SqlStore:
             for statement, rows in batches:
                 if rows:
                     cursor.executemany(self._sql(statement), [tuple(row) for row in rows])
+
+
+def _creates_if_absent(statement: str) -> bool:
+    words = statement.upper().split()
+    return bool(words) and words[0] == "CREATE" and "IF NOT EXISTS" in " ".join(words[:6])

@@ -13,7 +13,9 @@ from __future__ import annotations
 import errno
 import re
 import socket
+from ssl import SSLError
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from amqp.exceptions import AccessRefused, NotAllowed
 from kombu import Connection
@@ -25,10 +27,21 @@ class StartupError(SystemExit):
     """Stops the runner with a message for the operator (exit status 1)."""
 
 
-def check_broker(amqp_uri: str) -> None:
+def _tls_refusal(exc: BaseException | None) -> str | None:
+    """The TLS verification failure behind ``exc`` (kombu wraps it), if that is what it is."""
+    while exc is not None:
+        if isinstance(exc, SSLError):
+            return str(getattr(exc, "verify_message", "") or exc.reason or exc)
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            return "certificate verify failed"
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def check_broker(amqp_uri: str, ssl: dict[str, Any] | None = None) -> None:
     shown = redact(amqp_uri)
     try:
-        with Connection(amqp_uri, connect_timeout=5) as connection:
+        with Connection(amqp_uri, connect_timeout=5, ssl=ssl) as connection:
             connection.ensure_connection(max_retries=1)
     except AccessRefused:
         raise StartupError(
@@ -44,6 +57,14 @@ def check_broker(amqp_uri: str) -> None:
             f" -p {vhost} <user> '.*' '.*' '.*'`), or fix the vhost in AMQP_URI."
         ) from None
     except Exception as exc:
+        refusal = _tls_refusal(exc)
+        if refusal is not None:
+            raise StartupError(
+                f"RabbitMQ at {shown}: TLS refused ({refusal}): the broker's certificate is not"
+                " signed by AMQP_CA_FILE or does not name the host of AMQP_URI.\n"
+                "Set AMQP_CA_FILE to the CA of the broker's TLS secret (ca.crt), and connect to"
+                " a host its certificate names."
+            ) from None
         raise StartupError(
             f"RabbitMQ is not reachable at {shown} ({type(exc).__name__}).\n"
             "Start it (on this machine: `make infra`), or set AMQP_URI to a running broker."
@@ -75,6 +96,10 @@ _DATABASE_REFUSALS = (
 )
 
 
+#: libpq's words when sslmode=verify-full refuses the server's certificate
+_TLS_REFUSAL = "certificate verify failed|does not match host name|root certificate file"
+
+
 def check_store(settings: ServiceSettings) -> None:
     if not settings.database_url:
         return
@@ -94,6 +119,13 @@ def store_message(settings: ServiceSettings, exc: Exception) -> str:
     for pattern, what, fix in _DATABASE_REFUSALS:
         if "FATAL" in text and re.search(pattern, text):
             return f"{where} {what.format(**values)}.\n{fix.format(**values)}"
+    if re.search(_TLS_REFUSAL, text):
+        return (
+            f"{where}: TLS refused (the server's certificate is not signed by the sslrootcert"
+            " of DATABASE_URL, or does not name its host).\n"
+            "Set sslrootcert to the CloudNativePG CA (<cluster>-ca secret, ca.crt) and connect"
+            " to a host the certificate names (<cluster>-rw, <cluster>-pooler-rw)."
+        )
     return (
         f"{where} is not reachable ({type(exc).__name__}).\n"
         "Start it (on this machine: `make infra`), fix DATABASE_URL, or unset DATABASE_URL to"
@@ -137,3 +169,30 @@ def _database_name(url: str) -> str:
     from urllib.parse import urlparse
 
     return urlparse(url).path.lstrip("/") or "postgres"
+
+
+def plain_text_paths(settings: ServiceSettings, environ: dict[str, str]) -> list[str]:
+    """In production, the connections that would cross the network unverified (docs/security.md,
+    "TLS inside"): logged as warnings at start, since a local broker or database may be meant."""
+    if settings.environment != "production":
+        return []
+    found = []
+    if not settings.amqp_uri.startswith("amqps://"):
+        found.append(
+            f"AMQP_URI is {redact(settings.amqp_uri)}: plain AMQP, passwords and tokens cross the"
+            " network in clear (amqps://, AMQP_CA_FILE)"
+        )
+    for variable, url in (
+        ("DATABASE_URL", settings.database_url),
+        ("DATABASE_POOL_URL", settings.database_pool_url),
+    ):
+        if not url:
+            continue
+        query = dict(parse_qsl(urlsplit(url).query))
+        mode = query.get("sslmode") or environ.get("PGSSLMODE", "prefer")
+        if mode != "verify-full":
+            found.append(
+                f"{variable}: sslmode={mode}, the server's certificate and name are not verified"
+                " (sslmode=verify-full with sslrootcert, or PGSSLMODE/PGSSLROOTCERT)"
+            )
+    return found

@@ -7,7 +7,10 @@
 - ``interface``: any other test that uses the broker or PostgreSQL (``services``, ``rpc``,
   ``amqp_vhost``, ``pg_database`` and the fixtures built on them): nameko entrypoints, relays,
   consumers, stores on PostgreSQL;
-- ``unit``: the rest: aggregates, applications on the embedded store, schemas, pure functions.
+- ``unit``: the rest: aggregates, applications on the embedded store, schemas, pure functions;
+- ``faults``: under ``tests/faults``: partitions and SIGTERM under load, through the fault proxy
+  (minutes, not seconds): run by ``make test-faults`` (``-m faults``), left out of every run
+  whose ``-m`` does not name them.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from pathlib import Path
 
 import pytest
 
-LAYERS = ("unit", "interface", "integration", "browser")
+LAYERS = ("unit", "interface", "integration", "browser", "faults")
 INFRASTRUCTURE = frozenset({"amqp_vhost", "pg_database", "services", "rpc", "publish_event"})
 
 
 def layer_of(item: pytest.Item) -> str:
     parts = Path(str(item.path)).resolve().relative_to(Path(str(item.config.rootpath))).parts
+    if parts[:2] == ("tests", "faults"):
+        return "faults"
     if "browser" in parts or item.get_closest_marker("browser"):
         return "browser"
     if parts[:2] in (("tests", "integration"), ("tests", "operations")):
@@ -36,6 +41,14 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{layer}: the {layer} layer (shared/testing/layers.py)")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    faults_asked = "faults" in (config.option.markexpr or "")
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
     for item in items:
-        item.add_marker(layer_of(item))
+        layer = layer_of(item)
+        item.add_marker(layer)
+        (left_out if layer == "faults" and not faults_asked else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept

@@ -21,6 +21,8 @@ import time
 import uuid
 from pathlib import Path
 
+from .test_ca import ServerFiles
+
 SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
 
 
@@ -37,22 +39,35 @@ def available() -> bool:
 class PrivateBroker:
     START_TIMEOUT_S = 60
 
-    def __init__(self, base: Path):
+    def __init__(self, base: Path, tls: ServerFiles | None = None):
         self.base = base
         self.port = free_port()
         self.dist_port = free_port()
+        self.tls_port = free_port() if tls is not None else None
         self.node = f"caf-test-{uuid.uuid4().hex[:8]}@localhost"
         self.process: subprocess.Popen[bytes] | None = None
         base.mkdir(parents=True, exist_ok=True)
-        (base / "rabbitmq.conf").write_text(
-            f"listeners.tcp.default = 127.0.0.1:{self.port}\nloopback_users = none\n"
-        )
+        conf = f"listeners.tcp.default = 127.0.0.1:{self.port}\nloopback_users = none\n"
+        if tls is not None:  # an AMQPS listener too, as the RabbitMQ operator's spec.tls makes
+            conf += (
+                f"listeners.ssl.default = 127.0.0.1:{self.tls_port}\n"
+                f"ssl_options.cacertfile = {tls.ca_cert}\n"
+                f"ssl_options.certfile = {tls.cert}\n"
+                f"ssl_options.keyfile = {tls.key}\n"
+                "ssl_options.verify = verify_none\n"
+                "ssl_options.fail_if_no_peer_cert = false\n"
+            )
+        (base / "rabbitmq.conf").write_text(conf)
         (base / "enabled_plugins").write_text("[].\n")
         (base / "rabbitmq-env.conf").write_text("")  # not the machine's NODENAME
 
     @property
     def uri(self) -> str:
         return f"amqp://guest:guest@127.0.0.1:{self.port}/"
+
+    def tls_uri(self, host: str = "localhost") -> str:
+        """The AMQPS listener, by a host name its certificate must name."""
+        return f"amqps://guest:guest@{host}:{self.tls_port}/"
 
     def _env(self) -> dict[str, str]:
         base = str(self.base)

@@ -1,5 +1,6 @@
-"""The retention table holds spec §17's defaults, each duration is a setting the DPO can change,
-and the documents made from it say what the settings say."""
+"""The retention table holds spec §17's defaults (and the letter spool's, issue #26), each
+duration is a setting the DPO can change, and the documents made from it say what the settings
+say."""
 
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ SPEC_DEFAULTS = {
     "lockout_ladders": "30 jours",  # LOCKOUT_IDLE_FORGET_DAYS
     "unfinished_registrations": "30 jours",
     "deliveries": "1 an",
+    "letter_spool": "30 jours",  # issue #26: letters waiting in the print spool
     "agent_actions": "5 ans",
 }
 

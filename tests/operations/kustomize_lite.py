@@ -4,9 +4,11 @@ No kustomize binary is available offline here (PyPI's ``kustomize`` is an unrela
 generator, ``pykustomize`` has no installable build), so the tests render with this subset:
 ``resources`` (files and directories), ``namespace``, ``images`` (newName/newTag/digest),
 ``replicas``, ``patches`` given by ``path`` (strategic merge: maps merge, lists of named
-items merge by ``name``, other lists are replaced) and ``configMapGenerator`` from ``files``
-with ``options.disableNameSuffixHash: true`` (and optional ``options.labels``). Anything else
-in a kustomization fails loudly, so a new feature cannot pass unrendered.
+items merge by ``name``, other lists are replaced; or, with a ``target`` kind and name, a JSON
+patch of ``test``/``replace``/``add``/``remove`` operations), ``components`` (folders of
+``kind: Component``, applied after the resources, in order) and ``configMapGenerator`` from
+``files`` with ``options.disableNameSuffixHash: true`` (and optional ``options.labels``).
+Anything else in a kustomization fails loudly, so a new feature cannot pass unrendered.
 
 >>> render(Path("deploy/k8s/overlays/prod"))   # doctest: +SKIP
 [{"apiVersion": "v1", "kind": "ConfigMap", ...}, ...]
@@ -29,7 +31,10 @@ SUPPORTED = {
     "replicas",
     "patches",
     "configMapGenerator",
+    "components",
 }
+KUSTOMIZATION = "kustomize.config.k8s.io/v1beta1"
+COMPONENT = "kustomize.config.k8s.io/v1alpha1"
 CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition"}
 
 Document = dict[str, Any]
@@ -43,17 +48,47 @@ def load_documents(path: Path) -> list[Document]:
 
 
 def render(directory: Path) -> list[Document]:
-    (kustomization,) = load_documents(directory / "kustomization.yaml")
-    unknown = set(kustomization) - SUPPORTED
-    if unknown:
-        raise NotImplementedError(f"{directory}: kustomize feature(s) not rendered: {unknown}")
+    kustomization = _kustomization(directory, "Kustomization")
     documents: list[Document] = []
     for entry in kustomization.get("resources", []):
         target = directory / entry
         documents += render(target) if target.is_dir() else load_documents(target)
+    return _transform(kustomization, documents, directory)
+
+
+def _kustomization(directory: Path, kind: str) -> Document:
+    (kustomization,) = load_documents(directory / "kustomization.yaml")
+    unknown = set(kustomization) - SUPPORTED
+    if unknown:
+        raise NotImplementedError(f"{directory}: kustomize feature(s) not rendered: {unknown}")
+    expected = KUSTOMIZATION if kind == "Kustomization" else COMPONENT
+    if (kustomization.get("kind", "Kustomization"), kustomization["apiVersion"]) != (
+        kind,
+        expected,
+    ):
+        raise ValueError(f"{directory}: expected a {kind} ({expected})")
+    return kustomization
+
+
+def _apply_component(directory: Path, documents: list[Document]) -> list[Document]:
+    component = _kustomization(directory, "Component")
+    for entry in component.get("resources", []):
+        target = directory / entry
+        documents += render(target) if target.is_dir() else load_documents(target)
+    return _transform(component, documents, directory)
+
+
+def _transform(
+    kustomization: Document, documents: list[Document], directory: Path
+) -> list[Document]:
+    for entry in kustomization.get("components", []):
+        documents = _apply_component(directory / entry, documents)
     for generator in kustomization.get("configMapGenerator", []):
         documents.append(_generated_config_map(generator, directory))
     for patch_entry in kustomization.get("patches", []):
+        if "target" in patch_entry:
+            _apply_json_patch(documents, patch_entry, directory)
+            continue
         for patch in load_documents(directory / patch_entry["path"]):
             _apply_patch(documents, patch, directory)
     for replica in kustomization.get("replicas", []):
@@ -101,6 +136,42 @@ def _apply_patch(documents: list[Document], patch: Document, where: Path) -> Non
     target.update(merged)
 
 
+def _apply_json_patch(documents: list[Document], entry: Document, where: Path) -> None:
+    """A JSON patch (RFC 6902) on the one resource named by ``target``; a failed ``test``
+    operation stops the rendering, so a patch written for another layout cannot apply."""
+    target = entry["target"]
+    if set(target) - {"kind", "name"} or set(entry) - {"path", "target"}:
+        raise NotImplementedError(f"{where}: patch target not rendered: {entry}")
+    document = _find(documents, target["kind"], target["name"], where)
+    operations = yaml.safe_load((where / entry["path"]).read_text())
+    for operation in operations:
+        *parents, last = [
+            part.replace("~1", "/").replace("~0", "~") for part in operation["path"].split("/")[1:]
+        ]
+        node: Any = document
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        key: Any = (len(node) if last == "-" else int(last)) if isinstance(node, list) else last
+        op = operation["op"]
+        if op == "test":
+            if node[key] != operation["value"]:
+                raise ValueError(
+                    f"{where}: {target['kind']} {target['name']} {operation['path']} is"
+                    f" {node[key]!r}, not {operation['value']!r}"
+                )
+        elif op == "replace":
+            node[key]  # must exist
+            node[key] = copy.deepcopy(operation["value"])
+        elif op == "add" and isinstance(node, list):
+            node.insert(key, copy.deepcopy(operation["value"]))
+        elif op == "add":
+            node[key] = copy.deepcopy(operation["value"])
+        elif op == "remove":
+            del node[key]
+        else:
+            raise NotImplementedError(f"{where}: JSON patch operation {op!r} not rendered")
+
+
 def merge(base: Any, patch: Any) -> Any:
     """Strategic merge of ``patch`` into ``base`` (a new value; neither is changed)."""
     if isinstance(base, dict) and isinstance(patch, dict):
@@ -109,14 +180,11 @@ def merge(base: Any, patch: Any) -> Any:
             merged[key] = merge(base[key], value) if key in base else copy.deepcopy(value)
         return merged
     if isinstance(base, list) and isinstance(patch, list) and _named(base) and _named(patch):
-        items = copy.deepcopy(base)
-        for item in patch:
-            index = next((i for i, old in enumerate(items) if old["name"] == item["name"]), None)
-            if index is None:
-                items.append(copy.deepcopy(item))
-            else:
-                items[index] = merge(items[index], item)
-        return items
+        # as kustomize orders them: the patch's items first (in its order), then the others
+        by_name = {item["name"]: item for item in base}
+        patched = [merge(by_name[i["name"]], i) if i["name"] in by_name else i for i in patch]
+        named = {item["name"] for item in patch}
+        return copy.deepcopy(patched + [item for item in base if item["name"] not in named])
     return copy.deepcopy(patch)
 
 
@@ -128,6 +196,8 @@ def _set_image(documents: list[Document], image: dict[str, Any]) -> None:
     for doc in documents:
         if doc["kind"] in ("Deployment", "Job"):
             pod = doc["spec"]["template"]["spec"]
+        elif doc["kind"] == "CronJob":
+            pod = doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]
         elif doc["kind"] == "Pod":
             pod = doc["spec"]
         else:

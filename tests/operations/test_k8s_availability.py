@@ -100,7 +100,7 @@ def test_the_broker_accepts_amqp_from_the_platform_only(overlay: str) -> None:
     amqp = [
         rule
         for rule in policy["ingress"]
-        if rule.get("ports") == [{"protocol": "TCP", "port": 5672}]
+        if rule.get("ports") == [{"protocol": "TCP", "port": 5671}]
     ]
     assert _peers(amqp[0]) == [{"app.kubernetes.io/part-of": "connexion-a-la-personne"}]
     unrestricted = [rule for rule in policy["ingress"] if "ports" not in rule]

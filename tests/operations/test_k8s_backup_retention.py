@@ -16,7 +16,7 @@ def test_the_backup_retention_is_no_longer_than_the_shortest_duration():
 def test_every_backup_of_the_prod_overlay_is_kept_at_most_that_long():
     policies = [
         match
-        for manifest in sorted(PROD.glob("*.yaml"))
+        for manifest in sorted(PROD.rglob("*.yaml"))
         for match in re.findall(r"retentionPolicy:\s*\"?(\d+)([dwm])\"?", manifest.read_text())
     ]
     assert policies, "no retentionPolicy in the prod overlay: backups would be kept forever"

@@ -50,7 +50,7 @@ def test_the_gateway_reaches_only_rabbitmq_and_dns(overlay: str) -> None:
             peers.add(
                 (next(iter(labels.values())), tuple(sorted(p["port"] for p in rule["ports"])))
             )
-    assert peers == {("kube-dns", (53, 53)), ("rabbitmq", (5672,))}
+    assert peers == {("kube-dns", (53, 53)), ("rabbitmq", (5671,))}
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

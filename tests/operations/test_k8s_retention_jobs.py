@@ -1,6 +1,7 @@
 """deploy/k8s: every store with rows in the retention table has its nightly retention CronJob,
 running the audit tool's `retention` on that store with the service's own settings and secret
-references, and reaching only its store, DNS and the Pushgateway."""
+references, and reaching only its store and DNS (the Pushgateway, when set:
+site/retention-pushgateway.yaml)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,14 @@ def test_each_store_with_rows_expires_them_nightly_with_its_own_settings(overlay
         assert container["envFrom"] == service["envFrom"]
         env = {e["name"]: e for e in service["env"]}
         mine = {e["name"]: e for e in container["env"]}
-        for name in ("DATABASE_URL", "PSEUDONYM_KEY", "PERSONAL_DATA_MASTER_KEY"):
-            assert mine[name] == env[name], name  # the service's own store and keys
+        for name in ("PSEUDONYM_KEY", "PERSONAL_DATA_MASTER_KEY"):
+            assert mine[name] == env[name], name  # the service's own keys
+        # its own store, as the role "retention" (never the owner), creating no table
+        assert mine["DATABASE_URL"]["value"] == (
+            f"postgresql://$(DB_USER):$(DB_PASSWORD)@{store}-db-rw:5432/{store}"
+        )
+        assert mine["DB_USER"]["valueFrom"]["secretKeyRef"]["name"] == "db-retention-credentials"
+        assert mine["DATABASE_READ_ONLY"]["value"] == "true"
         assert "DATABASE_POOL_URL" not in mine  # straight to the database, like migrations
         labels = jobs[f"retention-{store}"]["spec"]["jobTemplate"]["spec"]["template"]["metadata"][
             "labels"
@@ -48,4 +55,4 @@ def test_each_store_with_rows_expires_them_nightly_with_its_own_settings(overlay
             for rule in policy["egress"]
             for peer in rule["to"]
         }
-        assert targets == {"kube-dns", f"{store}-db", "monitoring"}
+        assert targets == {"kube-dns", f"{store}-db"}

@@ -31,3 +31,46 @@ def test_every_store_pool_goes_through_a_transaction_pooler(overlay: str) -> Non
                 "name": f"{service}-db-app",
                 "key": "uri",
             }
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_pooler_survives_a_drain_and_spreads_over_machines_and_zones(overlay: str) -> None:
+    documents = render(K8S / "overlays" / overlay)
+    poolers = {d["metadata"]["name"]: d for d in documents if d["kind"] == "Pooler"}
+    budgets = {d["metadata"]["name"]: d for d in documents if d["kind"] == "PodDisruptionBudget"}
+    assert len(poolers) == len(SERVICES)
+    for name, pooler in poolers.items():
+        own = {"cnpg.io/poolerName": name}
+        budget = budgets[name]["spec"]
+        assert budget["selector"]["matchLabels"] == own
+        # one pod kept, one may go: a drain proceeds and the store stays reachable
+        assert 1 <= budget["minAvailable"] < pooler["spec"]["instances"]
+        spread = pooler["spec"]["template"]["spec"]["topologySpreadConstraints"]
+        assert {c["topologyKey"] for c in spread} == {
+            "kubernetes.io/hostname",
+            "topology.kubernetes.io/zone",
+        }
+        assert all(c["labelSelector"]["matchLabels"] == own for c in spread)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_service_may_reach_its_pooler_and_the_pooler_its_store(overlay: str) -> None:
+    """A pool through PgBouncer needs both hops open: the service to its pooler's pods, the
+    pooler's pods to the store (prod's notification policy once replaced its egress without it)."""
+    documents = render(K8S / "overlays" / overlay)
+    policies = {d["metadata"]["name"]: d["spec"] for d in documents if d["kind"] == "NetworkPolicy"}
+    for service in SERVICES:
+        pooler = {"cnpg.io/poolerName": f"{service}-db-pooler-rw"}
+        egress = [
+            peer.get("podSelector", {}).get("matchLabels")
+            for rule in policies[service]["egress"]
+            if {"protocol": "TCP", "port": 5432} in rule.get("ports", [])
+            for peer in rule["to"]
+        ]
+        assert pooler in egress, (service, egress)
+        admitted = [
+            peer.get("podSelector", {}).get("matchLabels")
+            for rule in policies[f"{service}-db"]["ingress"]
+            for peer in rule.get("from", [])
+        ]
+        assert pooler in admitted, service

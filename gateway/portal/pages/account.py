@@ -16,15 +16,13 @@ from flask import (
     abort,
     g,
     make_response,
-    redirect,
     render_template,
     request,
     session,
-    url_for,
 )
 
 from connexion_client import InvalidInput
-from gateway import sessions
+from gateway import redirects, sessions
 from gateway.clients import delegation, identity
 
 from ..forms import captcha_answer, field_errors, new_captcha
@@ -46,7 +44,7 @@ PASSWORD_LABELS = {
 def require_session() -> Any:
     verified = sessions.current()
     if verified is None:
-        return redirect(url_for("connexion.login"))
+        return redirects.to_page("connexion.login")
     g.account_id = verified["account_id"]
     g.auth_method = verified["auth_method"]
     g.session_expires_at = verified["expires_at"]
@@ -94,11 +92,11 @@ def answer_prompt() -> Any:
     """« J'autorise … » Oui / Non, then Continuer; or Passer (asked again next time)."""
     answer = "skip" if "passer" in request.form else request.form.get("answer", "")
     if answer not in ("yes", "no", "skip"):
-        return redirect(url_for("account.home"))
+        return redirects.to_page("account.home")
     delegation.answer_delegation_prompt(g.account_id, answer)
     if answer == "skip":
         session["prompt_skipped"] = True  # until the next login (a new session)
-    return redirect(url_for("account.home"))
+    return redirects.to_page("account.home")
 
 
 @blueprint.route("/rubrique/<slug>")
@@ -155,6 +153,7 @@ def change_password() -> Any:
             errors = field_errors(exc, {"captcha": "captcha_answer"})
         else:
             if answer["outcome"] == "changed":
+                sessions.renew(new_csrf_secret=True)
                 return render_template(
                     "account/password_changed.html", title="Mot de passe modifié"
                 )
@@ -174,7 +173,7 @@ def logout_everywhere() -> Any:
     """« Se déconnecter de tous les appareils »: every session of the account ends."""
     identity.logout_everywhere(sessions.token())
     sessions.close_session()
-    return redirect(url_for("connexion.logged_out"))
+    return redirects.to_page("connexion.logged_out")
 
 
 @blueprint.route("/session/prolonger", methods=["POST"])
@@ -182,7 +181,5 @@ def extend_session() -> Any:
     """RGAA 13.1: one action extends the session (sliding, within identity's absolute maximum)."""
     answer = identity.refresh_session(sessions.token())
     if answer.get("outcome") == "refreshed":
-        session["token"] = answer["session"]["token"]
-        session["expires_at"] = answer["session"]["expires_at"]
-    back = request.form.get("next", "")
-    return redirect(back if back.startswith("/mon-compte") else url_for("account.home"))
+        sessions.replace_token(answer)
+    return redirects.back_to(request.form.get("next"), "account.home", allowed=("/mon-compte",))

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, session, url_for
+from flask import Blueprint, render_template, session, url_for
+
+from gateway import redirects
 
 from ..forms import captcha_answer, new_captcha, submitted, value
 
@@ -63,7 +65,7 @@ def blueprint_for(journey: CodeOnFileJourney) -> Blueprint:
                 return render_template(
                     "message.html", title=journey.title, message=answer["message"]
                 )
-            return redirect(url_for(f"{journey.name}.channel"))
+            return redirects.to_page(f"{journey.name}.channel")
         return page(
             f"{journey.name}/start.html",
             journey.title,
@@ -75,18 +77,18 @@ def blueprint_for(journey: CodeOnFileJourney) -> Blueprint:
     def channel() -> Any:
         flow = session.get(journey.flow)
         if not flow:
-            return redirect(url_for(f"{journey.name}.start"))
+            return redirects.to_page(f"{journey.name}.start")
         answer, errors = submitted(lambda: journey.send(flow["id"], value("channel")))
         if answer is not None and answer["outcome"] == "sent":
             session["code_sent_to"] = answer["sent_to"]
-            return redirect(url_for(f"{journey.name}.code"))
+            return redirects.to_page(f"{journey.name}.code")
         title = f"Réception du code – {journey.title}"
         return page("channel.html", title, errors, channels=flow["channels"], answer=answer)
 
     def code() -> Any:
         flow = session.get(journey.flow)
         if not flow:
-            return redirect(url_for(f"{journey.name}.start"))
+            return redirects.to_page(f"{journey.name}.start")
         answer, errors = submitted(lambda: journey.enter_code(flow["id"], value("code")))
         if answer is not None:
             following = journey.accepted(answer)

@@ -13,15 +13,13 @@ from flask import (
     Blueprint,
     current_app,
     make_response,
-    redirect,
     render_template,
     request,
     session,
-    url_for,
 )
 
 from connexion_client import InvalidInput
-from gateway import sessions
+from gateway import redirects, sessions
 from gateway.clients import identity
 from gateway.security import client_source
 
@@ -52,8 +50,8 @@ def _remembered_identifier() -> str | None:
 @blueprint.route("/")
 def home() -> Any:
     if sessions.token():
-        return redirect(url_for("account.home"))
-    return redirect(url_for("connexion.login"))
+        return redirects.to_page("account.home")
+    return redirects.to_page("connexion.login")
 
 
 @blueprint.route("/connexion", methods=["GET"])
@@ -114,7 +112,7 @@ def submit_login() -> Any:
     target = "account.home"
     if answer.get("password_change_recommended"):
         target = "connexion.renewal"
-    response = make_response(redirect(url_for(target)))
+    response = make_response(redirects.to_page(target))
     _remember(response, identifier if request.form.get("remember_me") == "on" else None)
     return response
 
@@ -144,7 +142,7 @@ def _remember(response: Any, identifier: str | None) -> None:
 @blueprint.route("/connexion/oublier", methods=["POST"])
 def forget_identifier() -> Any:
     """« Ce n'est pas vous ? Oublier cet identifiant »."""
-    response = make_response(redirect(url_for("connexion.login")))
+    response = make_response(redirects.to_page("connexion.login"))
     response.delete_cookie(
         remembered.COOKIE, path=remembered.COOKIE_PATH, secure=True, httponly=True
     )
@@ -156,7 +154,7 @@ def renewal() -> Any:
     """The renewal campaign's interstitial: continue, or « Mot de passe oublié » (a code to the
     contacts on file, so that a stolen password cannot renew itself)."""
     if not sessions.token():
-        return redirect(url_for("connexion.login"))
+        return redirects.to_page("connexion.login")
     return render_template(
         "connexion/renewal.html", title="Protégez-vous, modifiez votre mot de passe"
     )
@@ -168,14 +166,14 @@ def logout() -> Any:
     auth_method = session.get("auth_method")
     sessions.close_session()
     if held is None:
-        return redirect(url_for("connexion.login"))
+        return redirects.to_page("connexion.login")
     if auth_method == "franceconnect":
         answer = identity.franceconnect_logout(held)
         if answer.get("logout_url"):
             return franceconnect.logout_redirect(answer)
     else:
         identity.logout(held)
-    return redirect(url_for("connexion.logged_out"))
+    return redirects.to_page("connexion.logged_out")
 
 
 @blueprint.route("/deconnecte")

@@ -15,14 +15,13 @@ from flask import (
     Blueprint,
     current_app,
     make_response,
-    redirect,
     render_template,
     request,
     session,
     url_for,
 )
 
-from gateway import sessions
+from gateway import redirects, sessions
 from gateway.clients import identity
 from gateway.security import client_source
 
@@ -58,7 +57,7 @@ def start() -> Any:
     answer = identity.franceconnect_start(redirect_uri=_redirect_uri())
     if answer["outcome"] != "redirect":
         return _failed(answer)
-    response = make_response(redirect(answer["authorization_url"]))
+    response = make_response(redirects.to_provider(answer["authorization_url"]))
     _state_cookie(response, STATE_COOKIE, answer["state"])
     return response
 
@@ -84,7 +83,7 @@ def callback() -> Any:
     )
     if answer["outcome"] == "ok":
         sessions.open_session(answer, auth_method="franceconnect")
-        response = make_response(redirect(url_for("account.home")))
+        response = make_response(redirects.to_page("account.home"))
     elif answer["outcome"] == "link_required":
         session[LINK_TOKEN] = answer["link_token"]
         response = make_response(_failed(answer, title="Associer FranceConnect à mon compte"))
@@ -99,7 +98,7 @@ def logged_out() -> Any:
     """FranceConnect's post-logout redirect: its ``state`` must be the one we sent."""
     state = request.args.get("state", "")
     bound = request.cookies.get(LOGOUT_STATE_COOKIE, "")
-    response = make_response(redirect(url_for("connexion.logged_out")))
+    response = make_response(redirects.to_page("connexion.logged_out"))
     if not state or not hmac.compare_digest(state, bound):
         response = make_response(
             _failed({"message": "Retour de FranceConnect inattendu."}, status=400)
@@ -115,7 +114,7 @@ def logout_redirect(answer: dict[str, Any]) -> Any:
         render_template(
             "connexion/franceconnect_logout.html",
             title="Déconnexion de FranceConnect",
-            logout_url=answer["logout_url"],
+            logout_url=redirects.provider_url(answer["logout_url"]),
         )
     )
     if answer.get("state"):

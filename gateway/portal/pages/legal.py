@@ -9,12 +9,11 @@ from flask import (
     Blueprint,
     current_app,
     make_response,
-    redirect,
     render_template,
     request,
-    url_for,
 )
 
+from gateway import redirects
 from shared.privacy.notice import privacy_notice_sections
 
 from ..layout import CONTRAST_COOKIE
@@ -44,10 +43,7 @@ def privacy() -> Any:
 
 @blueprint.route("/affichage", methods=["POST"])
 def contrast() -> Any:
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("connexion.home")
-    response = make_response(redirect(target))
+    response = make_response(redirects.back_to(request.form.get("next"), "connexion.home"))
     choice = "contraste" if request.form.get("affichage") == "contraste" else "standard"
     response.set_cookie(
         CONTRAST_COOKIE,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, render_template, request, session, url_for
+from flask import render_template, request, session
 
-from gateway import sessions
+from gateway import redirects, sessions
 from gateway.clients import identity
 
 from ..forms import submitted
@@ -21,7 +21,7 @@ PASSWORD_LABELS = {"password": "Nouveau mot de passe", "confirmation": "Confirma
 
 
 def _verified(answer: Answer) -> Any:
-    return redirect(url_for("password_reset.new_password")) if answer["verified"] else None
+    return redirects.to_page("password_reset.new_password") if answer["verified"] else None
 
 
 # fmt: off
@@ -42,14 +42,14 @@ def from_campaign() -> Any:
     sessions.close_session()
     if held:
         identity.logout(held)
-    return redirect(url_for("password_reset.start"))
+    return redirects.to_page("password_reset.start")
 
 
 @blueprint.route("/nouveau", methods=["GET", "POST"])
 def new_password() -> Any:
     flow = session.get(FLOW)
     if not flow:
-        return redirect(url_for("password_reset.start"))
+        return redirects.to_page("password_reset.start")
     answer, errors = submitted(
         lambda: identity.complete_password_reset(
             flow["id"], request.form.get("password", ""), request.form.get("confirmation", "")

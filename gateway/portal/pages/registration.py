@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, render_template, request, session, url_for
 
 from connexion_client import InvalidInput
+from gateway import redirects
 from gateway.clients import identity
 
 from .. import pending
@@ -92,7 +93,7 @@ def civil_status() -> Any:
             ]
         else:
             pending.keep(JOURNEY, values)
-            return redirect(url_for("registration.identity_document"))
+            return redirects.to_page("registration.identity_document")
     return _civil_page(has_nir, values, errors)
 
 
@@ -112,7 +113,7 @@ def _civil_page(has_nir: bool, values: dict[str, Any], errors: dict[str, list[st
 def identity_document() -> Any:
     civil = pending.pending(JOURNEY)
     if not civil:
-        return redirect(url_for("registration.introduction"))
+        return redirects.to_page("registration.introduction")
     errors: dict[str, list[str]] = {}
     document = {name: value(name) for name in DOCUMENT_FIELDS}
     if request.method == "POST":
@@ -140,7 +141,7 @@ def identity_document() -> Any:
             pending.forget(JOURNEY)
             session[REGISTRATION_ID] = answer["registration_id"]
             session["supporting_documents_required"] = answer["supporting_documents_required"]
-            return redirect(url_for("registration.contact"))
+            return redirects.to_page("registration.contact")
     return render_template(
         "registration/identity_document.html",
         title="Pièce d'identité – Créer Mon Compte (étape 1 sur 3)",
@@ -195,7 +196,7 @@ def _form(civil: dict[str, Any], document: dict[str, str]) -> dict[str, Any]:
 def contact() -> Any:
     registration_id = session.get(REGISTRATION_ID)
     if not registration_id:
-        return redirect(url_for("registration.introduction"))
+        return redirects.to_page("registration.introduction")
     values = {name: value(name) for name in ("channel", "address", "confirmation")}
     answer, errors = submitted(
         lambda: identity.send_registration_code(
@@ -204,7 +205,7 @@ def contact() -> Any:
     )
     if answer is not None and answer["outcome"] == "sent":
         session["code_sent_to"] = answer["sent_to"]
-        return redirect(url_for("registration.code"))
+        return redirects.to_page("registration.code")
     return render_template(
         "registration/contact.html",
         title="Coordonnées de contact – Créer Mon Compte (étape 1 sur 3)",
@@ -220,13 +221,13 @@ def contact() -> Any:
 def code() -> Any:
     registration_id = session.get(REGISTRATION_ID)
     if not registration_id:
-        return redirect(url_for("registration.introduction"))
+        return redirects.to_page("registration.introduction")
     answer, errors = submitted(
         lambda: identity.verify_registration_code(registration_id, value("code"))
     )
     if answer is not None:
         if answer["verified"]:
-            return redirect(url_for("registration.password"))
+            return redirects.to_page("registration.password")
         errors = {"code": [answer["message"]]}
     return render_template(
         "code.html",
@@ -243,7 +244,7 @@ def code() -> Any:
 def password() -> Any:
     registration_id = session.get(REGISTRATION_ID)
     if not registration_id:
-        return redirect(url_for("registration.introduction"))
+        return redirects.to_page("registration.introduction")
     answer, errors = submitted(
         lambda: identity.complete_registration(
             registration_id, request.form.get("password", ""), request.form.get("confirmation", "")

@@ -52,7 +52,7 @@ class Api:
             answer = self.http.post(
                 "/api/v1/oauth/token",
                 data={"grant_type": "client_credentials"},
-                headers={"Authorization": _basic(client_id, secret)},
+                headers={"Authorization": basic(client_id, secret)},
             )
             assert answer.status_code == 200, answer.json
             self._tokens[client_id] = answer.json["access_token"]
@@ -77,5 +77,5 @@ class Api:
         )  # fmt: skip
 
 
-def _basic(client_id: str, secret: str) -> str:
+def basic(client_id: str, secret: str) -> str:
     return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()

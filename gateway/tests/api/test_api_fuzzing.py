@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import eventlet
-import eventlet.wsgi
 import pytest
 import schemathesis
-from api_harness import Api
+from api_harness import CLIENTS, Api, basic
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
@@ -28,12 +28,16 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from gateway import server as gateway_server
 from shared.runtime.eventstore import CORRELATION_FIELD
 from shared.testing import application_of
-from shared.testing.journeys.people import JONAS
+from shared.testing.journeys.people import DANIEL, JONAS, PASSWORD
 from shared.testing.journeys.platform import Platform
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "6"))
+#: Scenarios of the stateful run, each up to STEPS linked calls.
+SCENARIOS = int(os.environ.get("API_FUZZ_SCENARIOS", "30"))
+STEPS = 6
 POSITIVE = schemathesis.GenerationMode.POSITIVE
 #: Valid cases of these get a random session: the live one must outlive the run.
 SESSION_ENDING = {"/api/v1/session/logout", "/api/v1/session/logout-everywhere"}
@@ -45,18 +49,11 @@ CHECKS = [
 ]
 
 
-class _Quiet(eventlet.wsgi.HttpProtocol):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def running_api(gateway_app: Any) -> Iterator[str]:
     """The gateway served over HTTP by eventlet's WSGI server, as in production."""
     listener = eventlet.listen(("127.0.0.1", 0))
-    server = eventlet.spawn(
-        eventlet.wsgi.server, listener, gateway_app, log_output=False, protocol=_Quiet
-    )
+    server = eventlet.spawn(gateway_server.run, listener, gateway_app)
     yield f"http://127.0.0.1:{listener.getsockname()[1]}"
     server.kill()
     listener.close()
@@ -132,3 +129,65 @@ def test_fuzzing_finds_no_server_error_and_stores_nothing_on_invalid_input(
     assert not failures, "\n\n".join(failures)
     assert len(operations) >= 20 and refused
     assert not set(refused) & Stores(platform).correlation_ids()
+
+
+def test_stateful_fuzzing_follows_the_links_without_a_server_error(
+    platform: Platform, running_api: str, api: Api
+) -> None:
+    """Scenarios chained by the document's links: a token opens the journeys, a journey's first
+    step gives the next steps their id, a login gives Mon Compte its session. The first steps get
+    real input (a known account, a valid captcha) so that the links lead somewhere; every answer
+    is checked against the document."""
+    schema = schemathesis.openapi.from_url(running_api + "/api/v1/openapi.json")
+    platform.register(JONAS)
+    platform.register(DANIEL)
+    bearer = "Bearer " + api.token("appli-mobile")
+    secret, _ = CLIENTS["appli-mobile"]
+    answered: Counter[tuple[str, int]] = Counter()
+
+    def realistic(case: Any) -> None:
+        path = case.operation.path
+        if path == "/api/v1/oauth/token":
+            case.headers = {**(case.headers or {}), "Authorization": basic("appli-mobile", secret)}
+            case.body = {"grant_type": "client_credentials"}
+        elif path == "/api/v1/login":
+            case.body = {"identifier": JONAS.nir, "password": PASSWORD}
+        elif path == "/api/v1/registrations":
+            case.body = {**DANIEL.registration_form(platform.captcha()), "has_nir": False}
+        elif path == "/api/v1/password-resets":
+            case.body = {
+                "nir": JONAS.nir, "birth_name": JONAS.birth_name, "captcha": platform.captcha()
+            }  # fmt: skip
+
+    class Scenarios(schema.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: Any) -> None:
+            realistic(case)
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            headers = {"X-Request-Id": "fuzz-" + uuid.uuid4().hex}
+            if "Authorization" not in (case.headers or {}):
+                headers["Authorization"] = bearer
+            return {"base_url": running_api, "headers": headers}
+
+        def validate_response(self, response: Any, case: Any, *args: Any, **kwargs: Any) -> None:
+            answered[(f"{case.operation.method.upper()} {case.operation.path}",
+                      response.status_code)] += 1  # fmt: skip
+            case.validate_response(response, checks=CHECKS)
+
+    Scenarios.run(
+        settings=settings(
+            max_examples=SCENARIOS,
+            stateful_step_count=STEPS,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+
+    print(sorted(answered.items()))  # what the scenarios reached (pytest -s shows it)
+    assert not [key for key in answered if key[1] >= 500]
+    reached = {operation for (operation, status) in answered if status < 400}
+    assert "POST /api/v1/login" in reached
+    assert reached & {"GET /api/v1/session", "GET /api/v1/account", "POST /api/v1/session/refresh",
+                      "GET /api/v1/account/history"}, answered  # fmt: skip

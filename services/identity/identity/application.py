@@ -35,7 +35,7 @@ from .journeys.registration import Registration
 from .journeys.sessions import Sessions
 from .password_hashing import PasswordHasher
 from .retention import expire
-from .sessions import SessionTokens
+from .sessions import NoSigningKey, SessionTokens
 from .settings import IdentitySettings
 from .sources import SourceClassifier
 from .store import IdentityStore
@@ -66,16 +66,20 @@ class IdentityApplication(ServiceApplication):
             settings.argon2_memory_kib, settings.argon2_time_cost, settings.argon2_parallelism
         )
         assert settings.personal_data_master_key is not None
-        assert settings.session_private_jwk is not None
         assert settings.notification_public_jwk is not None
         codes = CodeHasher(
             derive_key(settings.personal_data_master_key, b"identity/verification-codes")
         )
-        tokens = SessionTokens(
-            settings.session_private_jwk,
-            timedelta(seconds=settings.session_lifetime_s),
-            settings.session_previous_public_jwks,
-            max_lifetime=timedelta(seconds=settings.session_max_lifetime_s),
+        # The audit tool's settings hold no signing key (IdentitySettings.for_tool).
+        tokens = (
+            SessionTokens(
+                settings.session_private_jwk,
+                timedelta(seconds=settings.session_lifetime_s),
+                settings.session_previous_public_jwks,
+                max_lifetime=timedelta(seconds=settings.session_max_lifetime_s),
+            )
+            if settings.session_private_jwk is not None
+            else NoSigningKey()
         )
         sealer = Sealer(settings.notification_public_jwk)
         sources = SourceClassifier.from_ranges(settings.partner_source_ranges)

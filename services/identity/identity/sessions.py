@@ -152,3 +152,31 @@ class SessionTokens:
             auth_time=claims.auth_time,
             generation=claims.generation,  # a refresh never outlives a revocation
         )
+
+
+class NoSigningKey(SessionTokens):
+    """The tokens of an application the audit tool opens (``IdentitySettings.for_tool``): it
+    holds no session-signing key, so it can neither issue, refresh nor read a session."""
+
+    def __init__(self) -> None:  # no key: nothing of SessionTokens.__init__ applies
+        self.lifetime = timedelta(0)
+        self.max_lifetime = timedelta(0)
+
+    def _refuse(self) -> Any:
+        raise RuntimeError("no session-signing key here (the audit tool's settings)")
+
+    @property
+    def kid(self) -> str:
+        return str(self._refuse())
+
+    def jwks(self) -> dict[str, Any]:
+        return dict(self._refuse())
+
+    def issue(self, *args: Any, **kwargs: Any) -> Any:
+        return self._refuse()
+
+    def read(self, token: str, now: datetime) -> SessionClaims | None:
+        return self._refuse()
+
+    def refresh(self, claims: SessionClaims, now: datetime) -> IssuedSession | None:
+        return self._refuse()

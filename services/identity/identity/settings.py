@@ -205,6 +205,11 @@ class IdentitySettings(ServiceSettings):
         "franceconnect_client_secret",
     )
 
+    service_only_secrets: ClassVar[tuple[str, ...]] = (
+        "session_private_jwk",
+        "franceconnect_client_secret",
+    )
+
     def all_secret_fields(self) -> list[str]:
         # FranceConnect's secret is given by FranceConnect, never generated: checked below.
         return [n for n in super().all_secret_fields() if n != "franceconnect_client_secret"]
@@ -225,6 +230,9 @@ class IdentitySettings(ServiceSettings):
                 f"ARGON2_MEMORY_KIB must be ≥ {OWASP_MEMORY_KIB} and ARGON2_TIME_COST ≥ "
                 f"{OWASP_TIME_COST} in production (OWASP minimum for argon2id)"
             )
+
+    def _check_calls(self) -> None:
+        super()._check_calls()
         if self.franceconnect_issuer and not (
             self.franceconnect_client_id
             and self.franceconnect_client_secret

@@ -20,9 +20,9 @@ from shared.runtime import metrics
 from shared.runtime.clock import Clock
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.personal_data import PersonalData
-from shared.runtime.sealing import SealError, Unsealer
+from shared.runtime.sealing import NoUnsealingKey, SealError, Unsealer
 
-from . import announcement_first, integration, retention
+from . import announcement_first, integration, retention, spool
 from .board import DeliveryBoard
 from .channels import DeliveryFailure
 from .contacts import CONTACT_SHAPE, MESSAGE_SHAPE, Contact, Recipient
@@ -48,8 +48,12 @@ class NotificationApplication(ServiceApplication):
         env: dict[str, str] | None = None,
     ) -> None:
         super().__init__(settings, clock, env)
-        assert settings.notification_private_jwk is not None
-        self.unsealer = Unsealer(settings.notification_private_jwk)
+        # None in the audit tool (NotificationSettings.for_tool): it opens no sealed value.
+        self.unsealer = (
+            Unsealer(settings.notification_private_jwk)
+            if settings.notification_private_jwk is not None
+            else NoUnsealingKey()
+        )
         self.policy = settings.retry_policy
         self.triggers = Triggers(self)
         self.board = DeliveryBoard(self.sql, self.process_recorder)
@@ -187,6 +191,10 @@ class NotificationApplication(ServiceApplication):
         found = [self.find(i) for i in self.board.deliveries_of(account_id)]
         kept = [d for d in found if d and d.requested_at > since]
         return [delivery_view(d) for d in sorted(kept, key=lambda d: d.requested_at)]
+
+    def erase_letters_of(self, account_id: uuid.UUID) -> int:
+        """Deletes the account's letters still in the print spool (an erasure): how many."""
+        return spool.erase_letters(self.settings.spool_dir, self.board.deliveries_of(account_id))
 
     def expire_retention(self) -> dict[str, int]:
         """Destroys the month keys of expired deliveries: counts by category (never content).

@@ -49,6 +49,12 @@ class NotificationSettings(ServiceSettings):
     letter_spool_dir: Path | None = setting(
         "LETTER_SPOOL_DIR", None, parse=Path, doc="print spool (default DATA_DIR/letters)"
     )
+    retention_letter_spool_days: float = setting(
+        "RETENTION_LETTER_SPOOL_DAYS",
+        30.0,
+        parse=float,
+        doc="how long a letter (its PDF and index row) stays in the print spool",
+    )
     letter_font_path: Path | None = setting(
         "LETTER_FONT_PATH", None, parse=Path, doc="TTF font for letters (default: Helvetica)"
     )
@@ -86,17 +92,23 @@ class NotificationSettings(ServiceSettings):
 
     #: A relay without a login needs no SMTP password: never generated, unset means none.
     optional_secrets: ClassVar[tuple[str, ...]] = ("smtp_password",)
+    #: opening sealed contacts and the channels' credentials: the sending service's only
+    service_only_secrets: ClassVar[tuple[str, ...]] = (
+        "notification_private_jwk",
+        "smtp_password",
+        "sms_gateway_token",
+    )
 
     def all_secret_fields(self) -> list[str]:
         # The SMS token is generated in development (the request carries a bearer, as in
-        # production, where it is required: see _check_environment); optional in tests.
+        # production, where it is required: see _check_calls); optional in tests.
         names = [name for name in super().all_secret_fields() if name not in self.optional_secrets]
         if self.environment != "development":
             names.remove("sms_gateway_token")
         return names
 
-    def _check_environment(self) -> None:
-        super()._check_environment()
+    def _check_calls(self) -> None:
+        super()._check_calls()
         if self.environment == "production" and not (
             self.sms_gateway_url and self.sms_gateway_token
         ):

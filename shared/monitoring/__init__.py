@@ -1,0 +1,1 @@
+"""What the platform's monitoring is made from (alert rules per namespace)."""

@@ -49,7 +49,14 @@ def serve(
         signal.signal(each, record)
     pool = eventlet.greenpool.GreenPool(max_connections)
     # No access log: URLs of some journeys carry a benefit-request code, and volume is high.
-    server = eventlet.spawn(eventlet.wsgi.server, listener, app, custom_pool=pool, log_output=False)
+    server = eventlet.spawn(
+        eventlet.wsgi.server,
+        listener,
+        app,
+        custom_pool=pool,
+        log_output=False,
+        protocol=protocol,
+    )
     while not received and not server.dead:
         eventlet.sleep(_POLL_SECONDS)
     if not received:  # the server stopped by itself: its error is the answer

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import re
 import secrets
+import string
 from pathlib import Path
 
 from connexion_client.reply_queue import check_caller
@@ -30,6 +32,37 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 #: Environments in which the development mailbox and test shortcuts may run (spec §15, §16).
 DEVELOPMENT_ENVIRONMENTS = ("development", "test")
+
+
+#: The characters of a configured path (gateway/redirects.py follows no other).
+PLAIN_PATH = frozenset(string.ascii_letters + string.digits + "/-_.")
+#: A benefit-request code, as identity accepts it (``benefit_request``).
+BENEFIT_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+def parse_benefit_requests(raw: str) -> tuple[str, ...]:
+    """``ALS=/mon-compte/rubrique/demande-prestation, AAH=https://…``: each code the benefit
+    entry accepts and the address the person goes to once logged in (a path of the portal or an
+    https address; never one read from a request).
+
+    >>> parse_benefit_requests("ALS=/mon-compte/rubrique/demande-prestation")
+    ('ALS=/mon-compte/rubrique/demande-prestation',)
+    """
+    entries = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        code, _, address = part.partition("=")
+        code, address = code.strip(), address.strip()
+        if not BENEFIT_CODE.match(code):
+            raise ValueError(f"{code!r}: a code is 1 to 32 letters, digits, - or _")
+        local = address.startswith("/") and not address.startswith("//")
+        if not (local or address.startswith("https://")) or any(c in address for c in " \\"):
+            raise ValueError(f"{code}: expected a path of the portal (/…) or an https:// address")
+        if local and not set(address) <= PLAIN_PATH:  # as gateway/redirects.py follows it
+            raise ValueError(f"{code}: a path holds only letters, digits and / - _ .")
+        entries.append(f"{code}={address}")
+    return tuple(entries)
 
 
 def parse_rate_limits(raw: str) -> str:
@@ -92,6 +125,17 @@ class GatewaySettings(ServiceSettings):
     )
     session_warning_s: int = setting(
         "SESSION_WARNING_S", 120, parse=int, doc="the expiry warning shows this long before the end"
+    )
+    benefit_requests: tuple[str, ...] = setting(
+        "BENEFIT_REQUESTS",
+        (
+            "ALS=/mon-compte/rubrique/demande-prestation",
+            "AAH=/mon-compte/rubrique/demande-aah",
+        ),
+        parse=parse_benefit_requests,
+        doc="the benefit requests /connexion?prestation=CODE accepts, each CODE=address where the"
+        " person goes once logged in or registered (a path of the portal or an https address),"
+        " comma-separated; another code shows the plain CONNEXION page",
     )
     session_idle_timeout_s: int = setting(
         "SESSION_IDLE_TIMEOUT_S",
@@ -175,6 +219,11 @@ class GatewaySettings(ServiceSettings):
     @property
     def letters_dir(self) -> Path:
         return self.letter_spool_dir or self.data_dir / "letters"
+
+    @property
+    def benefit_addresses(self) -> dict[str, str]:
+        """Code -> the configured address: the only places a benefit request leads to."""
+        return dict(entry.partition("=")[::2] for entry in self.benefit_requests)
 
     @property
     def shows_demonstration_banner(self) -> bool:

@@ -83,6 +83,12 @@ declare(
               answer=schemas.Answer,
               description="The récapitulatif: ``{account_id, identifier, identifier_display,"
               " …}``."),
+    Operation("POST", "/registrations/{registration_id}/abandonment",
+              forward(identity.abandon_registration), REGISTRATION,
+              "Quitter : la création de compte prend fin", answer=schemas.Answer,
+              description="« Quitter »: identity ends the registration and shreds its form at"
+              " once: ``{outcome: \"abandoned\", registration_id, step}``; asked again, the same"
+              " answer."),
     Operation("POST", "/password-resets", forward(identity.start_password_reset), RESET,
               "NIR, nom de naissance et captcha", body=schemas.StartPasswordReset,
               answer=schemas.Answer, status=201,

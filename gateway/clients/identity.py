@@ -51,6 +51,9 @@ class IdentityClient(ServiceClient):
     ) -> Answer:
         return self._rpc("complete_registration", registration_id, password, confirmation)
 
+    def abandon_registration(self, registration_id: str) -> Answer:
+        return self._rpc("abandon_registration", registration_id)
+
     def start_password_reset(
         self, nir: str, birth_name: str, captcha: Captcha | None, source: Source | None = None
     ) -> Answer:

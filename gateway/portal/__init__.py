@@ -20,6 +20,7 @@ from .pages import (
     franceconnect,
     legal,
     password_reset,
+    passwords,
     recovery,
     registration,
 )
@@ -39,6 +40,7 @@ def install(app: Flask, settings: GatewaySettings) -> None:
         account.blueprint,
         registration.blueprint,
         password_reset.blueprint,
+        passwords.blueprint,
         recovery.blueprint,
         captcha.blueprint,
         legal.blueprint,

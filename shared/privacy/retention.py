@@ -155,7 +155,8 @@ TABLE: tuple[RetentionRow, ...] = (
         legal_basis=PUBLIC_TASK,
         store="identity",
         where="Registration aggregate, encrypted under the registration's key",
-        at_expiry="the registration's key is destroyed: its form reads as erased",
+        at_expiry="the registration's key is destroyed: its form reads as erased (at once when"
+        " the person leaves with « Quitter »: identity.abandon_registration)",
         mechanism="aggregate",
         setting_field="retention_unfinished_registrations_days",
     ),

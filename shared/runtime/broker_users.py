@@ -42,6 +42,7 @@ CITIZEN_METHODS: Mapping[str, tuple[str, ...]] = {
         "send_registration_code",
         "verify_registration_code",
         "complete_registration",
+        "abandon_registration",
         "start_password_reset",
         "send_password_reset_code",
         "verify_password_reset_code",

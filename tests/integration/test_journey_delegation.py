@@ -30,7 +30,7 @@ def test_the_allocataire_grants_the_spouse_who_is_told_and_a_separation_revokes_
     assert delegation.answer_delegation_prompt(jonas, "yes")["granted"] is True
 
     [told] = started.sms.wait(FLORENCE.phone_e164, GRANTED_SMS)
-    assert told.startswith("Caf :")
+    assert told.startswith("Mon Compte (démonstration) :")  # ENVIRONMENT=test: no agency's name
     assert delegation.authorize(florence, "view_payments_and_rights")["allowed"] is True
     assert delegation.delegation_status(jonas)["banner"] == (
         f"Vous autorisez {FLORENCE.display_name} à gérer votre dossier"

@@ -155,12 +155,12 @@ def change_password() -> Any:
             if answer["outcome"] == "changed":
                 sessions.renew(new_csrf_secret=True)
                 return render_template(
-                    "account/password_changed.html", title="Mot de passe modifié"
+                    "account/password_changed.html", title="Nouveau mot de passe enregistré"
                 )
     captcha = new_captcha() if answer and answer.get("captcha_required") else None
     return render_template(
         "account/change_password.html",
-        title="Changer mon mot de passe",
+        title="Modifier mon mot de passe",
         errors=errors,
         labels=PASSWORD_LABELS,
         answer=answer,

@@ -44,6 +44,10 @@ class CodeOnFileJourney:
     send: Callable[[str, str], Answer]  # (flow id, channel) -> {outcome, sent_to}
     enter_code: Callable[[str, str], Answer]  # (flow id, code) -> identity's answer
     accepted: Callable[[Answer], Any]  # the code's answer -> the next page, or None: refused
+    #: the seed's exit on every step (« Abandonner » on Mot de passe oublié): the endpoint of the
+    #: journey's route that forgets it, or None
+    leave: str | None = None
+    channel_intro: str | None = None  # « Vous avez perdu votre mot de passe ? »
 
     @property
     def labels(self) -> dict[str, str]:
@@ -81,9 +85,18 @@ def blueprint_for(journey: CodeOnFileJourney) -> Blueprint:
         answer, errors = submitted(lambda: journey.send(flow["id"], value("channel")))
         if answer is not None and answer["outcome"] == "sent":
             session["code_sent_to"] = answer["sent_to"]
+            session["code_note"] = answer.get("message")  # identity's single-use note
             return redirects.to_page(f"{journey.name}.code")
         title = f"Réception du code – {journey.title}"
-        return page("channel.html", title, errors, channels=flow["channels"], answer=answer)
+        return page(
+            "channel.html",
+            title,
+            errors,
+            channels=flow["channels"],
+            answer=answer,
+            intro=journey.channel_intro,
+            leave_url=url_for(journey.leave) if journey.leave else None,
+        )
 
     def code() -> Any:
         flow = session.get(journey.flow)
@@ -101,7 +114,10 @@ def blueprint_for(journey: CodeOnFileJourney) -> Blueprint:
             errors,
             heading="Saisissez le code de vérification",
             sent_to=session.get("code_sent_to"),
+            note=session.get("code_note"),
             resend_url=url_for(f"{journey.name}.channel"),
+            leave_url=url_for(journey.leave) if journey.leave else None,
+            leave_label="Abandonner",
         )
 
     def page(template: str, title: str, errors: dict[str, list[str]], **context: Any) -> Any:

@@ -25,7 +25,7 @@ from gateway.security import client_source
 
 from .. import remembered
 from ..forms import captcha_answer, field_errors, new_captcha, value
-from . import franceconnect
+from . import benefit, franceconnect
 
 blueprint = Blueprint("connexion", __name__)
 
@@ -56,7 +56,23 @@ def home() -> Any:
 
 @blueprint.route("/connexion", methods=["GET"])
 def login() -> Any:
+    """``?prestation=<code>``: the seed's CONNEXION for a benefit request (a configured code;
+    another one shows the plain page)."""
+    code = benefit.hold(request.args.get("prestation"))
+    if code and request.args.get("identifiants") != "1":
+        return render_template(
+            "connexion/benefit_request.html",
+            title="Connexion – Demande de prestation",
+            benefit_code=code,
+        )
     return _login_page()
+
+
+@blueprint.route("/connexion/quitter", methods=["POST"])
+def leave_benefit_request() -> Any:
+    """« Quitter » on the benefit entry: the pending request is forgotten."""
+    benefit.forget()
+    return redirects.to_page("connexion.login")
 
 
 def _login_page(
@@ -81,6 +97,7 @@ def _login_page(
         "provisional": provisional,
         "remembered": remembered.masked(remembered_identifier) if remembered_identifier else None,
         "identifier": value("identifier") if request.method == "POST" else "",
+        "benefit_code": benefit.pending(),
     }
     return render_template("connexion/login.html", **context), status
 
@@ -103,16 +120,14 @@ def submit_login() -> Any:
     if answer["outcome"] != "ok":
         errors = {}
         if answer["outcome"] == "captcha_required" and answer.get("captcha_invalid"):
-            errors["captcha_answer"] = [
-                "Les caractères saisis ne correspondent pas. Une nouvelle vérification vous est"
-                " proposée."
-            ]
+            errors["captcha_answer"] = [answer["message"]]  # identity's one wording
         return _login_page(errors, answer, status=200)
-    sessions.open_session(answer)
-    target = "account.home"
+    code = benefit.pending()
+    sessions.open_session(answer)  # a new session: nothing of the previous one is kept
     if answer.get("password_change_recommended"):
-        target = "connexion.renewal"
-    response = make_response(redirects.to_page(target))
+        response = make_response(redirects.to_page("connexion.renewal"))  # the campaign first
+    else:
+        response = make_response(benefit.after_login(code))
     _remember(response, identifier if request.form.get("remember_me") == "on" else None)
     return response
 

@@ -25,6 +25,8 @@ from gateway import redirects, sessions
 from gateway.clients import identity
 from gateway.security import client_source
 
+from . import benefit
+
 blueprint = Blueprint("franceconnect", __name__, url_prefix="/franceconnect")
 
 STATE_COOKIE = "franceconnect_state"
@@ -82,8 +84,9 @@ def callback() -> Any:
         source=client_source(),
     )
     if answer["outcome"] == "ok":
+        code = benefit.pending()
         sessions.open_session(answer, auth_method="franceconnect")
-        response = make_response(redirects.to_page("account.home"))
+        response = make_response(benefit.after_login(code))
     elif answer["outcome"] == "link_required":
         session[LINK_TOKEN] = answer["link_token"]
         response = make_response(_failed(answer, title="Associer FranceConnect à mon compte"))

@@ -1,5 +1,6 @@
 """Accessibilité, Mentions légales, Informatique et libertés (templates the agency completes),
-and the « version contrastée » choice (a cookie; works without JavaScript)."""
+the security advice CONNEXION links to, and the « version contrastée » choice (a cookie; works
+without JavaScript)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ def accessibility() -> Any:
 @blueprint.route("/mentions-legales")
 def legal_notice() -> Any:
     return render_template("legal/legal_notice.html", title="Mentions légales")
+
+
+@blueprint.route("/conseils-de-securite")
+def security_advice() -> Any:
+    """« Pour consulter nos conseils de sécurité, suivez le guide » (CONNEXION's foot)."""
+    return render_template("legal/security_advice.html", title="Conseils de sécurité")
 
 
 @blueprint.route("/informatique-et-libertes")

@@ -65,7 +65,7 @@ MANAGE = (
     MenuEntry("historique", "Mon historique", "view_history", endpoint="account.history"),
     MenuEntry(
         "mot-de-passe",
-        "Changer mon mot de passe",
+        "Modifier mon mot de passe",
         "change_own_password",
         endpoint="account.change_password",
     ),

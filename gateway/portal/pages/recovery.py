@@ -30,7 +30,7 @@ def _identifier_sent(answer: Answer) -> Any:
 # fmt: off
 JOURNEY = CodeOnFileJourney(
     "recovery", "/identifiant-provisoire-oublie", "Identifiant provisoire oublié",
-    fields={"birth_name": "Nom de naissance", "first_names": "Prénoms",
+    fields={"birth_name": "Nom de naissance", "first_names": "Prénom(s)",
             "birth_date": "Date de naissance"},
     flow=FLOW, start=identity.start_identifier_recovery, flow_id="recovery_id",
     send=identity.send_identifier_recovery_code, enter_code=identity.complete_identifier_recovery,

@@ -1,6 +1,8 @@
 """CRÉER MON COMPTE: introduction, état civil (with or without NIR), identity document (and the
 « Absence de pièce d'identité » warning), coordonnées de contact, code, mot de passe,
-récapitulatif. The seed's benefit-request code travels from the entry page (``?demande=ALS``).
+récapitulatif, and « Quitter » on every step (the registration is ended in identity and nothing of
+the form is kept). The seed's benefit-request code travels from the entry page
+(``/connexion?prestation=ALS`` or ``?demande=ALS``, configured codes only: pages/benefit.py).
 
 État civil waits, sealed in the session, for the identity document step: identity's
 ``start_registration`` takes both at once.
@@ -8,6 +10,7 @@ récapitulatif. The seed's benefit-request code travels from the entry page (``?
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from flask import Blueprint, render_template, request, session, url_for
@@ -18,6 +21,7 @@ from gateway.clients import identity
 
 from .. import pending
 from ..forms import captcha_answer, field_errors, new_captcha, submitted, value
+from . import benefit
 
 blueprint = Blueprint("registration", __name__, url_prefix="/creer-mon-compte")
 
@@ -39,7 +43,7 @@ LABELS = {
     "has_nir": "Numéro de Sécurité sociale",
     "civility": "Civilité",
     "birth_name": "Nom de naissance",
-    "first_names": "Prénoms",
+    "first_names": "Prénom(s)",
     "usage_name": "Nom d'usage",
     "birth_date": "Date de naissance",
     "birth_place_in_france": "Lieu de naissance",
@@ -48,11 +52,11 @@ LABELS = {
     "birth_place_country": "Pays de naissance",
     "birth_place_city": "Ville de naissance",
     "resides_in_france": "Résidence en France",
-    "postal_code": "Code postal",
+    "postal_code": "Lieu de résidence (mon code postal actuel)",
     "parent_1_birth_name": "Nom de naissance du parent 1",
-    "parent_1_first_names": "Prénoms du parent 1",
+    "parent_1_first_names": "Prénom(s) du parent 1",
     "parent_2_birth_name": "Nom de naissance du parent 2",
-    "parent_2_first_names": "Prénoms du parent 2",
+    "parent_2_first_names": "Prénom(s) du parent 2",
     "parent_1": "Parent 1",
     "parent_2": "Parent 2",
     "captcha_answer": "Vérification de sécurité",
@@ -60,22 +64,39 @@ LABELS = {
     "identity_document_type": "Pièce d'identité",
     "identity_document_number": "Numéro de la pièce",
     "identity_document_issue_date": "Date de délivrance",
-    "channel": "Moyen de contact",
-    "address": "Coordonnée de contact",
+    "channel": "Choix de réception",
+    "address": "Numéro de téléphone portable ou adresse mail",
     "confirmation": "Confirmation",
+    "registration_id": "Création de compte",
     "code": "Code de vérification",
     "password": "Mot de passe",
     "benefit_request": "Demande de prestation",
     "_form": "Formulaire",
 }
 SEND_ALIASES = {"address": "address", "confirmation": "confirmation"}
+#: what the journey keeps in the session between steps; « Quitter » drops all of it
+JOURNEY_KEYS = (REGISTRATION_ID, "code_sent_to", "code_note", "supporting_documents_required")
 
 
 @blueprint.route("")
 def introduction() -> Any:
-    if request.args.get("demande"):
-        session["benefit_request"] = request.args["demande"][:32]
+    benefit.hold(request.args.get("demande"))  # a configured code only
     return render_template("registration/introduction.html", title="Créer Mon Compte")
+
+
+@blueprint.route("/quitter", methods=["POST"])
+def leave() -> Any:
+    """« Quitter » on any step: identity ends the registration (its form is shredded there), and
+    the portal forgets the état civil waiting in the session and the pending benefit request."""
+    registration_id = session.get(REGISTRATION_ID)
+    if registration_id:
+        with contextlib.suppress(InvalidInput):  # already completed or unknown: nothing to end
+            identity.abandon_registration(registration_id)
+    pending.forget(JOURNEY)
+    for key in JOURNEY_KEYS:
+        session.pop(key, None)
+    benefit.forget()
+    return render_template("registration/abandoned.html", title="Création de compte abandonnée")
 
 
 @blueprint.route("/etat-civil", methods=["GET", "POST"])
@@ -180,7 +201,7 @@ def _form(civil: dict[str, Any], document: dict[str, str]) -> dict[str, Any]:
             "number": document["identity_document_number"] or None,
             "issue_date": document["identity_document_issue_date"] or None,
         },
-        "benefit_request": session.get("benefit_request", "MON-COMPTE"),
+        "benefit_request": benefit.recorded_request(),
         "captcha": civil.get("captcha"),
     }
     if not form["has_nir"]:
@@ -205,6 +226,7 @@ def contact() -> Any:
     )
     if answer is not None and answer["outcome"] == "sent":
         session["code_sent_to"] = answer["sent_to"]
+        session["code_note"] = answer.get("message")  # identity's single-use note
         return redirects.to_page("registration.code")
     return render_template(
         "registration/contact.html",
@@ -234,7 +256,10 @@ def code() -> Any:
         title="Code de vérification – Créer Mon Compte (étape 2 sur 3)",
         heading="Je saisis le code de vérification",
         sent_to=session.get("code_sent_to"),
+        note=session.get("code_note"),
         resend_url=url_for("registration.contact"),
+        leave_url=url_for("registration.leave"),
+        leave_label="Quitter",
         errors=errors,
         labels=LABELS,
     ), (400 if errors else 200)
@@ -252,17 +277,18 @@ def password() -> Any:
     )
     if answer is not None:
         if answer["outcome"] == "created":
-            for key in (REGISTRATION_ID, "code_sent_to", "supporting_documents_required"):
+            for key in JOURNEY_KEYS:
                 session.pop(key, None)
             return render_template(
                 "registration/summary.html",
                 title="Récapitulatif de ma création de compte",
                 account=answer,
+                benefit_code=benefit.pending(),
             )
         errors = {"_form": [answer.get("message") or "La création du compte n'a pas abouti."]}
     return render_template(
-        "choose_password.html",
+        "registration/password.html",
         title="Choisir son mot de passe – Créer Mon Compte (étape 3 sur 3)",
         errors=errors,
-        labels=LABELS,
+        labels={**LABELS, "confirmation": "Confirmation mot de passe"},
     ), (400 if errors else 200)

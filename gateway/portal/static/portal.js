@@ -24,6 +24,40 @@
     upper: function (p) { return /[A-Z]/.test(p); },
     alnum: function (p) { return p.length > 0 && /^[A-Za-z0-9]+$/.test(p); }
   };
+  function show(item, ok) {
+    item.classList.toggle("ok", ok);
+    item.classList.toggle("ko", !ok);
+    item.querySelector(".rule-state").textContent = ok ? "(respecté)" : "(non respecté)";
+  }
+  // The rules only identity knows (a common password): asked of the portal, which asks identity.
+  function checkOnServer(input, list) {
+    var box = list.closest("[data-check-url]");
+    var token = input.form && input.form.querySelector("input[name=csrf_token]");
+    var items = list.querySelectorAll("[data-server-rule]");
+    if (!box || !token || !items.length || !window.fetch) return;
+    if (!input.value) {
+      items.forEach(function (item) { show(item, false); });
+      return;
+    }
+    var body = new URLSearchParams();
+    body.append("password", input.value);
+    fetch(box.getAttribute("data-check-url"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token.value },
+      body: body
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (answer) {
+      if (!answer) return;
+      items.forEach(function (item) {
+        var name = item.getAttribute("data-server-rule");
+        answer.rules.forEach(function (rule) {
+          if (rule.rule === name) show(item, rule.ok);
+        });
+      });
+    }).catch(function () { /* left "vérifié à l'envoi": the form checks it anyway */ });
+  }
   document.querySelectorAll("[data-password-rules]").forEach(function (input) {
     var list = document.getElementById(input.getAttribute("data-password-rules"));
     if (!list) return;
@@ -31,11 +65,9 @@
     function update() {
       list.querySelectorAll("[data-rule]").forEach(function (item) {
         var check = RULES[item.getAttribute("data-rule")];
-        var ok = check ? check(input.value) : false;
-        item.classList.toggle("ok", ok);
-        item.classList.toggle("ko", !ok);
-        item.querySelector(".rule-state").textContent = ok ? "(respecté)" : "(non respecté)";
+        if (check) show(item, check(input.value));
       });
+      checkOnServer(input, list);
     }
     input.addEventListener("input", function () {
       clearTimeout(timer);

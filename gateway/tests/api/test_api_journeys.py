@@ -199,3 +199,26 @@ def test_recover_a_provisional_identifier_over_http(api: Api, platform: Platform
 
     assert sent.json["outcome"] == "sent", sent.json
     assert done.json["outcome"] == "identifier_sent", done.json
+
+
+def test_quitter_ends_a_registration_and_no_step_goes_on(api: Api, platform: Platform) -> None:
+    form = {**JONAS.registration_form(_captcha(api)), "nir": "1850175100099"}
+    started = api.call("POST", "/registrations", form)
+    assert started.status_code == 201, started.json
+    registration = "/registrations/" + started.json["registration_id"]
+
+    left = api.call("POST", registration + "/abandonment")
+
+    assert left.status_code == 200, left.json
+    assert left.json == {
+        "outcome": "abandoned",
+        "registration_id": started.json["registration_id"],
+        "step": "etat_civil",
+    }
+    refused = api.call(
+        "POST", registration + "/code",
+        {"channel": "email", "address": JONAS.email, "confirmation": JONAS.email},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert refused.json["code"] == "registration_abandoned"
+    assert api.call("POST", registration + "/abandonment").json == left.json

@@ -18,12 +18,20 @@ class Person:
     birth_date: str
     contact: str  # an e-mail address or a French mobile number
     no_document: bool = False
+    usage_name: str | None = None
 
 
-def register(portal: Portal, person: Person, password: str = PASSWORD) -> str:
-    """CRÉER MON COMPTE from the seed's entry page to the récapitulatif; the identifier shown."""
+def register(
+    portal: Portal,
+    person: Person,
+    password: str = PASSWORD,
+    start: str | None = "/creer-mon-compte",
+) -> str:
+    """CRÉER MON COMPTE from the seed's entry page to the récapitulatif; the identifier shown.
+    ``start=None``: from the introduction already open (reached from another page)."""
     page = portal.page
-    portal.open("/creer-mon-compte?demande=ALS")
+    if start:
+        portal.open(start)
     portal.check("introduction")
     if person.nir is None:
         page.get_by_label("Non, je n'ai pas encore de numéro de Sécurité sociale").check()
@@ -33,6 +41,8 @@ def register(portal: Portal, person: Person, password: str = PASSWORD) -> str:
     page.get_by_label(person.civility, exact=True).check()
     page.fill("#birth_name", person.birth_name)
     page.fill("#first_names", person.first_names)
+    if person.usage_name:
+        page.fill("#usage_name", person.usage_name)
     page.fill("#birth_date", person.birth_date)
     page.fill("#birth_place_department", "75")
     page.fill("#birth_place_commune", "Paris")
@@ -51,13 +61,14 @@ def register(portal: Portal, person: Person, password: str = PASSWORD) -> str:
         portal.check("absence-de-piece")
         portal.press("Continuer")
     else:
-        page.get_by_label("Carte nationale d'identité française").check()
+        page.get_by_label("Carte d'identité française").check()
         page.fill("#identity_document_number", "X4RTBPFW4")
         page.fill("#identity_document_issue_date", "12/03/2019")
         portal.check("piece-identite")
         portal.press("Continuer")
     by_mail = "@" in person.contact
-    page.get_by_role("radio", name="Mail" if by_mail else "SMS sur mon téléphone portable").check()
+    channel = "Adresse mail" if by_mail else "Numéro de téléphone portable"
+    page.get_by_role("radio", name=channel).check()
     page.fill("#address", person.contact)
     page.fill("#confirmation", person.contact)
     portal.check("coordonnees")
@@ -69,7 +80,7 @@ def register(portal: Portal, person: Person, password: str = PASSWORD) -> str:
     page.fill("#password", password)
     page.fill("#confirmation", password)
     portal.check("mot-de-passe")
-    portal.press("Continuer")
+    portal.press("Valider")
     assert page.get_by_role("heading", name="Récapitulatif de ma création de compte").is_visible()
     portal.check("recapitulatif")
     return page.locator("#new-identifier").inner_text().strip()

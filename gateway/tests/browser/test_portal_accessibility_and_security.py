@@ -81,7 +81,7 @@ def test_password_bubbles_paste_and_show_password(portal: Portal) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     register(portal, ADA)
     log_in(portal, ADA.nir or "")
-    page.get_by_role("link", name="Changer mon mot de passe").click()
+    page.get_by_role("link", name="Modifier mon mot de passe").click()
 
     bubbles = page.locator("#password-rules")
     expect(bubbles).to_have_attribute("aria-live", "polite")
@@ -89,9 +89,22 @@ def test_password_bubbles_paste_and_show_password(portal: Portal) -> None:
     expect(bubbles.locator("[data-rule=lower] .rule-state")).to_have_text("(respecté)")
     expect(bubbles.locator("[data-rule=upper] .rule-state")).to_have_text("(non respecté)")
     page.locator("#password").press_sequentially("DEF1234567")
-    for rule in ("length", "digit", "lower", "upper", "alnum"):
+    for rule in ("length", "digit", "lower", "upper", "alnum", "common"):
         expect(bubbles.locator(f"[data-rule={rule}] .rule-state")).to_have_text("(respecté)")
     portal.check("bulles")
+
+    # the sixth bubble, before any submit: identity knows « Azerty123456 » as a common password
+    page.locator("#password").fill("")
+    page.locator("#password").press_sequentially("Azerty123456")
+    expect(bubbles.locator("[data-rule=alnum] .rule-state")).to_have_text("(respecté)")
+    expect(bubbles.locator("[data-rule=common] .rule-state")).to_have_text("(non respecté)")
+    expect(bubbles.locator("[data-rule=common] .rule-label")).to_have_text(
+        "pas un mot de passe courant"
+    )
+    portal.check("bulle-mot-de-passe-courant")
+    page.locator("#password").fill("")
+    page.locator("#password").press_sequentially("abcDEF1234567")
+    expect(bubbles.locator("[data-rule=common] .rule-state")).to_have_text("(respecté)")
 
     # paste into the field typed twice
     page.evaluate("navigator.clipboard.writeText('abcDEF1234567')")
@@ -180,7 +193,7 @@ def test_probes_say_live_and_ready_once_identity_answers(stack: Stack) -> None:
 
 def test_keyboard_only_registration(portal: Portal) -> None:
     """CRÉER MON COMPTE from the introduction to the récapitulatif with the keyboard alone."""
-    page = portal.open("/creer-mon-compte?demande=ALS")
+    page = portal.open("/creer-mon-compte")
     submit(page, page.get_by_role("button", name="Commencer", exact=True))
 
     type_into(page, page.locator("#nir"), KEYBOARD.nir or "")
@@ -199,13 +212,13 @@ def test_keyboard_only_registration(portal: Portal) -> None:
     type_into(page, page.get_by_label("Saisir les caractères ci-dessus"), CAPTCHA)
     submit(page, page.get_by_role("button", name="Continuer", exact=True))
 
-    card = page.get_by_label("Carte nationale d'identité française")
+    card = page.get_by_label("Carte d'identité française")
     choose(page, page.locator("input[type=radio]").first, card)
     type_into(page, page.locator("#identity_document_number"), "X4RTBPFW4")
     type_into(page, page.locator("#identity_document_issue_date"), "12/03/2019")
     submit(page, page.get_by_role("button", name="Continuer", exact=True))
 
-    mail = page.get_by_role("radio", name="Mail")
+    mail = page.get_by_role("radio", name="Adresse mail")
     choose(page, page.locator("input[type=radio]").first, mail)
     type_into(page, page.locator("#address"), KEYBOARD.contact)
     type_into(page, page.locator("#confirmation"), KEYBOARD.contact)
@@ -218,7 +231,7 @@ def test_keyboard_only_registration(portal: Portal) -> None:
 
     type_into(page, page.locator("#password"), PASSWORD)
     type_into(page, page.locator("#confirmation"), PASSWORD)
-    submit(page, page.get_by_role("button", name="Continuer", exact=True))
+    submit(page, page.get_by_role("button", name="Valider", exact=True))
 
     expect(
         page.get_by_role("heading", name="Récapitulatif de ma création de compte")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from connexion_client import ConnexionClient
 
 from .journeys import PASSWORD, Person, log_in, log_out, register
+from .keyboard import choose, submit
 from .portal import TITLES, Portal
 from .stack import CAPTCHA
 
@@ -58,6 +59,13 @@ def test_register_without_a_nir_nor_identity_document_then_recover_the_identifie
     assert re.fullmatch(r"P\d{8}", identifier)
     assert "Conservez bien cet identifiant" in portal.text()
     assert "justificatifs" in portal.text()
+    # the récapitulatif without a NIR: the parents, as the seed lists them
+    lines = portal.page.locator("#recap-civil-status-lines li").all_inner_texts()
+    for line in ("Prénom(s) : NOUR", "Nom de naissance du parent 1 : MORVAN",
+                 "Prénom(s) du parent 1 : JEAN", "Nom de naissance du parent 2 : DUVAL",
+                 "Prénom(s) du parent 2 : ANNE", "Lieu de résidence : 92000"):  # fmt: skip
+        assert line in lines, lines
+    assert "Adresse mail : nour@exemple.fr" in portal.text()
 
     page = portal.page
     portal.open("/connexion")
@@ -96,6 +104,9 @@ def test_failed_logins_ask_a_captcha_image_or_audio_then_freeze(portal: Portal) 
     assert "Vos numéro de Sécurité sociale et/ou mot de passe sont incorrects." in answers[0]
     assert "Il vous reste 4 tentatives" in answers[0]
     assert "Il vous reste 3 tentatives" in answers[1]
+    # the seed's second screen
+    assert "Réessayez ou cliquez sur mot de passe oublié ?" not in answers[0]
+    assert answers[1].endswith("Réessayez ou cliquez sur mot de passe oublié ?")
     log_in(portal, JONAS.nir or "", password="Mauvais2024Mdp")  # 3rd: a captcha from now on
     expect(page.get_by_role("group", name="Vérification de sécurité")).to_be_visible()
     expect(page.get_by_alt_text(re.compile("Image de vérification"))).to_be_visible()
@@ -142,12 +153,21 @@ def test_reset_the_password_lifts_the_freeze(portal: Portal) -> None:
     seen = portal.stack.count_to(JONAS.contact)
     portal.press("Recevoir mon code")
     page.fill("#code", portal.stack.code_sent_to(JONAS.contact, after=seen))
+    # identity's single-use note, in the seed's words
+    expect(page.locator("#code-hint")).to_contain_text(
+        "Nous vous invitons à saisir immédiatement votre nouveau mot de passe"
+    )
     portal.check("code")
     portal.press("Continuer")
+    expect(page.get_by_role("button", name="Abandonner")).to_be_visible()
+    expect(page.get_by_label("Confirmation du nouveau mot de passe")).to_be_visible()
     page.fill("#password", NEW_PASSWORD)
     page.fill("#confirmation", NEW_PASSWORD)
     portal.press("Continuer")
     expect(page.get_by_role("heading", name="Nouveau mot de passe enregistré")).to_be_visible()
+    expect(page.locator("#journey-message")).to_have_text(
+        "Votre mot de passe a été modifié avec succès."
+    )
     portal.check("nouveau-mot-de-passe")
 
     log_in(portal, JONAS.nir or "", password=NEW_PASSWORD)
@@ -178,6 +198,20 @@ def test_the_delegation_question_banner_and_refused_pages(
 
     # the allocataire's first login after the spouse appeared: the question, then the banner
     log_in(portal, JONAS.nir or "", password=NEW_PASSWORD)
+    expect(page.locator("#account-holder")).to_have_text("JONAS DUCHAIS")
+    expect(page.get_by_role("navigation", name="Fil d'Ariane")).to_have_text(
+        re.compile(r"Accueil\s*Mon Compte")
+    )
+    intro = page.locator("#delegation-intro")
+    expect(intro).to_contain_text("Vous êtes le responsable de votre dossier Caf.")
+    for bullet in ("consulter les droits et paiements", "déclarer des changements",
+                   "demander une prestation"):  # fmt: skip
+        expect(intro.get_by_role("listitem").filter(has_text=bullet)).to_be_visible()
+    expect(
+        page.get_by_text(
+            'A tout moment, vous pourrez revenir sur votre choix dans le menu "Gérer Mon Compte".'
+        )
+    ).to_be_visible()
     question = page.get_by_role("group", name=re.compile("J'autorise Florence DUCHAIS"))
     expect(question).to_be_visible()
     portal.check("question-delegation")
@@ -189,7 +223,21 @@ def test_the_delegation_question_banner_and_refused_pages(
     portal.check("bandeau-delegation")
     page.get_by_role("link", name="Mes autorisations").click()
     expect(page.get_by_label("Oui")).to_be_checked()
+    expect(page.get_by_role("heading", name="Gérer mes autorisations")).to_be_visible()
+    expect(page.locator("#current-authorization-text")).to_have_text(
+        "Vous avez donné les droits de gestion de votre dossier à Florence DUCHAIS."
+    )
     portal.check("mes-autorisations")
+    # « Non », then « Valider », by keyboard: « Autorisation en cours » follows
+    choose(page, page.get_by_label("Oui"), page.get_by_label("Non"))
+    submit(page, page.get_by_role("button", name="Valider", exact=True))
+    expect(page.locator("#current-authorization-text")).to_have_text(
+        "Vous n'avez pas donné les droits de gestion de votre dossier à Florence DUCHAIS."
+    )
+    portal.check("autorisation-retiree")
+    choose(page, page.get_by_label("Non"), page.get_by_label("Oui"))
+    submit(page, page.get_by_role("button", name="Valider", exact=True))
+    expect(page.locator("#current-authorization-text")).to_contain_text("Vous avez donné")
     log_out(portal)
 
     # now the spouse may open the page, which honestly says it lies outside this system

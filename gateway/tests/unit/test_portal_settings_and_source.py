@@ -57,3 +57,38 @@ def test_the_mailbox_and_a_default_secret_are_refused_outside_development() -> N
         {"ENVIRONMENT": "test", "DEV_MAILBOX": "true", "SECRET_KEY": "a" * 44}, "gateway"
     )
     assert test.dev_mailbox and test.shows_demonstration_banner
+
+
+def test_benefit_requests_are_configured_codes_with_a_portal_path_or_an_https_address() -> None:
+    settings = GatewaySettings.from_mapping(
+        {
+            "ENVIRONMENT": "development",
+            "GATEWAY_BENEFIT_REQUESTS": "ALS=/mon-compte/rubrique/demande-prestation,"
+            " PAJE=https://demarches.exemple.fr/paje?depuis=mon-compte",
+        },
+        "gateway",
+    )
+    assert settings.benefit_addresses == {
+        "ALS": "/mon-compte/rubrique/demande-prestation",
+        "PAJE": "https://demarches.exemple.fr/paje?depuis=mon-compte",
+    }
+    default = GatewaySettings.from_mapping({"ENVIRONMENT": "development"}, "gateway")
+    assert default.benefit_addresses["ALS"] == "/mon-compte/rubrique/demande-prestation"
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "ALS=//exemple.invalid/piege",  # another site, without its scheme
+        "ALS=/\\exemple.invalid",  # read as //exemple.invalid by browsers
+        "ALS=http://demarches.exemple.fr",  # not https
+        "ALS=javascript:alert(1)",
+        "A L S=/mon-compte",  # not a code identity accepts
+        "ALS",  # no address
+    ],
+)
+def test_a_benefit_address_that_could_lead_elsewhere_is_refused_at_start(entry: str) -> None:
+    with pytest.raises(SettingsError, match="BENEFIT_REQUESTS"):
+        GatewaySettings.from_mapping(
+            {"ENVIRONMENT": "development", "BENEFIT_REQUESTS": entry}, "gateway"
+        )

@@ -68,6 +68,11 @@ def _code_issued(e: Any) -> Translated:
     }
 
 
+@on(CodeFlow.Abandoned)  # type: ignore[attr-defined]
+def _registration_abandoned(e: Any) -> Translated:
+    return "RegistrationAbandoned", {"registration_id": str(e.originator_id), "step": e.step}
+
+
 @on(Account.ProvisionalIdentifierSent)  # type: ignore[attr-defined]
 def _provisional_identifier_sent(e: Any) -> Translated:
     return "ProvisionalIdentifierIssued", {

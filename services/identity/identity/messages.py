@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 
 INVALID_CREDENTIALS = "Vos numéro de Sécurité sociale et/ou mot de passe sont incorrects."
+INVALID_PROVISIONAL_CREDENTIALS = "Vos identifiant provisoire et/ou mot de passe sont incorrects."
+RETRY_OR_FORGOTTEN = "Réessayez ou cliquez sur mot de passe oublié ?"
 CHECK_INPUT = "Veuillez vérifier vos informations saisies."
 FIFTH_FAILURE_WARNING = "Attention : au 5e échec, votre compte sera bloqué."
 CAPTCHA_REQUIRED = "Pour continuer, recopiez les caractères de l'image (vérification de sécurité)."
@@ -28,12 +30,21 @@ NO_IDENTITY_DOCUMENT = (
     "Attention, si vous déclarez ne pas posséder une pièce d'identité délivrée par les autorités "
     "françaises, vous devrez fournir les justificatifs nécessaires au traitement de vos demandes."
 )
+REGISTRATION_ABANDONED = (
+    "Cette création de compte a été abandonnée : rien n'a été conservé. Recommencez depuis le "
+    "début."
+)
 KEEP_PROVISIONAL_IDENTIFIER = (
     "Conservez bien cet identifiant, il vous permettra de vous connecter à votre Espace Mon Compte."
 )
 CODE_SINGLE_USE = (
     "A noter : ce code de vérification est à usage unique. Une fois saisi sur cet écran, vous ne "
     "pourrez plus l'utiliser."
+)
+#: the seed's note where a password is chosen right after the code (reset, registration)
+CODE_SINGLE_USE_THEN_PASSWORD = (
+    f"{CODE_SINGLE_USE} Nous vous invitons à saisir immédiatement votre nouveau mot de passe à "
+    "l'étape suivante pour finaliser votre démarche."
 )
 NO_CONTACT_ON_FILE = (
     "Nous ne pouvons pas vous envoyer de code de vérification : contactez votre Caf pour mettre "
@@ -54,12 +65,22 @@ PASSWORD_CHANGED_DETAIL = "Votre mot de passe a été modifié avec succès."
 SESSION_INVALID = "Votre session a expiré. Veuillez vous reconnecter."
 
 
-def attempts_left_message(attempts_left: int) -> str:
+def attempts_left_message(
+    attempts_left: int, provisional: bool = False, failures: int | None = None
+) -> str:
+    """The seed's answer to a wrong password; from the second failure on it adds « Réessayez
+    ou cliquez sur mot de passe oublié ? » (the seed's second screen).
+
+    >>> attempts_left_message(3, provisional=True, failures=2)[:40]
+    'Vos identifiant provisoire et/ou mot de '
+    """
     plural = "s" if attempts_left > 1 else ""
-    return (
-        f"{INVALID_CREDENTIALS} {CHECK_INPUT} Il vous reste {attempts_left} tentative{plural}. "
+    wrong = INVALID_PROVISIONAL_CREDENTIALS if provisional else INVALID_CREDENTIALS
+    text = (
+        f"{wrong} {CHECK_INPUT} Il vous reste {attempts_left} tentative{plural}. "
         f"{FIFTH_FAILURE_WARNING}"
     )
+    return f"{text} {RETRY_OR_FORGOTTEN}" if (failures or 0) >= 2 else text
 
 
 def frozen_message(retry_after_s: int | None) -> str:

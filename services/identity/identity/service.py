@@ -123,6 +123,13 @@ class IdentityService:
             str(flow["flow_id"]), data["password"], data["confirmation"]
         )
 
+    @rpc
+    def abandon_registration(self, registration_id: str) -> dict[str, Any]:
+        """ "Quitter" on a step of Créer Mon Compte: the registration ends and its form is
+        shredded; ``{"outcome": "abandoned", "registration_id": …, "step": "code"}``."""
+        flow = load_or_reject(schemas.FlowChannel(only=("flow_id",)), {"flow_id": registration_id})
+        return self.app.registration.abandon(str(flow["flow_id"]))
+
     # -- password reset ------------------------------------------------------------------------
 
     @rpc

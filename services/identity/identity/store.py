@@ -64,6 +64,11 @@ class IdentityStore:
         """Runs ``command`` (load, decide, return the aggregates) until its save wins."""
         self._application.save_with_retry(command)
 
+    def shred(self, subject_id: uuid.UUID) -> None:
+        """Destroys ``subject_id``'s key: every value under it reads as erased, for good."""
+        if not self._application.vault.is_erased(subject_id):
+            self._application.vault.erase(subject_id)
+
     @staticmethod
     def personal(subject_id: uuid.UUID, value: Any) -> PersonalData:
         return PersonalData(subject_id, value)

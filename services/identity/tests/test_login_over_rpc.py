@@ -39,7 +39,13 @@ def test_an_unknown_identifier_and_a_wrong_password_get_the_same_answer(identity
     no_account = identity.login(OTHER_NIR, WRONG)
     no_provisional = identity.login("P12345678", WRONG)
 
-    assert wrong_password == no_account == no_provisional
+    assert wrong_password == no_account
+    # a provisional identifier typed: the same answer, in words that do not speak of a NIR
+    assert {**no_provisional, "message": None} == {**wrong_password, "message": None}
+    assert no_provisional["message"].startswith(
+        "Vos identifiant provisoire et/ou mot de passe sont incorrects."
+    )
+    assert "Sécurité sociale" not in no_provisional["message"]
     assert wrong_password["outcome"] == "invalid_credentials"
     assert wrong_password["attempts_left"] == 4
     assert wrong_password["message"].startswith(
@@ -56,6 +62,9 @@ def test_the_ladder_asks_a_captcha_then_freezes_without_checking_the_password(id
     first = identity.fail_logins(NIR, 3)
     assert [a["attempts_left"] for a in first] == [4, 3, 2]
     assert first[2]["captcha_required"] is True
+    # the seed's second screen: from the second failure on
+    assert "Réessayez ou cliquez sur mot de passe oublié ?" not in first[0]["message"]
+    assert first[1]["message"].endswith("Réessayez ou cliquez sur mot de passe oublié ?")
 
     without_captcha = identity.login(NIR, WRONG)
     assert without_captcha["outcome"] == "captcha_required"
@@ -80,8 +89,15 @@ def test_a_captcha_required_answer_computes_no_hash(identity):
     checks = counting_verifications(identity)
 
     answer = identity.login(NIR, PASSWORD)
+    mistyped = identity.login(NIR, PASSWORD, captcha={**identity.captcha(), "answer": "00000"})
 
     assert answer["outcome"] == "captcha_required" and answer["session"] is None
+    assert answer["message"].startswith("Pour continuer, recopiez les caractères")
+    # one wording for a captcha mismatch, in identity's answer as in its field errors
+    assert mistyped["captcha_invalid"] is True
+    assert mistyped["message"] == (
+        "Les caractères saisis ne correspondent pas à l'image. Veuillez réessayer."
+    )
     assert checks == []
 
 

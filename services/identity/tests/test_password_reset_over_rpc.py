@@ -24,6 +24,10 @@ def test_a_reset_by_mail_changes_the_password_and_lifts_the_freeze(identity):
     sent = rpc.send_password_reset_code(started["reset_id"], "email")
     assert sent["sent_to"] == "d****n@t***.fr"
     assert sent["message"].startswith("A noter : ce code de vérification est à usage unique")
+    assert sent["message"].endswith(
+        "Nous vous invitons à saisir immédiatement votre nouveau mot de passe à l'étape suivante"
+        " pour finaliser votre démarche."
+    )
     code = identity.next_code()
     assert rpc.verify_password_reset_code(started["reset_id"], code)["verified"]
     assert rpc.verify_password_reset_code(started["reset_id"], code)["outcome"] == "no_code"

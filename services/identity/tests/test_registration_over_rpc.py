@@ -271,3 +271,36 @@ def test_check_password_returns_the_checklist(identity):
         ("digit", False),
         ("lower", True),
     ]
+
+
+def test_quitter_ends_the_registration_in_identity_and_keeps_nothing_of_the_form(identity):
+    """Given a registration whose code was sent, when the person leaves (« Quitter »), then it
+    is ended, its form reads as erased, RegistrationAbandoned says at which step, and no step
+    can go on; leaving again answers the same."""
+    rid = identity.rpc.identity.start_registration(with_captcha(identity))["registration_id"]
+    identity.rpc.identity.send_registration_code(rid, "email", EMAIL, EMAIL)
+
+    left = identity.rpc.identity.abandon_registration(rid)
+
+    assert left == {"outcome": "abandoned", "registration_id": rid, "step": "code"}
+    [abandoned] = identity.tap.wait("RegistrationAbandoned")
+    assert abandoned == {"registration_id": rid, "step": "code"}
+    flow = identity.app.repository.get(uuid.UUID(rid))
+    assert flow.abandoned and flow.form.erased and flow.code_address.erased
+    with pytest.raises(InvalidInput) as refused:
+        identity.rpc.identity.verify_registration_code(rid, identity.next_code())
+    assert refused.value.code == "registration_abandoned"
+    assert "abandonnée" in refused.value.fields["registration_id"][0]
+    assert identity.rpc.identity.abandon_registration(rid) == left
+    assert len(identity.tap.wait("RegistrationAbandoned")) == 1
+
+
+def test_a_created_account_cannot_be_abandoned_and_an_unknown_id_is_refused(identity):
+    recap = identity.register_with_nir()
+    rid = str(identity.app.repository.get(uuid.UUID(recap["account_id"])).registration_id)
+    with pytest.raises(InvalidInput) as created:
+        identity.rpc.identity.abandon_registration(rid)
+    assert created.value.code == "registration_completed"
+    with pytest.raises(InvalidInput) as unknown:
+        identity.rpc.identity.abandon_registration(str(uuid.uuid4()))
+    assert unknown.value.code == "registration_id_unknown"

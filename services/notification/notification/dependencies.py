@@ -19,7 +19,7 @@ from .channels import (
 )
 from .messages import MessageComposer
 from .sender import ChannelSet
-from .settings import NotificationSettings
+from .settings import NotificationSettings, sender_domain
 
 
 def build_channels(settings: NotificationSettings, clock: Clock) -> ChannelSet:
@@ -33,12 +33,16 @@ def build_channels(settings: NotificationSettings, clock: Clock) -> ChannelSet:
                 username=settings.smtp_username,
                 password=settings.smtp_password,
                 sender=settings.smtp_sender,
+                message_id_domain=sender_domain(settings.smtp_sender) or "localhost",
                 timeout_s=settings.smtp_timeout_s,
                 ca_file=settings.smtp_ca_file,
             )
         ),
         "letter": LetterChannel(
-            settings.spool_dir, now=clock.now, font_path=settings.letter_font_path
+            settings.spool_dir,
+            now=clock.now,
+            font_path=settings.letter_font_path,
+            head=settings.branding.letter_head,
         ),
     }
     if settings.sms_gateway_url:
@@ -50,7 +54,10 @@ def build_channels(settings: NotificationSettings, clock: Clock) -> ChannelSet:
                 timeout_s=settings.sms_timeout_s,
             )
         )
-    return ChannelSet(channels=channels, composer=MessageComposer(settings.message_timezone))
+    return ChannelSet(
+        channels=channels,
+        composer=MessageComposer(settings.message_timezone, settings.branding),
+    )
 
 
 class ChannelsDependency(DependencyProvider):

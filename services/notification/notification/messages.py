@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .branding import Branding
 from .contacts import Recipient
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -38,12 +39,13 @@ class MessageComposer:
 
     >>> composer = MessageComposer()
     >>> recipient = Recipient("sms", "0612345678")
-    >>> composer.compose("password_changed", recipient, {}).body[:5]
-    'Caf :'
+    >>> composer.compose("password_changed", recipient, {}).body[:27]
+    'Mon Compte (démonstration) '
     """
 
-    def __init__(self, timezone: str = "Europe/Paris") -> None:
+    def __init__(self, timezone: str = "Europe/Paris", branding: Branding | None = None) -> None:
         self.timezone = ZoneInfo(timezone)
+        self.branding = branding or Branding()
         self.environment = Environment(
             loader=FileSystemLoader(TEMPLATES),
             undefined=StrictUndefined,  # a missing variable is a bug, never an empty string
@@ -61,11 +63,15 @@ class MessageComposer:
         subject = ""
         if "subject" in template.blocks:
             subject = "".join(template.blocks["subject"](context)).strip()
-        body = "".join(template.blocks["body"](context))
-        return Message(subject=subject, body=_tidy(body))
+        body = _tidy("".join(template.blocks["body"](context)))
+        return Message(
+            subject=subject,
+            body=self.branding.body(body, recipient.channel),
+        )
 
     def _variables(self, recipient: Recipient, details: dict[str, Any]) -> dict[str, Any]:
         variables = dict(details)
+        variables["brand"] = self.branding
         variables["salutation"] = salutation(recipient.display_name)
         variables["letter_salutation"] = letter_salutation(recipient.civility)
         variables["purpose_phrase"] = PURPOSE_PHRASES.get(str(details.get("purpose")), "")

@@ -7,12 +7,29 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from shared.runtime.settings import ServiceSettings, SettingsError, parse_json, setting
 
+from .branding import Branding
 from .domain import RetryPolicy
+
+#: Alphanumeric SMS senders are cut by operators beyond 11 characters.
+MAX_SMS_SENDER = 11
+#: Top-level domains that never deliver mail (RFC 2606, RFC 6761).
+RESERVED_TOP_LEVELS = ("invalid", "example", "test", "localhost", "local")
+
+
+def sender_domain(sender: str) -> str:
+    """The domain of a From address (it also names the Message-ID).
+
+    >>> sender_domain("Caf <ne-pas-repondre@caf.fr>")
+    'caf.fr'
+    """
+    return parseaddr(sender)[1].rpartition("@")[2].lower()
 
 
 @dataclasses.dataclass(frozen=True, repr=False)  # keep ServiceSettings.__repr__: it hides secrets
@@ -30,7 +47,12 @@ class NotificationSettings(ServiceSettings):
     smtp_security: str = setting("SMTP_SECURITY", "starttls", doc="starttls | tls | none")
     smtp_username: str | None = setting("SMTP_USERNAME", None, doc="SMTP login (unset: none)")
     smtp_password: str | None = setting("SMTP_PASSWORD", None, secret=True, doc="SMTP password")
-    smtp_sender: str = setting("SMTP_SENDER", "Caf <ne-pas-repondre@caf.fr>", doc="From header")
+    smtp_sender: str = setting(
+        "SMTP_SENDER",
+        "Mon Compte <ne-pas-repondre@mon-compte.invalid>",
+        doc="From header of mails (the agency's no-reply address; a reserved domain such as"
+        " .invalid is refused in production); its domain names the Message-ID",
+    )
     smtp_ca_file: str | None = setting("SMTP_CA_FILE", None, doc="extra CA bundle for the relay")
     smtp_timeout_s: float = setting("SMTP_TIMEOUT_S", 10.0, parse=float, doc="seconds")
     # --- SMS gateway (HTTP) ---
@@ -43,7 +65,9 @@ class NotificationSettings(ServiceSettings):
         secret=True,
         doc="bearer token of the gateway; required in production",
     )
-    sms_sender: str = setting("SMS_SENDER", "CAF", doc="sender name shown on the phone")
+    sms_sender: str = setting(
+        "SMS_SENDER", "MonCompte", doc="sender name shown on the phone (at most 11 characters)"
+    )
     sms_timeout_s: float = setting("SMS_TIMEOUT_S", 10.0, parse=float, doc="seconds")
     # --- letters ---
     letter_spool_dir: Path | None = setting(
@@ -58,7 +82,28 @@ class NotificationSettings(ServiceSettings):
     letter_font_path: Path | None = setting(
         "LETTER_FONT_PATH", None, parse=Path, doc="TTF font for letters (default: Helvetica)"
     )
+    letter_head: str = setting(
+        "LETTER_HEAD",
+        "Mon Compte",
+        doc="head of letters: its lines (the agency's name, postal address) separated by a"
+        " vertical bar",
+    )
     message_timezone: str = setting("MESSAGE_TIMEZONE", "Europe/Paris", doc="times in messages")
+    # --- branding: who the messages say they come from (docs/notification.md) ---
+    message_short_name: str = setting(
+        "MESSAGE_SHORT_NAME",
+        "Mon Compte",
+        doc="the agency's short name, at the start of every SMS (« Caf des Hauts-de-Seine : … »)",
+    )
+    message_signature: str = setting(
+        "MESSAGE_SIGNATURE", "Le service Mon Compte", doc="the closing line of mails and letters"
+    )
+    message_site_url: str | None = setting(
+        "MESSAGE_SITE_URL",
+        None,
+        doc="the portal's public address (https://…), named in messages and linked to its"
+        " « informatique et libertés » page — unset: messages name the pages without a link",
+    )
     # --- the sending loop and its retries ---
     delivery_send_interval_s: float = setting(
         "DELIVERY_SEND_INTERVAL_S", 2.0, parse=float, doc="how often due deliveries are sent"
@@ -115,6 +160,29 @@ class NotificationSettings(ServiceSettings):
             raise SettingsError("SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN are required in production")
         if self.environment == "production" and self.smtp_security == "none":
             raise SettingsError("SMTP_SECURITY=none is refused in production")
+        if len(self.sms_sender) > MAX_SMS_SENDER:
+            raise SettingsError(f"SMS_SENDER: at most {MAX_SMS_SENDER} characters")
+        site_scheme = urlsplit(self.message_site_url or "").scheme
+        if self.message_site_url and site_scheme not in ("https", "http"):
+            raise SettingsError("MESSAGE_SITE_URL: expected an address such as https://…")
+        if self.environment == "production":
+            if sender_domain(self.smtp_sender).rpartition(".")[2] in RESERVED_TOP_LEVELS:
+                raise SettingsError(
+                    "SMTP_SENDER: set the agency's own address in production (not a reserved"
+                    " domain)"
+                )
+            if self.message_site_url and site_scheme != "https":
+                raise SettingsError("MESSAGE_SITE_URL: https is required in production")
+
+    @property
+    def branding(self) -> Branding:
+        return Branding(
+            short_name=self.message_short_name,
+            signature=self.message_signature,
+            site_url=self.message_site_url,
+            letter_head=tuple(line.strip() for line in self.letter_head.split("|") if line.strip()),
+            demonstration=self.environment != "production",
+        )
 
     @property
     def retry_policy(self) -> RetryPolicy:

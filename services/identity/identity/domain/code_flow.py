@@ -119,6 +119,7 @@ class CodeFlow(Aggregate):
         self.verified_channel: str | None = None
         self.verified_address: PersonalData | None = None
         self.completed_at: datetime | None = None
+        self.abandoned_at: datetime | None = None
 
     # -- the three journeys ---------------------------------------------------------------------
 
@@ -273,3 +274,24 @@ class CodeFlow(Aggregate):
     @event("Completed")
     def complete(self, *, at: datetime) -> None:
         self.completed_at = at
+
+    @property
+    def abandoned(self) -> bool:
+        # getattr: a snapshot taken before "Abandoned" existed has no such attribute
+        return getattr(self, "abandoned_at", None) is not None
+
+    @property
+    def reached_step(self) -> str:
+        """The last step the person got to: ``etat_civil`` (started), ``code`` (a code was sent)
+        or ``mot_de_passe`` (the code was entered)."""
+        if self.verified_at is not None:
+            return "mot_de_passe"
+        return "code" if self.sends else "etat_civil"
+
+    @event("Abandoned")
+    def abandon(self, *, step: str, at: datetime) -> None:
+        """ "Quitter": the person left; the journey can go no further (its form is shredded by
+        the caller, under the would-be account's key)."""
+        self.abandoned_at = at
+        self.code_hash = None
+        self.code_expires_at = None

@@ -40,7 +40,12 @@ class CodeOnFile:
             display_name=display_name(account.civil_status.value or {}) if account else None,
         )
         self.store.save(flow)
-        return {"outcome": "sent", "sent_to": masked, **sent, "message": messages.CODE_SINGLE_USE}
+        note = (
+            messages.CODE_SINGLE_USE_THEN_PASSWORD
+            if flow.journey == "password_reset"
+            else messages.CODE_SINGLE_USE
+        )
+        return {"outcome": "sent", "sent_to": masked, **sent, "message": note}
 
 
 def refuse_if_completed(flow: CodeFlow) -> None:

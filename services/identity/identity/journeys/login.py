@@ -80,7 +80,9 @@ class Login:
         if decision != "check":
             # decision is frozen, captcha_required or source_throttled: recorded as such
             result = login_result(
-                "frozen" if decision == "frozen" else "captcha_required", reservation
+                "frozen" if decision == "frozen" else "captcha_required",
+                reservation,
+                identifier_kind=identifier.kind,
             )
             answer_for_redelivery({"result": result})
             later(
@@ -94,7 +96,8 @@ class Login:
         if not ok or account is None:
             # Checked and wrong; if this failure froze the account, it says so (not a refusal).
             froze = bool(state.get("frozen_until"))
-            result = login_result("frozen" if froze else "invalid_credentials", state)
+            outcome = "frozen" if froze else "invalid_credentials"
+            result = login_result(outcome, state, identifier_kind=identifier.kind)
             answer_for_redelivery({"result": result})
             reason = CHECKED_AND_FROZE if froze else "invalid_credentials"
             later(lambda: self.record_failure(account, identifier_key, reason, source, source_key))
@@ -209,14 +212,26 @@ def session_answer(session: Any) -> dict[str, Any]:
     }
 
 
-def login_result(outcome: str, state: dict[str, Any], recommended: bool = False) -> dict[str, Any]:
-    """The contract's shape, whatever the outcome (same keys for every answer)."""
+def login_result(
+    outcome: str,
+    state: dict[str, Any],
+    recommended: bool = False,
+    identifier_kind: str = "nir",
+) -> dict[str, Any]:
+    """The contract's shape, whatever the outcome (same keys for every answer). The wording
+    names what was typed (a NIR or a provisional identifier), never what is on file."""
     retry_after_s = state.get("retry_after_s")
     attempts_left = int(state.get("attempts_left") or 0)
+    wrong = messages.attempts_left_message(
+        attempts_left, provisional=identifier_kind == "provisional", failures=state.get("failures")
+    )
+    captcha = (
+        messages.CAPTCHA_INVALID if state.get("captcha_invalid") else messages.CAPTCHA_REQUIRED
+    )
     text = {
         "ok": messages.PASSWORD_CHANGE_RECOMMENDED if recommended else None,
-        "invalid_credentials": messages.attempts_left_message(attempts_left),
-        "captcha_required": messages.CAPTCHA_REQUIRED,
+        "invalid_credentials": wrong,
+        "captcha_required": captcha,
         "frozen": messages.frozen_message(retry_after_s),
         "password_reset_required": messages.PASSWORD_RESET_REQUIRED,
     }[outcome]

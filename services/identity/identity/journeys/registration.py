@@ -120,7 +120,8 @@ class Registration:
         )
         self.store.save(registration)
         masked = mask_phone(address) if channel == "sms" else mask_email(address)
-        return {"outcome": "sent", "sent_to": masked, **sent, "message": messages.CODE_SINGLE_USE}
+        note = messages.CODE_SINGLE_USE_THEN_PASSWORD
+        return {"outcome": "sent", "sent_to": masked, **sent, "message": note}
 
     def verify_code(self, registration_id: str, code: str) -> dict[str, Any]:
         """Step 2, the code typed: ``{"verified": True, "attempts_left": 3, …}``."""
@@ -161,6 +162,32 @@ class Registration:
             return recap(account, identifier, civil)
         raise RuntimeError("could not save the registration")
 
+    def abandon(self, registration_id: str) -> dict[str, Any]:
+        """ "Quitter" on any step: the registration ends here and keeps nothing of the form
+        (its key, the would-be account's, is destroyed). Asking again answers the same.
+
+        >>> registration.abandon(rid)   # doctest: +SKIP
+        {"outcome": "abandoned", "registration_id": "6f0e…", "step": "code"}
+        """
+        registration = self.store.code_flow("registration", registration_id, "registration_id")
+        if registration.completed:
+            raise InvalidInput(
+                code="registration_completed",
+                fields={"registration_id": ["Ce compte est déjà créé : connectez-vous."]},
+            )
+        if not registration.abandoned:
+            registration.abandon(step=registration.reached_step, at=self.clock.now())
+            self.store.save(registration)
+        # After the event: a crash in between leaves the key to the retention job, which
+        # shreds every registration never completed.
+        assert registration.account_id is not None  # drawn when the registration started
+        self.store.shred(registration.account_id)
+        return {
+            "outcome": "abandoned",
+            "registration_id": str(registration.id),
+            "step": registration.reached_step,
+        }
+
     # -- helpers -------------------------------------------------------------------------------
 
     def account_exists_answered(
@@ -188,6 +215,11 @@ class Registration:
             raise InvalidInput(
                 code="registration_completed",
                 fields={"registration_id": ["Ce compte est déjà créé : connectez-vous."]},
+            )
+        if registration.abandoned:
+            raise InvalidInput(
+                code="registration_abandoned",
+                fields={"registration_id": [messages.REGISTRATION_ABANDONED]},
             )
         return registration
 

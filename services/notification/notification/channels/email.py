@@ -23,12 +23,12 @@ class SmtpSettings:
     security: str = "starttls"  # starttls | tls (implicit, port 465) | none (local tests only)
     username: str | None = None
     password: str | None = None
-    sender: str = "Caf <ne-pas-repondre@caf.fr>"
+    sender: str = "Mon Compte <ne-pas-repondre@mon-compte.invalid>"
     timeout_s: float = 10.0
     #: Extra CA bundle to trust (a private relay); None trusts the system's CAs only.
     ca_file: str | None = None
     #: Domain of the Message-ID: the delivery id makes a resent message recognisable.
-    message_id_domain: str = "notification.caf.fr"
+    message_id_domain: str = "mon-compte.invalid"
 
     def __post_init__(self) -> None:
         if self.security not in SECURITY_MODES:

@@ -2,7 +2,7 @@
 
 Layout of the spool (``LETTER_SPOOL_DIR``)::
 
-    <spool>/2026-11-27/<delivery id>.pdf    one A4 letter: sender, address block, date, body
+    <spool>/2026-11-27/<delivery id>.pdf    one A4 letter: head, address block, date, body
     <spool>/2026-11-27/index.csv            the day's batch: one row per letter
 
 The print house takes a day's folder once the day is over. Writing the same delivery again the
@@ -32,7 +32,6 @@ MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
-SENDER_LINES = ("Caisse d'allocations familiales", "Mon Compte - caf.fr")
 CIVILITY_TITLES = {"M": "M.", "Mme": "Mme"}
 
 
@@ -46,11 +45,17 @@ class LetterChannel:
     name = "letter"
 
     def __init__(
-        self, spool_dir: Path, now: Callable[[], datetime], font_path: Path | None = None
+        self,
+        spool_dir: Path,
+        now: Callable[[], datetime],
+        font_path: Path | None = None,
+        head: tuple[str, ...] = ("Mon Compte",),
     ) -> None:
         self.spool_dir = Path(spool_dir)
         self.now = now
         self.font_path = font_path
+        #: The letter head, line by line: the agency's (LETTER_HEAD).
+        self.head = head
 
     def send(self, delivery_id: uuid.UUID, recipient: Recipient, message: Message) -> None:
         moment = self.now()
@@ -85,7 +90,7 @@ class LetterChannel:
         text = self._text
         pdf.add_page()
         pdf.set_font(family, size=10)
-        for line in SENDER_LINES:
+        for line in self.head:
             pdf.cell(0, 5, text(line), new_x="LMARGIN", new_y="NEXT")
         # Address block where a DL window envelope shows it.
         pdf.set_xy(110, 45)

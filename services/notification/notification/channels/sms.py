@@ -5,7 +5,7 @@ Request (one per message)::
     POST <SMS_GATEWAY_URL>
     Authorization: Bearer <SMS_GATEWAY_TOKEN>
     Idempotency-Key: <delivery id>
-    {"reference": "<delivery id>", "to": "+33612345678", "sender": "CAF", "text": "..."}
+    {"reference": "<delivery id>", "to": "+33612345678", "sender": "MonCompte", "text": "..."}
 
 Answer: any 2xx with ``{"message_id": "...", "status": "accepted"}`` means taken; a 2xx whose
 status is ``"rejected"``, or a 400/404/422, is a permanent refusal; 401/403 (configuration),
@@ -33,7 +33,7 @@ PERMANENT_STATUSES = {400, 404, 410, 413, 422}
 class SmsGatewaySettings:
     url: str
     token: str
-    sender: str = "CAF"
+    sender: str = "MonCompte"
     timeout_s: float = 10.0
 
 

@@ -25,7 +25,8 @@ def test_the_message_reaches_the_smtp_server_with_its_delivery_id(smtp_server) -
     [received] = smtp_server.messages
     assert received["To"] == "daniel.morvan@test.fr"
     assert received["Subject"] == "Votre code de vérification"
-    assert received["Message-ID"] == f"<{delivery_id}@notification.caf.fr>"
+    assert received["From"] == "Mon Compte <ne-pas-repondre@mon-compte.invalid>"  # no agency's
+    assert received["Message-ID"] == f"<{delivery_id}@mon-compte.invalid>"
     assert "483920" in received.get_content()
 
 

@@ -9,12 +9,14 @@ from notification.channels import DeliveryFailure, SmsChannel, SmsGatewaySetting
 from notification.contacts import Recipient
 from notification.messages import Message
 
-MESSAGE = Message(subject="", body="Caf : votre code de vérification est 483920.\n")
+MESSAGE = Message(subject="", body="Mon Compte : votre code de vérification est 483920.\n")
 TO = Recipient("sms", "06 12 34 56 78")
 
 
 def channel(gateway) -> SmsChannel:
-    return SmsChannel(SmsGatewaySettings(url=gateway.url, token="gw-token", timeout_s=5))
+    return SmsChannel(
+        SmsGatewaySettings(url=gateway.url, token="gw-token", sender="Caf92", timeout_s=5)
+    )
 
 
 def test_the_documented_request_reaches_the_gateway(sms_gateway) -> None:
@@ -27,8 +29,8 @@ def test_the_documented_request_reaches_the_gateway(sms_gateway) -> None:
     assert request["json"] == {
         "reference": str(delivery_id),
         "to": "+33612345678",
-        "sender": "CAF",
-        "text": "Caf : votre code de vérification est 483920.",
+        "sender": "Caf92",
+        "text": "Mon Compte : votre code de vérification est 483920.",
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from notification.branding import DEMONSTRATION_NOTICE, Branding
 from notification.contacts import Recipient
 from notification.messages import MessageComposer, french_duration
 
@@ -52,7 +53,7 @@ def test_every_message_renders_in_french_with_a_subject_where_the_channel_has_on
     message = render(kind, channel)
     assert message.body.strip()
     assert bool(message.subject) == (channel != "sms")
-    assert "Caf" in message.body
+    assert "démonstration" in message.body  # outside production, by default
 
 
 @pytest.mark.parametrize(("kind", "channel"), [c for c in CASES if c[1] == "sms"])
@@ -78,10 +79,14 @@ def test_the_provisional_identifier_message_says_to_keep_it() -> None:
     assert "Bonjour Florence DUCHAIS," in body
 
 
-def test_letters_greet_by_civility() -> None:
-    assert render("password_changed", "letter").body.startswith("Madame,")
-    assert render("password_changed", "letter", civility=None).body.startswith("Madame, Monsieur,")
-    assert render("password_changed", "email", name=None).body.startswith("Bonjour,")
+def test_letters_greet_by_civility_after_the_demonstration_notice() -> None:
+    first, _, rest = render("password_changed", "letter").body.partition("\n\n")
+    assert first == DEMONSTRATION_NOTICE and rest.startswith("Madame,")
+    agency = MessageComposer(branding=Branding(demonstration=False))  # production
+    letter = Recipient("letter", "address", "Florence DUCHAIS", None)
+    assert agency.compose("password_changed", letter, {}).body.startswith("Madame, Monsieur,")
+    mail = Recipient("email", "address", None, None)
+    assert agency.compose("password_changed", mail, {}).body.startswith("Bonjour,")
 
 
 def test_a_freeze_alert_says_how_long_and_how_to_unfreeze() -> None:

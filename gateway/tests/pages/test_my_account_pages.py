@@ -80,13 +80,16 @@ def test_the_captcha_asked_is_drawn_with_its_audio_alternative(
     assert "captcha_answer" in page.by_id and "audio_answer" in page.by_id
 
 
+MISMATCH = "Les caractères saisis ne correspondent pas à l'image. Veuillez réessayer."  # identity's
+
+
 def test_a_wrong_captcha_is_said_next_to_its_field(
     logged_in: Visitor, fake_services: FakeServices
 ) -> None:
     page = attempt(
         logged_in, fake_services,
         {**LADDER, "outcome": "captcha_required", "attempts_left": 2, "captcha_required": True,
-         "captcha_invalid": True, "message": CAPTCHA},
+         "captcha_invalid": True, "message": MISMATCH},
     )  # fmt: skip
 
     assert "Les caractères saisis ne correspondent pas" in page.by_id["captcha_answer-error"].text

@@ -1,4 +1,5 @@
-"""``python -m gateway``: the portal on GATEWAY_PORT (8080), served by eventlet's WSGI server.
+"""``python -m gateway``: the portal on GATEWAY_PORT (8080), served by eventlet's WSGI server
+until SIGTERM or SIGINT (graceful stop: gateway/serving.py).
 
 eventlet, because the RPC client (nameko's standalone proxies) is eventlet-based: one green
 thread per request, the RPC replies wait without blocking the others (docs/architecture.md).
@@ -35,8 +36,7 @@ def main() -> None:
     app = create_app(settings)
     listener = eventlet.listen((settings.bind, settings.port))
     log.info("portal on %s (bound to %s:%s)", settings.public_url, settings.bind, settings.port)
-    # No access log: URLs of some journeys carry a benefit-request code, and volume is high.
-    server.run(listener, app)
+    server.run(listener, app)  # until SIGTERM or SIGINT, then the requests in progress finish
 
 
 if __name__ == "__main__":

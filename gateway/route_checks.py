@@ -87,7 +87,8 @@ def _api(
         limit=PER_API_CLIENT,
         personal=personal,
         example="/api/v1" + rule.replace("<", "").replace(">", "").replace(
-            "registration_id", UUID).replace("reset_id", UUID).replace("recovery_id", UUID),
+            "registration_id", UUID).replace("reset_id", UUID).replace("recovery_id", UUID).replace(
+            "change_id", UUID),
     )  # fmt: skip
 
 
@@ -163,6 +164,8 @@ ROUTES: tuple[Route, ...] = (
     _route("/mon-compte/historique", "GET", session=PORTAL_SESSION, personal=True),
     _page("/mon-compte/autorisations", session=PORTAL_SESSION),
     _page("/mon-compte/mot-de-passe", session=PORTAL_SESSION),
+    _page("/mon-compte/profil/coordonnees", session=PORTAL_SESSION),
+    _page("/mon-compte/profil/coordonnees/code", session=PORTAL_SESSION),
     _route(
         "/mon-compte/question-delegation",
         "POST",
@@ -233,6 +236,8 @@ ROUTES: tuple[Route, ...] = (
     _api("/account", "GET", changes=False, session=True),
     _api("/account/history", "GET", changes=False, session=True),
     _api("/account/password", "PUT", session=True),
+    _api("/account/contacts", "POST", session=True),
+    _api("/account/contacts/<change_id>/code", "POST", session=True),
     _api("/account/delegation", "GET", changes=False, session=True),
     _api("/account/delegation", "PUT", session=True),
     _api("/account/delegation/prompt", "GET", changes=False, session=True),

@@ -17,6 +17,8 @@ from typing import Any
 import eventlet
 import eventlet.wsgi
 
+from . import serving
+
 log = logging.getLogger("gateway.http")
 
 MALFORMED_PAGE = (
@@ -58,4 +60,5 @@ def serve(app: Any, bind: str, port: int) -> None:
 
 
 def run(listener: Any, app: Any) -> None:
-    eventlet.wsgi.server(listener, app, log_output=False, max_size=1000, protocol=Protocol)
+    """Serves until SIGTERM or SIGINT, then lets the requests in progress finish (serving.py)."""
+    serving.serve(listener, app, protocol=Protocol)

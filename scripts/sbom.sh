@@ -1,18 +1,15 @@
 #!/usr/bin/env bash
-# The image's bill of materials (make sbom), CycloneDX JSON in var/sbom/:
-#   python.cdx.json  every Python package the image installs (requirements.txt: pinned, hashed);
-#   <dir>.npm.cdx.json  the npm packages of each front end built into the image (package-lock.json).
-# The base image's own packages (Debian, CPython) are described by its publisher's SBOM.
-# Offline: read from the lock files, nothing is downloaded.
+# The image's bill of materials (make sbom, run by .ci/run after make image-check): CycloneDX JSON
+# in var/sbom/image.cdx.json, read from the built image itself (scripts/image_sbom.py): its
+# Debian packages (dpkg's status file), its Python distributions (site-packages metadata of
+# /opt/venv and of the base's interpreter) and the npm packages built into the portal. Not from
+# the lock files: what the image holds, base image included.
+# IMAGE names the image (default: the one make image-check builds); built first when missing
+# (scripts/image-build.sh, same IMAGE_BASES).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p var/sbom
-.venv/bin/cyclonedx-py requirements --pyproject pyproject.toml --output-reproducible \
-    --output-file var/sbom/python.cdx.json requirements.txt
-echo "wrote var/sbom/python.cdx.json"
-while read -r lock; do
-    folder=$(dirname "$lock")
-    out="var/sbom/$(basename "$folder").npm.cdx.json"
-    (cd "$folder" && npm sbom --sbom-format cyclonedx --package-lock-only --omit dev) > "$out"
-    echo "wrote $out"
-done < <(find . -name package-lock.json -not -path '*/node_modules/*' -not -path './.venv/*' | sort)
+export IMAGE=${IMAGE:-localhost/connexion-a-la-personne:check}
+if ! podman image exists "$IMAGE" 2>/dev/null; then
+    bash scripts/image-build.sh
+fi
+.venv/bin/python scripts/image_sbom.py "$IMAGE" var/sbom/image.cdx.json

@@ -13,6 +13,7 @@ from gateway.clients import delegation, identity
 
 from . import schemas
 from .operations import Call, Operation, declare, forward
+from .source import login_source
 
 SESSION = "Session"
 ACCOUNT = "Mon Compte"
@@ -20,6 +21,15 @@ ACCOUNT = "Mon Compte"
 
 def connection_history(call: Call) -> Any:
     return {"connections": identity.connection_history(call.session_token)}
+
+
+def start_contact_change(call: Call) -> Any:
+    body = call.body
+    return identity.start_contact_change(
+        call.session_token, body["current_password"], body["channel"], body["address"],
+        body["confirmation"], captcha=body.get("captcha"),
+        source=login_source(body.get("source"), call.client),
+    )  # fmt: skip
 
 
 # fmt: off
@@ -50,6 +60,21 @@ declare(
               "Changer de mot de passe", session="token", body=schemas.ChangePassword,
               answer=schemas.Answer,
               description='``{outcome: "changed"}``; the person\'s other sessions end.'),
+    Operation("POST", "/account/contacts", start_contact_change, ACCOUNT,
+              "Modifier mon mail ou mon téléphone portable", session="token",
+              body=schemas.StartContactChange, answer=schemas.Answer,
+              description='``{outcome: "code_sent", change_id, sent_to, expires_at}``: a 6-digit'
+              " code goes to the NEW address. The current password goes through the login's"
+              " ladder: ``invalid_current_password`` (attempts_left), ``captcha_required``,"
+              " ``frozen`` (retry_after_s) answer as the login does; ``limit_reached`` after"
+              " CONTACT_CHANGES_PER_DAY changes in 24 hours."),
+    Operation("POST", "/account/contacts/{change_id}/code",
+              forward(identity.confirm_contact_change), ACCOUNT,
+              "Confirmer la nouvelle coordonnée (code)", session="token",
+              body=schemas.ContactChangeCode, answer=schemas.Answer,
+              description='``{outcome: "changed"}``: the previous contacts are told first;'
+              " otherwise the code's outcome (``invalid_code`` with attempts_left,"
+              " ``too_many_attempts``, ``code_expired``)."),
     Operation("GET", "/account/delegation", forward(delegation.delegation_status), ACCOUNT,
               "Délégation : état et bandeau", session="account", answer=schemas.Answer,
               description="``{granted, spouse_display_name, banner}``."),

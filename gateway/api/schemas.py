@@ -68,6 +68,8 @@ Code = identity_requests.FlowCode(exclude=("flow_id",))
 Channel = identity_requests.FlowChannel(exclude=("flow_id",))
 NewPassword = identity_requests.NewPassword
 ChangePassword = identity_requests.ChangePassword(exclude=("token",))
+StartContactChange = identity_requests.StartContactChange(exclude=("token",))
+ContactChangeCode = identity_requests.ConfirmContactChange(exclude=("token", "change_id"))
 
 
 class PasswordCheck(ApiSchema):

@@ -113,6 +113,24 @@ class IdentityClient(ServiceClient):
             "change_password", token, current_password, password, confirmation, captcha=captcha
         )
 
+    def start_contact_change(
+        self,
+        token: str | None,
+        current_password: str,
+        channel: str,
+        address: str,
+        confirmation: str,
+        captcha: Captcha | None = None,
+        source: Source | None = None,
+    ) -> Answer:
+        return self._rpc(
+            "start_contact_change", token, current_password, channel, address, confirmation,
+            captcha=captcha, source=source,
+        )  # fmt: skip
+
+    def confirm_contact_change(self, token: str | None, change_id: str, code: str) -> Answer:
+        return self._rpc("confirm_contact_change", token, change_id, code)
+
     def account_summary(self, token: str | None) -> Answer:
         return self._rpc("account_summary", token)
 

@@ -62,6 +62,15 @@ def captcha_answer() -> dict[str, str] | None:
     return None
 
 
+def ladder_errors(answer: dict[str, Any]) -> dict[str, list[str]]:
+    """A captcha asked again because the last one was wrong: said next to its field, in
+    identity's one wording (the login's ladder, and every page that asks a password again
+    through it)."""
+    if answer.get("outcome") == "captcha_required" and answer.get("captcha_invalid"):
+        return {"captcha_answer": [answer["message"]]}
+    return {}
+
+
 def value(name: str) -> str:
     return request.form.get(name, "").strip()
 

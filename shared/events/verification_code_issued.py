@@ -13,7 +13,9 @@ class VerificationCodeIssuedPayloadV1(Payload):
     flow_id = fields.UUID(required=True)
     purpose = fields.String(
         required=True,
-        validate=validate.OneOf(["registration", "password_reset", "identifier_recovery"]),
+        validate=validate.OneOf(
+            ["registration", "password_reset", "identifier_recovery", "contact_change"]
+        ),
     )
     account_id = fields.UUID(required=True, allow_none=True)
     channel = Channel(required=True)

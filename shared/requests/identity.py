@@ -230,8 +230,9 @@ class RegistrationForm(Schema):
             raise ValidationError(errors)
 
 
-class SendRegistrationCode(Schema):
-    registration_id = fields.UUID(required=True)
+class ContactAddress(Schema):
+    """A mail or a mobile typed twice (registration's step 2, a change of contact details)."""
+
     channel = fields.String(
         required=True, validate=validate.OneOf(["sms", "email"], error="SMS ou mail.")
     )
@@ -264,6 +265,10 @@ class SendRegistrationCode(Schema):
     def _normalized(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         normalize = normalize_mobile if data["channel"] == "sms" else normalize_email
         return {**data, "address": normalize(data["address"])}
+
+
+class SendRegistrationCode(ContactAddress):
+    registration_id = fields.UUID(required=True)
 
 
 class FlowCode(Schema):
@@ -312,3 +317,21 @@ class ChangePassword(Token):
     password = Secret(required=True)
     confirmation = Secret(required=True)
     captcha = fields.Nested(CaptchaSchema, load_default=None, allow_none=True)
+
+
+class StartContactChange(Token, ContactAddress):
+    """« Modifier » my mail or mobile: the current password (the login's ladder), the new
+    address twice; ``source`` counts on the per-source throttle."""
+
+    current_password = Secret(required=True)
+    captcha = fields.Nested(CaptchaSchema, load_default=None, allow_none=True)
+    source = fields.Nested(SourceSchema, load_default=None, allow_none=True)
+
+
+class ConfirmContactChange(Token):
+    change_id = fields.UUID(required=True)
+    code = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^\d{6}$", error="Le code de vérification comporte 6 chiffres."),
+        metadata={"example": "482913"},
+    )

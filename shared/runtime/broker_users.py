@@ -56,6 +56,8 @@ CITIZEN_METHODS: Mapping[str, tuple[str, ...]] = {
         "refresh_session",
         "logout_everywhere",
         "change_password",
+        "start_contact_change",
+        "confirm_contact_change",
         "account_summary",
         "connection_history",
         "franceconnect_start",

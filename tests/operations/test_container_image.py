@@ -1,6 +1,7 @@
-"""The Dockerfile, checked statically (no Docker here): pinned bases, non-root user, the runner
-as entrypoint, nothing secret baked in, local state kept out of the build context, only the
-runtime packages (hash-checked) and the audit tool and gateway shipped with the services."""
+"""The Dockerfile's text, quick lint-like checks: pinned bases, non-root user, the runner as
+entrypoint, nothing secret baked in, local state kept out of the build context, only the runtime
+packages (hash-checked), build tools in builder stages only. The built image itself is checked
+by tests/image/ (make image-check: podman builds it and runs it as the cluster does)."""
 
 from __future__ import annotations
 
@@ -102,3 +103,14 @@ def test_the_audit_tool_and_the_gateway_ship_with_the_services_but_not_the_tests
         assert entry in ignored, entry
     final = steps[max(i for i, (keyword, _) in enumerate(steps) if keyword == "FROM") :]
     assert not [args for keyword, args in final if keyword == "ENV" and "PYTHONPATH" in args]
+
+
+def test_build_tools_stay_in_the_builder_stages() -> None:
+    steps = dockerfile()
+    final = steps[max(i for i, (keyword, _) in enumerate(steps) if keyword == "FROM") :]
+    assert not [args for keyword, args in final if keyword == "RUN" and "apt-get" in args]
+    voices = [args for keyword, args in steps if keyword == "RUN" and "captcha_voices" in args]
+    assert voices and "PYTHONPATH=" in voices[0]  # lockout's folder on the path, as make run
+    assert "COPY --from=voices /opt/captcha-voices /opt/captcha-voices" in " ".join(
+        f"{keyword} {args}" for keyword, args in final
+    )

@@ -24,8 +24,9 @@ from flask import (
 from connexion_client import InvalidInput
 from gateway import redirects, sessions
 from gateway.clients import delegation, identity
+from gateway.security import client_source
 
-from ..forms import captcha_answer, field_errors, new_captcha
+from ..forms import captcha_answer, field_errors, ladder_errors, new_captcha
 from ..refusals import refusal_message
 from .menu import ENTRIES, MANAGE, MENU, MenuEntry
 
@@ -115,6 +116,92 @@ def profile() -> Any:
     return render_template("account/profile.html", title="Mon profil", summary=summary)
 
 
+CONTACT_LABELS = {
+    "channel": "Coordonnée à modifier",
+    "address": "Nouvelle coordonnée",
+    "confirmation": "Confirmation",
+    "current_password": "Mot de passe actuel",
+    "captcha_answer": "Vérification de sécurité",
+    "code": "Code de vérification",
+    "_form": "Modification des coordonnées",
+}
+CHANGE = "contact_change_id"  # the session key of the change waiting for its code
+
+
+@blueprint.route("/profil/coordonnees", methods=["GET", "POST"])
+def change_contacts() -> Any:
+    """« Modifier » my mail or mobile: the current password (the login's ladder), the new
+    address twice; a code goes to the new address (issue #29)."""
+    authorize(ENTRIES["profil"])
+    channel = request.values.get("channel", "email")
+    errors: dict[str, list[str]] = {}
+    answer: dict[str, Any] | None = None
+    if request.method == "POST":
+        try:
+            answer = identity.start_contact_change(
+                sessions.token(),
+                request.form.get("current_password", ""),
+                channel,
+                request.form.get("address", "").strip(),
+                request.form.get("confirmation", "").strip(),
+                captcha=captcha_answer(),
+                source=client_source(),
+            )
+        except InvalidInput as exc:
+            errors = field_errors(exc, {"captcha": "captcha_answer"})
+        else:
+            if answer["outcome"] == "code_sent":
+                session[CHANGE] = answer["change_id"]
+                session["contact_sent_to"] = answer["sent_to"]
+                return redirects.to_page("account.confirm_contacts")
+            errors = ladder_errors(answer)
+    captcha = new_captcha() if answer and answer.get("captcha_required") else None
+    return render_template(
+        "account/change_contacts.html",
+        title="Modifier mes coordonnées de contact",
+        errors=errors,
+        labels=CONTACT_LABELS,
+        answer=answer,
+        captcha=captcha,
+        channel=channel if channel in ("email", "sms") else "email",
+        address=request.form.get("address", ""),
+    ), (400 if errors and not answer else 200)
+
+
+@blueprint.route("/profil/coordonnees/code", methods=["GET", "POST"])
+def confirm_contacts() -> Any:
+    """The 6-digit code sent to the new address; right, the change is made."""
+    authorize(ENTRIES["profil"])
+    change_id = session.get(CHANGE)
+    if not change_id:
+        return redirects.to_page("account.change_contacts")
+    errors: dict[str, list[str]] = {}
+    answer: dict[str, Any] | None = None
+    if request.method == "POST":
+        try:
+            answer = identity.confirm_contact_change(
+                sessions.token(), change_id, request.form.get("code", "").strip()
+            )
+        except InvalidInput as exc:
+            errors = field_errors(exc, {"change_id": "code"})
+        else:
+            if answer["outcome"] == "changed":
+                session.pop(CHANGE, None)
+                return render_template(
+                    "account/contacts_changed.html",
+                    title="Coordonnées de contact modifiées",
+                    answer=answer,
+                )
+            errors = {"code": [answer["message"]]}
+    return render_template(
+        "account/contacts_code.html",
+        title="Code de vérification",
+        errors=errors,
+        labels=CONTACT_LABELS,
+        sent_to=session.get("contact_sent_to"),
+    ), (400 if errors else 200)
+
+
 @blueprint.route("/autorisations", methods=["GET", "POST"])
 def authorizations() -> Any:
     authorize(MANAGE[0])
@@ -157,6 +244,7 @@ def change_password() -> Any:
                 return render_template(
                     "account/password_changed.html", title="Nouveau mot de passe enregistré"
                 )
+            errors = ladder_errors(answer)
     captcha = new_captcha() if answer and answer.get("captcha_required") else None
     return render_template(
         "account/change_password.html",
@@ -165,7 +253,7 @@ def change_password() -> Any:
         labels=PASSWORD_LABELS,
         answer=answer,
         captcha=captcha,
-    ), (400 if errors else 200)
+    ), (400 if errors and not answer else 200)
 
 
 @blueprint.route("/deconnexion-partout", methods=["POST"])

@@ -24,7 +24,7 @@ from gateway.clients import identity
 from gateway.security import client_source
 
 from .. import remembered
-from ..forms import captcha_answer, field_errors, new_captcha, value
+from ..forms import captcha_answer, field_errors, ladder_errors, new_captcha, value
 from . import benefit, franceconnect
 
 blueprint = Blueprint("connexion", __name__)
@@ -118,10 +118,7 @@ def submit_login() -> Any:
     except InvalidInput as exc:
         return _login_page(field_errors(exc, {"captcha": "captcha_answer"}), status=400)
     if answer["outcome"] != "ok":
-        errors = {}
-        if answer["outcome"] == "captcha_required" and answer.get("captcha_invalid"):
-            errors["captcha_answer"] = [answer["message"]]  # identity's one wording
-        return _login_page(errors, answer, status=200)
+        return _login_page(ladder_errors(answer), answer, status=200)
     code = benefit.pending()
     sessions.open_session(answer)  # a new session: nothing of the previous one is kept
     if answer.get("password_change_recommended"):

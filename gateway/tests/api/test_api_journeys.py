@@ -10,7 +10,9 @@ from typing import Any
 from api_harness import Api
 
 from shared.testing.journeys.people import DANIEL, JONAS, NEW_PASSWORD, PASSWORD, WRONG_PASSWORD
-from shared.testing.journeys.platform import CAPTCHA_ANSWER, Platform
+from shared.testing.journeys.platform import CAPTCHA_ANSWER, CODE_SUBJECT, Platform
+from shared.testing.journeys.receivers import code_in
+from shared.testing.receivers import SmtpReceiver
 
 REMOTE_ADDR = "198.51.100.20"  # the calling client's own address (conftest's test client)
 
@@ -222,3 +224,35 @@ def test_quitter_ends_a_registration_and_no_step_goes_on(api: Api, platform: Pla
     assert refused.status_code == 400
     assert refused.json["code"] == "registration_abandoned"
     assert api.call("POST", registration + "/abandonment").json == left.json
+
+
+def test_change_my_mail_over_http_with_a_code_sent_to_the_new_one(
+    api: Api, platform: Platform
+) -> None:
+    """Issue #29: « Modifier » over HTTP, the ladder's answers and the code to the new mail."""
+    platform.register(JONAS)
+    session = platform.session(str(JONAS.nir), PASSWORD)
+    new_mail = "jonas.nouveau@exemple.fr"
+    change = {"channel": "email", "address": new_mail, "confirmation": new_mail}
+
+    wrong = api.call(
+        "POST", "/account/contacts", {**change, "current_password": WRONG_PASSWORD},
+        session=session,
+    )  # fmt: skip
+    started = api.call(
+        "POST", "/account/contacts", {**change, "current_password": PASSWORD}, session=session
+    )
+    [mail] = platform.mailbox.wait(new_mail, CODE_SUBJECT)
+    code = code_in(SmtpReceiver.text_of(mail))
+    done = api.call(
+        "POST", f"/account/contacts/{started.json['change_id']}/code", {"code": code},
+        session=session,
+    )  # fmt: skip
+
+    assert wrong.status_code == 200 and wrong.json["outcome"] == "invalid_current_password"
+    assert (
+        wrong.json["attempts_left"] == 4 and "Il vous reste 4 tentatives" in wrong.json["message"]
+    )
+    assert started.json["outcome"] == "code_sent", started.json
+    assert done.json["outcome"] == "changed", done.json
+    assert api.call("GET", "/account", session=session).json["contact"]["email"] == new_mail

@@ -30,6 +30,7 @@ from .journeys.code_steps import CodeSteps
 from .journeys.identifier_recovery import IdentifierRecovery
 from .journeys.login import Login
 from .journeys.my_account import MyAccount
+from .journeys.my_contacts import MyContacts
 from .journeys.password_reset import PasswordReset
 from .journeys.registration import Registration
 from .journeys.sessions import Sessions
@@ -96,6 +97,9 @@ class IdentityApplication(ServiceApplication):
             store, clock, self.sessions, hasher, passwords,
             settings.connection_history_limit, settings,
         )  # fmt: skip
+        self.my_contacts = MyContacts(
+            store, clock, self.sessions, steps, hasher, sealer, settings.contact_changes_per_day
+        )
         self.back_office = BackOffice(store, clock, sealer)
         self.franceconnect = FranceConnect(
             store, clock, tokens, self.sessions, FranceConnectConfig.from_settings(settings)

@@ -62,6 +62,14 @@ CODE_OUTCOMES = {
 RESEND_TOO_SOON = "Un code vient de vous être envoyé. Attendez avant d'en demander un nouveau."
 NEW_PASSWORD_SAVED = "Nouveau mot de passe enregistré"
 PASSWORD_CHANGED_DETAIL = "Votre mot de passe a été modifié avec succès."
+CONTACTS_CHANGED = (
+    "Vos coordonnées de contact sont modifiées. Un message de confirmation a été envoyé à vos "
+    "anciennes coordonnées."
+)
+CONTACT_CHANGES_LIMIT = (
+    "Vous avez déjà modifié vos coordonnées de contact plusieurs fois aujourd'hui. Réessayez "
+    "demain, ou contactez votre Caf."
+)
 SESSION_INVALID = "Votre session a expiré. Veuillez vous reconnecter."
 
 
@@ -81,6 +89,18 @@ def attempts_left_message(
         f"{FIFTH_FAILURE_WARNING}"
     )
     return f"{text} {RETRY_OR_FORGOTTEN}" if (failures or 0) >= 2 else text
+
+
+WRONG_CURRENT_PASSWORD = "Le mot de passe actuel est incorrect."
+
+
+def wrong_current_password_message(attempts_left: int) -> str:
+    """A wrong current password while logged in: the login's ladder and its wording."""
+    plural = "s" if attempts_left > 1 else ""
+    return (
+        f"{WRONG_CURRENT_PASSWORD} {CHECK_INPUT} Il vous reste {attempts_left} "
+        f"tentative{plural}. {FIFTH_FAILURE_WARNING}"
+    )
 
 
 def frozen_message(retry_after_s: int | None) -> str:

@@ -16,6 +16,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from shared.contacts import InvalidContactError, normalize_email, normalize_mobile
 from shared.requests.identity import (
     ChangePassword,
+    ConfirmContactChange,
     FlowChannel,
     FlowCode,
     IdentifierField,
@@ -25,6 +26,7 @@ from shared.requests.identity import (
     RegistrationForm,
     SendRegistrationCode,
     SourceSchema,
+    StartContactChange,
     StartIdentifierRecovery,
     StartPasswordReset,
     Token,
@@ -34,6 +36,7 @@ from shared.requests.identity import (
 __all__ = [
     "AssignNir",
     "ChangePassword",
+    "ConfirmContactChange",
     "ContactsSchema",
     "FlowChannel",
     "FlowCode",
@@ -44,6 +47,7 @@ __all__ = [
     "RegistrationForm",
     "SendRegistrationCode",
     "SourceOnly",
+    "StartContactChange",
     "StartIdentifierRecovery",
     "StartPasswordReset",
     "Token",

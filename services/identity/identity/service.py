@@ -262,6 +262,38 @@ class IdentityService:
         )  # fmt: skip
 
     @rpc
+    def start_contact_change(
+        self,
+        token: str,
+        current_password: str,
+        channel: str,
+        address: str,
+        confirmation: str,
+        captcha: dict[str, str] | None = None,
+        source: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """« Mon profil » › « Modifier »: ``start_contact_change(token, "Bonjour2024Caf",
+        "email", "d@test.fr", "d@test.fr")`` -> ``{"outcome": "code_sent", "change_id", …}``."""
+        data = load_or_reject(
+            schemas.StartContactChange(),
+            {"token": token, "current_password": current_password, "channel": channel,
+             "address": address, "confirmation": confirmation, "captcha": captcha,
+             "source": source},
+        )  # fmt: skip
+        return self.app.my_contacts.start(
+            data["token"], data["current_password"], data["channel"], data["address"],
+            self.lockout, data["captcha"], data["source"], request_id=self.request.id,
+        )  # fmt: skip
+
+    @rpc
+    def confirm_contact_change(self, token: str, change_id: str, code: str) -> dict[str, Any]:
+        """The code sent to the new address: ``{"outcome": "changed", "message": …}``."""
+        data = load_or_reject(
+            schemas.ConfirmContactChange(), {"token": token, "change_id": change_id, "code": code}
+        )
+        return self.app.my_contacts.confirm(data["token"], str(data["change_id"]), data["code"])
+
+    @rpc
     def account_summary(self, token: str) -> dict[str, Any]:
         """``{"identifier_display", "civil_status", "contact", "last_login_at", …}``."""
         data = load_or_reject(schemas.Token(), {"token": token})

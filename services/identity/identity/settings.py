@@ -134,6 +134,13 @@ class IdentitySettings(ServiceSettings):
         doc="entries returned by connection_history (at most 50: an account keeps its last 50 "
         "connections in its state, the events keep them all)",
     )
+    contact_changes_per_day: int = setting(
+        "CONTACT_CHANGES_PER_DAY",
+        3,
+        parse=int,
+        doc="changes of contact details a person may make themself from « Mon profil » in 24 "
+        "hours (an agent's changes are not counted)",
+    )
     partner_source_ranges: tuple[str, ...] = setting(
         "PARTNER_SOURCE_RANGES",
         (),

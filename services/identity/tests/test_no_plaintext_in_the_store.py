@@ -46,3 +46,18 @@ def test_erasing_a_person_shreds_their_data_and_the_history_still_replays(identi
     assert account.civil_status.erased and account.contact.erased
     assert account.identifier_kind == "nir"  # the history is intact
     assert identity.login(NIR)["outcome"] == "invalid_credentials"
+
+
+def test_a_contact_change_stores_neither_the_new_address_nor_its_code(identity):
+    identity.register_with_nir()
+    token = identity.session()
+    new = "nouvelle.adresse@exemple.fr"
+    start = identity.rpc.identity.start_contact_change(token, PASSWORD, "email", new, new)
+    code = identity.next_code()
+    identity.rpc.identity.confirm_contact_change(token, start["change_id"], code)
+
+    text = stored_text(identity.app)
+
+    assert "Account.ContactsUpdated" in text  # we are reading the right thing
+    for secret in ("nouvelle.adresse", f'"{code}"', PASSWORD):
+        assert secret not in text, secret

@@ -25,6 +25,7 @@ PURPOSE_PHRASES = {
     "registration": "pour sécuriser la création de votre compte",
     "password_reset": "pour choisir votre nouveau mot de passe",
     "identifier_recovery": "pour retrouver votre identifiant provisoire",
+    "contact_change": "pour confirmer vos nouvelles coordonnées de contact",
 }
 
 

@@ -17,6 +17,8 @@ from shared.runtime.personal_data import PersonalData
 #: them all for the audit). Bounded so that loading an account costs the same whatever its age:
 #: a long history made a known account measurably slower to answer than an unknown identifier.
 HISTORY_KEPT = 50
+#: the operator recorded when the person changes their own contact details (no agent)
+SELF = "titulaire"
 
 
 class Account(Aggregate):
@@ -222,6 +224,19 @@ class Account(Aggregate):
         at: datetime,
     ) -> None:
         self.contact = contact
+        # « Mon historique » shows it: by the person (SELF) or by an agent of the Caf.
+        by = "self" if operator == SELF else "agent"
+        self.history.append({"at": at, "method": by, "outcome": "contacts_changed", "source": None})
+        del self.history[:-HISTORY_KEPT]
+
+    def contact_changes_since(self, since: datetime) -> int:
+        """Changes the person made themself since ``since`` (the daily limit counts them)."""
+        return sum(
+            1
+            for entry in self.history
+            if entry["outcome"] == "contacts_changed" and entry["method"] == "self"
+            and entry["at"] >= since
+        )  # fmt: skip
 
 
 class NotProvisionalError(Exception):

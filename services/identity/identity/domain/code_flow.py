@@ -35,7 +35,7 @@ from shared.runtime.personal_data import PersonalData
 from ..verification_codes import CodePolicy
 
 CodeCheck = Literal["verified", "invalid_code", "code_expired", "too_many_attempts", "no_code"]
-Journey = Literal["registration", "password_reset", "identifier_recovery"]
+Journey = Literal["registration", "password_reset", "identifier_recovery", "contact_change"]
 
 #: the class each journey was stored as before it was a CodeFlow (class_version 1)
 JOURNEY_OF_OLD_CLASS: dict[str, Journey] = {
@@ -167,6 +167,19 @@ class CodeFlow(Aggregate):
     ) -> CodeFlow:
         """ "Identifiant provisoire oublié ?": the masked channels offered."""
         return cls._start("identifier_recovery", id, account_id, started_at, channels=channels)
+
+    @classmethod
+    def contact_change(
+        cls,
+        *,
+        id: uuid.UUID,  # eventsourcing's name for the aggregate's id
+        account_id: uuid.UUID,
+        form: PersonalData,
+        started_at: datetime,
+    ) -> CodeFlow:
+        """ "Mon profil" › « Modifier »: the new mail or mobile (``{"channel", "address"}``),
+        applied once the code sent to it is entered."""
+        return cls._start("contact_change", id, account_id, started_at, form=form)
 
     @classmethod
     def _start(

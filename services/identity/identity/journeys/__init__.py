@@ -17,5 +17,6 @@ Each line names a journey and the RPC methods of ``service.py`` it serves.
   ``franceconnect_callback``, ``franceconnect_logout`` (and ``login``'s ``franceconnect_link``).
 
 What several journeys share: ``code_steps`` (draw, seal, hash and enter a code), ``code_on_file``
-(a code to a channel on file), ``channels`` (masked channels), ``captcha``, ``new_password``.
+(a code to a channel on file), ``channels`` (masked channels), ``captcha``, ``new_password``,
+``current_password`` (the current password asked again through the login's lockout ladder).
 """

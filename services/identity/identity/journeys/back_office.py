@@ -14,11 +14,9 @@ from shared.identifiers import Identifier
 from shared.runtime.clock import Clock
 from shared.runtime.sealing import Sealer
 
-from ..civil_status import display_name
-from ..domain import Account, IdentifierIndex
+from ..domain import IdentifierIndex
 from ..store import IdentityStore
-
-AGENT_ACTIONS = "agent_actions"  # the retention table's row (docs/privacy.md)
+from .contact_change import AGENT_ACTIONS, record_contact_change
 
 
 @dataclass
@@ -84,29 +82,7 @@ class BackOffice:
         account = self.store.account_for(identifier)
         if account is None:
             return {"outcome": "unknown_identifier"}
-        account_id = account.id
-
-        def update() -> list[Account]:
-            current: Account = self.store.get(account_id)
-            civil = current.civil_status.value or {}
-            sealed = self.sealer.seal(
-                {
-                    "display_name": display_name(civil),
-                    "civility": civil.get("civility"),
-                    **contacts,
-                }
-            )
-            now = self.clock.now()
-            current.update_contacts(
-                contact=self.store.personal(account_id, contacts),
-                sealed_contact=self.store.personal(account_id, sealed),
-                operator=operator,
-                reason=self.store.expiring(account_id, reason, AGENT_ACTIONS, now)
-                if reason
-                else None,
-                at=now,
-            )
-            return [current]
-
-        self.store.save_with_retry(update)
+        record_contact_change(
+            self.store, self.clock, self.sealer, account.id, contacts, operator, reason
+        )
         return {"outcome": "updated"}

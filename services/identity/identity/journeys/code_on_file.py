@@ -62,4 +62,5 @@ FLOW_FIELD = {
     "registration": "registration_id",
     "password_reset": "reset_id",
     "identifier_recovery": "recovery_id",
+    "contact_change": "change_id",
 }

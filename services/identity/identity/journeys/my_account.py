@@ -20,6 +20,7 @@ from ..lockout_port import LockoutPort
 from ..password_hashing import PasswordHasher
 from ..passwords import PasswordPolicy
 from ..store import IdentityStore
+from .current_password import current_password_check
 from .new_password import require_new_password
 from .sessions import Sessions
 
@@ -45,8 +46,9 @@ class MyAccount:
         request_id: str | None = None,
     ) -> dict[str, Any]:
         """While logged in ("Modifier mon mot de passe"); the current password goes through
-        the same lockout ladder as a login (a stolen session must not allow guessing). The
-        check is keyed by ``request_id``: a redelivery is counted once on the ladder.
+        the same lockout ladder as a login (a stolen session must not allow guessing), with the
+        login's answers: ``captcha_required``, ``frozen`` (time left), ``invalid_current_password``
+        (attempts left). The check is keyed by ``request_id``: a redelivery counts once.
 
         >>> my_account.change_password(token, "Bonjour2024Caf", new, new, lockout)  # doctest: +SKIP
         {"outcome": "changed", "message": "Nouveau mot de passe enregistré", …}
@@ -54,23 +56,11 @@ class MyAccount:
         claims = self.sessions.live(token)
         require_new_password(self.passwords, password, confirmation)
         account: Account = self.store.get(claims.account_id)
-        reservation = lockout.reserve_attempt(
-            account.identifier_key,
-            captcha_id=(captcha or {}).get("captcha_id"),
-            captcha_answer=(captcha or {}).get("answer"),
-            request_id=request_id,
+        check = current_password_check(
+            self.hasher, account, current_password, lockout, captcha, request_id
         )
-        if reservation["decision"] != "check":
-            outcome = "frozen" if reservation["decision"] == "frozen" else "captcha_required"
-            return {"outcome": outcome, **ladder(reservation), "message": None}
-        ok = self.hasher.verify(account.password_hash.value, current_password)
-        state = lockout.report_attempt(reservation["reservation_id"], ok)
-        if not ok:
-            return {
-                "outcome": "invalid_current_password",
-                **ladder(state),
-                "message": "Le mot de passe actuel est incorrect.",
-            }
+        if not check.passed:
+            return check.answer
         new_hash = self.hasher.hash(password)
 
         def change() -> list[Any]:
@@ -87,7 +77,7 @@ class MyAccount:
             return [current, ended]
 
         self.store.save_with_retry(change)
-        return {"outcome": "changed", **ladder(state), "message": messages.NEW_PASSWORD_SAVED}
+        return {"outcome": "changed", **check.answer, "message": messages.NEW_PASSWORD_SAVED}
 
     def summary(self, token: str) -> dict[str, Any]:
         """The home page's "Mon profil" and "dernière connexion" line."""
@@ -139,11 +129,3 @@ def identifier_display(account: Account) -> str | None:
     if value is None:
         return None
     return Identifier(account.identifier_kind, value).display  # type: ignore[arg-type]
-
-
-def ladder(state: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "attempts_left": state.get("attempts_left"),
-        "frozen_until": state.get("frozen_until"),
-        "retry_after_s": state.get("retry_after_s"),
-    }

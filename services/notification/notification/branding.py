@@ -25,6 +25,7 @@ DEMONSTRATION_NOTICE = (
 )
 SMS_MARK = "(démonstration)"
 PRIVACY_PAGE = "/informatique-et-libertes"
+SECURITY_ADVICE_PAGE = "/conseils-de-securite"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Branding:
     site_url: str | None = None
     #: The letter head, line by line.
     letter_head: tuple[str, ...] = ("Mon Compte",)
+    #: The agency's telephone number, named where a message says « ce n'était pas moi ».
+    contact_phone: str | None = None
     #: Outside production: every message says it is a demonstration.
     demonstration: bool = True
 
@@ -61,6 +64,37 @@ class Branding:
         if self.site_url:
             return f": {self.site_url.rstrip('/')}{PRIVACY_PAGE}"
         return "de Mon Compte."
+
+    @property
+    def not_me(self) -> str:
+        """What to do when a change on the account was not the person's own (« ce n'était pas
+        moi »): call the agency, at its number when configured, and read the security advice.
+
+        >>> notice = Branding(contact_phone="3230", site_url="https://mc.exemple.fr").not_me
+        >>> "appelez sans attendre votre Caf au 3230" in notice
+        True
+        >>> notice.endswith("conseils de sécurité : https://mc.exemple.fr/conseils-de-securite")
+        True
+        """
+        call = (
+            f"appelez sans attendre votre Caf au {self.contact_phone} (ou rendez-vous à l'accueil)"
+            if self.contact_phone
+            else "contactez sans attendre votre Caf par téléphone ou à l'accueil"
+        )
+        advice = (
+            f" et consultez nos conseils de sécurité : {self.site_url.rstrip('/')}"
+            f"{SECURITY_ADVICE_PAGE}"
+            if self.site_url
+            else "."
+        )
+        return f"Si vous n'êtes pas à l'origine de ce changement, {call}{advice}"
+
+    @property
+    def not_me_sms(self) -> str:
+        """The same in an SMS, where one segment leaves room for a few words."""
+        if self.contact_phone:
+            return f"Pas vous ? Appelez votre Caf au {self.contact_phone}."
+        return "Pas vous ? Contactez votre Caf sans attendre."
 
     def body(self, body: str, channel: str) -> str:
         """A mail or letter starts with the demonstration notice (an SMS carries its mark in

@@ -104,6 +104,12 @@ class NotificationSettings(ServiceSettings):
         doc="the portal's public address (https://…), named in messages and linked to its"
         " « informatique et libertés » page — unset: messages name the pages without a link",
     )
+    message_contact_phone: str | None = setting(
+        "MESSAGE_CONTACT_PHONE",
+        None,
+        doc="the agency's telephone number, given in « ce n'était pas moi » notices (a contact"
+        " change) — unset: the notice says to call the Caf or visit its front desk",
+    )
     # --- the sending loop and its retries ---
     delivery_send_interval_s: float = setting(
         "DELIVERY_SEND_INTERVAL_S", 2.0, parse=float, doc="how often due deliveries are sent"
@@ -180,6 +186,7 @@ class NotificationSettings(ServiceSettings):
             short_name=self.message_short_name,
             signature=self.message_signature,
             site_url=self.message_site_url,
+            contact_phone=self.message_contact_phone,
             letter_head=tuple(line.strip() for line in self.letter_head.split("|") if line.strip()),
             demonstration=self.environment != "production",
         )

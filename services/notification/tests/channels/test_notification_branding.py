@@ -36,6 +36,7 @@ AGENCY = {
     "MESSAGE_SIGNATURE": "Votre Caf des Hauts-de-Seine",
     "MESSAGE_SITE_URL": "https://moncompte.caf92.exemple.fr",
     "LETTER_HEAD": "Caf des Hauts-de-Seine|70 rue Paul Lescop|92000 Nanterre",
+    "MESSAGE_CONTACT_PHONE": "3230",
 }
 DETAILS: dict[str, dict[str, Any]] = {
     "verification_code": {
@@ -141,6 +142,13 @@ def test_an_agency_sets_its_sender_footer_links_and_letter_head(
         assert len(sms["text"]) <= 160
     password_changed = next(s["text"] for s in sent.sms if "mot de passe a été" in s["text"])
     assert '"Mot de passe oublié" sur moncompte.caf92.exemple.fr.' in password_changed
+    # « ce n'était pas moi »: the previous contacts are told whom to call and where to read more
+    mails = [m.get_content().replace("\r\n", "\n") for m in sent.mails]
+    notice = next(body for body in mails if "coordonnées de contact de votre espace" in body)
+    assert "appelez sans attendre votre Caf au 3230" in " ".join(notice.split())
+    assert "https://moncompte.caf92.exemple.fr/conseils-de-securite" in notice
+    notice_sms = next(s["text"] for s in sent.sms if "coordonnées de contact" in s["text"])
+    assert notice_sms.endswith("Pas vous ? Appelez votre Caf au 3230.")
     for letter in sent.letters:
         assert letter.startswith("Caf des Hauts-de-Seine\n70 rue Paul Lescop\n92000 Nanterre")
         assert "Votre Caf des Hauts-de-Seine" in letter and "démonstration" not in letter

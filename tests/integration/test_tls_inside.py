@@ -121,7 +121,9 @@ def test_a_service_works_over_amqps_and_verified_postgresql(tls: TlsInfra, tmp_p
         reserved = client.call("lockout", "reserve_attempt", key, request_id="tls-1")
         client.call("lockout", "report_attempt", reserved["reservation_id"], False)
         second = client.call("lockout", "reserve_attempt", key, request_id="tls-2")
-        assert second["decision"] == "check" and second["failures"] == 1
+        # the first failure, and this check in flight (a check counts as a failure until
+        # identity's event settles it: issue #28)
+        assert second["decision"] == "check" and second["failures"] == 2
     finally:
         client.close()
         for container in list(services.containers):

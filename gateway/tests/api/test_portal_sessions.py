@@ -163,5 +163,9 @@ def test_every_personal_page_of_mon_compte_is_never_cached(portal: Any, clock: C
     assert len(pages) >= 5
     for page in pages:
         answer = browser.get(page, base_url=ORIGIN)
-        assert answer.status_code in (200, 403), page  # 403: delegation's refusal, in French
+        # 403: delegation's refusal, in French; 302: a step read before its journey began (the
+        # code of a contact change with none pending) goes back to the journey's first page
+        assert answer.status_code in (200, 302, 403), page
+        if answer.status_code == 302:
+            assert answer.headers["Location"].startswith("/mon-compte/"), page
         assert answer.headers["Cache-Control"] == "no-store", page

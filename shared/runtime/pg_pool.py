@@ -14,6 +14,11 @@ then use; the timeout is set on the database role instead, :func:`set_role_timeo
 connections that need a session of their own stay on ``DATABASE_URL``, the read-write service:
 the relay's leader lock (a session advisory lock), its ``LISTEN``, and migrations.
 
+While the store is away, each missing connection is retried every ``RECONNECT_MAX_DELAY_S`` at
+most (psycopg_pool doubles its wait from 1 s without bound: after a 30 s outage a replica waited
+30 s more before its next attempt); the store is asked about once a second or two per missing
+connection, never in a tight loop.
+
 Connections of a replica, at most: ``DATABASE_POOL_SIZE`` + 2 (lock, LISTEN); while idle:
 ``DATABASE_POOL_MIN`` + 2 (docs/operations.md, Connections).
 """
@@ -25,11 +30,32 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from eventsourcing.postgres import ConnectionPool, PostgresDatastore
+from psycopg_pool.base import AttemptWithBackoff
 
 from .settings import ServiceSettings
 
 #: the role-level value (eventsourcing's per-session default is 5 s too)
 IDLE_IN_TRANSACTION_TIMEOUT = "5s"
+#: the longest wait between two attempts to reconnect to a store that is away
+RECONNECT_MAX_DELAY_S = 2.0
+
+
+class BoundedBackoff(AttemptWithBackoff):
+    """psycopg_pool's reconnection backoff (1 s, doubling, jittered), capped."""
+
+    def update_delay(self, now: float) -> None:
+        super().update_delay(now)
+        self.delay = min(self.delay, RECONNECT_MAX_DELAY_S)
+
+
+class StorePool(ConnectionPool[Any]):
+    """eventsourcing's pool whose reconnection attempts follow :class:`BoundedBackoff`, so a
+    replica serves again within ``RECONNECT_MAX_DELAY_S`` of its store's return, whatever the
+    outage's length."""
+
+    def _add_connection(self, attempt: AttemptWithBackoff | None, growing: bool = False) -> None:
+        # the same attempt object is handed to every retry, so the cap holds for all of them
+        super()._add_connection(attempt or BoundedBackoff(timeout=self.reconnect_timeout), growing)
 
 
 def size_pool(datastore: PostgresDatastore, settings: ServiceSettings) -> None:
@@ -51,7 +77,7 @@ def size_pool(datastore: PostgresDatastore, settings: ServiceSettings) -> None:
         configure = _autocommit
     else:
         configure = datastore.after_connect_func()
-    datastore.pool = ConnectionPool(
+    datastore.pool = StorePool(
         connection_class=old.connection_class,
         kwargs=kwargs,
         min_size=settings.database_pool_min,

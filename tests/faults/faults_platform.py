@@ -46,7 +46,7 @@ def through(url: str, proxy: FaultProxy) -> str:
 class PasswordChecks:
     """The argon2 verifications the identity replicas perform, wrong passwords apart (only the
     ladder's target gets them): ``wrong`` verifications, ``wrong_requests`` the distinct login
-    requests they served (a request delivered again may verify again: the finding of
+    requests they served (a request delivered again verified again until issue #31's fix:
     services/identity/tests/test_login_settled_delivered_again.py); the logins each replica
     served."""
 

@@ -20,7 +20,8 @@ class LockoutPort(Protocol):
         request_id: str | None = None,
     ) -> dict[str, Any]:
         """``{"decision": "check" | "captcha_required" | "frozen" | "source_throttled", …}``:
-        the state fields if the check fails, and ``on_success`` (with ``check``)."""
+        the state fields if the check fails, ``on_success`` (with ``check``), and
+        ``granted_before`` (this request's check went to an earlier delivery of it)."""
         ...
 
     def report_attempt(self, reservation_id: str, succeeded: bool) -> dict[str, Any]:

@@ -1,17 +1,15 @@
 """Found by the lossy-network scenario (issue #31, tests/faults): a wrong login whose reply was
 lost before its failure (and its request's marker) was recorded is delivered again to another
-replica; lockout hands the same, already settled, reservation back as a "check", and identity
-verifies the password a second time. The ladder counts the attempt once and the password is
-the same one (no extra guess), but SPEC §6 counts checks: one more than the table allows.
+replica; lockout hands the same reservation back, and identity verified the password a second
+time. The ladder counted the attempt once and the password was the same one (no extra guess),
+but SPEC §6 counts checks: one more than the table allows.
 
-Left unfixed on purpose while issue #28 reworks the login and lockout's settlement (the fix
-belongs there: a settled reservation answered as settled, never as a new check)."""
+Now lockout says the reservation was ``granted_before`` (to the first delivery), and identity
+answers the failure the ladder already counts, without a second check, and records it."""
 
 from __future__ import annotations
 
 import uuid
-
-import pytest
 
 from shared.identifiers import parse_identifier
 from shared.runtime import request_outcomes
@@ -22,18 +20,25 @@ from .conftest import NIR
 WRONG = "Mauvais2024Mdp"
 
 
-def attempt(app, lockout, request: Request) -> dict:
-    """A login worker whose answer never leaves: nothing runs after it (no failure recorded)."""
+def never(_work) -> None:
+    """A worker whose answer never leaves: nothing runs after it (no failure recorded)."""
+
+
+def at_once(work) -> None:
+    work()
+
+
+def attempt(app, lockout, request: Request, later=never) -> dict:
+    """What identity's login worker does: the request in scope, then the login."""
     request_outcomes.enter("identity", "login", request)
     try:
         return app.login.attempt(
-            parse_identifier(NIR), WRONG, lockout, request=request, later=lambda _: None
+            parse_identifier(NIR), WRONG, lockout, request=request, later=later
         )
     finally:
         request_outcomes.leave()
 
 
-@pytest.mark.xfail(strict=True, reason="issue #31 finding, for issue #28: checked twice")
 def test_a_wrong_login_delivered_again_after_its_check_settled_is_not_checked_again(identity):
     identity.register_with_nir()
     app, lockout = identity.app, identity.rpc.lockout
@@ -48,8 +53,14 @@ def test_a_wrong_login_delivered_again_after_its_check_settled_is_not_checked_ag
     request = Request(id=uuid.uuid4().hex, redelivered=False)
 
     first = attempt(app, lockout, request)
-    again = attempt(app, lockout, Request(id=request.id, redelivered=True))
+    again = attempt(app, lockout, Request(id=request.id, redelivered=True), later=at_once)
 
     assert first["outcome"] == again["outcome"] == "invalid_credentials"
     assert lockout.status(NIR)["failures"] == 1  # the ladder counts it once
     assert len(verifications) == 1  # and the password is checked once
+    assert stored_topics(app).count("LoginFailed") == 1  # recorded by the delivery again
+
+
+def stored_topics(app) -> list[str]:
+    notifications = app.recorder.select_notifications(start=1, limit=10_000)
+    return [n.topic.rsplit(".", 1)[-1] for n in notifications]

@@ -27,12 +27,15 @@ def reservation_answer(
     reservation_id: str | None,
     captcha_invalid: bool,
     after_success: LadderView | None = None,
+    granted_before: bool = False,
 ) -> dict[str, Any]:
     """The state fields count the reserved check as a failure (what the ladder says if it
-    fails); ``on_success``: the state fields once it succeeded (None without a check)."""
+    fails); ``on_success``: the state fields once it succeeded (None without a check);
+    ``granted_before``: this request's check was granted to an earlier delivery of it."""
     return {
         "decision": decision,
         "reservation_id": reservation_id,
+        "granted_before": granted_before,
         **state_fields(view),
         "captcha_invalid": captcha_invalid,
         "on_success": state_fields(after_success) if after_success is not None else None,

@@ -102,7 +102,12 @@ class LockoutApplication(ServiceApplication):
                 answer.clear()
                 answer.update(
                     reservation_answer(
-                        "check", view, again, captcha_invalid=False, after_success=success
+                        "check",
+                        view,
+                        again,
+                        captcha_invalid=False,
+                        after_success=success,
+                        granted_before=True,
                     )
                 )
                 return []

@@ -81,7 +81,9 @@ class Login:
 
         The same ``request`` delivered again (identity killed mid-login) acts once: lockout
         keys its reservation by the request, and a login that already recorded its outcome
-        answers it again (a success with a fresh session, the password not checked twice).
+        answers it again (a success with a fresh session, the password not checked twice); one
+        whose check was granted but whose outcome was not recorded answers a failure, unchecked
+        (:meth:`_checked_before`).
         A failure is recorded on the account ``later`` (the service: after the answer has
         left), and not at all for an unknown identifier: the two answer in the same time and
         random identifiers do not grow the store (SPEC §16). Lockout settles the check from
@@ -92,6 +94,8 @@ class Login:
         attempt = self._reserve(identifier, lockout, captcha, source, request, later)
         if attempt.reservation["decision"] != "check":
             return self._refused(attempt)
+        if self._checked_before(attempt, request):
+            return self._failed(attempt)
         if not self._password_matches(attempt.account, password) or attempt.account is None:
             return self._failed(attempt)
         return self._succeeded(attempt, password)
@@ -139,6 +143,17 @@ class Login:
         answer_for_redelivery({"result": result})
         attempt.later(lambda: self.record_failure(attempt, decision))
         return result
+
+    def _checked_before(self, attempt: Attempt, request: Request | None) -> bool:
+        """A delivery again whose check lockout granted to the first delivery, which recorded
+        no outcome (else :meth:`_first_answer` answered): the first may have checked the
+        password and lost its answer (a reply lost to the network, a worker killed). The check
+        is not made twice (SPEC §6 counts checks): answered as the failure the ladder already
+        counts it as, and recorded now (the first delivery recorded nothing). The rare right
+        password whose first delivery died before its check is answered as wrong: one attempt
+        spent, as the ladder counted it; the caller, who waited for the first, had timed out."""
+        redelivered = request is not None and request.redelivered
+        return redelivered and bool(attempt.reservation.get("granted_before"))
 
     def _password_matches(self, account: Account | None, password: str) -> bool:
         """argon2id against the account's hash, or a dummy one (same cost) without account."""

@@ -251,12 +251,14 @@ class Load:
         missing for an acknowledged registration or received twice."""
         codes_doubled = identifier_missing = identifier_doubled = 0
         for number, person in self.people.items():
+            # distinct messages: one resent after a lost acknowledgement keeps its Message-ID
+            # or Idempotency-Key (counted as resent by the platform, not doubled)
             if person.by_mail:
-                codes = len(self.platform.mailbox.to(person.address, CODE_SUBJECT))
-                ids = len(self.platform.mailbox.to(person.address, IDENTIFIER_SUBJECT))
+                codes = self._mails(person.address, CODE_SUBJECT)
+                ids = self._mails(person.address, IDENTIFIER_SUBJECT)
             else:
-                codes = len(self.platform.sms.to(person.phone_e164, SMS_CODE))
-                ids = len(self.platform.sms.to(person.phone_e164, SMS_IDENTIFIER))
+                codes = self._texts(person.phone_e164, SMS_CODE)
+                ids = self._texts(person.phone_e164, SMS_IDENTIFIER)
             codes_doubled += max(0, codes - 1)  # one code was asked per person
             identifier_doubled += max(0, ids - 1)
             identifier_missing += number in self.registered and ids == 0
@@ -265,6 +267,18 @@ class Load:
             "identifier_doubled": identifier_doubled,
             "identifier_missing": identifier_missing,
         }
+
+    def _mails(self, address: str, subject: str) -> int:
+        return len({str(m["Message-ID"]) for m in self.platform.mailbox.to(address, subject)})
+
+    def _texts(self, phone: str, containing: str) -> int:
+        return len(
+            {
+                r["headers"].get("Idempotency-Key")
+                for r in self.platform.sms.requests
+                if r["json"]["to"] == phone and containing in r["json"]["text"]
+            }
+        )
 
 
 def _in_order(received: list[int], requested: list[int]) -> bool:

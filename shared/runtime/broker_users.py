@@ -63,6 +63,9 @@ CITIZEN_METHODS: Mapping[str, tuple[str, ...]] = {
         "franceconnect_start",
         "franceconnect_callback",
         "franceconnect_logout",
+        "oidc_authorize",
+        "oidc_redeem_code",
+        "oidc_userinfo",
     ),
     "lockout": ("new_captcha", "new_audio_captcha", "status"),
     "delegation": (

@@ -38,6 +38,9 @@ SESSION_ID = "sid"
 #: The clock of the timeouts (seconds since the epoch).
 clock = time.time
 CSRF_SECRET = "csrf_token"  # noqa: S105 - Flask-WTF's key in the session
+#: A Caf connect authorization request waiting for the login (gateway/oidc/pages.py): the one
+#: thing of the anonymous session a login keeps (it grants nothing; the client's own request).
+AUTHORIZATION_REQUEST = "oidc_request"
 
 
 def install(app: Flask, settings: GatewaySettings) -> None:
@@ -80,7 +83,10 @@ def renew(*, new_csrf_secret: bool) -> None:
 
 def open_session(answer: dict[str, Any], auth_method: str = "password") -> None:
     """Keeps the session of a successful login (``login`` or ``franceconnect_callback``)."""
+    pending = session.get(AUTHORIZATION_REQUEST)
     session.clear()  # nothing of the anonymous session survives: no fixation
+    if pending:
+        session[AUTHORIZATION_REQUEST] = pending
     now = int(clock())
     session[OPENED_AT] = now
     session[SEEN_AT] = now

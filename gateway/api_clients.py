@@ -69,7 +69,7 @@ class Client(ClientMixin):
     first_party: bool = False
     sector: str = ""
     nir_legal_basis: str = ""
-    token_endpoint_auth_method: str = "client_secret_basic"
+    token_endpoint_auth_method: str = "client_secret_basic"  # noqa: S105 - a method's name
     jwks: dict[str, Any] | None = field(default=None, repr=False, hash=False, compare=False)
     post_logout_redirect_uris: tuple[str, ...] = ()
     backchannel_logout_uri: str | None = None
@@ -157,7 +157,9 @@ def _strings(client_id: str, entry: dict[str, Any], name: str) -> tuple[str, ...
 
 
 def _oidc_client(client_id: str, entry: dict[str, Any], kind: str) -> Client:
-    redirects = tuple(_redirect_uri(client_id, u) for u in _strings(client_id, entry, "redirect_uris"))
+    redirects = tuple(
+        _redirect_uri(client_id, u) for u in _strings(client_id, entry, "redirect_uris")
+    )
     if not redirects:
         raise ValueError(f"{client_id}: at least one redirect URI")
     scopes = _strings(client_id, entry, "scopes") or ("openid",)
@@ -174,7 +176,9 @@ def _oidc_client(client_id: str, entry: dict[str, Any], kind: str) -> Client:
     if kind == "confidential":
         method = str(entry.get("token_endpoint_auth_method", "client_secret_basic"))
         if method not in CONFIDENTIAL_METHODS:
-            raise ValueError(f"{client_id}: token_endpoint_auth_method among {CONFIDENTIAL_METHODS}")
+            raise ValueError(
+                f"{client_id}: token_endpoint_auth_method among {CONFIDENTIAL_METHODS}"
+            )
         digest = str(entry.get("secret_sha256", ""))
         if method == "client_secret_basic" and not _SHA256.match(digest):
             raise ValueError(f"{client_id}: secret_sha256 must be 64 lowercase hex digits")

@@ -134,15 +134,23 @@ ROUTES: tuple[Route, ...] = (
     _route("/.well-known/openid-configuration", "GET", note="discovery, public"),
     _route("/oauth2/jwks", "GET", note="the published keys, public"),
     _route(
-        "/oauth2/authorize", "GET", changes=True, protection=OAUTH_REQUEST, personal=True,
+        "/oauth2/authorize",
+        "GET",
+        changes=True,
+        protection=OAUTH_REQUEST,
+        personal=True,
         note="issues a code to a registered redirect URI for the person's portal session",
-    ),  # fmt: skip
+    ),
     _route("/oauth2/consentement", "POST", changes=True, protection=CSRF, personal=True),
     _route("/oauth2/reprendre", "GET", note="back to the pending authorization request"),
     _route(
-        "/oauth2/token", "POST", changes=True, protection=CLIENT_SECRET, personal=True,
+        "/oauth2/token",
+        "POST",
+        changes=True,
+        protection=CLIENT_SECRET,
+        personal=True,
         note="a code and its PKCE verifier (public clients) or the client's secret",
-    ),  # fmt: skip
+    ),
     _route("/oauth2/userinfo", "GET POST", protection=BEARER, personal=True),
     # -- Créer Mon Compte
     _route("/creer-mon-compte", "GET"),

@@ -11,12 +11,11 @@ from typing import Any
 from flask import Flask, Response, current_app
 
 from gateway import rpc
+from gateway.oidc.server import CafConnect
 from gateway.security import csrf
 from gateway.settings import GatewaySettings
 
 from . import account, journeys, openapi, problems  # noqa: F401 - declare the operations
-from gateway.oidc.server import CafConnect
-
 from .oauth import EXTENSION as OAUTH
 from .oauth import ApiOAuth
 from .operations import blueprint

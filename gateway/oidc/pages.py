@@ -153,8 +153,8 @@ def authorize() -> Any:
             grant=grant, grant_user=_IssuedCode(answer["code"])
         )
     if "none" in prompt:
-        error = "login_required" if answer["outcome"] == "login_required" else "consent_required"
-        return fail(error, "prompt=none: the person would have to act.")
+        needed = "login_required" if answer["outcome"] == "login_required" else "consent_required"
+        return fail(needed, "prompt=none: the person would have to act.")
     if answer["outcome"] == "login_required":
         return _to_login(query, request.args.get("acr_values", ""))
     session[sessions.AUTHORIZATION_REQUEST] = query

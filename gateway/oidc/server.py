@@ -27,7 +27,7 @@ from gateway.clients import identity
 from .keys import SigningKeys
 
 EXTENSION = "caf_connect"
-ACCESS_TOKEN_TYPE = "at+jwt"  # RFC 9068
+ACCESS_TOKEN_TYPE = "at+jwt"  # noqa: S105 - RFC 9068's typ
 ID_TOKEN_TTL_S = 300
 
 

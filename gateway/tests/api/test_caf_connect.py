@@ -39,6 +39,7 @@ from shared.testing.journeys.platform import Platform
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _ONWARD = re.compile(r'http-equiv="refresh" content="0;url=([^"]+)"')
 PASSWORD_ACR = "urn:caf:connect:acr:mot-de-passe"
+NIR = (JONAS.nir or "").replace(" ", "")
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_a_public_client_logs_a_person_in_through_the_portal(replicas: Any) -> N
     assert id_token["nonce"] == request.nonce
     assert id_token["acr"] == PASSWORD_ACR and id_token["amr"] == ["pwd"]
     assert id_token["sid"] and id_token["auth_time"] <= id_token["iat"]
-    assert JONAS.nir.replace(" ", "") not in id_token["sub"]
+    assert NIR not in id_token["sub"]
     access = verified(a, tokens.json["access_token"])
     assert access["client_id"] == "appli-caf" and access["sub"] == id_token["sub"]
     header = tokens.json["access_token"].split(".")[0]
@@ -188,8 +189,12 @@ def test_a_client_not_first_party_asks_consent_in_french_and_gets_a_pairwise_sub
                                  "decision": "autoriser"})  # fmt: skip
     # the consent page was shown twice (once more for its token): the last one is answered
     code = code_of(browser.get(onward(decided), base_url=ORIGIN), request)
-    tokens = b.test_client().post("/oauth2/token", data=request.token_form(code, client_id=""),
-                                  headers=basic("partenaire", PARTNER_SECRET), base_url=ORIGIN)  # fmt: skip
+    tokens = b.test_client().post(
+        "/oauth2/token",
+        data=request.token_form(code, client_id=""),
+        headers=basic("partenaire", PARTNER_SECRET),
+        base_url=ORIGIN,
+    )
     first_party = Request()
     own = code_of(browser.get(first_party.url(), base_url=ORIGIN), first_party)
     own_tokens = a.test_client().post("/oauth2/token", data=first_party.token_form(own),
@@ -203,7 +208,7 @@ def test_a_client_not_first_party_asks_consent_in_french_and_gets_a_pairwise_sub
         "/oauth2/userinfo", headers={"Authorization": "Bearer " + tokens.json["access_token"]},
         base_url=ORIGIN,
     )  # fmt: skip
-    assert info.json["nir"] == JONAS.nir.replace(" ", "")
+    assert info.json["nir"] == NIR
 
 
 def test_a_refused_consent_is_access_denied(replicas: Any) -> None:
@@ -262,18 +267,25 @@ def test_tokens_are_refused_to_a_wrong_verifier_redirect_uri_or_client(replicas:
         return request, code_of(browser.get(request.url(), base_url=ORIGIN), request)
 
     request, code = fresh()
-    wrong_verifier = token.post("/oauth2/token", base_url=ORIGIN,
-                                data=request.token_form(code, code_verifier=Request().verifier))
+    wrong_verifier = token.post(
+        "/oauth2/token",
+        base_url=ORIGIN,
+        data=request.token_form(code, code_verifier=Request().verifier),
+    )
     request, code = fresh()
-    no_verifier = token.post("/oauth2/token", base_url=ORIGIN,
-                             data=request.token_form(code, code_verifier=""))
+    no_verifier = token.post(
+        "/oauth2/token", base_url=ORIGIN, data=request.token_form(code, code_verifier="")
+    )
     request, code = fresh()
-    other_uri = token.post("/oauth2/token", base_url=ORIGIN,
-                           data=request.token_form(code, redirect_uri=OTHER_RETURN))
+    other_uri = token.post(
+        "/oauth2/token", base_url=ORIGIN, data=request.token_form(code, redirect_uri=OTHER_RETURN)
+    )
     request, code = fresh()
-    stolen = token.post("/oauth2/token", base_url=ORIGIN,
-                        data=request.token_form(code, client_id="autre-appli",
-                                                redirect_uri=OTHER_RETURN))
+    stolen = token.post(
+        "/oauth2/token",
+        base_url=ORIGIN,
+        data=request.token_form(code, client_id="autre-appli", redirect_uri=OTHER_RETURN),
+    )
     after_theft = token.post("/oauth2/token", base_url=ORIGIN, data=request.token_form(code))
     no_auth = token.post("/oauth2/token", base_url=ORIGIN,
                          data=request.token_form(code, client_id="partenaire"))  # fmt: skip

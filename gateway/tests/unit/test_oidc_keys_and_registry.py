@@ -25,7 +25,7 @@ from .edge_client import API_SECRET, edge_app
 def test_the_next_key_is_published_before_it_signs_and_the_old_one_kept_after() -> None:
     before = new_key_set()
     signed_before = SigningKeys.from_setting(before).sign({"sub": "x"}, "JWT")
-    cached_by_clients = KeySet.import_key_set(SigningKeys.from_setting(before).jwks())
+    cached_by_clients = KeySet.import_key_set(SigningKeys.from_setting(before).jwks())  # type: ignore[arg-type]
 
     after = rotate(before, now=1_000_000.0, keep_s=900)
     keys = SigningKeys.from_setting(after)
@@ -35,7 +35,7 @@ def test_the_next_key_is_published_before_it_signs_and_the_old_one_kept_after() 
     assert jwt.decode(signed_after, cached_by_clients, algorithms=["ES256"]).claims == {"sub": "y"}
     # a token signed before the rotation still verifies after it
     assert keys.verify(signed_before, "JWT") == {"sub": "x"}
-    assert [k["kid"] for k in keys.jwks()["keys"]][0] == keys.kid
+    assert keys.jwks()["keys"][0]["kid"] == keys.kid
     assert len(keys.jwks()["keys"]) == 3  # current, next, retired
 
 
@@ -78,10 +78,11 @@ def test_an_api_token_issued_before_a_rotation_is_accepted_by_a_replica_after_it
     before = edge_app(tmp_path, OIDC_SIGNING_KEYS=json.dumps(keys))
     after = edge_app(tmp_path, OIDC_SIGNING_KEYS=json.dumps(rotate(keys, now=2e9)))
     basic = base64.b64encode(f"appli:{API_SECRET}".encode()).decode()
-    token = before.test_client().post(
+    issued: Any = before.test_client().post(
         "/api/v1/oauth/token", data={"grant_type": "client_credentials"},
         headers={"Authorization": "Basic " + basic}, base_url="https://localhost",
-    ).json["access_token"]  # fmt: skip
+    ).json  # fmt: skip
+    token = issued["access_token"]
     headers = {"Authorization": "Bearer " + token, "X-Session-Token": "t"}
 
     answer = after.test_client().get("/api/v1/session", headers=headers,
@@ -109,8 +110,11 @@ def test_production_needs_its_key_set(tmp_path: Path) -> None:
         {"type": "public", "redirect_uris": ["https://a.example/r"], "scopes": ["openid", "nir"]},
         {"type": "public", "redirect_uris": ["https://a.example/r"], "scopes": ["openid", "email"]},
         {"type": "confidential", "redirect_uris": ["https://a.example/r"]},  # no secret
-        {"type": "confidential", "redirect_uris": ["https://a.example/r"],
-         "token_endpoint_auth_method": "private_key_jwt"},  # no jwks
+        {
+            "type": "confidential",
+            "redirect_uris": ["https://a.example/r"],
+            "token_endpoint_auth_method": "private_key_jwt",
+        },  # no jwks
         {"type": "public", "redirect_uris": ["https://a.example/r"], "secret_sha256": "0" * 64},
         {"type": "implicite", "redirect_uris": ["https://a.example/r"]},
     ],

@@ -10,7 +10,7 @@ The journeys receive this, not the application: it is the store (eventsourcing's
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 

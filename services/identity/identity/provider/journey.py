@@ -53,9 +53,10 @@ class Provider:
         if acr_values and acr_of(claims.auth_method) not in acr_values:
             return {"outcome": "login_required", "reason": "acr"}
         subject = self.subjects.of(claims.account_id, request["sector"])
-        return self.store.save_with_retry(
-            lambda: self._decide(claims, subject, request, now)  # type: ignore[arg-type,return-value]
+        decided: dict[str, Any] = self.store.save_with_retry(
+            lambda: self._decide(claims, subject, request, now)
         )
+        return decided
 
     def _decide(
         self, claims: SessionClaims, subject: str, request: dict[str, Any], now: datetime
@@ -65,10 +66,10 @@ class Provider:
         grant: ClientGrant | None = self.store.find(grant_id)
         consent = bool(request.get("consent_given"))
         first_party = bool(request.get("first_party"))
-        if not first_party and not consent:
-            if request.get("prompt_consent") or grant is None or not grant.covers(scopes):
-                missing = scopes if grant is None else sorted(set(scopes) - set(grant.scopes))
-                return Decided({"outcome": "consent_required", "scopes": missing or scopes})
+        asked = request.get("prompt_consent") or grant is None or not grant.covers(scopes)
+        if not first_party and not consent and asked:
+            missing = scopes if grant is None else sorted(set(scopes) - set(grant.scopes))
+            return Decided({"outcome": "consent_required", "scopes": missing or scopes})
         if grant is None:
             grant = ClientGrant(  # type: ignore[call-arg]
                 client_id=client_id, account_id=claims.account_id, scopes=scopes,
@@ -99,7 +100,10 @@ class Provider:
         ``{"outcome": "invalid_grant", "reason": …}`` (unknown, expired, already redeemed,
         another client's, or its session has ended since)."""
         code_id = AuthorizationCode.id_for(code)
-        return self.store.save_with_retry(lambda: self._redeem(code_id, client_id))
+        answer: dict[str, Any] = self.store.save_with_retry(
+            lambda: self._redeem(code_id, client_id)
+        )
+        return answer
 
     def _redeem(self, code_id: uuid.UUID, client_id: str) -> Decided[dict[str, Any]]:
         now = self.clock.now()

@@ -94,8 +94,10 @@ class GatewaySettings(ServiceSettings):
         "API_CLIENTS",
         (),  # no client: every API call is refused (401)
         parse=parse_api_clients,
-        doc='API clients, JSON: {"appli-mobile": {"secret_sha256": "…", "trusted_source": true}}'
-        " (make one with python -m gateway.api.clients NAME)",
+        doc='the one client registry, JSON: {"appli-mobile": {"secret_sha256": "…",'
+        ' "trusted_source": true}, "appli-caf": {"type": "public", "redirect_uris": […], …}}'
+        " (API clients, and Caf connect's public and confidential clients: docs/oidc-provider.md;"
+        " make an entry with python -m gateway.api.clients NAME [--public|--confidential …])",
     )
     api_token_ttl_s: int = setting(
         "API_TOKEN_TTL_S",

@@ -14,6 +14,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from connexion_client import ConnexionClient
+from gateway.api.clients import main as main_clients
 from gateway.api_clients import parse_api_clients
 from gateway.app import create_app
 from gateway.oidc.keys import SigningKeys, main, new_key_set, rotate
@@ -142,3 +143,44 @@ def test_a_public_client_allows_exactly_what_it_declares() -> None:
     assert not client.check_grant_type("password") and not client.check_response_type("token")
     assert client.subject_sector == "first-party"
     assert client.backchannel_logout_uri == "https://appli.caf.fr/deconnexion"
+
+
+def test_the_command_registers_a_public_client_without_a_secret(capsys: Any) -> None:
+    assert main_clients(["appli-caf", "--public", "--first-party", "--scope", "profile",
+                         "--redirect-uri", "https://appli.caf.fr/retour"]) == 0  # fmt: skip
+    printed = capsys.readouterr().out
+
+    assert "client secret" not in printed
+    [(client)] = parse_api_clients(printed.split("API_CLIENTS entry: ")[1])
+    assert (client.type, client.scopes, client.first_party) == (
+        "public",
+        ("openid", "profile"),
+        True,
+    )
+    assert (
+        main_clients(
+            [
+                "partenaire",
+                "--confidential",
+                "--scope",
+                "nir",
+                "--redirect-uri",
+                "https://p.example/r",
+            ]
+        )
+        == 2
+    )  # no legal basis: refused
+
+
+def test_the_command_registers_a_confidential_client_with_its_secret_shown_once(
+    capsys: Any,
+) -> None:
+    assert main_clients(["partenaire", "--confidential", "--redirect-uri", "https://p.example/r",
+                         "--scope", "nir", "--nir-legal-basis", "Convention"]) == 0  # fmt: skip
+    printed = capsys.readouterr().out
+    secret = printed.split("then forget it): ")[1].split()[0]
+
+    [(client)] = parse_api_clients(printed.split("API_CLIENTS entry: ")[1])
+    assert client.check_client_secret(secret) and client.check_endpoint_auth_method(
+        "client_secret_basic", "token"
+    )

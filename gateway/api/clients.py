@@ -61,7 +61,7 @@ def main(argv: list[str]) -> int:
             "first_party": args.first_party,
         }
         if args.confidential:
-            entry["token_endpoint_auth_method"] = "client_secret_basic"
+            entry["token_endpoint_auth_method"] = "client_secret_basic"  # noqa: S105 - a name
             entry["secret_sha256"] = digest
         for name, value in (("sector", args.sector), ("nir_legal_basis", args.nir_legal_basis),
                             ("backchannel_logout_uri", args.backchannel_logout_uri)):  # fmt: skip

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from api_harness import Api
 from caf_connect_harness import (
     ISSUER,
     ORIGIN,
@@ -123,6 +124,30 @@ def test_a_public_client_logs_a_person_in_through_the_portal(replicas: Any) -> N
     )  # fmt: skip
     assert info.json == {"sub": id_token["sub"], "family_name": "DUCHAIS",
                          "given_name": "JONAS", "birthdate": "1985-01-14"}  # fmt: skip
+
+
+def test_access_tokens_serve_only_their_audience(replicas: Any) -> None:
+    """RFC 9700 §2.3: a Caf connect token is refused by the HTTP API, an API token by userinfo."""
+    a, b = replicas
+    request = Request()
+    code = code_of(authorize_after_login(a.test_client(), request), request)
+    connect_token = (
+        b.test_client()
+        .post("/oauth2/token", data=request.token_form(code), base_url=ORIGIN)
+        .json["access_token"]
+    )
+    api_token = Api(a).token("passerelle")
+
+    at_api = a.test_client().get(
+        "/api/v1/session",
+        headers={"Authorization": "Bearer " + connect_token, "X-Session-Token": "t"},
+        base_url=ORIGIN,
+    )
+    at_userinfo = a.test_client().get(
+        "/oauth2/userinfo", headers={"Authorization": "Bearer " + api_token}, base_url=ORIGIN
+    )
+
+    assert at_api.status_code == at_userinfo.status_code == 401
 
 
 def test_a_code_is_single_use_across_replicas_even_at_once(replicas: Any) -> None:

@@ -199,6 +199,28 @@ def test_a_session_is_reused_and_prompt_login_max_age_and_prompt_none_are_honour
     assert refused["iss"] == ISSUER
 
 
+def test_after_the_login_prompt_login_and_max_age_asked_for_a_code_follows_once(
+    replicas: Any, platform: Platform
+) -> None:
+    a, _ = replicas
+    browser = a.test_client()
+    first = Request()
+    code_of(authorize_after_login(browser, first), first)
+    platform.clock.advance(seconds=120)
+    forced = Request(extra={"prompt": "login", "max_age": "60"})
+
+    sent_to_login = browser.get(forced.url(), base_url=ORIGIN)
+    logged_in = log_in(browser)  # the login page again, though a session was open
+    resumed = browser.get("/oauth2/reprendre", base_url=ORIGIN)
+    answer = browser.get(onward(resumed), base_url=ORIGIN)
+    again = browser.get(forced.url(), base_url=ORIGIN)  # the same request a second time
+
+    assert sent_to_login.headers["Location"] == "/connexion"
+    assert logged_in.headers["Location"] == "/oauth2/reprendre"
+    assert code_of(answer, forced)
+    assert again.headers["Location"] == "/connexion"  # "just logged in" served once
+
+
 def test_a_client_not_first_party_asks_consent_in_french_and_gets_a_pairwise_subject(
     replicas: Any,
 ) -> None:

@@ -5,7 +5,7 @@ its entry, and for a client that authenticates with a secret, the secret (shown 
     python -m gateway.api.clients appli-caf --public --redirect-uri https://appli.caf.fr/retour \\
         [--first-party] [--scope profile] [--post-logout-uri URI] [--backchannel-logout-uri URI]
     python -m gateway.api.clients partenaire --confidential --redirect-uri https://… \\
-        [--scope nir --nir-legal-basis "…"] [--sector partenaire.example]
+        [--jwks its-public-keys.json] [--scope nir --nir-legal-basis "…"] [--sector …]
 
 Caf connect's clients: docs/oidc-provider.md.
 """
@@ -42,6 +42,9 @@ def _arguments() -> argparse.ArgumentParser:
     parser.add_argument("--nir-legal-basis")
     parser.add_argument("--post-logout-uri", action="append", default=[])
     parser.add_argument("--backchannel-logout-uri")
+    parser.add_argument(
+        "--jwks", help="confidential: private_key_jwt with these public keys (file)"
+    )
     return parser
 
 
@@ -60,7 +63,11 @@ def main(argv: list[str]) -> int:
             "scopes": ["openid", *args.scope],
             "first_party": args.first_party,
         }
-        if args.confidential:
+        if args.confidential and args.jwks:
+            entry["token_endpoint_auth_method"] = "private_key_jwt"  # noqa: S105 - a name
+            with open(args.jwks) as keys:
+                entry["jwks"] = json.load(keys)
+        elif args.confidential:
             entry["token_endpoint_auth_method"] = "client_secret_basic"  # noqa: S105 - a name
             entry["secret_sha256"] = digest
         for name, value in (("sector", args.sector), ("nir_legal_basis", args.nir_legal_basis),

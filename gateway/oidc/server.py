@@ -10,16 +10,19 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant, ClientCredentialsGrant
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc9207 import IssuerParameter
 from flask import Flask, current_app
 from joserfc import jwt
 from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 
 from gateway.api_clients import AUTH_METHODS, Client
 from gateway.clients import identity
@@ -29,6 +32,8 @@ from .keys import SigningKeys
 EXTENSION = "caf_connect"
 ACCESS_TOKEN_TYPE = "at+jwt"  # noqa: S105 - RFC 9068's typ
 ID_TOKEN_TTL_S = 300
+#: A ``private_key_jwt`` assertion lives 5 minutes at most (its ``jti`` is kept that long).
+ASSERTION_MAX_S = 300
 
 
 class ClientCredentials(ClientCredentialsGrant):
@@ -75,8 +80,37 @@ class RedeemedCode:
         return " ".join(self.grant["scopes"])
 
 
+class PrivateKeyJwt(JWTBearerClientAssertion):
+    """``private_key_jwt`` (RFC 7523 §2.2, OpenID Connect Core §9): the client signs an
+    assertion with its own key (its public ``jwks`` in the registry); each ``jti`` is accepted
+    once on every replica (identity keeps them), and an assertion lives 5 minutes at most."""
+
+    CLIENT_AUTH_METHOD = "private_key_jwt"
+
+    def __init__(self, audiences: list[str]):
+        super().__init__(validate_jti=True, leeway=30)
+        self._audiences = audiences
+
+    def get_audiences(self) -> list[str]:
+        return self._audiences
+
+    def resolve_client_public_key(self, client: Client) -> KeySet:
+        return KeySet.import_key_set(client.jwks or {"keys": []})  # type: ignore[arg-type]
+
+    def validate_jti(self, claims: Any, jti: Any) -> bool:
+        expires = int(claims["exp"])
+        if not isinstance(jti, str) or expires - time.time() > ASSERTION_MAX_S:
+            return False
+        answer = identity.oidc_note_assertion(
+            str(claims["sub"]), jti, datetime.fromtimestamp(expires, UTC).isoformat()
+        )
+        return bool(answer["outcome"] == "new")
+
+
 class CodeGrant(AuthorizationCodeGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none", "client_secret_basic"]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = [
+        "none", "client_secret_basic", PrivateKeyJwt.CLIENT_AUTH_METHOD,
+    ]  # fmt: skip
 
     def generate_authorization_code(self) -> str:
         return str(self.request.user.code)  # drawn and kept by identity
@@ -175,6 +209,9 @@ class CafConnect:
         self.tokens = Tokens(keys, issuer, api_audience, ttl_s)
         self.server = AuthorizationServer()
         self.server.init_app(app, query_client=self.clients.get, save_token=lambda *_: None)
+        self.server.register_client_auth_method(
+            PrivateKeyJwt.CLIENT_AUTH_METHOD, PrivateKeyJwt([issuer, issuer + "/oauth2/token"])
+        )
         self.server.register_grant(ClientCredentials)
         self.server.register_grant(CodeGrant, [S256Only(required=True)])
         self.server.register_token_generator("default", self.tokens)

@@ -65,6 +65,7 @@ CITIZEN_METHODS: Mapping[str, tuple[str, ...]] = {
         "franceconnect_logout",
         "oidc_authorize",
         "oidc_redeem_code",
+        "oidc_note_assertion",
         "oidc_userinfo",
     ),
     "lockout": ("new_captcha", "new_audio_captcha", "status"),

@@ -7,12 +7,15 @@ import base64
 import hashlib
 import json
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from api_harness import CLIENTS, api_clients_setting
+from joserfc import jwt
+from joserfc.jwk import ECKey
 
 from connexion_client import ConnexionClient
 from gateway.app import create_app
@@ -24,6 +27,11 @@ PARTNER_SECRET = secrets.token_urlsafe(32)
 APP_RETURN = "https://appli.caf.example/connexion/retour"
 PARTNER_RETURN = "https://partenaire.example/retour"
 OTHER_RETURN = "http://127.0.0.1:8799/retour"
+#: The key a server-side client made for itself (private_key_jwt): only its public part is
+#: registered.
+CLIENT_KEY = ECKey.generate_key("P-256", private=True)
+CLIENT_KEY.ensure_kid()
+SERVER_RETURN = "https://serveur.caf.example/retour"
 
 
 def registry() -> str:
@@ -38,6 +46,10 @@ def registry() -> str:
                        "nir_legal_basis": "Convention de test, article 1"},
         "autre-appli": {"type": "public", "scopes": ["openid", "profile"],
                         "redirect_uris": [OTHER_RETURN]},
+        "serveur-caf": {"type": "confidential", "token_endpoint_auth_method": "private_key_jwt",
+                        "jwks": {"keys": [CLIENT_KEY.as_dict(private=False)]},
+                        "first_party": True, "scopes": ["openid", "profile"],
+                        "redirect_uris": [SERVER_RETURN]},
     })  # fmt: skip
 
 
@@ -96,3 +108,11 @@ def returned(location: str) -> dict[str, str]:
 def basic(client_id: str, secret: str) -> dict[str, str]:
     raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     return {"Authorization": "Basic " + raw}
+
+
+def client_assertion(client_id: str, audience: str, jti: str | None = None, ttl: int = 60) -> str:
+    """A ``private_key_jwt`` assertion as the client signs it (RFC 7523 §3)."""
+    now = int(time.time())
+    claims = {"iss": client_id, "sub": client_id, "aud": audience, "iat": now,
+              "exp": now + ttl, "jti": jti or secrets.token_urlsafe(16)}  # fmt: skip
+    return jwt.encode({"alg": "ES256", "kid": CLIENT_KEY.kid}, claims, CLIENT_KEY)

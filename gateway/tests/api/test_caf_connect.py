@@ -26,8 +26,10 @@ from caf_connect_harness import (
     OTHER_RETURN,
     PARTNER_RETURN,
     PARTNER_SECRET,
+    SERVER_RETURN,
     Request,
     basic,
+    client_assertion,
     replica,
     returned,
 )
@@ -91,6 +93,7 @@ def code_of(answer: Any, request: Request) -> str:
     params = returned(answer.headers["Location"])
     assert answer.headers["Location"].startswith(request.redirect_uri + "?")
     assert params["state"] == request.state and params["iss"] == ISSUER  # RFC 9207
+    assert "code" in params, params
     return params["code"]
 
 
@@ -361,3 +364,32 @@ def test_discovery_and_the_key_set_say_what_a_client_library_needs(replicas: Any
 
 
 APP_ELSEWHERE = "https://appli.caf.example/connexion/retour/autre"
+
+
+def test_a_server_side_client_authenticates_with_its_own_key_once_per_assertion(
+    replicas: Any,
+) -> None:
+    """private_key_jwt: the registry holds the client's public key; an assertion serves once
+    (on any replica), and one signed by another key, or living too long, is refused."""
+    a, b = replicas
+    browser = a.test_client()
+    log_in(browser)
+    assertion_type = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+    def redeem(app: Any, assertion: str) -> Any:
+        request = Request("serveur-caf", SERVER_RETURN)
+        code = code_of(browser.get(request.url(), base_url=ORIGIN), request)
+        form = request.token_form(code, client_id="", client_assertion_type=assertion_type,
+                                  client_assertion=assertion)  # fmt: skip
+        return app.test_client().post("/oauth2/token", data=form, base_url=ORIGIN)
+
+    assertion = client_assertion("serveur-caf", ISSUER)
+    accepted = redeem(a, assertion)
+    replayed = redeem(b, assertion)
+    too_long = redeem(a, client_assertion("serveur-caf", ISSUER, ttl=3600))
+    wrong_audience = redeem(a, client_assertion("serveur-caf", "https://ailleurs.example"))
+
+    assert accepted.status_code == 200 and accepted.json["id_token"]
+    for refused in (replayed, too_long, wrong_audience):
+        # RFC 6749 §5.2: 401 only for credentials sent in the Authorization header
+        assert (refused.status_code, refused.json["error"]) == (400, "invalid_client")

@@ -359,6 +359,15 @@ class IdentityService:
         return self.app.provider.redeem(data["code"], data["client_id"])
 
     @rpc
+    def oidc_note_assertion(self, client_id: str, jti: str, expires_at: str) -> dict[str, Any]:
+        """A ``private_key_jwt`` assertion's single use: ``{"outcome": "new" | "replayed"}``."""
+        data = load_or_reject(
+            provider_schemas.Assertion(),
+            {"client_id": client_id, "jti": jti, "expires_at": expires_at},
+        )
+        return self.app.provider.note_assertion(data["client_id"], data["jti"], data["expires_at"])
+
+    @rpc
     def oidc_userinfo(self, client_id: str, subject: str, scopes: list[str]) -> dict[str, Any]:
         """``{"outcome": "ok", "claims": {"sub": …, "family_name": …}}`` by scope."""
         data = load_or_reject(

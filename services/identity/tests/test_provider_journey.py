@@ -162,3 +162,16 @@ def test_subjects_are_pairwise_and_never_the_nir_and_userinfo_follows_the_scopes
                               "birthdate": "1963-06-15", "nir": "1630631555082"}  # fmt: skip
     assert provider.userinfo("autre", b, ["openid", "profile"])["claims"] == {"sub": b}
     assert provider.userinfo("autre", a, ["openid"])["outcome"] == "unknown"
+
+
+def test_a_client_assertion_is_accepted_once(world: World) -> None:
+    expires = world.clock.now()
+
+    first = world.app.provider.note_assertion("partenaire", "jti-1", expires)
+    again = world.app.provider.note_assertion("partenaire", "jti-1", expires)
+    other_client = world.app.provider.note_assertion("autre", "jti-1", expires)
+
+    assert (first, again, other_client) == (
+        {"outcome": "new"}, {"outcome": "replayed"}, {"outcome": "new"},
+    )  # fmt: skip
+    assert world.new_events() == ["ClientAssertion.Used", "ClientAssertion.Used"]

@@ -26,7 +26,7 @@ from ..journeys.sessions import Sessions
 from ..sessions import SessionClaims
 from ..store import IdentityStore
 from .claims import Subjects, acr_of, amr_of
-from .records import AuthorizationCode, ClientGrant
+from .records import AuthorizationCode, ClientAssertion, ClientGrant
 
 #: RFC 6749 §4.1.2 recommends 10 minutes at most; a code is redeemed within seconds.
 CODE_LIFETIME = timedelta(seconds=60)
@@ -131,6 +131,22 @@ class Provider:
             "amr": amr_of(session.auth_method),
         }
         return Decided({"outcome": "redeemed", "grant": grant}, issued)
+
+    def note_assertion(self, client_id: str, jti: str, expires_at: datetime) -> dict[str, Any]:
+        """A client's ``private_key_jwt`` assertion, by its ``jti``: ``{"outcome": "new"}`` the
+        first time, ``{"outcome": "replayed"}`` after (on any replica, even at once)."""
+        assertion_id = ClientAssertion.id_for(client_id, jti)
+
+        def decide() -> Decided[dict[str, Any]]:
+            if self.store.find(assertion_id) is not None:
+                return Decided({"outcome": "replayed"})
+            used = ClientAssertion(  # type: ignore[call-arg]
+                client_id=client_id, at=self.clock.now(), expires_at=expires_at, id=assertion_id
+            )
+            return Decided({"outcome": "new"}, used)
+
+        answer: dict[str, Any] = self.store.save_with_retry(decide)
+        return answer
 
     def userinfo(self, client_id: str, subject: str, scopes: list[str]) -> dict[str, Any]:
         """The claims of ``scopes`` (``profile``: names and birth date; ``nir``: the NIR) for

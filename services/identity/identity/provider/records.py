@@ -3,6 +3,8 @@
 - :class:`ClientGrant`, one per (client, subject): the scopes the person allowed that client.
   First-party clients get one without a consent page (``consented=False``). Issue #34 hangs the
   grant's refresh-token families and its revocation here.
+- :class:`ClientAssertion`, one per ``jti`` of a client's ``private_key_jwt`` assertion: an
+  assertion is accepted once (RFC 7523 §3, item 7), on every replica.
 - :class:`AuthorizationCode`, one per code, keyed by the code's SHA-256 (the code itself is never
   stored): bound to its client, redirect URI, PKCE challenge and nonce, and to the portal
   session it came from (``session_id`` is the ID token's ``sid``). Redeemed once: the first
@@ -21,6 +23,7 @@ from eventsourcing.domain import Aggregate, event
 
 GRANT_NAMESPACE = uuid.UUID("0c3c8f5e-6f0a-4a55-9e0b-2f4a7c1d9b61")
 CODE_NAMESPACE = uuid.UUID("5b7e2d14-93a1-4f0e-8c6d-71e0a4b2c3f9")
+ASSERTION_NAMESPACE = uuid.UUID("9a41c6e2-0d5b-4c7f-b3e8-5f2a1d6c8e04")
 
 
 def code_digest(code: str) -> str:
@@ -122,3 +125,19 @@ class AuthorizationCode(Aggregate):
     @event("Replayed")
     def _replayed(self, by: str, at: datetime) -> None:
         """Presented again after its redemption (#34 ends the grant's tokens on it)."""
+
+
+class ClientAssertion(Aggregate):
+    """A ``private_key_jwt`` assertion (RFC 7523) a client has used: never accepted again."""
+
+    id: uuid.UUID  # given by the caller: id_for(client_id, jti)
+
+    @staticmethod
+    def id_for(client_id: str, jti: str) -> uuid.UUID:
+        return uuid.uuid5(ASSERTION_NAMESPACE, f"{client_id}|{jti}")
+
+    @event("Used")
+    def __init__(self, *, client_id: str, at: datetime, expires_at: datetime) -> None:
+        self.client_id = client_id
+        self.used_at = at
+        self.expires_at = expires_at

@@ -33,6 +33,12 @@ class Redeem(Schema):
     client_id = fields.String(required=True, validate=CLIENT_ID)
 
 
+class Assertion(Schema):
+    client_id = fields.String(required=True, validate=CLIENT_ID)
+    jti = fields.String(required=True, validate=validate.Length(1, 255))
+    expires_at = fields.AwareDateTime(required=True)
+
+
 class Userinfo(Schema):
     client_id = fields.String(required=True, validate=CLIENT_ID)
     subject = fields.String(required=True, validate=validate.Length(1, 128))

@@ -17,6 +17,7 @@ The cookie itself (docs/security.md, "Sessions"):
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 import time
@@ -41,6 +42,13 @@ CSRF_SECRET = "csrf_token"  # noqa: S105 - Flask-WTF's key in the session
 #: A Caf connect authorization request waiting for the login (gateway/oidc/pages.py): the one
 #: thing of the anonymous session a login keeps (it grants nothing; the client's own request).
 AUTHORIZATION_REQUEST = "oidc_request"
+#: Set by a login for the request then pending: "the person has just logged in for it"
+#: (``prompt=login`` and ``max_age`` are met once, gateway/oidc/pages.py).
+LOGGED_IN_FOR = "oidc_fresh_login"
+
+
+def request_fingerprint(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
 
 
 def install(app: Flask, settings: GatewaySettings) -> None:
@@ -87,6 +95,7 @@ def open_session(answer: dict[str, Any], auth_method: str = "password") -> None:
     session.clear()  # nothing of the anonymous session survives: no fixation
     if pending:
         session[AUTHORIZATION_REQUEST] = pending
+        session[LOGGED_IN_FOR] = request_fingerprint(pending)
     now = int(clock())
     session[OPENED_AT] = now
     session[SEEN_AT] = now

@@ -10,7 +10,6 @@ answering a form would be blocked by the CSP's ``form-action``). The session coo
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,7 +36,7 @@ from .server import CafConnect
 blueprint = Blueprint("oidc", __name__)
 token_endpoints = Blueprint("oidc_tokens", __name__)
 
-FRESH_LOGIN = "oidc_fresh_login"
+FRESH_LOGIN = sessions.LOGGED_IN_FOR
 CONSENT = "oidc_consent"
 PROMPTS = {"none", "login", "consent"}
 #: What the consent page says each scope shares (French, docs/oidc-provider.md).
@@ -48,8 +47,7 @@ SCOPE_LABELS = {
 }
 
 
-def fingerprint(query: str) -> str:
-    return hashlib.sha256(query.encode()).hexdigest()
+fingerprint = sessions.request_fingerprint
 
 
 @blueprint.route("/.well-known/openid-configuration")
@@ -196,11 +194,9 @@ def resume() -> Any:
 
 def after_login() -> Any | None:
     """Called right after a login opened a session: back to the pending authorization request
-    (marked as just logged in, so ``prompt=login`` and ``max_age`` are met), if any."""
-    query = session.get(sessions.AUTHORIZATION_REQUEST)
-    if not query:
+    (``open_session`` marked it as just logged in for), if any."""
+    if not session.get(sessions.AUTHORIZATION_REQUEST):
         return None
-    session[FRESH_LOGIN] = fingerprint(query)
     return redirects.to_page("oidc.resume")
 
 

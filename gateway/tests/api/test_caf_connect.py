@@ -194,9 +194,14 @@ def test_a_session_is_reused_and_prompt_login_max_age_and_prompt_none_are_honour
     still = browser.get(recent_enough.url(), base_url=ORIGIN)
     old = browser.get(Request(extra={"max_age": "60"}).url(), base_url=ORIGIN)
     stranger = a.test_client().get(quiet.url(), base_url=ORIGIN)
+    franceconnect_only = browser.get(
+        Request(extra={"acr_values": "urn:caf:connect:acr:franceconnect"}).url(), base_url=ORIGIN
+    )
 
     assert code_of(reused, again) and code_of(silent, quiet) and code_of(still, recent_enough)
     assert forced.headers["Location"] == old.headers["Location"] == "/connexion"
+    # a password session does not meet acr_values=franceconnect: straight to FranceConnect
+    assert franceconnect_only.headers["Location"] == "/franceconnect/connexion"
     refused = returned(stranger.headers["Location"])
     assert refused["error"] == "login_required" and refused["state"] == quiet.state
     assert refused["iss"] == ISSUER

@@ -175,3 +175,20 @@ def test_a_client_assertion_is_accepted_once(world: World) -> None:
         {"outcome": "new"}, {"outcome": "replayed"}, {"outcome": "new"},
     )  # fmt: skip
     assert world.new_events() == ["ClientAssertion.Used", "ClientAssertion.Used"]
+
+
+def test_a_franceconnect_session_says_so_in_acr_and_amr(world: World) -> None:
+    account = world.given_account()
+    session = world.app.sessions.tokens.issue(
+        account_id=account.id, identifier_kind="nir", auth_method="franceconnect",
+        now=world.clock.now(),
+    )  # fmt: skip
+    provider = world.app.provider
+
+    code = provider.authorize(session.token, request(consent_given=True))["code"]
+    grant = provider.redeem(code, "partenaire")["grant"]
+    only_franceconnect = request(acr_values=[ACR["franceconnect"]])
+
+    assert grant["acr"] == ACR["franceconnect"] and grant["amr"] == ["fc"]
+    assert provider.authorize(session.token, only_franceconnect)["outcome"] == "code"
+    assert str(account.id) != grant["sub"]  # never the account's own id either

@@ -154,7 +154,7 @@ class Provider:
         of that client has that subject (or the account has been erased)."""
         grant: ClientGrant | None = self.store.find(ClientGrant.id_for(client_id, subject))
         account: Account | None = self.store.find(grant.account_id) if grant else None
-        if grant is None or account is None:
+        if grant is None or account is None or account.identifier.erased:
             return {"outcome": "unknown", "claims": {}}
         allowed = set(scopes) & set(grant.scopes)
         claims: dict[str, Any] = {"sub": subject}

@@ -148,6 +148,7 @@ def authorize() -> Any:
         },
     )
     if answer["outcome"] == "code":
+        sessions.pending_authorization_request(pop=True)  # done: nothing left waiting
         return connect.server.create_authorization_response(
             grant=grant, grant_user=_IssuedCode(answer["code"])
         )
@@ -156,7 +157,7 @@ def authorize() -> Any:
         return fail(needed, "prompt=none: the person would have to act.")
     if answer["outcome"] == "login_required":
         return _to_login(query, request.args.get("acr_values", ""))
-    session[sessions.AUTHORIZATION_REQUEST] = query
+    sessions.hold_authorization_request(query)
     return render_template(
         "oidc/consent.html",
         title="Autoriser l'accès à vos informations",
@@ -174,7 +175,7 @@ class _IssuedCode:
 @blueprint.route("/oauth2/consentement", methods=["POST"])
 def consent() -> Any:
     """The consent page's answer: back to the authorization request it was shown for."""
-    query = session.pop(sessions.AUTHORIZATION_REQUEST, None)
+    query = sessions.pending_authorization_request(pop=True)
     if not query:
         return _refused("Cette demande d'autorisation a expiré. Veuillez recommencer depuis"
                         " l'application.")  # fmt: skip
@@ -186,7 +187,7 @@ def consent() -> Any:
 @blueprint.route("/oauth2/reprendre")
 def resume() -> Any:
     """Where a login with an authorization request pending lands (``after_login``)."""
-    query = session.pop(sessions.AUTHORIZATION_REQUEST, None)
+    query = sessions.pending_authorization_request(pop=True)
     if not query:
         return redirects.to_page("account.home")
     return _onward(url_for("oidc.authorize") + "?" + query)
@@ -195,13 +196,13 @@ def resume() -> Any:
 def after_login() -> Any | None:
     """Called right after a login opened a session: back to the pending authorization request
     (``open_session`` marked it as just logged in for), if any."""
-    if not session.get(sessions.AUTHORIZATION_REQUEST):
+    if not sessions.pending_authorization_request():
         return None
     return redirects.to_page("oidc.resume")
 
 
 def _to_login(query: str, acr_values: str) -> Any:
-    session[sessions.AUTHORIZATION_REQUEST] = query
+    sessions.hold_authorization_request(query)
     if acr_values.split() == ["urn:caf:connect:acr:franceconnect"]:
         return redirects.to_page("franceconnect.start")
     return redirects.to_page("connexion.login")

@@ -36,6 +36,7 @@ from caf_connect_harness import (
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
+from gateway import sessions
 from shared.testing.journeys.people import JONAS, PASSWORD
 from shared.testing.journeys.platform import Platform
 
@@ -398,3 +399,20 @@ def test_a_server_side_client_authenticates_with_its_own_key_once_per_assertion(
     for refused in (replayed, too_long, wrong_audience):
         # RFC 6749 §5.2: 401 only for credentials sent in the Authorization header
         assert (refused.status_code, refused.json["error"]) == (400, "invalid_client")
+
+
+def test_an_abandoned_request_does_not_follow_a_later_login(
+    replicas: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone who left an application's login and, later, logs in to the portal itself stays
+    on the portal: a pending request is forgotten after 10 minutes."""
+    a, _ = replicas
+    browser = a.test_client()
+    now = [2_000_000_000.0]
+    monkeypatch.setattr(sessions, "clock", lambda: now[0])
+
+    assert browser.get(Request().url(), base_url=ORIGIN).headers["Location"] == "/connexion"
+    now[0] += 601
+    later = log_in(browser)
+
+    assert later.headers["Location"] == "/mon-compte"

@@ -12,7 +12,10 @@ Caf connect's clients also declare ``redirect_uris`` (exact match: https, or htt
 address for native apps, RFC 8252 §7.3), ``scopes`` (among ``openid profile nir``; ``nir`` only
 with a ``nir_legal_basis``), ``first_party`` (no consent page, the agency's shared ``sub``),
 ``sector`` (the pairwise ``sub``'s sector; the client id by default),
-``post_logout_redirect_uris`` and ``backchannel_logout_uri`` (used by issue #34)::
+``post_logout_redirect_uris`` and ``backchannel_logout_uri`` (used by issue #34),
+``refresh_tokens`` (true: it gets a refresh token, rotated on every use; issue #34) and, for a
+confidential client only, ``introspection`` (true: it may call the introspection endpoint, RFC
+7662: the agency's resource servers)::
 
     {"passerelle-partenaire": {"secret_sha256": "60303a…"},
      "appli-mobile": {"type": "public", "first_party": true, "scopes": ["openid", "profile"],
@@ -50,10 +53,10 @@ CONFIDENTIAL_METHODS = ("client_secret_basic", "private_key_jwt")
 _FIELDS = {
     "api": {"type", "secret_sha256", "trusted_source"},
     "public": {"type", "redirect_uris", "scopes", "first_party", "sector", "nir_legal_basis",
-               "post_logout_redirect_uris", "backchannel_logout_uri"},
+               "post_logout_redirect_uris", "backchannel_logout_uri", "refresh_tokens"},
 }  # fmt: skip
 _FIELDS["confidential"] = _FIELDS["public"] | {"token_endpoint_auth_method", "secret_sha256",
-                                               "jwks"}  # fmt: skip
+                                               "jwks", "introspection"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,8 @@ class Client(ClientMixin):
     jwks: dict[str, Any] | None = field(default=None, repr=False, hash=False, compare=False)
     post_logout_redirect_uris: tuple[str, ...] = ()
     backchannel_logout_uri: str | None = None
+    refresh_tokens: bool = False
+    introspection: bool = False
 
     @property
     def is_oidc(self) -> bool:
@@ -105,7 +110,11 @@ class Client(ClientMixin):
         return hmac.compare_digest(digest, self.secret_sha256)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        if endpoint != "token":
+        """The token endpoint; revocation and introspection (issue #34, gateway/oidc/lifecycle.py)
+        for Caf connect's clients, with the same authentication as at the token endpoint."""
+        if endpoint not in ("token", "revocation", "introspection"):
+            return False
+        if endpoint != "token" and not self.is_oidc:
             return False
         if self.type == "api":
             return method in AUTH_METHODS
@@ -119,6 +128,8 @@ class Client(ClientMixin):
     def check_grant_type(self, grant_type: str) -> bool:
         if self.type == "api":
             return grant_type == "client_credentials"
+        if grant_type == "refresh_token":
+            return self.refresh_tokens
         return grant_type == "authorization_code"
 
 
@@ -186,6 +197,9 @@ def _oidc_client(client_id: str, entry: dict[str, Any], kind: str) -> Client:
         if method == "private_key_jwt" and not (isinstance(jwks, dict) and jwks.get("keys")):
             raise ValueError(f"{client_id}: private_key_jwt needs the client's public jwks")
     logout = entry.get("backchannel_logout_uri")
+    refresh, introspection = entry.get("refresh_tokens", False), entry.get("introspection", False)
+    if not isinstance(refresh, bool) or not isinstance(introspection, bool):
+        raise ValueError(f"{client_id}: refresh_tokens and introspection are true or false")
     return Client(
         client_id,
         digest,
@@ -202,6 +216,8 @@ def _oidc_client(client_id: str, entry: dict[str, Any], kind: str) -> Client:
             for u in _strings(client_id, entry, "post_logout_redirect_uris")
         ),
         backchannel_logout_uri=_redirect_uri(client_id, logout) if logout else None,
+        refresh_tokens=refresh,
+        introspection=introspection,
     )
 
 

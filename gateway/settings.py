@@ -88,6 +88,13 @@ def parse_token_ttl(raw: str) -> int:
     return seconds
 
 
+def parse_refresh_ttl(raw: str) -> int:
+    seconds = int(raw)
+    if not 300 <= seconds <= 400 * 86400:
+        raise ValueError("expected 300 seconds to 400 days")
+    return seconds
+
+
 @dataclasses.dataclass(frozen=True, repr=False)  # keep ServiceSettings.__repr__: it hides secrets
 class GatewaySettings(ServiceSettings):
     api_clients: tuple[ApiClient, ...] = setting(
@@ -104,6 +111,21 @@ class GatewaySettings(ServiceSettings):
         300,
         parse=parse_token_ttl,
         doc="lifetime of access tokens, the API's and Caf connect's (s)",
+    )
+    oidc_refresh_ttl_public_s: int = setting(
+        "OIDC_REFRESH_TTL_PUBLIC_S",
+        30 * 86400,
+        parse=parse_refresh_ttl,
+        doc="lifetime of a Caf connect refresh token family for a public client (the mobile app),"
+        " from the login, rotation included (s); it also ends with its portal session"
+        ' (docs/oidc-provider.md, "Refresh tokens")',
+    )
+    oidc_refresh_ttl_confidential_s: int = setting(
+        "OIDC_REFRESH_TTL_CONFIDENTIAL_S",
+        7 * 86400,
+        parse=parse_refresh_ttl,
+        doc="lifetime of a Caf connect refresh token family for a confidential client (a server),"
+        " from the login (s)",
     )
     oidc_signing_keys: dict[str, Any] | None = setting(
         "OIDC_SIGNING_KEYS",

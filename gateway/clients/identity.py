@@ -166,3 +166,17 @@ class IdentityClient(ServiceClient):
 
     def oidc_userinfo(self, client_id: str, subject: str, scopes: list[str]) -> Answer:
         return self._rpc("oidc_userinfo", client_id, subject, scopes)
+
+    # -- Caf connect: the tokens' life (issue #34) -----------------------------------------------
+
+    def oidc_start_family(self, code: str, client_id: str, refresh_ttl_s: int | None) -> Answer:
+        return self._rpc("oidc_start_family", code, client_id, refresh_ttl_s)
+
+    def oidc_refresh(self, refresh_token: str, client_id: str) -> Answer:
+        return self._rpc("oidc_refresh", refresh_token, client_id)
+
+    def oidc_token_status(self, family: str | None, refresh_token: str | None) -> Answer:
+        return self._rpc("oidc_token_status", family, refresh_token)
+
+    def oidc_revoke(self, family: str | None, refresh_token: str | None, client_id: str) -> Answer:
+        return self._rpc("oidc_revoke", family, refresh_token, client_id)

@@ -21,5 +21,9 @@ def install(app: Flask, settings: GatewaySettings) -> None:
         issuer,
         api_audience=issuer + "/api/v1",
         ttl_s=settings.api_token_ttl_s,
+        refresh_ttl_s={
+            "public": settings.oidc_refresh_ttl_public_s,
+            "confidential": settings.oidc_refresh_ttl_confidential_s,
+        },
     )
     pages.install(app)

@@ -30,6 +30,7 @@ from gateway import redirects, sessions
 from gateway.clients import identity
 from gateway.security import csrf
 
+from . import lifecycle
 from .keys import ALGORITHM
 from .server import CafConnect
 
@@ -62,7 +63,12 @@ def discovery() -> Any:
         jwks_uri=base + "/oauth2/jwks",
         response_types_supported=["code"],
         response_modes_supported=["query"],
-        grant_types_supported=["authorization_code", "client_credentials"],
+        grant_types_supported=["authorization_code", "refresh_token", "client_credentials"],
+        revocation_endpoint=base + "/oauth2/revoke",
+        revocation_endpoint_auth_methods_supported=["none", "client_secret_basic",
+                                                    "private_key_jwt"],
+        introspection_endpoint=base + "/oauth2/introspect",
+        introspection_endpoint_auth_methods_supported=["client_secret_basic", "private_key_jwt"],
         subject_types_supported=["public", "pairwise"],
         id_token_signing_alg_values_supported=[ALGORITHM],
         token_endpoint_auth_methods_supported=["none", "client_secret_basic", "private_key_jwt"],
@@ -247,6 +253,8 @@ def userinfo() -> Any:
         if header[:7].lower() == "bearer "
         else None
     )
+    if claims is not None and not _family_live(claims):
+        claims = None  # revoked, a refresh token reused, or its portal session ended (#34)
     if claims is None or "openid" not in str(claims.get("scope", "")).split():
         response = jsonify(error="invalid_token")
         response.status_code = 401
@@ -261,6 +269,23 @@ def userinfo() -> Any:
         response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return response
     return jsonify(answer["claims"])
+
+
+def _family_live(claims: dict[str, Any]) -> bool:
+    family = claims.get(lifecycle.FAMILY_CLAIM)
+    return bool(family) and bool(identity.oidc_token_status(str(family), None).get("active"))
+
+
+@token_endpoints.route("/oauth2/revoke", methods=["POST"])
+def revoke() -> Any:
+    """RFC 7009 (gateway/oidc/lifecycle.py)."""
+    return CafConnect.of().server.create_endpoint_response(lifecycle.Revocation.ENDPOINT_NAME)
+
+
+@token_endpoints.route("/oauth2/introspect", methods=["POST"])
+def introspect() -> Any:
+    """RFC 7662, for the clients whose record allows it (gateway/oidc/lifecycle.py)."""
+    return CafConnect.of().server.create_endpoint_response(lifecycle.Introspection.ENDPOINT_NAME)
 
 
 def _no_store(response: Response) -> Response:

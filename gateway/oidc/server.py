@@ -27,6 +27,7 @@ from joserfc.jwk import KeySet
 from gateway.api_clients import AUTH_METHODS, Client
 from gateway.clients import identity
 
+from . import lifecycle
 from .keys import SigningKeys
 
 EXTENSION = "caf_connect"
@@ -69,6 +70,7 @@ class RedeemedCode:
     grant: dict[str, Any]
     code_challenge: str = field(init=False)
     code_challenge_method: str = "S256"
+    code: str = ""  # the code itself: its tokens' family is derived from it (lifecycle.py)
 
     def __post_init__(self) -> None:
         self.code_challenge = str(self.grant["code_challenge"])
@@ -120,7 +122,7 @@ class CodeGrant(AuthorizationCodeGrant):
 
     def query_authorization_code(self, code: str, client: Client) -> RedeemedCode | None:
         answer = identity.oidc_redeem_code(code, client.client_id)  # spent from now on
-        return RedeemedCode(answer["grant"]) if answer["outcome"] == "redeemed" else None
+        return RedeemedCode(answer["grant"], code=code) if answer["outcome"] == "redeemed" else None
 
     def delete_authorization_code(self, authorization_code: RedeemedCode) -> None:
         """Nothing: identity spent it when it was redeemed."""
@@ -132,8 +134,17 @@ class CodeGrant(AuthorizationCodeGrant):
 class Tokens:
     """Authlib's token generator: RFC 9068 access tokens, and an ID token for ``openid``."""
 
-    def __init__(self, keys: SigningKeys, issuer: str, api_audience: str, ttl_s: int):
+    def __init__(
+        self,
+        keys: SigningKeys,
+        issuer: str,
+        api_audience: str,
+        ttl_s: int,
+        refresh_ttl_s: dict[str, int] | None = None,
+    ):
         self.keys, self.issuer, self.api_audience, self.ttl_s = keys, issuer, api_audience, ttl_s
+        #: refresh tokens' lifetime by client type (public, confidential): lifecycle.py
+        self.refresh_ttl_s = refresh_ttl_s or {}
 
     def __call__(
         self,
@@ -150,12 +161,21 @@ class Tokens:
             "exp": now + self.ttl_s, "jti": str(uuid.uuid4()), "scope": scope or "",
         }  # fmt: skip
         token: dict[str, Any] = {"token_type": "Bearer", "expires_in": self.ttl_s}
-        if isinstance(user, RedeemedCode):
+        if isinstance(user, RedeemedCode | lifecycle.Rotated):
             grant = user.grant
             claims.update(aud=self.issuer, sub=grant["sub"], auth_time=grant["auth_time"],
                           acr=grant["acr"], amr=grant["amr"], sid=grant["sid"])  # fmt: skip
-            if "openid" in grant["scopes"]:
-                token["id_token"] = self._id_token(client, grant, now)
+            if isinstance(user, RedeemedCode):
+                if "openid" in grant["scopes"]:
+                    token["id_token"] = self._id_token(client, grant, now)
+                ttl = self.refresh_ttl_s.get(client.type) if client.refresh_tokens else None
+                family = lifecycle.start_family(client, user.code, ttl)
+                claims[lifecycle.FAMILY_CLAIM] = family["family"]
+                if family["refresh_token"]:
+                    token["refresh_token"] = family["refresh_token"]
+            else:  # a rotated refresh token (no new ID token: OpenID Connect Core §12.2)
+                claims[lifecycle.FAMILY_CLAIM] = user.family
+                token["refresh_token"] = user.refresh_token
         else:  # the HTTP API's client credentials
             claims.update(aud=self.api_audience, sub=client.client_id)
         token["access_token"] = self.keys.sign(claims, ACCESS_TOKEN_TYPE)
@@ -203,17 +223,24 @@ class CafConnect:
         issuer: str,
         api_audience: str,
         ttl_s: int,
+        refresh_ttl_s: dict[str, int] | None = None,
     ):
         self.clients = {client.client_id: client for client in clients}
         self.keys, self.issuer = keys, issuer
-        self.tokens = Tokens(keys, issuer, api_audience, ttl_s)
+        self.tokens = Tokens(keys, issuer, api_audience, ttl_s, refresh_ttl_s)
         self.server = AuthorizationServer()
         self.server.init_app(app, query_client=self.clients.get, save_token=lambda *_: None)
         self.server.register_client_auth_method(
-            PrivateKeyJwt.CLIENT_AUTH_METHOD, PrivateKeyJwt([issuer, issuer + "/oauth2/token"])
+            PrivateKeyJwt.CLIENT_AUTH_METHOD,
+            PrivateKeyJwt(
+                [issuer] + [f"{issuer}/oauth2/{e}" for e in ("token", "revoke", "introspect")]
+            ),
         )
         self.server.register_grant(ClientCredentials)
         self.server.register_grant(CodeGrant, [S256Only(required=True)])
+        self.server.register_grant(lifecycle.RefreshGrant)
+        self.server.register_endpoint(lifecycle.Revocation)
+        self.server.register_endpoint(lifecycle.Introspection)
         self.server.register_token_generator("default", self.tokens)
         self.server.register_extension(_Issuer(issuer))
         app.extensions[EXTENSION] = self

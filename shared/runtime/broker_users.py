@@ -67,6 +67,10 @@ CITIZEN_METHODS: Mapping[str, tuple[str, ...]] = {
         "oidc_redeem_code",
         "oidc_note_assertion",
         "oidc_userinfo",
+        "oidc_start_family",
+        "oidc_refresh",
+        "oidc_token_status",
+        "oidc_revoke",
     ),
     "lockout": ("new_captcha", "new_audio_captcha", "status"),
     "delegation": (

@@ -63,6 +63,13 @@ RETENTION_EXPIRED = Counter(
     ["store", "category"],
     registry=REGISTRY,
 )
+OIDC_REFRESH = Counter(
+    "caf_oidc_refresh_tokens_total",
+    "Caf connect's refresh tokens: issued, rotated, or refused by reason (reused: a spent token"
+    " came back and ended its family; expired, revoked, session_ended, another_client, unknown)",
+    ["outcome"],
+    registry=REGISTRY,
+)
 EVENTS_PUBLISHED = Counter(
     "caf_events_published_total",
     "Integration events published by the outbox relay",

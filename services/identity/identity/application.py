@@ -37,6 +37,7 @@ from .journeys.sessions import Sessions
 from .password_hashing import PasswordHasher
 from .provider.claims import Subjects
 from .provider.journey import Provider
+from .provider.refresh import TokenLife
 from .retention import expire
 from .sessions import NoSigningKey, SessionTokens
 from .settings import IdentitySettings
@@ -109,6 +110,7 @@ class IdentityApplication(ServiceApplication):
         assert settings.pseudonym_key is not None
         subjects = Subjects(derive_key(settings.pseudonym_key, b"identity/oidc-subjects"))
         self.provider = Provider(store, clock, self.sessions, subjects)  # Caf connect (§18)
+        self.token_life = TokenLife(store, clock, self.sessions)  # its tokens' life (#34)
 
     def check_password(self, password: str) -> dict[str, Any]:
         """The per-rule checklist: ``{"valid": False, "rules": [{"rule": "length", "ok": …,

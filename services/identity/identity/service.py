@@ -376,6 +376,51 @@ class IdentityService:
         )
         return self.app.provider.userinfo(data["client_id"], data["subject"], data["scopes"])
 
+    # -- Caf connect: the tokens' life (issue #34, provider/refresh.py) ------------------------
+
+    @rpc
+    def oidc_start_family(
+        self, code: str, client_id: str, refresh_ttl_s: int | None
+    ) -> dict[str, Any]:
+        """The family of the tokens of a code just redeemed by ``client_id``, with its first
+        refresh token when ``refresh_ttl_s`` is given: ``{"outcome": "started", "family": …,
+        "refresh_token": … | None}`` or ``{"outcome": "refused", …}``."""
+        data = load_or_reject(
+            provider_schemas.StartFamily(),
+            {"code": code, "client_id": client_id, "refresh_ttl_s": refresh_ttl_s},
+        )
+        return self.app.token_life.start(data["code"], data["client_id"], data["refresh_ttl_s"])
+
+    @rpc
+    def oidc_refresh(self, refresh_token: str, client_id: str) -> dict[str, Any]:
+        """Rotation: ``{"outcome": "rotated", "grant": {…}, "family": …, "refresh_token": …}``,
+        or ``{"outcome": "invalid_grant", "reason": …}`` (``reused`` ended the family)."""
+        data = load_or_reject(
+            provider_schemas.Refresh(), {"refresh_token": refresh_token, "client_id": client_id}
+        )
+        return self.app.token_life.refresh(data["refresh_token"], data["client_id"])
+
+    @rpc
+    def oidc_token_status(self, family: str | None, refresh_token: str | None) -> dict[str, Any]:
+        """``{"active": True, "client_id": …, "sub": …, "scope": …, "sid": …}`` or
+        ``{"active": False, "reason": …}`` for an access token's family or a refresh token."""
+        data = load_or_reject(
+            provider_schemas.TokenRef(), {"family": family, "refresh_token": refresh_token}
+        )
+        return self.app.token_life.status(data["family"], data["refresh_token"])
+
+    @rpc
+    def oidc_revoke(
+        self, family: str | None, refresh_token: str | None, client_id: str
+    ) -> dict[str, Any]:
+        """RFC 7009: ends the family of the token if it is ``client_id``'s:
+        ``{"outcome": "revoked" | "unknown"}``."""
+        data = load_or_reject(
+            provider_schemas.TokenRef(),
+            {"family": family, "refresh_token": refresh_token, "client_id": client_id},
+        )
+        return self.app.token_life.revoke(data["family"], data["refresh_token"], client_id)
+
     # -- back office ---------------------------------------------------------------------------
 
     @rpc

@@ -45,3 +45,32 @@ class Userinfo(Schema):
     scopes = fields.List(
         fields.String(validate=SCOPE), required=True, validate=validate.Length(0, 16)
     )
+
+
+# -- the tokens' life (issue #34, refresh.py) ----------------------------------------------------
+
+REFRESH_TOKEN = validate.Regexp(r"^[0-9a-f]{32}\.[A-Za-z0-9_-]{20,100}$", error="Jeton invalide.")
+FAMILY = validate.Regexp(r"^[0-9a-f-]{36}$", error="Famille de jetons invalide.")
+
+
+class StartFamily(Schema):
+    code = fields.String(required=True, validate=validate.Length(1, 128))
+    client_id = fields.String(required=True, validate=CLIENT_ID)
+    refresh_ttl_s = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(60, 400 * 86400)
+    )
+
+
+class Refresh(Schema):
+    refresh_token = fields.String(required=True, validate=validate.Length(1, 200))
+    client_id = fields.String(required=True, validate=CLIENT_ID)
+
+
+class TokenRef(Schema):
+    """An access token's family (its ``fid``) or a refresh token: exactly one of them."""
+
+    family = fields.String(load_default=None, allow_none=True, validate=FAMILY)
+    refresh_token = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(1, 200)
+    )
+    client_id = fields.String(load_default=None, allow_none=True, validate=CLIENT_ID)

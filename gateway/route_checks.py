@@ -152,6 +152,20 @@ ROUTES: tuple[Route, ...] = (
         note="a code and its PKCE verifier (public clients) or the client's secret",
     ),
     _route("/oauth2/userinfo", "GET POST", protection=BEARER, personal=True),
+    _route(
+        "/oauth2/revoke",
+        "POST",
+        changes=True,
+        protection=CLIENT_SECRET,
+        note="RFC 7009: a client ends the family of one of its tokens (gateway/oidc/lifecycle.py)",
+    ),
+    _route(
+        "/oauth2/introspect",
+        "POST",
+        protection=CLIENT_SECRET,
+        personal=True,
+        note="RFC 7662: only confidential clients whose record says introspection",
+    ),
     # -- Créer Mon Compte
     _route("/creer-mon-compte", "GET"),
     _page("/creer-mon-compte/etat-civil"),

@@ -22,6 +22,8 @@ from .domain import (
     RefusedLoginAttempt,
     UnattributedLoginFailure,
 )
+from .provider.families import TokenFamily
+from .provider.records import ClientGrant
 
 TRANSLATIONS = IntegrationEvents()
 on = TRANSLATIONS.on
@@ -165,3 +167,43 @@ def _refused_login(e: Any) -> Translated:
 def _franceconnect_linked(e: Any) -> Translated:
     """The other FranceConnect records publish nothing (the login itself is LoginSucceeded)."""
     return "FranceConnectLinked", {"account_id": str(e.account_id)}
+
+
+# -- Caf connect (issue #34): an application authorized, logged in to, its tokens ended --------
+
+
+@on(ClientGrant.Granted)  # type: ignore[attr-defined]
+def _application_authorized(e: Any) -> Translated:
+    return "ApplicationAuthorized", {
+        "account_id": str(e.account_id),
+        "client_id": e.client_id,
+        "scopes": list(e.scopes),
+        "consented": e.consented,
+    }
+
+
+@on(TokenFamily.Started)  # type: ignore[attr-defined]
+def _application_tokens_issued(e: Any) -> Translated:
+    return "ApplicationTokensIssued", {
+        "account_id": str(e.session["account_id"]),
+        "client_id": e.client_id,
+        "family_id": str(e.originator_id),
+        "session_id": e.session["session_id"],
+        "scopes": list(e.scopes),
+        "refresh_token": e.refresh_digest is not None,
+    }
+
+
+@on(TokenFamily.ReuseDetected)  # type: ignore[attr-defined]
+def _refresh_token_reused(e: Any) -> Translated:
+    return "RefreshTokenReused", {
+        "account_id": e.account_id, "client_id": e.client_id, "family_id": str(e.originator_id),
+    }  # fmt: skip
+
+
+@on(TokenFamily.Ended)  # type: ignore[attr-defined]
+def _application_tokens_ended(e: Any) -> Translated:
+    return "ApplicationTokensEnded", {
+        "account_id": e.account_id, "client_id": e.client_id, "family_id": str(e.originator_id),
+        "reason": e.reason,
+    }  # fmt: skip

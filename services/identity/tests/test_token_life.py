@@ -6,8 +6,12 @@ and every token of a family dies with its portal session."""
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
+import pytest
+from identity.integration import integration_event
+
+from shared import events
 from shared.runtime import metrics
 
 from .journey_world import World
@@ -133,3 +137,38 @@ def test_its_client_revokes_a_family_by_either_token(world: World) -> None:
     assert world.new_events() == ["TokenFamily.Ended", "TokenFamily.Ended"]
     assert life.refresh(by_refresh["refresh_token"], "partenaire")["reason"] == "revoked"
     assert life.status(by_access["family"], None) == {"active": False, "reason": "revoked"}
+
+
+def published(world: World, since: int) -> list[tuple[str, dict[str, Any]]]:
+    """What the outbox relay publishes for the events stored after notification ``since``,
+    each built by the shared schema (as the relay does)."""
+    app = world.app
+    out = []
+    for notification in app.recorder.select_notifications(start=since + 1, limit=1000):
+        translated = integration_event(app.mapper.to_domain_event(notification))
+        if translated is not None:
+            events.build(*translated, producer="identity", position=notification.id)
+            out.append(translated)
+    return out
+
+
+def test_a_grant_a_login_to_an_application_a_reuse_and_an_end_are_published(
+    world: World,
+) -> None:
+    token = logged_in(world)
+    life = world.app.token_life
+    since = world.app.recorder.max_notification_id() or 0
+
+    first = life.start(redeemed(world, token), "partenaire", 30 * DAY)
+    life.refresh(first["refresh_token"], "partenaire")
+    life.refresh(first["refresh_token"], "partenaire")  # reused
+    other = life.start(redeemed(world, token), "partenaire", None)
+    life.revoke(other["family"], None, "partenaire")
+
+    names = [name for name, _ in published(world, since)]
+    assert names == ["ApplicationAuthorized", "ApplicationTokensIssued", "RefreshTokenReused",
+                     "ApplicationTokensIssued", "ApplicationTokensEnded"]  # fmt: skip
+    payloads = dict(published(world, since))
+    assert payloads["ApplicationTokensEnded"]["reason"] == "revoked"
+    assert payloads["RefreshTokenReused"]["family_id"] == first["family"]
+    assert payloads["ApplicationAuthorized"]["client_id"] == "partenaire"

@@ -82,14 +82,24 @@ class TokenFamily(Aggregate):
         self.refresh_digest = new_digest
         self.rotations += 1
 
-    @event("ReuseDetected")
+    @property
+    def account_id(self) -> str:
+        return str(self.session["account_id"])
+
     def reuse_detected(self, at: datetime) -> None:
         """A spent refresh token came back: someone else holds a copy. The family ends."""
+        self._reuse_detected(account_id=self.account_id, client_id=self.client_id, at=at)
+
+    @event("ReuseDetected")
+    def _reuse_detected(self, account_id: str, client_id: str, at: datetime) -> None:
         self.ended_at = at
         self.end_reason = "reuse"
 
-    @event("Ended")
     def end(self, reason: str, at: datetime) -> None:
         """``revoked`` (RFC 7009, by its client) or ``session_ended``."""
+        self._ended(account_id=self.account_id, client_id=self.client_id, reason=reason, at=at)
+
+    @event("Ended")
+    def _ended(self, account_id: str, client_id: str, reason: str, at: datetime) -> None:
         self.ended_at = at
         self.end_reason = reason

@@ -204,6 +204,28 @@ TABLE: tuple[RetentionRow, ...] = (
         setting_field="retention_agent_actions_days",
     ),
     RetentionRow(
+        category="caf_connect",
+        label="Applications que vous avez autorisées (Caf connect) et vos connexions à ces"
+        " applications",
+        data="for each application the person logged in to through Caf connect: its client id,"
+        " the scopes allowed and whether consent was asked, and for each login the code's and"
+        " tokens' records (SHA-256 digests, never a token), the portal session's id, the"
+        " person's pairwise identifier for that application, times; a refresh token's reuse",
+        purpose="log the person in to the agency's applications without their password, end"
+        " every token of a login when its session ends, detect a stolen refresh token",
+        legal_basis=SECURITY,
+        store="identity",
+        where="ClientGrant, AuthorizationCode, TokenFamily and ClientAssertion records (ids,"
+        " digests and the pairwise identifier only: no name, no NIR, no contact)",
+        at_expiry="a code dies after 60 s, a login's tokens after the client type's refresh"
+        " lifetime (OIDC_REFRESH_TTL_*_S) or with their session; the records stay with the"
+        " account, and erasure leaves them pointing at an account that answers no claims",
+        mechanism="file",
+        setting_field=None,
+        rule_text="tant que votre compte existe (les jetons eux-mêmes expirent en 30 jours au"
+        " plus)",
+    ),
+    RetentionRow(
         category="request_markers",
         label="Trace technique de chaque demande traitée (pour ne jamais la traiter deux fois)",
         data="a keyed id of each state-changing request (from its message id), the method, and"

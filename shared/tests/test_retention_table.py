@@ -20,6 +20,7 @@ SPEC_DEFAULTS = {
     "deliveries": "1 an",
     "letter_spool": "30 jours",  # issue #26: letters waiting in the print spool
     "agent_actions": "5 ans",
+    "caf_connect": None,  # issue #34: with the account; tokens expire on their own
     "request_markers": "30 jours",  # issue #28: markers out of the event log
 }
 

@@ -245,3 +245,14 @@ def test_a_password_changed_elsewhere_ends_the_applications_tokens(replicas: Any
     assert changed.status_code == 200, changed.get_data(as_text=True)
     assert userinfo(a, tokens["access_token"]) == 401
     assert refresh(a, tokens["refresh_token"]).json["error"] == "invalid_grant"
+
+
+def test_mon_historique_names_the_application(replicas: Any) -> None:
+    a, _ = replicas
+    browser = a.test_client()
+    logged_in_tokens(a, Request(), browser, first=True)
+
+    page = browser.get("/mon-compte/historique", base_url=ORIGIN).get_data(as_text=True)
+
+    assert "Caf connect : application « appli-caf »" in page
+    assert "Connexion à l&#39;application" in page or "Connexion à l'application" in page

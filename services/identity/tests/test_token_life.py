@@ -46,7 +46,10 @@ def test_a_family_starts_once_per_code_with_a_refresh_token_if_asked(world: Worl
     )
     assert again["outcome"] == "refused"
     assert no_refresh["outcome"] == "started" and no_refresh["refresh_token"] is None
-    assert world.new_events() == ["TokenFamily.Started", "TokenFamily.Started"]
+    assert world.new_events() == [
+        "TokenFamily.Started", "ApplicationLogins.Opened", "ApplicationLogins.LoggedIn",
+        "TokenFamily.Started", "ApplicationLogins.LoggedIn",
+    ]  # fmt: skip
     assert life.start(redeemed(world, token), "autre-client", None)["outcome"] == "refused"
 
 
@@ -172,3 +175,15 @@ def test_a_grant_a_login_to_an_application_a_reuse_and_an_end_are_published(
     assert payloads["ApplicationTokensEnded"]["reason"] == "revoked"
     assert payloads["RefreshTokenReused"]["family_id"] == first["family"]
     assert payloads["ApplicationAuthorized"]["client_id"] == "partenaire"
+
+
+def test_mon_historique_says_which_application_the_person_logged_in_to(world: World) -> None:
+    token = logged_in(world)
+    world.clock.advance(seconds=5)
+
+    world.app.token_life.start(redeemed(world, token), "partenaire", None)
+
+    newest, login = world.app.my_account.history(token)[:2]
+    assert newest["method"] == "caf_connect" and newest["application"] == "partenaire"
+    assert newest["outcome"] == "application" and newest["source"] is None
+    assert login["method"] == "password" and login["outcome"] == "ok"

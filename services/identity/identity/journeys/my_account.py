@@ -6,6 +6,7 @@ Every call needs a live session (:meth:`Sessions.live`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from shared.identifiers import Identifier
@@ -19,6 +20,7 @@ from ..domain import Account
 from ..lockout_port import LockoutPort
 from ..password_hashing import PasswordHasher
 from ..passwords import PasswordPolicy
+from ..provider.families import ApplicationLogins
 from ..store import IdentityStore
 from .current_password import current_password_check
 from .new_password import require_new_password
@@ -121,7 +123,23 @@ class MyAccount:
                     "source_kept_for": sources.kept_for(self.settings),
                 }
             )
-        return history
+        return self._with_application_logins(claims.account_id, history)
+
+    def _with_application_logins(
+        self, account_id: Any, history: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The logins to an application through Caf connect (issue #34) among the others:
+        ``{"method": "caf_connect", "outcome": "application", "application": client id}``."""
+        logins: ApplicationLogins | None = self.store.find(ApplicationLogins.id_for(account_id))
+        if logins is None:
+            return history
+        for login in logins.logins:
+            history.append({"at": login["at"].isoformat(), "method": "caf_connect",
+                            "outcome": "application", "application": login["client_id"],
+                            "source": None, "source_kept_until": None,
+                            "source_kept_for": None})  # fmt: skip
+        history.sort(key=lambda entry: datetime.fromisoformat(entry["at"]), reverse=True)
+        return history[: self.history_limit]
 
 
 def identifier_display(account: Account) -> str | None:

@@ -24,6 +24,10 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 FAMILY_NAMESPACE = uuid.UUID("3f0d6c2a-81e4-4b9b-a7c5-2e6d90b1f4a8")
+LOGINS_NAMESPACE = uuid.UUID("b5a2e9d4-6c1f-4e37-9a08-d3c7f1e2a690")
+#: « Mon historique » shows this many application logins at most (the account's own history is
+#: bounded the same way).
+LOGINS_KEPT = 50
 
 
 def token_digest(secret: str) -> str:
@@ -103,3 +107,24 @@ class TokenFamily(Aggregate):
     def _ended(self, account_id: str, client_id: str, reason: str, at: datetime) -> None:
         self.ended_at = at
         self.end_reason = reason
+
+
+class ApplicationLogins(Aggregate):
+    """The applications a person logged in to through Caf connect, newest last (« Mon
+    historique » says which: issue #34). One per account; ids and times only."""
+
+    id: uuid.UUID  # given by the caller: id_for(account_id)
+
+    @staticmethod
+    def id_for(account_id: str) -> uuid.UUID:
+        return uuid.uuid5(LOGINS_NAMESPACE, str(account_id))
+
+    @event("Opened")
+    def __init__(self, *, account_id: str) -> None:
+        self.account_id = account_id
+        self.logins: list[dict[str, Any]] = []
+
+    @event("LoggedIn")
+    def logged_in(self, client_id: str, family_id: str, at: datetime) -> None:
+        self.logins = [*self.logins, {"client_id": client_id, "family_id": family_id, "at": at}]
+        self.logins = self.logins[-LOGINS_KEPT:]

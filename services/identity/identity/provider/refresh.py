@@ -32,7 +32,7 @@ from shared.runtime.eventstore import Decided
 from ..journeys.sessions import Sessions
 from ..store import IdentityStore
 from .claims import acr_of, amr_of
-from .families import TokenFamily, token_digest
+from .families import ApplicationLogins, TokenFamily, token_digest
 from .journey import _session_claims
 from .records import AuthorizationCode
 
@@ -97,8 +97,20 @@ class TokenLife:
         )  # fmt: skip
         if refresh_token:
             metrics.OIDC_REFRESH.labels(outcome="issued").inc()
+        account_id = str(issued.session["account_id"])
+        logins: ApplicationLogins | None = self.store.find(ApplicationLogins.id_for(account_id))
+        if logins is None:
+            logins = ApplicationLogins(  # type: ignore[call-arg]
+                account_id=account_id, id=ApplicationLogins.id_for(account_id)
+            )
+        logins.logged_in(client_id, str(family_id), now)
         answer = {"outcome": "started", "family": str(family_id), "refresh_token": refresh_token}
-        return Decided(answer, family)
+        return Decided(answer, family, logins)
+
+    def logins(self, account_id: str) -> list[dict[str, Any]]:
+        """The applications the person logged in to: ``[{"client_id", "family_id", "at"}]``."""
+        found: ApplicationLogins | None = self.store.find(ApplicationLogins.id_for(account_id))
+        return list(found.logins) if found else []
 
     # -- refresh -------------------------------------------------------------------------------
 

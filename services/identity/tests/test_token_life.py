@@ -28,7 +28,7 @@ def redeemed(world: World, token: str, client: str = "partenaire") -> str:
 
 
 def reuse_count() -> float:
-    return metrics.OIDC_REFRESH.labels(outcome="reused")._value.get()  # type: ignore[attr-defined]
+    return metrics.OIDC_REFRESH.labels(outcome="reused")._value.get()
 
 
 def test_a_family_starts_once_per_code_with_a_refresh_token_if_asked(world: World) -> None:

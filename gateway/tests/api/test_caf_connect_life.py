@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,30 @@ def test_a_reused_refresh_token_ends_every_token_of_its_family(replicas: Any) ->
     assert live_after.status_code == 400 and live_after.json["error"] == "invalid_grant"
     assert userinfo(a, rotated["access_token"]) == 401
     assert userinfo(b, first["access_token"]) == 401
+
+
+def test_one_refresh_token_presented_at_two_replicas_at_once_is_rotated_once(
+    replicas: Any,
+) -> None:
+    """Identity decides each rotation (one event): the second presentation is a reuse, and
+    the family ends, the winner's new tokens with it (RFC 9700 §4.14.2)."""
+    a, b = replicas
+    first = logged_in_tokens(a, Request())
+    answers: list[Any] = []
+
+    def present(app: Any) -> None:
+        answers.append(refresh(app, first["refresh_token"]))
+
+    both = [threading.Thread(target=present, args=(app,)) for app in (a, b)]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join()
+
+    assert sorted(answer.status_code for answer in answers) == [200, 400]
+    (won,) = [answer.json for answer in answers if answer.status_code == 200]
+    assert refresh(a, won["refresh_token"]).json["error"] == "invalid_grant"
+    assert userinfo(b, won["access_token"]) == 401
 
 
 def test_a_client_without_refresh_tokens_gets_none_and_cannot_ask(replicas: Any) -> None:

@@ -281,3 +281,20 @@ def test_mon_historique_names_the_application(replicas: Any) -> None:
 
     assert "Caf connect : application « appli-caf »" in page
     assert "Connexion à l&#39;application" in page or "Connexion à l'application" in page
+
+
+def test_a_refresh_token_past_its_client_types_lifetime_is_refused(
+    replicas: Any, platform: Platform
+) -> None:
+    """OIDC_REFRESH_TTL_PUBLIC_S (30 days by default) from the login, rotation included."""
+    a, _ = replicas
+    tokens = logged_in_tokens(a, Request())
+    platform.clock.advance(seconds=29 * 86400)
+    rotated = refresh(a, tokens["refresh_token"])
+    assert rotated.status_code == 200  # rotation does not extend the family's lifetime
+
+    platform.clock.advance(seconds=86400)
+    expired = refresh(a, rotated.json["refresh_token"])
+
+    assert expired.status_code == 400 and expired.json["error"] == "invalid_grant"
+    assert "expired" in expired.json["error_description"]

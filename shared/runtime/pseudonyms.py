@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import uuid
 
-KINDS = ("identifier", "nir", "dossier", "source", "franceconnect", "civil_status")
+KINDS = ("identifier", "nir", "dossier", "source", "franceconnect", "civil_status", "agent")
 
 _NAMESPACE = uuid.UUID("6f1c0a52-3c1e-4d55-9b1e-1b9f4a3b2c10")
 

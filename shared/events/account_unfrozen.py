@@ -15,6 +15,9 @@ class AccountUnfrozenPayloadV1(Payload):
         required=True, validate=validate.OneOf(["login", "password_reset", "operator"])
     )
     operator = fields.String(required=True, allow_none=True, validate=validate.Length(max=64))
+    #: an agent's lift (issue #35): the agency shown to the person, the reason's code
+    agency = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
 
 
 class AccountUnfrozenV1(IntegrationEvent):

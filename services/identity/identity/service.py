@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.events import Envelope
 from shared.runtime import metrics
 from shared.runtime.after_answer import AfterAnswer, Later
 from shared.runtime.agent_gate import AgentGate, Agents
+from shared.runtime.consumer import integration_event_handler
 from shared.runtime.dependencies import CorrelationContext, RequestContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import InvalidInput, TimedRpcProxy, load_or_reject
@@ -435,3 +437,10 @@ class IdentityService:
         act = self.agents.act("agent_send_code_by_letter", agent_token, operator, reason)
         data = load_or_reject(schemas.AgentLookup(), {"identifier": identifier})
         return self.app.agent_console.send_code_by_letter(data["identifier"], act)
+
+    @integration_event_handler("lockout", "AccountUnfrozen")
+    def on_account_unfrozen(self, envelope: Envelope) -> None:
+        """An agent lifted a freeze: « Mon historique » shows it (agency, reason)."""
+        if envelope.payload["lifted_by"] != "operator":
+            return
+        self.app.process(envelope, lambda e: self.app.agent_console.freeze_lifted(e.payload))

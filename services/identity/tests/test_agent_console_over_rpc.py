@@ -15,7 +15,7 @@ from identity.domain import AgentLookups
 
 from shared.runtime import metrics
 from shared.runtime.rpc import InvalidInput
-from shared.testing import application_of
+from shared.testing import application_of, wait_for
 
 from .conftest import CAPTCHA_ANSWER, EMAIL, NIR, OTHER_NIR, Journeys
 from .oidc_provider import OidcProvider
@@ -262,3 +262,32 @@ def test_without_an_agency_claim_the_default_agency_is_shown(
 
     [entry] = agent_entries(agents)
     assert entry["agency"] == "Caf de la Gironde"
+
+
+def test_a_freeze_lifted_by_an_agent_shows_in_the_history_with_its_agency_and_reason(
+    agents: Journeys, provider: OidcProvider
+) -> None:
+    agents.register_with_nir()
+    assert agents.fail_logins(NIR, 5)[-1]["outcome"] == "frozen"
+    for_lockout = provider.access_token("lockout", ["freezes", "accueil"], agency=AGENCY)
+    status = agents.rpc.lockout.agent_freeze_status(NIR, "appel", for_lockout)
+    assert status["frozen"] is True and status["seconds_left"] > 0
+
+    lifted = agents.rpc.lockout.lift_freeze(NIR, reason="appel", agent_token=for_lockout)
+
+    assert lifted == {"outcome": "lifted"}
+    entries = wait_for(lambda: agent_entries(agents))
+    assert [(e["action"], e["agency"], e["reason"]) for e in entries] == [
+        ("lift_freeze", AGENCY, "Appel téléphonique de la personne")
+    ]
+    assert agents.rpc.lockout.agent_freeze_status(NIR, "appel", for_lockout)["frozen"] is False
+
+
+def test_the_freeze_status_is_refused_to_a_token_without_the_role(
+    agents: Journeys, provider: OidcProvider
+) -> None:
+    for_lockout = provider.access_token("lockout", ["freezes"])
+
+    error = refused(lambda: agents.rpc.lockout.agent_freeze_status(NIR, "appel", for_lockout))
+
+    assert (error.code, error.detail["reason"]) == ("agent_unauthorized", "role")

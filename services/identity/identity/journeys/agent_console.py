@@ -22,7 +22,9 @@ from shared.contacts import mask_email, mask_phone
 from shared.identifiers import Identifier
 from shared.runtime import metrics
 from shared.runtime.agent_gate import AgentAct
+from shared.runtime.agent_tokens import Agent
 from shared.runtime.clock import Clock
+from shared.runtime.pseudonyms import uuid_of_pseudonym
 from shared.runtime.rpc import InvalidInput
 from shared.runtime.settings import ServiceSettings
 
@@ -192,6 +194,26 @@ class AgentConsole:
         self.store.save_with_retry(record)
         expires_at = sent.get("expires_at")
         return {"outcome": "sent", "reset_id": str(reset.id), "expires_at": expires_at}
+
+    def freeze_lifted(self, payload: dict[str, Any]) -> list[Any]:
+        """lockout's AccountUnfrozen by an agent: the account it names records the action
+        (lockout keeps who and why; here the agency, the reason's code, the agent's name)."""
+        index = self.store.find(uuid_of_pseudonym(payload["identifier_key"]))
+        account_id = getattr(index, "active_account_id", None)
+        if account_id is None:
+            return []  # no account (a freeze of an unknown identifier): nobody to tell
+        account: Account = self.store.get(account_id)
+        operator = str(payload.get("operator") or "")
+        name = operator.rsplit(" (", 1)[0] if operator.endswith(")") else operator
+        reason = payload.get("reason")
+        act = AgentAct(
+            agent=Agent(subject=operator, name=name, roles=()),
+            reason=reason,
+            reason_label=reason if reason else None,
+            agency=payload.get("agency") or self.settings.agent_default_agency,
+        )
+        self._record(account, "agent_action", "lift_freeze", act, self.clock.now())
+        return [account]
 
     def _record(
         self, account: Account, kind: str, action: str, act: AgentAct, at: datetime

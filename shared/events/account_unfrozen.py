@@ -16,8 +16,8 @@ class AccountUnfrozenPayloadV1(Payload):
     )
     operator = fields.String(required=True, allow_none=True, validate=validate.Length(max=64))
     #: an agent's lift (issue #35): the agency shown to the person, the reason's code
-    agency = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    agency = fields.String(allow_none=True, validate=validate.Length(max=120))
+    reason = fields.String(allow_none=True, validate=validate.Length(max=64))
 
 
 class AccountUnfrozenV1(IntegrationEvent):

@@ -72,7 +72,7 @@ class Agents:
         on field ``reason`` when it is not one of its codes (``reason_required=False``: the
         older methods also take none, or free text, kept as before)."""
         agent = self.require(method, agent_token, operator)
-        if not agent.subject:
+        if reason_required and not agent.subject:  # the older methods' schemas say it
             raise InvalidInput.for_field("operator", "Agent non identifié.")
         label = self.reasons.get(reason) if isinstance(reason, str) else None
         if label is None and reason_required:

@@ -136,6 +136,16 @@ class DelegationApplication(ServiceApplication):
         """The file as the back office sees it: ``household("0123456")["members"]``."""
         return views.household_view(dossier_number, self.find_household(dossier_number))
 
+    def agent_household_view(self, identifier: Identifier) -> dict[str, Any]:
+        """The household of a person, for the agents' console (SPEC §19):
+        ``{"found": True, "dossier_number": None, "members": [{"role", "name", "is_person",
+        "has_account", "identifier_display"}], "delegation": {"state", "since"}}``."""
+        nir_key = self.pseudonyms.of("nir", identifier.value)
+        person = self.records.person(nir_key)
+        dossier_key = getattr(person, "dossier_key", None)
+        file = self.records.household(dossier_key) if dossier_key else None
+        return views.agent_household_view(file, nir_key, identifier.display)
+
     # --- delegation (allocataire, spouse) ------------------------------------------------
 
     def _file_command(

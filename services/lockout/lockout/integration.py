@@ -61,10 +61,11 @@ def _unfrozen(
 ) -> tuple[str, dict[str, Any]]:
     """``agency`` and ``reason`` (a code of AGENT_REASONS): an agent's lift, which identity
     shows in « Mon historique » (issue #35)."""
-    return "AccountUnfrozen", {
+    payload: dict[str, Any] = {
         "identifier_key": e.identifier_key,
         "lifted_by": lifted_by,
         "operator": operator,
-        "agency": agency,
-        "reason": reason,
     }
+    if agency is not None:  # absent before issue #35, and from lifts by no agent
+        payload.update(agency=agency, reason=reason)
+    return "AccountUnfrozen", payload

@@ -1,6 +1,8 @@
 """AccountUnfrozen v1. Producer: lockout.
 
-A freeze was lifted before its end, or the ladder was reset.
+A freeze was lifted before its end, or the ladder was reset. An agent's lift (``operator``)
+carries the agent's agency and the reason's code (AGENT_REASONS; null for free text): identity
+shows it in the person's « Mon historique » (issue #35).
 """
 
 from marshmallow import fields, validate

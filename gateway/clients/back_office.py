@@ -127,19 +127,29 @@ class DelegationBackOfficeClient(ServiceClient):
         )
 
     def register_household(
-        self, dossier_number: Any, members: Any, operator: Any = None, agent_token: Any = None
+        self,
+        dossier_number: Any,
+        members: Any,
+        operator: Any = None,
+        agent_token: Any = None,
+        reason: Any = None,
     ) -> Answer:
         """``{"outcome": "registered", "dossier_number": …}``."""
         return self._rpc(
             "register_household", dossier_number, members, operator=operator,
-            agent_token=agent_token,
+            agent_token=agent_token, reason=reason,
         )  # fmt: skip
 
     def update_household(
-        self, dossier_number: Any, members: Any, operator: Any = None, agent_token: Any = None
+        self,
+        dossier_number: Any,
+        members: Any,
+        operator: Any = None,
+        agent_token: Any = None,
+        reason: Any = None,
     ) -> Answer:
         """As ``register_household``."""
         return self._rpc(
             "update_household", dossier_number, members, operator=operator,
-            agent_token=agent_token,
+            agent_token=agent_token, reason=reason,
         )  # fmt: skip

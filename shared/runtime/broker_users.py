@@ -132,8 +132,9 @@ CALLERS: tuple[Caller, ...] = (
     Caller(
         "identity",
         SERVICE_METHODS,
-        # an agent's lift of a freeze shows in « Mon historique » (issue #35)
-        consumes={"lockout": ("AccountUnfrozen",)},
+        # an agent's lift of a freeze or filing of a household shows in « Mon historique »
+        # (issue #35)
+        consumes={"lockout": ("AccountUnfrozen",), "delegation": ("HouseholdFiledByAgent",)},
         serves=True,
     ),
     Caller(

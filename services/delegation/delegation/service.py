@@ -42,33 +42,48 @@ class DelegationService:
 
     @rpc
     def register_household(
-        self, dossier_number: Any, members: Any, operator: Any = None, agent_token: Any = None
+        self,
+        dossier_number: Any,
+        members: Any,
+        operator: Any = None,
+        agent_token: Any = None,
+        reason: Any = None,
     ) -> dict[str, Any]:
-        """Back office; the operator recorded is the agent of ``agent_token`` (docs/security.md)."""
-        agent = self.agents.require("register_household", agent_token, operator)
+        """Back office; the operator recorded is the agent of ``agent_token`` (docs/security.md).
+        ``reason``: a code of AGENT_REASONS, shown to the members in « Mon historique »."""
+        act = self.agents.act(
+            "register_household", agent_token, operator, reason, reason_required=False
+        )
         form = {
             "dossier_number": dossier_number,
             "members": members,
-            "operator": agent.operator or None,
+            "operator": act.operator or None,
         }
         data = load_or_reject(HouseholdForm(), form, code="invalid_household")
         return self.app.register_household(
-            data["dossier_number"], data["members"], data["operator"]
+            data["dossier_number"], data["members"], data["operator"], act
         )
 
     @rpc
     def update_household(
-        self, dossier_number: Any, members: Any, operator: Any = None, agent_token: Any = None
+        self,
+        dossier_number: Any,
+        members: Any,
+        operator: Any = None,
+        agent_token: Any = None,
+        reason: Any = None,
     ) -> dict[str, Any]:
         """Back office, as ``register_household``."""
-        agent = self.agents.require("update_household", agent_token, operator)
+        act = self.agents.act(
+            "update_household", agent_token, operator, reason, reason_required=False
+        )
         form = {
             "dossier_number": dossier_number,
             "members": members,
-            "operator": agent.operator or None,
+            "operator": act.operator or None,
         }
         data = load_or_reject(HouseholdForm(), form, code="invalid_household")
-        return self.app.update_household(**data)
+        return self.app.update_household(**data, act=act)
 
     @rpc
     def agent_household_view(

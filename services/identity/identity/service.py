@@ -444,3 +444,8 @@ class IdentityService:
         if envelope.payload["lifted_by"] != "operator":
             return
         self.app.process(envelope, lambda e: self.app.agent_console.freeze_lifted(e.payload))
+
+    @integration_event_handler("delegation", "HouseholdFiledByAgent")
+    def on_household_filed_by_agent(self, envelope: Envelope) -> None:
+        """An agent filed or changed a household: each member's « Mon historique » shows it."""
+        self.app.process(envelope, lambda e: self.app.agent_console.household_filed(e.payload))

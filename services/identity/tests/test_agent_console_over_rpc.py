@@ -291,3 +291,31 @@ def test_the_freeze_status_is_refused_to_a_token_without_the_role(
     error = refused(lambda: agents.rpc.lockout.agent_freeze_status(NIR, "appel", for_lockout))
 
     assert (error.code, error.detail["reason"]) == ("agent_unauthorized", "role")
+
+
+def test_a_household_filed_by_an_agent_shows_in_each_members_history(
+    agents: Journeys, services: Any, provider: OidcProvider
+) -> None:
+    from delegation.service import DelegationService
+
+    services.start(DelegationService, CLOCK=agents.clock, **provider.agent_config())
+    recap = agents.register_with_nir()
+    # delegation knows the account (AccountCreated), so the file names it
+    wait_for(
+        lambda: (
+            agents.rpc.delegation.delegation_prompt(recap["account_id"])["reason"]
+            != "unknown_account"
+        )
+    )
+    members = [{"nir": NIR, "role": "allocataire", "first_names": "Test", "birth_name": "Test"}]
+    for_delegation = provider.access_token("delegation", ["households"], agency=AGENCY)
+
+    filed = agents.rpc.delegation.register_household(
+        "0123456", members, agent_token=for_delegation, reason="accueil"
+    )
+
+    assert filed["outcome"] == "registered"
+    entries = wait_for(lambda: agent_entries(agents))
+    assert [(e["action"], e["agency"], e["reason"]) for e in entries] == [
+        ("register_household", AGENCY, "Accueil physique en Caf")
+    ]

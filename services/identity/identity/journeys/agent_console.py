@@ -203,17 +203,32 @@ class AgentConsole:
         if account_id is None:
             return []  # no account (a freeze of an unknown identifier): nobody to tell
         account: Account = self.store.get(account_id)
+        act = self._act_of(payload)
+        self._record(account, "agent_action", "lift_freeze", act, self.clock.now())
+        return [account]
+
+    def household_filed(self, payload: dict[str, Any]) -> list[Any]:
+        """delegation's HouseholdFiledByAgent: each member's account records the action."""
+        act = self._act_of(payload)
+        changed = []
+        for account_id in payload["account_ids"]:
+            account = self.store.find(uuid.UUID(str(account_id)))
+            if isinstance(account, Account):
+                self._record(account, "agent_action", payload["action"], act, self.clock.now())
+                changed.append(account)
+        return changed
+
+    def _act_of(self, payload: dict[str, Any]) -> AgentAct:
+        """The agent's act another service published (operator ``"Name (subject)"``)."""
         operator = str(payload.get("operator") or "")
         name = operator.rsplit(" (", 1)[0] if operator.endswith(")") else operator
         reason = payload.get("reason")
-        act = AgentAct(
+        return AgentAct(
             agent=Agent(subject=operator, name=name, roles=()),
             reason=reason,
             reason_label=reason if reason else None,
             agency=payload.get("agency") or self.settings.agent_default_agency,
         )
-        self._record(account, "agent_action", "lift_freeze", act, self.clock.now())
-        return [account]
 
     def _record(
         self, account: Account, kind: str, action: str, act: AgentAct, at: datetime

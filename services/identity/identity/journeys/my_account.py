@@ -22,6 +22,7 @@ from ..password_hashing import PasswordHasher
 from ..passwords import PasswordPolicy
 from ..provider.families import ApplicationLogins
 from ..store import IdentityStore
+from .agent_history import agent_entries
 from .current_password import current_password_check
 from .new_password import require_new_password
 from .sessions import Sessions
@@ -98,23 +99,36 @@ class MyAccount:
         }
 
     def history(self, token: str) -> list[dict[str, Any]]:
-        """ "Mon historique", newest first: ``[{"at", "method", "outcome", "source",
-        "source_kept_until", "source_kept_for"}]``. A source past its retention (docs/privacy.md)
-        is ``None``: only what is still kept is shown, with how long it is kept."""
+        """ "Mon historique", newest first: connections ``{"kind": "connection", "at",
+        "method", "outcome", "source", "source_kept_until", "source_kept_for"}`` and agents'
+        look-ups and actions ``{"kind": "agent_lookup" | "agent_action", "at", "agency",
+        "reason", "action", "agent_name"}`` (journeys/agent_console.py). A source past its
+        retention (docs/privacy.md) is ``None``: only what is still kept is shown."""
         claims = self.sessions.live(token)
         account: Account = self.store.get(claims.account_id)
+        return self.history_of(account)
+
+    def history_of(self, account: Account) -> list[dict[str, Any]]:
+        """An account's « Mon historique » (also what the agents' console shows)."""
         entries = account.history[-self.history_limit :]
         sources = ROWS["connection_sources"]
         kept_for = sources.duration(self.settings)
         assert kept_for is not None
         now = self.clock.now()
+        agents = agent_entries(account, self.settings)[: self.history_limit]
+        # An agent's change of contacts is also a connection-history line of its own (older
+        # accounts): shown once, as the agent's action, when that is recorded.
+        by_agents = {entry["at"] for entry in agents}
         history = []
         for entry in reversed(entries):
+            if entry["method"] == "agent" and entry["at"].isoformat() in by_agents:
+                continue
             until = readable_until(entry["at"], kept_for)
             source = entry["source"]
             shown = source.value if source and until > now else None
             history.append(
                 {
+                    "kind": "connection",
                     "at": entry["at"].isoformat(),
                     "method": entry["method"],
                     "outcome": entry["outcome"],
@@ -123,23 +137,25 @@ class MyAccount:
                     "source_kept_for": sources.kept_for(self.settings),
                 }
             )
-        return self._with_application_logins(claims.account_id, history)
+        merged = sorted(
+            history + agents + self._application_logins(account.id),
+            key=lambda e: datetime.fromisoformat(e["at"]),
+            reverse=True,
+        )
+        return merged
 
-    def _with_application_logins(
-        self, account_id: Any, history: list[dict[str, Any]]
-    ) -> list[dict[str, Any]]:
-        """The logins to an application through Caf connect (issue #34) among the others:
-        ``{"method": "caf_connect", "outcome": "application", "application": client id}``."""
+    def _application_logins(self, account_id: Any) -> list[dict[str, Any]]:
+        """The logins to an application through Caf connect (issue #34), newest first:
+        ``{"kind": "connection", "method": "caf_connect", "outcome": "application",
+        "application": client id}``."""
         logins: ApplicationLogins | None = self.store.find(ApplicationLogins.id_for(account_id))
-        if logins is None:
-            return history
-        for login in logins.logins:
-            history.append({"at": login["at"].isoformat(), "method": "caf_connect",
-                            "outcome": "application", "application": login["client_id"],
-                            "source": None, "source_kept_until": None,
-                            "source_kept_for": None})  # fmt: skip
-        history.sort(key=lambda entry: datetime.fromisoformat(entry["at"]), reverse=True)
-        return history[: self.history_limit]
+        found = logins.logins[-self.history_limit :] if logins else []
+        return [
+            {"kind": "connection", "at": login["at"].isoformat(), "method": "caf_connect",
+             "outcome": "application", "application": login["client_id"], "source": None,
+             "source_kept_until": None, "source_kept_for": None}
+            for login in reversed(found)
+        ]  # fmt: skip
 
 
 def identifier_display(account: Account) -> str | None:

@@ -1,0 +1,383 @@
+"""The console's screens: find a person (NIR or provisional identifier only, with a reason),
+their dossier (account, freeze, household, recent history: token-gated reads only), and the
+actions, each with a reason and a confirmation step. Menus follow the agent's roles (the
+agency's table, ``AGENT_ROLE_METHODS``); the services decide, and a refusal says why.
+
+The person whose dossier is open is kept in the console's session (never in a URL: an
+identifier in a URL ends up in logs and histories).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError
+
+from connexion_client import (
+    CallRefused,
+    ConnexionError,
+    InvalidInput,
+    RemoteFault,
+    ServiceTimeout,
+    ServiceUnavailable,
+)
+from shared.identifiers import InvalidIdentifier, parse_identifier, parse_nir
+
+from . import agency, metrics, rpc
+from .settings import ConsoleSettings
+
+log = logging.getLogger("console")
+blueprint = Blueprint("pages", __name__)
+
+#: The services' agents' gate refusals (shared/runtime/agent_tokens.py), in French.
+REFUSALS = {
+    "role": "Votre rôle ne permet pas cette action : la table des rôles de la Caf la réserve à"
+    " d'autres agents.",
+    "acr": "Votre connexion n'a pas le niveau multi-facteur requis pour cette action.",
+    "expired": "Votre autorisation pour cette action a expiré : recommencez.",
+    "lifetime": "L'autorisation délivrée pour cette action n'est pas valable : recommencez.",
+}
+REFUSAL_DEFAULT = (
+    "Le service n'a pas reconnu votre autorisation d'agent (configuration du fournisseur"
+    " d'identité) : signalez-le à votre support."
+)
+UNAVAILABLE = (ServiceUnavailable, ServiceTimeout, RemoteFault, CallRefused)
+
+
+@dataclass(frozen=True)
+class Action:
+    slug: str
+    method: str  # service.method, as in the agency's role table
+    title: str
+    explanation: str
+    fields: tuple[tuple[str, str, str], ...] = ()  # (name, label, hint)
+    provisional_only: bool = False
+
+
+ACTIONS = {
+    action.slug: action
+    for action in (
+        Action(
+            "lever-le-gel",
+            "lockout.lift_freeze",
+            "Lever le gel du compte",
+            "La personne pourra de nouveau se connecter tout de suite ; le compteur d'échecs"
+            " repart de zéro.",
+        ),
+        Action(
+            "coordonnees",
+            "identity.update_contacts",
+            "Mettre à jour les coordonnées",
+            "Les anciennes coordonnées sont prévenues d'abord ; les nouvelles remplacent les"
+            " anciennes.",
+            (
+                ("email", "Nouvelle adresse mail", "Exemple : nom@exemple.fr (facultatif)"),
+                (
+                    "phone",
+                    "Nouveau numéro de téléphone mobile",
+                    "Exemple : 06 12 34 56 78 (facultatif)",
+                ),
+            ),
+        ),
+        Action(
+            "attribuer-un-nir",
+            "identity.assign_nir",
+            "Attribuer un NIR",
+            "Le NIR remplace définitivement l'identifiant provisoire ; les sessions de la personne"
+            " sont fermées.",
+            (("nir", "NIR à attribuer", "13 chiffres et la clé, exemple : 1 85 05 75 123 456 78"),),
+            provisional_only=True,
+        ),
+        Action(
+            "fermer-les-sessions",
+            "identity.agent_end_sessions",
+            "Fermer toutes les sessions",
+            "La personne est déconnectée de tous ses appareils.",
+        ),
+        Action(
+            "code-par-courrier",
+            "identity.agent_send_code_by_letter",
+            "Envoyer un code par courrier",
+            "Un code de réinitialisation du mot de passe part par courrier à l'adresse postale"
+            " connue ; il vaut 30 jours.",
+        ),
+    )
+}
+
+
+def settings() -> ConsoleSettings:
+    return current_app.config["CONSOLE_SETTINGS"]  # type: ignore[no-any-return]
+
+
+def allowed(method: str) -> bool:
+    return method in settings().methods_of(tuple(session.get("agent", {}).get("roles", [])))
+
+
+@blueprint.before_request
+def signed_in_only() -> Any:
+    if "agent" not in session:
+        return redirect(url_for("signin.home"))
+    return None
+
+
+@blueprint.app_context_processor
+def shared() -> dict[str, Any]:
+    return {
+        "agent": session.get("agent"),
+        "reasons": settings().reasons,
+        "demonstration": settings().environment != "production",
+        "errors": {},
+    }
+
+
+@blueprint.route("/recherche", methods=["GET", "POST"])
+def search() -> Any:
+    errors: dict[str, str] = {}
+    form = {"identifier": "", "reason": ""}
+    if request.method == "POST":
+        form = {k: request.form.get(k, "").strip() for k in form}
+        try:
+            identifier = parse_identifier(form["identifier"])
+        except InvalidIdentifier:
+            errors["identifier"] = (
+                "Saisissez un NIR (13 chiffres et la clé) ou un identifiant provisoire (P suivi"
+                " de 8 chiffres)."
+            )
+        if form["reason"] not in settings().reasons:
+            errors["reason"] = "Choisissez le motif de la consultation."
+        if not errors:
+            person = {
+                "identifier": identifier.display,
+                "kind": identifier.kind,
+                "reason": form["reason"],
+            }
+            try:
+                found = rpc.find_account(identifier.display, form["reason"])
+            except InvalidInput as refusal:
+                if refusal.code == "agent_unauthorized":
+                    return refused(refusal)
+                errors["identifier"] = refusal.message
+            except UNAVAILABLE:
+                # the reading is unavailable: the dossier opens on the identifier typed, its
+                # sections say so, and the actions (which check the identifier) stay possible
+                session["person"] = person
+                return redirect(url_for("pages.dossier"))
+            else:
+                if not found.get("found"):
+                    errors["identifier"] = "Aucun compte ne correspond à cet identifiant."
+                else:
+                    session["person"] = person
+                    return redirect(url_for("pages.dossier"))
+    else:
+        session.pop("person", None)
+    status = 400 if errors else 200
+    return render_template(
+        "search.html", title="Rechercher une personne", form=form, errors=errors
+    ), status
+
+
+def _read(method: str, reader: Any, *args: Any) -> tuple[str, dict[str, Any] | str]:
+    """("ok", answer), ("refused", why), ("hidden", "") when the role does not allow it, or
+    ("unavailable", "")."""
+    if not allowed(method):
+        return "hidden", ""
+    try:
+        return "ok", reader(*args)
+    except InvalidInput as refusal:
+        if refusal.code == "agent_unauthorized":
+            return "refused", refusal_text(refusal)
+        return "refused", refusal.message
+    except UNAVAILABLE:
+        return "unavailable", ""
+
+
+@blueprint.get("/dossier")
+def dossier() -> Any:
+    person = session.get("person")
+    if not person:
+        return redirect(url_for("pages.search"))
+    identifier, reason = person["identifier"], person["reason"]
+    account = _read("identity.agent_find_account", rpc.find_account, identifier, reason)
+    freeze = _read("lockout.agent_freeze_status", rpc.freeze_status, identifier, reason)
+    household = _read("delegation.agent_household_view", rpc.household_view, identifier, reason)
+    actions = [
+        a
+        for a in ACTIONS.values()
+        if allowed(a.method) and (not a.provisional_only or person["kind"] == "provisional")
+    ]
+    return render_template(
+        "dossier.html",
+        title="Dossier de la personne",
+        person=person,
+        account=account,
+        freeze=freeze,
+        household=household,
+        actions=actions,
+    )
+
+
+@blueprint.route("/dossier/<slug>", methods=["GET", "POST"])
+def act(slug: str) -> Any:
+    action = ACTIONS.get(slug)
+    person = session.get("person")
+    if action is None:
+        return render_template("error.html", title="Page introuvable", code=404), 404
+    if not person:
+        return redirect(url_for("pages.search"))
+    values = {name: request.form.get(name, "").strip() for name, _, _ in action.fields}
+    reason = request.form.get("reason", person["reason"])
+    errors: dict[str, str] = {}
+    step = request.form.get("step", "form") if request.method == "POST" else "form"
+    if step in ("review", "confirm"):
+        errors = _check(action, values, reason)
+    if step == "review" and not errors:
+        return render_template(
+            "confirm.html",
+            title=f"Confirmer : {action.title}",
+            action=action,
+            person=person,
+            values=values,
+            reason=reason,
+        )
+    if step == "confirm" and not errors:
+        try:
+            _perform(action, person["identifier"], values, reason)
+        except InvalidInput as refusal:
+            if refusal.code == "agent_unauthorized":
+                return refused(refusal)
+            errors = {
+                k: " ".join(map(str, v)) if isinstance(v, list) else str(v)
+                for k, v in _flat(refusal.fields).items()
+            } or {"reason": refusal.message}
+        else:
+            log.info("agent action %s done (request %s)", action.method, rpc.correlation_id())
+            flash(f"{action.title} : c'est fait.", "success")
+            return redirect(url_for("pages.dossier"))
+    status = 400 if errors else 200
+    return render_template(
+        "action.html",
+        title=action.title,
+        action=action,
+        person=person,
+        values=values,
+        reason=reason,
+        errors=errors,
+    ), status
+
+
+def _flat(fields: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in fields.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value))
+        else:
+            flat[prefix + key] = value
+    return flat
+
+
+def _check(action: Action, values: dict[str, str], reason: str) -> dict[str, str]:
+    errors = {}
+    if reason not in settings().reasons:
+        errors["reason"] = "Choisissez le motif de l'action."
+    if action.slug == "coordonnees" and not (values.get("email") or values.get("phone")):
+        errors["email"] = "Saisissez une adresse mail, un numéro de mobile, ou les deux."
+    if action.slug == "attribuer-un-nir":
+        try:
+            values["nir"] = parse_nir(values.get("nir", "")).display
+        except InvalidIdentifier as invalid:
+            errors["nir"] = str(invalid)
+    return errors
+
+
+def _perform(action: Action, identifier: str, values: dict[str, str], reason: str) -> None:
+    if action.slug == "lever-le-gel":
+        rpc.lift_freeze(identifier, reason)
+    elif action.slug == "coordonnees":
+        rpc.update_contacts(identifier, {k: v for k, v in values.items() if v}, reason)
+    elif action.slug == "attribuer-un-nir":
+        rpc.assign_nir(identifier, values["nir"], reason)
+        session["person"] = {**session["person"], "identifier": values["nir"], "kind": "nir"}
+    elif action.slug == "fermer-les-sessions":
+        rpc.end_sessions(identifier, reason)
+    elif action.slug == "code-par-courrier":
+        rpc.send_code_by_letter(identifier, reason)
+
+
+def refusal_text(refusal: InvalidInput) -> str:
+    reasons = refusal.fields.get("agent_token") or [""]
+    return REFUSALS.get(str(reasons[0]), REFUSAL_DEFAULT)
+
+
+def refused(refusal: InvalidInput) -> Any:
+    return render_template(
+        "refused.html", title="Action refusée", why="service", text=refusal_text(refusal)
+    ), 403
+
+
+def install_errors(app: Flask) -> None:
+    @app.errorhandler(agency.ProviderSessionEnded)
+    def provider_ended(_: Exception) -> Any:
+        metrics.PROVIDER_SESSIONS_ENDED.inc()
+        session.clear()
+        session["ended"] = "provider"
+        return redirect(url_for("signin.home"))
+
+    @app.errorhandler(agency.ProviderUnavailable)
+    def provider_unavailable(_: Exception) -> Any:
+        return render_template(
+            "error.html", title="Fournisseur d'identité indisponible", code=503
+        ), 503
+
+    @app.errorhandler(ConnexionError)
+    def service_unavailable(_: Exception) -> Any:
+        return render_template("error.html", title="Service indisponible", code=503), 503
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(_: Exception) -> Any:
+        return render_template("error.html", title="Formulaire expiré", code=400), 400
+
+    @app.errorhandler(404)
+    def not_found(_: Exception) -> Any:
+        return render_template("error.html", title="Page introuvable", code=404), 404
+
+    @app.errorhandler(405)
+    def not_allowed(_: Exception) -> Any:
+        return render_template("error.html", title="Page introuvable", code=405), 405
+
+
+PARIS = ZoneInfo("Europe/Paris")
+HISTORY_KINDS = {
+    "login": "Connexion",
+    "login_failed": "Échec de connexion",
+    "agent_lookup": "Consultation par un agent",
+    "agent_action": "Action d'un agent",
+}
+
+
+@blueprint.app_template_filter("french_datetime")
+def french_datetime(value: str | None) -> str:
+    if not value:
+        return ""
+    return datetime.fromisoformat(value).astimezone(PARIS).strftime("%d/%m/%Y à %Hh%M")
+
+
+@blueprint.app_template_filter("history_label")
+def history_label(entry: dict[str, Any]) -> str:
+    label = HISTORY_KINDS.get(str(entry.get("kind")), str(entry.get("kind", "Événement")))
+    details = [str(entry[k]) for k in ("action", "agency", "reason") if entry.get(k)]
+    return label + (" — " + ", ".join(details) if details else "")

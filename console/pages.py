@@ -121,7 +121,8 @@ ACTIONS = {
 
 
 def settings() -> ConsoleSettings:
-    return current_app.config["CONSOLE_SETTINGS"]  # type: ignore[no-any-return]
+    configured: ConsoleSettings = current_app.config["CONSOLE_SETTINGS"]
+    return configured
 
 
 def allowed(method: str) -> bool:
@@ -378,6 +379,9 @@ def french_datetime(value: str | None) -> str:
 
 @blueprint.app_template_filter("history_label")
 def history_label(entry: dict[str, Any]) -> str:
-    label = HISTORY_KINDS.get(str(entry.get("kind")), str(entry.get("kind", "Événement")))
+    if "kind" not in entry:  # a connection: {"at", "method", "outcome", "source"}
+        outcome = "réussie" if entry.get("outcome") in ("ok", "success") else "refusée"
+        return f"Connexion {outcome}" + (f" ({entry['method']})" if entry.get("method") else "")
+    label = HISTORY_KINDS.get(str(entry.get("kind")), str(entry.get("kind")))
     details = [str(entry[k]) for k in ("action", "agency", "reason") if entry.get(k)]
     return label + (" — " + ", ".join(details) if details else "")

@@ -135,6 +135,8 @@ class ConsoleSettings(ServiceSettings):
             self.oidc_issuer.startswith("https://") and self.public_url.startswith("https://")
         ):
             raise SettingsError("OIDC_ISSUER and PUBLIC_URL: https:// in production")
+        if self.broker_caller != "back-office":
+            raise SettingsError("CONSOLE_BROKER_CALLER: the console calls as back-office only")
         if not self.oidc_acr_values:
             raise SettingsError("OIDC_ACR_VALUES: at least one multi-factor level")
 

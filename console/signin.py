@@ -27,7 +27,8 @@ blueprint = Blueprint("signin", __name__)
 
 
 def settings() -> ConsoleSettings:
-    return current_app.config["CONSOLE_SETTINGS"]  # type: ignore[no-any-return]
+    configured: ConsoleSettings = current_app.config["CONSOLE_SETTINGS"]
+    return configured
 
 
 @blueprint.get("/")

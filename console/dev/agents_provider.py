@@ -271,7 +271,7 @@ def create_app(provider: Provider, secret_key: bytes) -> Flask:
             return "ES256"
 
         def get_encode_header(self, client: Any) -> dict[str, str]:
-            return {"alg": "ES256", "kid": provider.key.kid, "typ": "JWT"}
+            return {"alg": "ES256", "kid": str(provider.key.kid), "typ": "JWT"}
 
         def get_client_claims(self, client: Any) -> dict[str, Any]:
             return {"iss": provider.issuer, "aud": [client.get_client_id()]}
@@ -417,7 +417,8 @@ def create_app(provider: Provider, secret_key: bytes) -> Flask:
         if signed_in:
             provider.sessions.discard(signed_in["sid"])
         back = request.values.get("post_logout_redirect_uri", "")
-        if back and back.startswith(provider.client.redirect_uris[0].rsplit("/connexion/", 1)[0]):
+        consoles = [u.rsplit("/connexion/", 1)[0] + "/" for u in provider.client.redirect_uris]
+        if back and any(back.startswith(console) for console in consoles):
             state = request.values.get("state")
             return redirect(back + ("?" + urlencode({"state": state}) if state else ""))
         return render_template("provider_logged_out.html")
@@ -445,7 +446,9 @@ def main(argv: list[str] | None = None) -> None:
     console_url = os.environ.get("CONSOLE_PUBLIC_URL", "http://localhost:8090").rstrip("/")
     data_dir = Path(os.environ.get("DATA_DIR", "var"))
     secret = os.environ.get("CONSOLE_OIDC_CLIENT_SECRET") or development_client_secret(data_dir)
-    client = Client(CLIENT_ID, secret, (console_url + "/connexion/retour",))
+    others = os.environ.get("CONSOLE_DEV_PROVIDER_OTHER_CONSOLES", "")  # tests: more consoles
+    urls = [console_url, *(u.strip().rstrip("/") for u in others.split(",") if u.strip())]
+    client = Client(CLIENT_ID, secret, tuple(u + "/connexion/retour" for u in urls))
     provider = Provider(issuer, client, single_factor=arguments.single_factor)
     app = create_app(provider, secrets.token_bytes(32))
     from werkzeug.serving import make_server

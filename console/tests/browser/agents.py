@@ -28,7 +28,7 @@ from shared.testing.journeys.people import PASSWORD, WRONG_PASSWORD, Person
 
 
 def stack_with_console(amqp_uri: str, data_dir: Path, voices: Path) -> AgentsStack:
-    provider_port, console_port = free_port(), free_port()
+    provider_port, console_port, spare_port = free_port(), free_port(), free_port()
     issuer = f"http://127.0.0.1:{provider_port}"
     console_url = f"http://localhost:{console_port}"
     stack = Stack(
@@ -45,13 +45,14 @@ def stack_with_console(amqp_uri: str, data_dir: Path, voices: Path) -> AgentsSta
         CONSOLE_PORT=str(console_port),
         CONSOLE_PUBLIC_URL=console_url,
         CONSOLE_SECRET_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+        CONSOLE_DEV_PROVIDER_OTHER_CONSOLES=f"http://localhost:{spare_port}",
     )
     stack._spawn("console.dev.agents_provider", "--single-factor")
     _wait_http(issuer + "/.well-known/openid-configuration", 30)
     stack.start()
     stack._spawn("console")
     _wait_http(console_url + "/", 30)
-    return AgentsStack(stack, console_url, issuer)
+    return AgentsStack(stack, console_url, issuer, spare_port)
 
 
 @dataclass
@@ -59,10 +60,12 @@ class AgentsStack:
     stack: Stack
     url: str
     issuer: str
+    spare_port: int
 
     def console(self, **env: str) -> tuple[str, subprocess.Popen[bytes]]:
-        """Another console process on the same provider and services, with its own settings."""
-        port = free_port()
+        """Another console process (one at a time: the provider knows one more console) on the
+        same provider and services, with its own settings."""
+        port = self.spare_port
         url = f"http://localhost:{port}"
         process = self.stack._spawn(
             "console", CONSOLE_PORT=str(port), CONSOLE_PUBLIC_URL=url, **env
@@ -82,17 +85,28 @@ class People:
         self.rpc = client
 
     def captcha(self) -> dict[str, str]:
-        return {"captcha_id": self.rpc.call("lockout", "new_captcha")["captcha_id"], "answer": CAPTCHA}
+        return {
+            "captcha_id": self.rpc.call("lockout", "new_captcha")["captcha_id"],
+            "answer": CAPTCHA,
+        }
 
     def register(self, person: Person) -> str:
-        started = self.rpc.call("identity", "start_registration", person.registration_form(self.captcha()))
+        started = self.rpc.call(
+            "identity", "start_registration", person.registration_form(self.captcha())
+        )
         seen = self.stack.count_to(person.address)
         self.rpc.call(
-            "identity", "send_registration_code", started["registration_id"], person.channel,
-            person.address, person.address,
+            "identity",
+            "send_registration_code",
+            started["registration_id"],
+            person.channel,
+            person.address,
+            person.address,
         )
         code = self.stack.code_sent_to(person.address, after=seen)
-        verified = self.rpc.call("identity", "verify_registration_code", started["registration_id"], code)
+        verified = self.rpc.call(
+            "identity", "verify_registration_code", started["registration_id"], code
+        )
         assert verified["verified"], verified
         recap = self.rpc.call(
             "identity", "complete_registration", started["registration_id"], PASSWORD, PASSWORD
@@ -101,7 +115,9 @@ class People:
         return str(recap["identifier"])
 
     def login(self, identifier: str, password: str = PASSWORD) -> dict[str, Any]:
-        return dict(self.rpc.call("identity", "login", identifier, password, captcha=self.captcha()))
+        return dict(
+            self.rpc.call("identity", "login", identifier, password, captcha=self.captcha())
+        )
 
     def freeze(self, identifier: str) -> dict[str, Any]:
         """Wrong passwords until the ladder freezes the account."""
@@ -158,7 +174,9 @@ class Console:
 
     def shot(self, step: str) -> None:
         self.screenshots.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(self.screenshots / f"console-{self.name}-{step}.png"), full_page=True)
+        self.page.screenshot(
+            path=str(self.screenshots / f"console-{self.name}-{step}.png"), full_page=True
+        )
 
 
 def identifier_pattern(text: str) -> re.Pattern[str]:

@@ -1,0 +1,69 @@
+"""The dossier's token-gated reads and the actions of the console-services branch (#35:
+agent_find_account, agent_freeze_status, agent_end_sessions, « Mon historique »). They run
+once that branch is merged: until then identity has no ``agent_find_account`` and they skip."""
+
+from __future__ import annotations
+
+import pytest
+from identity.service import IdentityService
+from playwright.sync_api import expect
+
+from shared.testing.journeys.people import Person
+
+from .agents import Console, People
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(IdentityService, "agent_find_account"),
+    reason="the console-services branch (#35) is not merged: no agent_find_account yet",
+)
+NOE = Person("Noé", "Garnier", "M", "01/06/1970", nir="1 70 06 75 400 031", email="noe@exemple.fr")
+IRIS = Person(
+    "Iris", "Roux", "Mme", "07/07/1992", nir="2 92 07 75 500 041", email="iris@exemple.fr"
+)
+NOBODY = "1 81 08 75 600 051"
+
+
+def test_the_dossier_shows_the_account_masked_the_freeze_and_the_history(
+    console: Console, people: People
+) -> None:
+    """Given Noé frozen, when Claire finds him, then the dossier shows his name, his address
+    masked as he sees it (never in full for her role), the freeze with its time left, and his
+    recent history."""
+    identifier = people.register(NOE)
+    people.freeze(identifier)
+    console.sign_in("claire.dupont")
+    console.find(NOE.nir or "", reason="appel")
+    page = console.page
+    expect(page.get_by_text("M Noé GARNIER").or_(page.get_by_text("Noé"))).to_be_visible()
+    expect(page.get_by_text("noe@exemple.fr")).to_have_count(0)
+    expect(page.locator("section", has_text="Gel du compte")).to_contain_text("Compte gelé")
+    expect(page.locator("section", has_text="Historique récent")).to_contain_text("Connexion")
+    console.shot("dossier-read")
+
+
+def test_an_unknown_identifier_is_said_so(console: Console) -> None:
+    console.sign_in("claire.dupont")
+    console.find(NOBODY)
+    expect(console.page.locator("#identifier-error")).to_contain_text("Aucun compte")
+
+
+def test_claire_ends_all_of_iris_sessions(console: Console, people: People) -> None:
+    """Given Iris logged in, when Claire ends all her sessions with a reason and a
+    confirmation, then Iris's session is no longer valid."""
+    identifier = people.register(IRIS)
+    answer = people.login(identifier)
+    assert answer["outcome"] == "ok"
+    token = answer["session"]["token"]
+    console.sign_in("claire.dupont")
+    console.find(IRIS.nir or "")
+    console.act("Fermer toutes les sessions", reason="appel")
+    expect(console.page.get_by_role("status")).to_contain_text("c'est fait")
+    assert not people.rpc.call("identity", "verify_session", token)["valid"]
+    # « Mon historique »: the look-up and the action, with the agency and the reason, no name
+    again = people.login(identifier)["session"]["token"]
+    history = people.rpc.call("identity", "connection_history", again)
+    agents = [e for e in history if e.get("kind") in ("agent_lookup", "agent_action")]
+    assert {e["kind"] for e in agents} == {"agent_lookup", "agent_action"}, history
+    assert all(e["agency"] == "Caf de Paris" for e in agents)
+    assert all(e["reason"] == "Appel téléphonique de la personne" for e in agents)
+    assert all(e.get("agent_name") is None for e in agents)

@@ -56,7 +56,8 @@ def test_production_needs_https_and_its_secrets() -> None:
 
 def test_the_menus_follow_the_agency_role_table() -> None:
     configured = settings(
-        AGENT_ROLE_METHODS='{"accueil": ["lockout.lift_freeze"], "gestion": ["identity.assign_nir"]}'
+        AGENT_ROLE_METHODS='{"accueil": ["lockout.lift_freeze"],'
+        ' "gestion": ["identity.assign_nir"]}'
     )
     assert configured.methods_of(("accueil",)) == {"lockout.lift_freeze"}
     assert configured.methods_of(("accueil", "gestion")) == {

@@ -84,6 +84,7 @@ lint: venv ## ruff (lint and format) and mypy, per package
 	$(VENV)/bin/mypy audit bench
 	$(VENV)/bin/mypy connexion_client
 	$(VENV)/bin/mypy gateway
+	$(VENV)/bin/mypy console
 	$(VENV)/bin/mypy tools
 	@for service in $(SERVICES); do $(VENV)/bin/mypy services/$$service || exit 1; done
 
@@ -103,7 +104,7 @@ bench-peer-lock: venv ## re-pin bench/peer/requirements.txt (the bench's peer si
 
 # Development only: the agency's back office files real households.
 demo-household: venv ## file a demo household for `make run`: ARGS='--allocataire NIR Prénom NOM --conjoint NIR Prénom NOM'
-	$(PY) -m gateway.dev.demo_household $(ARGS)
+	AGENT_TOKEN_ISSUER="$${AGENT_TOKEN_ISSUER:-http://localhost:8091}" $(PY) -m gateway.dev.demo_household $(ARGS)
 
 openapi: venv ## regenerate the HTTP API's OpenAPI document (a test compares it with docs/openapi.json)
 	$(PY) -m gateway.api.openapi docs/openapi.json

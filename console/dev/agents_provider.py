@@ -430,6 +430,71 @@ def create_app(provider: Provider, secret_key: bytes) -> Flask:
     return app
 
 
+def demonstration_token(
+    issuer: str, console_url: str, client_secret: str, audience: str, username: str = "marc.petit"
+) -> str:
+    """A demonstration agent's access token for ``audience``, the way the console gets one: the
+    agent's sign-in (password, second factor, PKCE) in a scripted browser, then the token
+    exchange. For development tools (``make demo-household``) when the services verify agents'
+    tokens, as in `make run`."""
+    import base64
+    import hashlib
+    from urllib.parse import parse_qs, urlsplit
+
+    import requests
+
+    agent = AGENTS[username]
+    browser = requests.Session()
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
+    redirect_uri = console_url.rstrip("/") + "/connexion/retour"
+    query = {
+        "response_type": "code",
+        "client_id": CLIENT_ID,
+        "redirect_uri": redirect_uri,
+        "scope": "openid profile",
+        "state": secrets.token_urlsafe(8),
+        "nonce": secrets.token_urlsafe(8),
+        "code_challenge": challenge.decode(),
+        "code_challenge_method": "S256",
+    }
+    browser.get(f"{issuer}/authorize", params=query, timeout=10).raise_for_status()
+    browser.post(
+        f"{issuer}/login", data={"username": username, "password": agent.password}, timeout=10
+    ).raise_for_status()
+    back = browser.post(
+        f"{issuer}/otp", data={"code": DEVELOPMENT_OTP}, timeout=10, allow_redirects=False
+    )
+    back = browser.get(back.headers["Location"], timeout=10, allow_redirects=False)
+    code = parse_qs(urlsplit(back.headers["Location"]).query)["code"][0]
+    auth = (CLIENT_ID, client_secret)
+    tokens = browser.post(
+        f"{issuer}/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": verifier,
+        },
+        auth=auth,
+        timeout=10,
+    )
+    tokens.raise_for_status()
+    exchanged = browser.post(
+        f"{issuer}/token",
+        data={
+            "grant_type": TOKEN_EXCHANGE,
+            "subject_token": tokens.json()["access_token"],
+            "subject_token_type": ACCESS_TOKEN_TYPE,
+            "audience": audience,
+        },
+        auth=auth,
+        timeout=10,
+    )
+    exchanged.raise_for_status()
+    return str(exchanged.json()["access_token"])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m console.dev.agents_provider")
     parser.add_argument("--role-table", action="store_true", help="print AGENT_ROLE_METHODS")

@@ -102,8 +102,17 @@ def create_app(settings: ConsoleSettings, client: ConnexionClient | None = None)
 
         return send_from_directory(PICO, "pico.min.css", max_age=3600)
 
-    @app.get("/sante")
-    def health() -> Any:
+    @app.get("/health/live")
+    def live() -> Any:
+        return {"status": "ok"}
+
+    @app.get("/health/ready")
+    def ready() -> Any:
+        """Ready when the agents' provider answers its discovery (no sign-in without it)."""
+        try:
+            agency.metadata()
+        except Exception:  # any failure to reach or read it: not ready
+            return {"status": "unavailable"}, 503
         return {"status": "ok"}
 
     app.register_blueprint(signin.blueprint)

@@ -69,6 +69,17 @@ class Action:
     provisional_only: bool = False
 
 
+HOUSEHOLD_FIELDS = (
+    ("dossier_number", "Numéro de dossier", "4 à 20 chiffres ou lettres"),
+    ("allocataire_nir", "NIR de l'allocataire", "Exemple : 1 85 05 75 123 456"),
+    ("allocataire_first_names", "Prénoms de l'allocataire", "Comme sur l'état civil"),
+    ("allocataire_birth_name", "Nom de naissance de l'allocataire", "Comme sur l'état civil"),
+    ("conjoint_nir", "NIR du conjoint (facultatif)", "Laissez vide s'il n'y a pas de conjoint"),
+    ("conjoint_first_names", "Prénoms du conjoint", "Facultatif"),
+    ("conjoint_birth_name", "Nom de naissance du conjoint", "Facultatif"),
+)
+
+
 ACTIONS = {
     action.slug: action
     for action in (
@@ -108,6 +119,20 @@ ACTIONS = {
             "identity.agent_end_sessions",
             "Fermer toutes les sessions",
             "La personne est déconnectée de tous ses appareils.",
+        ),
+        Action(
+            "enregistrer-un-foyer",
+            "delegation.register_household",
+            "Enregistrer un foyer",
+            "Le foyer est créé avec sa composition ; ses membres pourront gérer la délégation.",
+            HOUSEHOLD_FIELDS,
+        ),
+        Action(
+            "modifier-le-foyer",
+            "delegation.update_household",
+            "Modifier le foyer",
+            "La composition saisie remplace toute la composition actuelle du foyer.",
+            HOUSEHOLD_FIELDS,
         ),
         Action(
             "code-par-courrier",
@@ -241,6 +266,8 @@ def act(slug: str) -> Any:
     if not person:
         return redirect(url_for("pages.search"))
     values = {name: request.form.get(name, "").strip() for name, _, _ in action.fields}
+    if request.method == "GET" and "allocataire_nir" in values and person["kind"] == "nir":
+        values["allocataire_nir"] = person["identifier"]
     reason = request.form.get("reason", person["reason"])
     errors: dict[str, str] = {}
     step = request.form.get("step", "form") if request.method == "POST" else "form"
@@ -302,7 +329,31 @@ def _check(action: Action, values: dict[str, str], reason: str) -> dict[str, str
             values["nir"] = parse_nir(values.get("nir", "")).display
         except InvalidIdentifier as invalid:
             errors["nir"] = str(invalid)
+    if action.fields == HOUSEHOLD_FIELDS:
+        required = ("dossier_number", "allocataire_nir", "allocataire_first_names")
+        for name in (*required, "allocataire_birth_name"):
+            if not values.get(name):
+                errors[name] = "Champ obligatoire."
+        spouse = ("conjoint_nir", "conjoint_first_names", "conjoint_birth_name")
+        if any(values.get(n) for n in spouse) and not all(values.get(n) for n in spouse):
+            errors["conjoint_nir"] = "Pour le conjoint : NIR, prénoms et nom de naissance."
     return errors
+
+
+def _members(values: dict[str, str]) -> list[dict[str, str]]:
+    """The household's composition as delegation files it."""
+    members = []
+    for role in ("allocataire", "conjoint"):
+        if values.get(f"{role}_nir"):
+            members.append(
+                {
+                    "nir": values[f"{role}_nir"],
+                    "role": role,
+                    "first_names": values[f"{role}_first_names"],
+                    "birth_name": values[f"{role}_birth_name"],
+                }
+            )
+    return members
 
 
 def _perform(action: Action, identifier: str, values: dict[str, str], reason: str) -> None:
@@ -317,6 +368,10 @@ def _perform(action: Action, identifier: str, values: dict[str, str], reason: st
         rpc.end_sessions(identifier, reason)
     elif action.slug == "code-par-courrier":
         rpc.send_code_by_letter(identifier, reason)
+    elif action.slug == "enregistrer-un-foyer":
+        rpc.register_household(values["dossier_number"], _members(values), reason)
+    elif action.slug == "modifier-le-foyer":
+        rpc.update_household(values["dossier_number"], _members(values), reason)
 
 
 def refusal_text(refusal: InvalidInput) -> str:

@@ -83,12 +83,16 @@ def send_code_by_letter(identifier: str, reason: str) -> dict[str, Any]:
     return dict(call("identity", "agent_send_code_by_letter", identifier, reason))
 
 
-def register_household(dossier_number: str, members: list[dict[str, Any]]) -> dict[str, Any]:
-    return dict(call("delegation", "register_household", dossier_number, members))
+def register_household(
+    dossier_number: str, members: list[dict[str, Any]], reason: str
+) -> dict[str, Any]:
+    return dict(call("delegation", "register_household", dossier_number, members, reason=reason))
 
 
-def update_household(dossier_number: str, members: list[dict[str, Any]]) -> dict[str, Any]:
-    return dict(call("delegation", "update_household", dossier_number, members))
+def update_household(
+    dossier_number: str, members: list[dict[str, Any]], reason: str
+) -> dict[str, Any]:
+    return dict(call("delegation", "update_household", dossier_number, members, reason=reason))
 
 
 #: What each typed call sends: (service, method, positional parameters, keyword parameters),
@@ -126,12 +130,12 @@ CONTRACT: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
         "delegation",
         "register_household",
         ("dossier_number", "members"),
-        ("agent_token",),
+        ("reason", "agent_token"),
     ),
     "update_household": (
         "delegation",
         "update_household",
         ("dossier_number", "members"),
-        ("agent_token",),
+        ("reason", "agent_token"),
     ),
 }

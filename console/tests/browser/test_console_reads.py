@@ -1,10 +1,14 @@
 """The dossier's token-gated reads and the actions of the console-services branch (#35:
-agent_find_account, agent_freeze_status, agent_end_sessions, « Mon historique »). They run
-once that branch is merged: until then identity has no ``agent_find_account`` and they skip."""
+agent_find_account, agent_freeze_status, agent_household_view, agent_end_sessions, households
+with a reason, « Mon historique »). They run once that branch is merged: until then identity
+has no ``agent_find_account`` and they skip."""
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
+from delegation.service import DelegationService
 from identity.service import IdentityService
 from playwright.sync_api import expect
 
@@ -13,7 +17,8 @@ from shared.testing.journeys.people import Person
 from .agents import Console, People
 
 pytestmark = pytest.mark.skipif(
-    not hasattr(IdentityService, "agent_find_account"),
+    not hasattr(IdentityService, "agent_find_account")
+    or "reason" not in inspect.signature(DelegationService.register_household).parameters,
     reason="the console-services branch (#35) is not merged: no agent_find_account yet",
 )
 NOE = Person("Noé", "Garnier", "M", "01/06/1970", nir="1 70 06 75 400 031", email="noe@exemple.fr")
@@ -21,6 +26,10 @@ IRIS = Person(
     "Iris", "Roux", "Mme", "07/07/1992", nir="2 92 07 75 500 041", email="iris@exemple.fr"
 )
 NOBODY = "1 81 08 75 600 051"
+HUGO = Person("Hugo", "Petit", "M", "11/11/1975", nir="1 75 11 75 700 061", email="hugo@exemple.fr")
+ALICE = Person(
+    "Alice", "Faure", "Mme", "12/12/1977", nir="2 77 12 75 800 071", email="al@exemple.fr"
+)
 
 
 def test_the_dossier_shows_the_account_masked_the_freeze_and_the_history(
@@ -67,3 +76,37 @@ def test_claire_ends_all_of_iris_sessions(console: Console, people: People) -> N
     assert all(e["agency"] == "Caf de Paris" for e in agents)
     assert all(e["reason"] == "Appel téléphonique de la personne" for e in agents)
     assert all(e.get("agent_name") is None for e in agents)
+
+
+def test_marc_files_then_changes_a_household_and_the_dossier_shows_it(
+    console: Console, people: People
+) -> None:
+    """Given Hugo and Alice registered, when Marc files their household from Hugo's dossier
+    (Hugo allocataire, Alice conjoint) then changes it to Hugo alone, each with a reason and a
+    confirmation, then the dossier shows the household as it now is."""
+    people.register(HUGO)
+    people.register(ALICE)
+    console.sign_in("marc.petit")
+    console.find(HUGO.nir or "", reason="accueil")
+    household = {
+        "dossier_number": "D7700123",
+        "allocataire_first_names": "Hugo",
+        "allocataire_birth_name": "PETIT",
+        "conjoint_nir": ALICE.nir or "",
+        "conjoint_first_names": "Alice",
+        "conjoint_birth_name": "FAURE",
+    }
+    console.act("Enregistrer un foyer", reason="accueil", **household)
+    expect(console.page.get_by_role("status")).to_contain_text("c'est fait")
+    section = console.page.locator("section", has_text="Foyer et délégation")
+    expect(section).to_contain_text("D7700123")
+    expect(section).to_contain_text("Alice")
+    console.act(
+        "Modifier le foyer",
+        reason="accueil",
+        dossier_number="D7700123",
+        allocataire_first_names="Hugo",
+        allocataire_birth_name="PETIT",
+    )
+    expect(console.page.get_by_role("status")).to_contain_text("c'est fait")
+    expect(section).not_to_contain_text("Alice")

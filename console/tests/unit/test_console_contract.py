@@ -17,6 +17,11 @@ from console.dev.agents_provider import ROLE_METHODS
 from shared.runtime.broker_users import BACK_OFFICE_METHODS
 
 SERVICES = {"identity": IdentityService, "lockout": LockoutService, "delegation": DelegationService}
+#: parameters the console-services branch adds to methods that exist on main (the contract)
+ADDED_BY_CONSOLE_SERVICES = {
+    ("delegation", "register_household"): {"reason"},
+    ("delegation", "update_household"): {"reason"},
+}
 
 
 @pytest.mark.parametrize("call", sorted(rpc.CONTRACT))
@@ -27,7 +32,10 @@ def test_each_typed_call_matches_the_service_method(call: str) -> None:
         pytest.skip(f"{service}.{method}: the console-services branch (#35) is not merged yet")
     parameters = list(inspect.signature(implementation).parameters)[1:]  # less self
     assert parameters[: len(positional)] == list(positional), parameters
-    assert set(keywords) <= set(parameters), parameters
+    missing = set(keywords) - set(parameters)
+    if missing and missing <= ADDED_BY_CONSOLE_SERVICES.get((service, method), set()):
+        pytest.skip(f"{service}.{method}{sorted(missing)}: console-services (#35) not merged yet")
+    assert not missing, parameters
     assert hasattr(rpc, call)
 
 

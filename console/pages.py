@@ -240,7 +240,9 @@ def dossier() -> Any:
     identifier, reason = person["identifier"], person["reason"]
     account = _read("identity.agent_find_account", rpc.find_account, identifier, reason)
     freeze = _read("lockout.agent_freeze_status", rpc.freeze_status, identifier, reason)
-    household = _read("delegation.agent_household_view", rpc.household_view, identifier, reason)
+    household: tuple[str, Any] = ("provisional", "")  # households know people by NIR only
+    if person["kind"] == "nir":
+        household = _read("delegation.agent_household_view", rpc.household_view, identifier, reason)
     actions = [
         a
         for a in ACTIONS.values()

@@ -206,9 +206,9 @@ def search() -> Any:
             else:
                 if not found.get("found"):
                     errors["identifier"] = "Aucun compte ne correspond à cet identifiant."
-                else:
+                else:  # shown from this answer: one look-up recorded, not two
                     session["person"] = person
-                    return redirect(url_for("pages.dossier"))
+                    return _dossier(person, ("ok", found))
     else:
         session.pop("person", None)
     status = 400 if errors else 200
@@ -237,8 +237,15 @@ def dossier() -> Any:
     person = session.get("person")
     if not person:
         return redirect(url_for("pages.search"))
+    return _dossier(person)
+
+
+def _dossier(person: dict[str, str], account: tuple[str, Any] | None = None) -> Any:
+    """The dossier page; ``account``: the look-up's answer when the search just made it (each
+    display is otherwise a look-up, recorded by identity and shown to the person)."""
     identifier, reason = person["identifier"], person["reason"]
-    account = _read("identity.agent_find_account", rpc.find_account, identifier, reason)
+    if account is None:
+        account = _read("identity.agent_find_account", rpc.find_account, identifier, reason)
     freeze = _read("lockout.agent_freeze_status", rpc.freeze_status, identifier, reason)
     household: tuple[str, Any] = ("provisional", "")  # households know people by NIR only
     if person["kind"] == "nir":

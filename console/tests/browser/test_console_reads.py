@@ -78,6 +78,7 @@ def test_claire_ends_all_of_iris_sessions(console: Console, people: People) -> N
     again = people.login(identifier)["session"]["token"]
     history = people.rpc.call("identity", "connection_history", again)
     agents = [e for e in history if e.get("kind") in ("agent_lookup", "agent_action")]
+    assert [e["kind"] for e in agents].count("agent_lookup") == 1, history  # one per search
     assert {e["kind"] for e in agents} == {"agent_lookup", "agent_action"}, history
     assert all(e["agency"] == "Caf de Paris" for e in agents)
     assert all(e["reason"] == "Appel téléphonique de la personne" for e in agents)

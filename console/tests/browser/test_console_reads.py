@@ -48,7 +48,7 @@ def test_the_dossier_shows_the_account_masked_the_freeze_and_the_history(
     expect(page.get_by_text("noe@exemple.fr")).to_have_count(0)
     expect(page.get_by_role("region", name="Gel du compte")).to_contain_text("Compte gelé")
     expect(page.get_by_role("region", name="Historique récent")).to_contain_text(
-        "Connexion refusée (compte gelé)"
+        "Échec de connexion qui a gelé le compte"
     )
     console.shot("dossier-read")
 

@@ -83,11 +83,15 @@ def exchange(subject_token: str, audience: str) -> str:
     except requests.RequestException:
         log.warning("token exchange for %s: the agents' provider did not answer", audience)
         raise ProviderUnavailable() from None
-    if answer.status_code == 400 and answer.json().get("error") == "invalid_grant":
+    try:
+        body = answer.json()
+    except ValueError:
+        body = {}
+    if answer.status_code == 400 and body.get("error") == "invalid_grant":
         raise ProviderSessionEnded()
-    if answer.status_code != 200:
+    if answer.status_code != 200 or not isinstance(body.get("access_token"), str):
         log.warning("token exchange for %s refused (status %s)", audience, answer.status_code)
         raise ProviderUnavailable()
-    token = str(answer.json()["access_token"])
+    token = str(body["access_token"])
     cache[audience] = token
     return token

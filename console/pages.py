@@ -250,10 +250,19 @@ def _dossier(person: dict[str, str], account: tuple[str, Any] | None = None) -> 
     household: tuple[str, Any] = ("provisional", "")  # households know people by NIR only
     if person["kind"] == "nir":
         household = _read("delegation.agent_household_view", rpc.household_view, identifier, reason)
+    state, found = account
+    no_letter = (  # a code by letter needs a postal address on file (when identity says)
+        state == "ok"
+        and isinstance(found, dict)
+        and found.get("found")
+        and found["account"].get("contacts", {}).get("postal_address") is False
+    )
     actions = [
         a
         for a in ACTIONS.values()
-        if allowed(a.method) and (not a.provisional_only or person["kind"] == "provisional")
+        if allowed(a.method)
+        and (not a.provisional_only or person["kind"] == "provisional")
+        and not (no_letter and a.slug == "code-par-courrier")
     ]
     return render_template(
         "dossier.html",
@@ -293,7 +302,7 @@ def act(slug: str) -> Any:
         )
     if step == "confirm" and not errors:
         try:
-            _perform(action, person["identifier"], values, reason)
+            done = _perform(action, person["identifier"], values, reason)
         except InvalidInput as refusal:
             if refusal.code == "agent_unauthorized":
                 return refused(refusal)
@@ -302,8 +311,11 @@ def act(slug: str) -> Any:
                 for k, v in _flat(refusal.fields).items()
             } or {"reason": refusal.message}
         else:
-            log.info("agent action %s done (request %s)", action.method, rpc.correlation_id())
-            flash(f"{action.title} : c'est fait.", "success")
+            log.info("agent action %s answered (request %s)", action.method, rpc.correlation_id())
+            if done.get("outcome") in ("unknown_identifier", "unknown_account", "not_frozen"):
+                flash(f"{action.title} : {OUTCOMES[done['outcome']]}", "warning")
+            else:
+                flash(f"{action.title} : c'est fait.", "success")
             return redirect(url_for("pages.dossier"))
     status = 400 if errors else 200
     return render_template(
@@ -365,22 +377,34 @@ def _members(values: dict[str, str]) -> list[dict[str, str]]:
     return members
 
 
-def _perform(action: Action, identifier: str, values: dict[str, str], reason: str) -> None:
+#: What an action's answer may say instead of « c'est fait ».
+OUTCOMES = {
+    "unknown_identifier": "aucun compte ne correspond à cet identifiant, rien n'a été fait.",
+    "unknown_account": "aucun compte ne correspond à cet identifiant, rien n'a été fait.",
+    "not_frozen": "le compte n'était pas gelé, rien n'a été fait.",
+}
+
+
+def _perform(
+    action: Action, identifier: str, values: dict[str, str], reason: str
+) -> dict[str, Any]:
+    """The action's call; its answer (``outcome`` says whether something was done)."""
     if action.slug == "lever-le-gel":
-        rpc.lift_freeze(identifier, reason)
-    elif action.slug == "coordonnees":
-        rpc.update_contacts(identifier, {k: v for k, v in values.items() if v}, reason)
-    elif action.slug == "attribuer-un-nir":
-        rpc.assign_nir(identifier, values["nir"], reason)
-        session["person"] = {**session["person"], "identifier": values["nir"], "kind": "nir"}
-    elif action.slug == "fermer-les-sessions":
-        rpc.end_sessions(identifier, reason)
-    elif action.slug == "code-par-courrier":
-        rpc.send_code_by_letter(identifier, reason)
-    elif action.slug == "enregistrer-un-foyer":
-        rpc.register_household(values["dossier_number"], _members(values), reason)
-    elif action.slug == "modifier-le-foyer":
-        rpc.update_household(values["dossier_number"], _members(values), reason)
+        return rpc.lift_freeze(identifier, reason)
+    if action.slug == "coordonnees":
+        return rpc.update_contacts(identifier, {k: v for k, v in values.items() if v}, reason)
+    if action.slug == "attribuer-un-nir":
+        done = rpc.assign_nir(identifier, values["nir"], reason)
+        if done.get("outcome") not in OUTCOMES:
+            session["person"] = {**session["person"], "identifier": values["nir"], "kind": "nir"}
+        return done
+    if action.slug == "fermer-les-sessions":
+        return rpc.end_sessions(identifier, reason)
+    if action.slug == "code-par-courrier":
+        return rpc.send_code_by_letter(identifier, reason)
+    if action.slug == "enregistrer-un-foyer":
+        return rpc.register_household(values["dossier_number"], _members(values), reason)
+    return rpc.update_household(values["dossier_number"], _members(values), reason)
 
 
 def refusal_text(refusal: InvalidInput) -> str:

@@ -1,4 +1,4 @@
-"""``python -m console``: the agents' console on CONSOLE_PORT (8090), served by eventlet's WSGI
+"""``python -m console``: the agents' console on CONSOLE_PORT (8092), served by eventlet's WSGI
 server (the portal's, gateway/server.py: graceful stop, no banner) until SIGTERM or SIGINT."""
 
 from __future__ import annotations

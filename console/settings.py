@@ -3,7 +3,7 @@ role table ``AGENT_ROLE_METHODS``) plus its own, read under the name ``console``
 (``CONSOLE_PORT`` or ``PORT``). docs/configuration.md is generated from these declarations.
 
 >>> ConsoleSettings.from_mapping({"ENVIRONMENT": "development"}, "console").port
-8090
+8092
 """
 
 from __future__ import annotations
@@ -50,11 +50,11 @@ def parse_reasons(raw: str) -> dict[str, str]:
 
 @dataclasses.dataclass(frozen=True, repr=False)  # keep ServiceSettings.__repr__: it hides secrets
 class ConsoleSettings(ServiceSettings):
-    port: int = setting("PORT", 8090, parse=int, doc="HTTP port of the agents' console")
+    port: int = setting("PORT", 8092, parse=int, doc="HTTP port of the agents' console")
     bind: str = setting("BIND", "127.0.0.1", doc="listening address (0.0.0.0 in a container)")
     public_url: str = setting(
         "PUBLIC_URL",
-        "http://localhost:8090",
+        "http://localhost:8092",
         doc="the console's address as agents type it (the provider sends them back to it)",
     )
     broker_caller: str = setting(

@@ -17,7 +17,7 @@ which signs in at ``acr`` ``pwd``: the console must refuse it. The agency's role
 A session at the provider ends at its logout (``/session/end``): the tokens it gave stop being
 exchanged, so the console's next call fails and its session ends (docs/console.md, "Sessions").
 
-    python -m console.dev.agents_provider          # on CONSOLE_DEV_PROVIDER_PORT (8091)
+    python -m console.dev.agents_provider          # on CONSOLE_DEV_PROVIDER_PORT (8093)
 """
 
 from __future__ import annotations
@@ -506,9 +506,9 @@ def main(argv: list[str] | None = None) -> None:
     environment = os.environ.get("ENVIRONMENT", "development")
     if environment not in DEVELOPMENT_ENVIRONMENTS:
         sys.exit("the development agents' provider runs only in ENVIRONMENT development or test")
-    port = int(os.environ.get("CONSOLE_DEV_PROVIDER_PORT", "8091"))
+    port = int(os.environ.get("CONSOLE_DEV_PROVIDER_PORT", "8093"))
     issuer = os.environ.get("CONSOLE_OIDC_ISSUER", f"http://localhost:{port}")
-    console_url = os.environ.get("CONSOLE_PUBLIC_URL", "http://localhost:8090").rstrip("/")
+    console_url = os.environ.get("CONSOLE_PUBLIC_URL", "http://localhost:8092").rstrip("/")
     data_dir = Path(os.environ.get("DATA_DIR", "var"))
     secret = os.environ.get("CONSOLE_OIDC_CLIENT_SECRET") or development_client_secret(data_dir)
     others = os.environ.get("CONSOLE_DEV_PROVIDER_OTHER_CONSOLES", "")  # tests: more consoles

@@ -91,7 +91,7 @@ def _agent_token(environ: dict[str, str]) -> str | None:
     secret = environ.get("CONSOLE_OIDC_CLIENT_SECRET") or development_client_secret(
         Path(environ.get("DATA_DIR", "var"))
     )
-    console_url = environ.get("CONSOLE_PUBLIC_URL", "http://localhost:8090")
+    console_url = environ.get("CONSOLE_PUBLIC_URL", "http://localhost:8092")
     return demonstration_token(issuer, console_url, secret, "delegation")
 
 

@@ -22,7 +22,7 @@ def test_defaults_are_thirty_minutes_idle_and_a_working_day_at_most() -> None:
     assert configured.session_absolute_timeout_s <= 36000
     assert configured.oidc_acr_values == ("mfa",)
     assert configured.broker_caller == "back-office"
-    assert configured.redirect_uri == "http://localhost:8090/connexion/retour"
+    assert configured.redirect_uri == "http://localhost:8092/connexion/retour"
 
 
 @pytest.mark.parametrize(

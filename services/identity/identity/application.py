@@ -25,6 +25,7 @@ from .domain import Account
 from .franceconnect.config import FranceConnectConfig
 from .franceconnect.journey import FranceConnect
 from .integration import integration_event
+from .journeys.agent_console import AgentConsole
 from .journeys.back_office import BackOffice
 from .journeys.code_steps import CodeSteps
 from .journeys.identifier_recovery import IdentifierRecovery
@@ -103,6 +104,10 @@ class IdentityApplication(ServiceApplication):
             store, clock, self.sessions, steps, hasher, sealer, settings.contact_changes_per_day
         )
         self.back_office = BackOffice(store, clock, sealer)
+        self.agent_console = AgentConsole(
+            store, clock, steps, settings, settings.agent_lookups_per_day,
+            timedelta(seconds=settings.session_max_lifetime_s),
+        )  # fmt: skip
         self.franceconnect = FranceConnect(
             store, clock, tokens, self.sessions, FranceConnectConfig.from_settings(settings)
         )

@@ -9,13 +9,13 @@ role table ``AGENT_ROLE_METHODS``) plus its own, read under the name ``console``
 from __future__ import annotations
 
 import dataclasses
-import json
 import secrets
 from pathlib import Path
 from typing import Any
 
 from connexion_client.reply_queue import check_caller
 from shared.runtime.settings import (
+    DEFAULT_AGENT_REASONS,
     ServiceSettings,
     SettingsError,
     parse_key,
@@ -26,26 +26,8 @@ from shared.runtime.settings import (
 #: Environments in which the development agents' provider may be used (SPEC §19).
 DEVELOPMENT_ENVIRONMENTS = ("development", "test")
 
-#: The reasons an agent may give (a code -> its French label), as the services accept them
-#: (their ``AGENT_REASONS``, docs/console-contract).
-DEFAULT_REASONS = {
-    "appel": "Appel téléphonique de la personne",
-    "accueil": "Accueil physique en Caf",
-    "courrier": "Courrier de la personne",
-    "controle": "Contrôle du dossier",
-}
 #: A working day: the longest an agent's console session lasts, used or not.
 WORKING_DAY_S = 10 * 3600
-
-
-def parse_reasons(raw: str) -> dict[str, str]:
-    """``{"appel": "Appel téléphonique de la personne", …}``: code -> French label."""
-    value = json.loads(raw)
-    if not isinstance(value, dict) or not value:
-        raise ValueError("expected a JSON object code -> label")
-    if not all(isinstance(k, str) and isinstance(v, str) and k and v for k, v in value.items()):
-        raise ValueError("codes and labels are non-empty strings")
-    return dict(value)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)  # keep ServiceSettings.__repr__: it hides secrets
@@ -112,13 +94,6 @@ class ConsoleSettings(ServiceSettings):
     rpc_timeout_s: float = setting(
         "RPC_TIMEOUT_S", 10.0, parse=float, doc="how long a call to a service may take"
     )
-    agent_reasons: dict[str, str] | None = setting(
-        "AGENT_REASONS",
-        None,
-        parse=parse_reasons,
-        doc="the reasons an agent chooses from, JSON code -> French label, the services' own"
-        " AGENT_REASONS (unset: appel, accueil, courrier, controle, as the services' default)",
-    )
 
     def _check_environment(self) -> None:
         super()._check_environment()
@@ -159,7 +134,8 @@ class ConsoleSettings(ServiceSettings):
 
     @property
     def reasons(self) -> dict[str, str]:
-        return dict(self.agent_reasons or DEFAULT_REASONS)
+        """The reasons an agent chooses from: the services' AGENT_REASONS (the same list)."""
+        return {str(k): str(v) for k, v in (self.agent_reasons or DEFAULT_AGENT_REASONS).items()}
 
     @property
     def redirect_uri(self) -> str:

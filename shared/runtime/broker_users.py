@@ -123,7 +123,13 @@ def _merge(*tables: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]
 CALLERS: tuple[Caller, ...] = (
     Caller("portal", CITIZEN_METHODS),
     Caller("back-office", _merge(BACK_OFFICE_METHODS, BACK_OFFICE_READS)),
-    Caller("identity", SERVICE_METHODS, serves=True),
+    Caller(
+        "identity",
+        SERVICE_METHODS,
+        # each replica's freeze cache (services/identity/identity/freeze_cache.py, issue #28)
+        consumes={"lockout": ("AccountFrozen", "AccountUnfrozen")},
+        serves=True,
+    ),
     Caller(
         "lockout",
         {},

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.events import Envelope
 from shared.runtime import metrics
 from shared.runtime.after_answer import AfterAnswer, Later
 from shared.runtime.agent_gate import AgentGate, Agents
+from shared.runtime.consumer import broadcast_event_handler
 from shared.runtime.dependencies import CorrelationContext, RequestContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import InvalidInput, TimedRpcProxy, load_or_reject
@@ -75,6 +77,16 @@ class IdentityService:
             )
         metrics.LOGINS.labels(outcome=result["outcome"]).inc()
         return result
+
+    # -- lockout's freezes, kept by each replica (freeze_cache.py) --------------------------------
+
+    @broadcast_event_handler("lockout", "AccountFrozen")
+    def on_account_frozen(self, envelope: Envelope) -> None:
+        self.app.freezes.from_frozen_event(envelope.payload, envelope.position)
+
+    @broadcast_event_handler("lockout", "AccountUnfrozen")
+    def on_account_unfrozen(self, envelope: Envelope) -> None:
+        self.app.freezes.forget(envelope.payload["identifier_key"], envelope.position)
 
     # -- registration --------------------------------------------------------------------------
 

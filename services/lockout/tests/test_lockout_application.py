@@ -208,7 +208,8 @@ def login_event(
     else:
         payload["reason"] = extra.get("reason", "invalid_credentials")
     envelope = events.parse(events.build(kind, payload, producer="identity", position=position))
-    return app.process(envelope, lambda e: app.settle_from_login(kind, e.payload))
+    # as the service does: settling again is harmless, the tracking record is not read first
+    return app.process(envelope, lambda e: app.settle_from_login(kind, e.payload), idempotent=True)
 
 
 def test_given_a_check_when_its_login_failed_is_processed_then_it_counts_once(

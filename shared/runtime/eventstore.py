@@ -244,6 +244,8 @@ class ServiceApplication(Application[uuid.UUID]):
 
     def _notify(self, recordings: list[Any]) -> None:
         super()._notify(recordings)
+        if not recordings:
+            return  # a save with no event (a tracking record alone): nothing to publish
         for listener in self._recorded_listeners:
             listener()
 

@@ -6,9 +6,11 @@ socket, each one a trip through the eventlet hub, while the table lock is held. 
 makes the same transaction one statement, a call to a function created beside the tables:
 
 - the same ``EXCLUSIVE`` table lock, so notification ids are still committed in order (a reader
-  of the log never passes a gap that fills in later);
+  of the log never passes a gap that fills in later), and the same ``NOTIFY``; neither for a
+  save with no event (a tracking record or a marker alone, such as lockout's settlement of a
+  check already settled): nothing to order, and no relay woken for nothing (issue #28);
 - the tracking row of :meth:`ServiceApplication.process` in the same transaction (exactly-once);
-- the same ``NOTIFY`` and the same conflicts: a version already taken raises ``IntegrityError``;
+- the same conflicts: a version already taken raises ``IntegrityError``;
 - the request's idempotency marker (``request_markers``, :mod:`.request_outcomes`) in the same
   transaction: a marker already there raises ``IntegrityError`` too (a twin delivery won).
 
@@ -84,11 +86,14 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 "   INSERT INTO {schema}.{markers} (marker_id, action, answer, recorded_at)"
                 "   VALUES (new_marker, new_marker_action, new_marker_answer, new_marker_at);"
                 "  END IF;"
-                "  LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;"
                 "  IF tracking_name IS NOT NULL THEN"
                 "   INSERT INTO {schema}.{tracking} (application_name, notification_id)"
                 "   VALUES (tracking_name, tracking_id);"
                 "  END IF;"
+                "  IF cardinality(new_events) = 0 THEN"
+                "   RETURN;"
+                "  END IF;"
+                "  LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;"
                 "  NOTIFY {channel};"
                 "  RETURN QUERY"
                 "   INSERT INTO {schema}.{events}"

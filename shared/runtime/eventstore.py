@@ -108,7 +108,7 @@ def store_env(settings: ServiceSettings, name: str) -> dict[str, str]:
             raise ValueError("DATABASE_URL must be a postgresql:// URL")
         schema = schema_of(settings, name)
         env.update(
-            PERSISTENCE_MODULE="eventsourcing.postgres",
+            PERSISTENCE_MODULE="shared.runtime.pg_recorder:StoreFactory",
             POSTGRES_DBNAME=url.path.lstrip("/") or "postgres",
             POSTGRES_HOST=url.hostname or "127.0.0.1",
             POSTGRES_PORT=str(url.port or 5432),

@@ -13,7 +13,7 @@ PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras 
 .PHONY: help venv lock infra run test test-unit test-interface test-integration test-browser \
 	test-faults lint \
 	format bench bench-quick bench-peer-lock alerts restore-components k8s-check dead-letters audit openapi supply-chain sbom clean \
-	broker-users portal-deps demo-household image-build image-check
+	broker-users portal-deps demo-household oidc-demo image-build image-check
 
 # Every target carries a `## ` description: `make help` lists them (a test checks none is left out).
 help: ## list every target with what it does
@@ -102,6 +102,9 @@ bench-peer-lock: venv ## re-pin bench/peer/requirements.txt (the bench's peer si
 	$(PIP_COMPILE) --output-file bench/peer/requirements.txt bench/peer/requirements.in
 
 # Development only: the agency's back office files real households.
+oidc-demo: portal-deps ## Caf connect's demonstration client (openid-client) on http://127.0.0.1:8090, beside make run
+	node tests/oidc_rp/rp.mjs $${GATEWAY_PUBLIC_URL:-http://localhost:8080} appli-demo 8090
+
 demo-household: venv ## file a demo household for `make run`: ARGS='--allocataire NIR Prénom NOM --conjoint NIR Prénom NOM'
 	$(PY) -m gateway.dev.demo_household $(ARGS)
 

@@ -15,6 +15,7 @@ from shared.runtime import broker_tls
 
 from . import edge, health, limits, metrics, portal, rpc, security, sessions
 from .api.install import install as install_api
+from .oidc.install import install as install_oidc
 from .settings import GatewaySettings
 
 
@@ -44,5 +45,6 @@ def create_app(settings: GatewaySettings, client: ConnexionClient | None = None)
         from . import dev  # never imported in production (absent from the image)
 
         dev.install(app)
+    install_oidc(app, settings)  # Caf connect: the one authorization server, before the API's
     install_api(app, settings)  # /api/v1/: after the portal's error pages, whose 404 it wraps
     return app

@@ -24,7 +24,6 @@ import hashlib
 import hmac
 import logging
 
-from authlib.oauth2 import OAuth2Error
 from flask import Flask, current_app, g, request
 from flask_limiter import ApplicationLimit, Limiter, RequestLimit
 
@@ -101,12 +100,8 @@ def _verified_client_id() -> str | None:
     oauth = current_app.extensions.get("connexion_api_oauth")
     if oauth is None:
         return None
-    try:
-        token = oauth.protector.acquire_token()
-    except OAuth2Error:
-        return None
-    client_id = str(token.get("client_id"))
-    return client_id if client_id in oauth.clients else None
+    client_id: str | None = oauth.verified_client_id()
+    return client_id
 
 
 def _breached(limit: RequestLimit) -> None:

@@ -121,6 +121,14 @@ def to_configured(address: str) -> Any:
     return redirect(configured_url(address))
 
 
+def to_client(registered_uri: str, params: list[tuple[str, str]]) -> Any:
+    """A redirect to an OAuth client's redirect URI (Caf connect, gateway/oidc/): one the
+    client registered, matched exactly (``Client.check_redirect_uri``), with ``params``."""
+    from authlib.common.urls import add_params_to_uri
+
+    return redirect(add_params_to_uri(registered_uri, params))
+
+
 def to_provider(url: str) -> Any:
     """A redirect to an identity provider's address (``provider_url``)."""
     return redirect(provider_url(url))

@@ -22,6 +22,9 @@ CSRF = "csrf"  # Flask-WTF's token in the form (portal)
 BEARER = "bearer"  # an OAuth 2 access token (API)
 CLIENT_SECRET = "client-secret"  # noqa: S105 - a kind of protection: HTTP Basic id and secret
 OIDC_STATE = "oidc-state"  # FranceConnect's state, bound to this browser by a cookie
+#: Caf connect's authorization request: a registered client, its exact redirect URI and PKCE
+#: S256 (a cross-site GET by design; it acts only for the person's own portal session)
+OAUTH_REQUEST = "oauth-request"
 NONE = "none"  # changes nothing, or only what anyone may start (a new captcha)
 
 # Which session the route needs.
@@ -127,6 +130,28 @@ ROUTES: tuple[Route, ...] = (
     _route("/franceconnect/connexion", "GET", note="starts a login at identity"),
     _route("/franceconnect/retour", "GET", changes=True, protection=OIDC_STATE, personal=True),
     _route("/franceconnect/deconnecte", "GET", changes=True, protection=OIDC_STATE),
+    # -- Caf connect, the agency's OpenID provider (gateway/oidc/, docs/oidc-provider.md)
+    _route("/.well-known/openid-configuration", "GET", note="discovery, public"),
+    _route("/oauth2/jwks", "GET", note="the published keys, public"),
+    _route(
+        "/oauth2/authorize",
+        "GET",
+        changes=True,
+        protection=OAUTH_REQUEST,
+        personal=True,
+        note="issues a code to a registered redirect URI for the person's portal session",
+    ),
+    _route("/oauth2/consentement", "POST", changes=True, protection=CSRF, personal=True),
+    _route("/oauth2/reprendre", "GET", note="back to the pending authorization request"),
+    _route(
+        "/oauth2/token",
+        "POST",
+        changes=True,
+        protection=CLIENT_SECRET,
+        personal=True,
+        note="a code and its PKCE verifier (public clients) or the client's secret",
+    ),
+    _route("/oauth2/userinfo", "GET POST", protection=BEARER, personal=True),
     # -- Créer Mon Compte
     _route("/creer-mon-compte", "GET"),
     _page("/creer-mon-compte/etat-civil"),

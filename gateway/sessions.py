@@ -17,6 +17,7 @@ The cookie itself (docs/security.md, "Sessions"):
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 import time
@@ -38,6 +39,36 @@ SESSION_ID = "sid"
 #: The clock of the timeouts (seconds since the epoch).
 clock = time.time
 CSRF_SECRET = "csrf_token"  # noqa: S105 - Flask-WTF's key in the session
+#: A Caf connect authorization request waiting for the login (gateway/oidc/pages.py): the one
+#: thing of the anonymous session a login keeps (it grants nothing; the client's own request).
+AUTHORIZATION_REQUEST = "oidc_request"
+#: Set by a login for the request then pending: "the person has just logged in for it"
+#: (``prompt=login`` and ``max_age`` are met once, gateway/oidc/pages.py).
+LOGGED_IN_FOR = "oidc_fresh_login"
+
+
+#: A pending authorization request is forgotten after this long (an abandoned application
+#: login must not send a later, unrelated portal login to that application).
+AUTHORIZATION_REQUEST_LIFETIME_S = 600
+
+
+def request_fingerprint(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
+
+
+def hold_authorization_request(query: str) -> None:
+    session[AUTHORIZATION_REQUEST] = {"query": query, "at": int(clock())}
+
+
+def pending_authorization_request(pop: bool = False) -> str | None:
+    """The authorization request waiting for a login or a consent, if it is recent enough."""
+    held = session.pop(AUTHORIZATION_REQUEST, None) if pop else session.get(AUTHORIZATION_REQUEST)
+    if not isinstance(held, dict) or int(clock()) - int(held.get("at", 0)) > (
+        AUTHORIZATION_REQUEST_LIFETIME_S
+    ):
+        session.pop(AUTHORIZATION_REQUEST, None)
+        return None
+    return str(held["query"])
 
 
 def install(app: Flask, settings: GatewaySettings) -> None:
@@ -80,7 +111,11 @@ def renew(*, new_csrf_secret: bool) -> None:
 
 def open_session(answer: dict[str, Any], auth_method: str = "password") -> None:
     """Keeps the session of a successful login (``login`` or ``franceconnect_callback``)."""
+    pending = pending_authorization_request()
     session.clear()  # nothing of the anonymous session survives: no fixation
+    if pending:
+        hold_authorization_request(pending)
+        session[LOGGED_IN_FOR] = request_fingerprint(pending)
     now = int(clock())
     session[OPENED_AT] = now
     session[SEEN_AT] = now

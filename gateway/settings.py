@@ -16,6 +16,7 @@ import re
 import secrets
 import string
 from pathlib import Path
+from typing import Any
 
 from connexion_client.reply_queue import check_caller
 from shared.runtime.settings import (
@@ -27,6 +28,7 @@ from shared.runtime.settings import (
 )
 
 from .api_clients import ApiClient, parse_api_clients
+from .oidc.keys import parse_signing_keys
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -92,11 +94,25 @@ class GatewaySettings(ServiceSettings):
         "API_CLIENTS",
         (),  # no client: every API call is refused (401)
         parse=parse_api_clients,
-        doc='API clients, JSON: {"appli-mobile": {"secret_sha256": "…", "trusted_source": true}}'
-        " (make one with python -m gateway.api.clients NAME)",
+        doc='the one client registry, JSON: {"appli-mobile": {"secret_sha256": "…",'
+        ' "trusted_source": true}, "appli-caf": {"type": "public", "redirect_uris": […], …}}'
+        " (API clients, and Caf connect's public and confidential clients: docs/oidc-provider.md;"
+        " make an entry with python -m gateway.api.clients NAME [--public|--confidential …])",
     )
     api_token_ttl_s: int = setting(
-        "API_TOKEN_TTL_S", 300, parse=parse_token_ttl, doc="lifetime of API access tokens (s)"
+        "API_TOKEN_TTL_S",
+        300,
+        parse=parse_token_ttl,
+        doc="lifetime of access tokens, the API's and Caf connect's (s)",
+    )
+    oidc_signing_keys: dict[str, Any] | None = setting(
+        "OIDC_SIGNING_KEYS",
+        None,
+        parse=parse_signing_keys,
+        secret=True,
+        doc='the one ES256 key set of the authorization server, JSON {"current": JWK, "next": JWK,'
+        ' "retired": [...]} (python -m gateway.oidc.keys new | rotate; generated in development'
+        " and test)",
     )
     port: int = setting("PORT", 8080, parse=int, doc="HTTP port of the portal")
     bind: str = setting("BIND", "127.0.0.1", doc="listening address (0.0.0.0 in a container)")
@@ -204,6 +220,17 @@ class GatewaySettings(ServiceSettings):
 
     def all_secret_fields(self) -> list[str]:
         return ["secret_key"]  # the gateway holds no service key
+
+    def signing_keys(self) -> dict[str, Any]:
+        """``OIDC_SIGNING_KEYS``, or in development and test the checkout's generated set
+        (``DATA_DIR/dev-secrets.json``); required everywhere else."""
+        if self.oidc_signing_keys is not None:
+            return self.oidc_signing_keys
+        if self.environment not in DEVELOPMENT_ENVIRONMENTS:
+            raise SettingsError("GATEWAY_OIDC_SIGNING_KEYS: required outside development and test")
+        from shared.runtime import dev_secrets
+
+        return dict(dev_secrets.load_or_create(self.data_dir)["oidc_signing_keys"])
 
     def with_development_secrets(self, skip: tuple[str, ...] = ()) -> GatewaySettings:
         if self.secret_key is not None:

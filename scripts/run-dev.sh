@@ -10,6 +10,9 @@ export SMTP_HOST="${SMTP_HOST:-127.0.0.1}" SMTP_PORT="${SMTP_PORT:-2525}" SMTP_S
 export SMS_GATEWAY_URL="${SMS_GATEWAY_URL:-http://127.0.0.1:8025/sms}"
 export GATEWAY_DEV_MAILBOX="${GATEWAY_DEV_MAILBOX:-true}"
 export FRANCECONNECT_REDIRECT_URIS="${FRANCECONNECT_REDIRECT_URIS:-http://localhost:8080/franceconnect/retour}"
+# Caf connect's demonstration client (`make oidc-demo`, docs/oidc-provider.md), unless a registry
+# is given: a public client, not first party (the consent page shows), PKCE, loopback redirect.
+export GATEWAY_API_CLIENTS="${GATEWAY_API_CLIENTS:-{\"appli-demo\": {\"type\": \"public\", \"scopes\": [\"openid\", \"profile\"], \"redirect_uris\": [\"http://127.0.0.1:8090/callback\"]}}}"
 PY=.venv/bin/python
 
 children=()

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, Response, current_app
 
 from gateway import rpc
+from gateway.oidc.server import CafConnect
 from gateway.security import csrf
 from gateway.settings import GatewaySettings
 
@@ -42,9 +43,8 @@ def openapi_document() -> Any:
 
 def install(app: Flask, settings: GatewaySettings) -> None:
     """Mounts ``/api/v1/`` (after the portal's error pages: it wraps their 404 and 405)."""
-    assert settings.secret_key is not None  # settings refuse to start without one
-    issuer = settings.public_url.rstrip("/") + openapi.PREFIX
-    ApiOAuth(app, settings.api_clients, issuer, settings.secret_key, settings.api_token_ttl_s)
+    audience = settings.public_url.rstrip("/") + openapi.PREFIX
+    ApiOAuth(app, CafConnect.of(app), audience)  # gateway/oidc/ installed it first
     app.extensions["connexion_api_document"] = openapi.rendered()
     app.register_blueprint(blueprint)
     csrf.exempt(blueprint)  # CSRF tokens protect browser forms; API calls carry a bearer token

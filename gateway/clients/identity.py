@@ -152,3 +152,17 @@ class IdentityClient(ServiceClient):
 
     def franceconnect_logout(self, token: str | None) -> Answer:
         return self._rpc("franceconnect_logout", token)
+
+    # -- Caf connect (gateway/oidc/) -------------------------------------------------------------
+
+    def oidc_authorize(self, token: str | None, request: dict[str, Any]) -> Answer:
+        return self._rpc("oidc_authorize", token, request)
+
+    def oidc_redeem_code(self, code: str, client_id: str) -> Answer:
+        return self._rpc("oidc_redeem_code", code, client_id)
+
+    def oidc_note_assertion(self, client_id: str, jti: str, expires_at: str) -> Answer:
+        return self._rpc("oidc_note_assertion", client_id, jti, expires_at)
+
+    def oidc_userinfo(self, client_id: str, subject: str, scopes: list[str]) -> Answer:
+        return self._rpc("oidc_userinfo", client_id, subject, scopes)

@@ -63,6 +63,10 @@ CITIZEN_METHODS: Mapping[str, tuple[str, ...]] = {
         "franceconnect_start",
         "franceconnect_callback",
         "franceconnect_logout",
+        "oidc_authorize",
+        "oidc_redeem_code",
+        "oidc_note_assertion",
+        "oidc_userinfo",
     ),
     "lockout": ("new_captcha", "new_audio_captcha", "status"),
     "delegation": (

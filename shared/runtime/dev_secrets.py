@@ -28,7 +28,15 @@ def _generate() -> dict[str, Any]:
         "notification_public_jwk": seal_key.as_dict(private=False),
         "session_private_jwk": ECKey.generate_key("P-256", private=True).as_dict(private=True),
         "sms_gateway_token": secrets.token_urlsafe(32),
+        # the gateway's authorization server (gateway/oidc/keys.py): current, next, retired
+        "oidc_signing_keys": {"current": _kid_key(), "next": _kid_key(), "retired": []},
     }
+
+
+def _kid_key() -> dict[str, Any]:
+    key = ECKey.generate_key("P-256", private=True)
+    key.ensure_kid()
+    return dict(key.as_dict(private=True))
 
 
 def _write(path: Path, secrets_by_name: dict[str, Any]) -> None:

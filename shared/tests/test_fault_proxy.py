@@ -166,8 +166,9 @@ def test_a_slice_splits_writes_into_small_segments(proxy: FaultProxy, echo: Echo
     with connect(proxy) as sock:
         assert exchange(sock, payload) == payload
     assert proxy.stats()["segments"] >= 2 * 100  # 300 bytes there and back, 3 at a time
+    # every byte reached the far end; how its reads group the segments is the kernel's affair
+    # (a busy far end reads several queued segments at once), so it is not asserted
     wait_for(lambda: sum(echo.reads) == len(payload))
-    assert len(echo.reads) > 1  # the far end read it in pieces
 
 
 def test_an_unknown_command_is_refused(proxy: FaultProxy) -> None:

@@ -36,6 +36,10 @@ def test_the_gateway_runs_locked_down_with_probes_and_scales(overlay: str) -> No
     assert env["GATEWAY_SECRET_KEY"]["valueFrom"]["secretKeyRef"]["name"] == "gateway-secrets"
     example = {s["metadata"]["name"]: s for s in load_documents(_root() / K8S_SECRETS)}
     assert "GATEWAY_SECRET_KEY" in example["gateway-secrets"]["stringData"]
+    # Caf connect's key set: production refuses to start without it (gateway/settings.py)
+    keys = env["GATEWAY_OIDC_SIGNING_KEYS"]["valueFrom"]["secretKeyRef"]
+    assert (keys["name"], keys["key"]) == ("gateway-secrets", "GATEWAY_OIDC_SIGNING_KEYS")
+    assert "GATEWAY_OIDC_SIGNING_KEYS" in example["gateway-secrets"]["stringData"]
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

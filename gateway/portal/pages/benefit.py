@@ -54,6 +54,12 @@ def recorded_request() -> str:
 def after_login(code: str | None) -> Any:
     """The redirect a login (password or FranceConnect) answers: to the configured address of
     the request that was pending before the session opened (``pending()`` read then: opening a
-    session clears the rest), once; else to Mon Compte."""
+    session clears the rest), once; else to Mon Compte. A Caf connect authorization request
+    waiting for this login comes first (gateway/oidc/pages.py)."""
+    from gateway.oidc.pages import after_login as resume_authorization
+
+    resumed = resume_authorization()
+    if resumed is not None:
+        return resumed
     address = address_of(code)
     return redirects.to_configured(address) if address else redirects.to_page("account.home")

@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 from flask import Flask
 
 from gateway.app import create_app
+from gateway.oidc.keys import new_key_set
 from gateway.settings import GatewaySettings
 
 ORIGIN = "https://mon-compte.example.org"
@@ -31,6 +32,7 @@ def edge_app(tmp_path: Path, **settings: str) -> Flask:
         "API_CLIENTS": json.dumps(
             {"appli": {"secret_sha256": hashlib.sha256(API_SECRET.encode()).hexdigest()}}
         ),
+        "OIDC_SIGNING_KEYS": json.dumps(new_key_set()),
         **settings,
     }
     return create_app(GatewaySettings.from_mapping(mapping, "gateway"))

@@ -64,6 +64,18 @@ def test_the_shared_pieces_at_the_root_import_no_part() -> None:
     assert crossings == set()
 
 
+def test_the_authorization_server_is_shared_and_imports_no_part() -> None:
+    """gateway/oidc/ (Caf connect: keys, Authlib's server, its endpoints) is a shared piece: the
+    HTTP API issues its tokens there and the portal's login resumes its requests."""
+    crossings = {
+        f"{path.relative_to(GATEWAY)} imports {name}"
+        for path in modules_of(GATEWAY / "oidc")
+        for name in imported_modules(path)
+        if part_of(name) is not None
+    }
+    assert crossings == set()
+
+
 def test_the_reader_resolves_relative_imports(tmp_path: Path) -> None:
     """``from ..forms import x`` in portal/pages is gateway.portal.forms; ``from ..api import``
     there would be gateway.portal.api, so a crossing is always spelt gateway.api (absolute)."""

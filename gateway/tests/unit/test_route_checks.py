@@ -85,7 +85,8 @@ def test_a_row_says_what_protects_a_change(row: Route, method: str) -> None:
             route_checks.CLIENT_SECRET,
         )
     if row.methods == {"GET"} and row.changes_state:
-        assert row.protection == route_checks.OIDC_STATE  # the only cross-site GETs that act
+        # the only cross-site GETs that act: FranceConnect's return, Caf connect's authorization
+        assert row.protection in (route_checks.OIDC_STATE, route_checks.OAUTH_REQUEST)
     if row.rule.startswith("/api/v1/") and row.protection == route_checks.BEARER:
         assert row.rate_limit == route_checks.PER_API_CLIENT
     if row.session == route_checks.PORTAL_SESSION:
@@ -142,10 +143,16 @@ def test_a_form_behind_the_session_sends_an_outsider_to_the_login_page(
     assert answer.status_code == 302 and answer.headers["Location"] == "/connexion"
 
 
+#: The HTTP API's operations (userinfo, also behind a bearer token, is Caf connect's).
+API_OPERATIONS = [
+    (r, m) for r, m in ROWS if r.protection == route_checks.BEARER and r.rule.startswith("/api/")
+]
+
+
 @pytest.mark.parametrize(
     ("row", "method"),
-    [(r, m) for r, m in ROWS if r.protection == route_checks.BEARER],
-    ids=[f"{m} {r.rule}" for r, m in ROWS if r.protection == route_checks.BEARER],
+    API_OPERATIONS,
+    ids=[f"{m} {r.rule}" for r, m in API_OPERATIONS],
 )
 def test_an_api_operation_with_its_token_is_counted_per_client_and_asks_for_the_session(
     app: Flask, row: Route, method: str

@@ -36,6 +36,8 @@ from .journeys.password_reset import PasswordReset
 from .journeys.registration import Registration
 from .journeys.sessions import Sessions
 from .password_hashing import PasswordHasher
+from .provider.claims import Subjects
+from .provider.journey import Provider
 from .retention import expire
 from .sessions import NoSigningKey, SessionTokens
 from .settings import IdentitySettings
@@ -109,6 +111,9 @@ class IdentityApplication(ServiceApplication):
         self.franceconnect = FranceConnect(
             store, clock, tokens, self.sessions, FranceConnectConfig.from_settings(settings)
         )
+        assert settings.pseudonym_key is not None
+        subjects = Subjects(derive_key(settings.pseudonym_key, b"identity/oidc-subjects"))
+        self.provider = Provider(store, clock, self.sessions, subjects)  # Caf connect (§18)
 
     def check_password(self, password: str) -> dict[str, Any]:
         """The per-rule checklist: ``{"valid": False, "rules": [{"rule": "length", "ok": …,

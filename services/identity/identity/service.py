@@ -23,6 +23,7 @@ from . import schemas
 from .application import IdentityApplication
 from .dependencies import IdentityApplicationDependency
 from .franceconnect import schemas as fc_schemas
+from .provider import schemas as provider_schemas
 
 
 class IdentityService:
@@ -349,6 +350,43 @@ class IdentityService:
         """``{"outcome": "logged_out", "logout_url": "https://…/session/end?…", "state": …}``."""
         data = load_or_reject(schemas.Token(), {"token": token})
         return self.app.franceconnect.logout(data["token"])
+
+    # -- Caf connect: Mon Compte as an OpenID provider (spec §18, provider/) ---------------------
+
+    @rpc
+    def oidc_authorize(self, token: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """A code for a checked authorization request and the portal session ``token``:
+        ``{"outcome": "code", "code": …}``, ``{"outcome": "login_required", "reason": …}`` or
+        ``{"outcome": "consent_required", "scopes": […]}``."""
+        if token is not None and (not isinstance(token, str) or len(token) > 4096):
+            raise InvalidInput.for_field("token", "Jeton de session invalide.")
+        data = load_or_reject(provider_schemas.AuthorizeRequest(), request)
+        return self.app.provider.authorize(token, data)
+
+    @rpc
+    def oidc_redeem_code(self, code: str, client_id: str) -> dict[str, Any]:
+        """The token endpoint's single use of a code: ``{"outcome": "redeemed", "grant": {…}}``
+        or ``{"outcome": "invalid_grant", "reason": …}``."""
+        data = load_or_reject(provider_schemas.Redeem(), {"code": code, "client_id": client_id})
+        return self.app.provider.redeem(data["code"], data["client_id"])
+
+    @rpc
+    def oidc_note_assertion(self, client_id: str, jti: str, expires_at: str) -> dict[str, Any]:
+        """A ``private_key_jwt`` assertion's single use: ``{"outcome": "new" | "replayed"}``."""
+        data = load_or_reject(
+            provider_schemas.Assertion(),
+            {"client_id": client_id, "jti": jti, "expires_at": expires_at},
+        )
+        return self.app.provider.note_assertion(data["client_id"], data["jti"], data["expires_at"])
+
+    @rpc
+    def oidc_userinfo(self, client_id: str, subject: str, scopes: list[str]) -> dict[str, Any]:
+        """``{"outcome": "ok", "claims": {"sub": …, "family_name": …}}`` by scope."""
+        data = load_or_reject(
+            provider_schemas.Userinfo(),
+            {"client_id": client_id, "subject": subject, "scopes": scopes},
+        )
+        return self.app.provider.userinfo(data["client_id"], data["subject"], data["scopes"])
 
     # -- back office ---------------------------------------------------------------------------
 

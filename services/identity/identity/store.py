@@ -10,7 +10,7 @@ The journeys receive this, not the application: it is the store (eventsourcing's
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
@@ -58,11 +58,10 @@ class IdentityStore:
     def save(self, *aggregates: MutableOrImmutableAggregate[Any] | None) -> None:
         self._application.save(*aggregates)
 
-    def save_with_retry(
-        self, command: Callable[[], Iterable[MutableOrImmutableAggregate[Any] | None]]
-    ) -> None:
-        """Runs ``command`` (load, decide, return the aggregates) until its save wins."""
-        self._application.save_with_retry(command)
+    def save_with_retry(self, command: Callable[[], Any]) -> Any:
+        """Runs ``command`` (load, decide, return the aggregates, or ``Decided``) until its save
+        wins; a ``Decided`` command's result comes back."""
+        return self._application.save_with_retry(command)
 
     def shred(self, subject_id: uuid.UUID) -> None:
         """Destroys ``subject_id``'s key: every value under it reads as erased, for good."""

@@ -139,6 +139,11 @@ def identity_summary(name: str, e: Any) -> str | None:
         return f"coordonnées mises à jour par {s['operator']}"
     if name == "ProvisionalIdentifierSent":
         return f"identifiant provisoire envoyé ({s['channel']}, {s['reason']})"
+    if name == "AgentActed":  # the agents' console (issue #35): who looked or acted, and why
+        agent = plain(s["agent_name"]) if s.get("agent_name") is not None else None
+        what = "consultation du compte" if s["kind"] == "agent_lookup" else s["action"]
+        why = s["reason"] or "texte libre"
+        return f"{what} par {agent or 'un agent'} ({s['agency']}, motif {why})"
     return None
 
 

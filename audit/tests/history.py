@@ -152,6 +152,8 @@ class History:
         self.clock.advance(minutes=5)
         assert identity.assign_nir(self.provisional, NIR, "agent-42", "affiliation")["outcome"]
         self.times["nir_assigned"] = self.clock.now()
+        self.clock.advance(minutes=1)  # an agent looks the person up (the agents' console)
+        assert identity.agent_find_account(NIR, "appel", None, "agent-42")["found"]
         self._household()
         self._settle()
         return self

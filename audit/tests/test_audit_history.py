@@ -54,6 +54,7 @@ def test_the_timeline_tells_the_history_in_order_by_nir_or_provisional_identifie
         "fin du gel",
         "connexion réussie (password) depuis 203.0.113.7",
         "NIR attribué par agent-42",
+        "consultation du compte par agent-42 (Caf, motif appel)",
         "rattaché à un dossier",
         "délégation accordée au conjoint",
     ]

@@ -119,7 +119,10 @@ def test_each_row_of_the_table_expires_on_time_and_replay_and_chain_stay_green(
     assert "connexion réussie (password) depuis [données effacées]" in timeline
     history.clock.set(after)  # "Mon historique" from a login of that day
     token = rpc.identity.login(NIR, PASSWORD, None, {"ip": "198.51.100.4"})["session"]["token"]
-    newest, *older = rpc.identity.connection_history(token)
+    entries = rpc.identity.connection_history(token)
+    newest, *older = [e for e in entries if e["kind"] == "connection"]
+    # agents' look-ups and actions stay (date, agency, reason: not personal), years later
+    assert {e["action"] for e in entries if e["kind"] != "connection"} >= {"agent_find_account"}
     assert newest["source"]["ip"] == "198.51.100.4" and newest["source_kept_for"] == "6 mois"
     assert newest["source_kept_until"] == readable_until(after, sources).isoformat()
     assert older and all(e["source"] is None and e["source_kept_until"] is None for e in older)

@@ -55,7 +55,9 @@ declare(
               description="``{identifier_display, civil_status, contact, last_login_at, …}``."),
     Operation("GET", "/account/history", connection_history, ACCOUNT, "Mon historique",
               session="token", answer=schemas.History,
-              description="``{connections: [{at, method, outcome, source}]}``, newest first."),
+              description="``{connections: [{kind, at, method, outcome, source}]}``, newest"
+              " first; agents' look-ups and actions too (``kind`` ``agent_lookup`` or"
+              " ``agent_action``: ``at, agency, reason, action, agent_name``)."),
     Operation("PUT", "/account/password", forward(identity.change_password), ACCOUNT,
               "Changer de mot de passe", session="token", body=schemas.ChangePassword,
               answer=schemas.Answer,

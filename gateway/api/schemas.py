@@ -194,10 +194,20 @@ class SessionAnswer(Reply):
 
 
 class HistoryEntry(Reply):
+    kind = fields.String(
+        metadata={"description": "connection, agent_lookup or agent_action (issue #35)"}
+    )
     at = fields.String()
     method = fields.String()
     outcome = fields.String()
     source = fields.Dict(allow_none=True)
+    agency = fields.String(metadata={"description": "an agent's look-up or action: the agency"})
+    reason = fields.String(metadata={"description": "the reason the agent gave, in French"})
+    action = fields.String(metadata={"description": "agent_find_account, lift_freeze, …"})
+    agent_name = fields.String(
+        allow_none=True,
+        metadata={"description": "null unless the agency shows its agents' names"},
+    )
 
 
 class History(Reply):

@@ -1,6 +1,8 @@
 """AccountUnfrozen v1. Producer: lockout.
 
-A freeze was lifted before its end, or the ladder was reset.
+A freeze was lifted before its end, or the ladder was reset. An agent's lift (``operator``)
+carries the agent's agency and the reason's code (AGENT_REASONS; null for free text): identity
+shows it in the person's « Mon historique » (issue #35).
 """
 
 from marshmallow import fields, validate
@@ -15,6 +17,9 @@ class AccountUnfrozenPayloadV1(Payload):
         required=True, validate=validate.OneOf(["login", "password_reset", "operator"])
     )
     operator = fields.String(required=True, allow_none=True, validate=validate.Length(max=64))
+    #: an agent's lift (issue #35): the agency shown to the person, the reason's code
+    agency = fields.String(allow_none=True, validate=validate.Length(max=120))
+    reason = fields.String(allow_none=True, validate=validate.Length(max=64))
 
 
 class AccountUnfrozenV1(IntegrationEvent):

@@ -135,6 +135,12 @@ and the erasures recorded since before reopening the service (docs/operations.md
   a registration 30 days old will never be completed.
 - The person's view drops a delivery or a source at the exact duration, the job destroys the
   month key at the month's end plus the duration: what the person sees never outlives the table.
+- Agents' look-ups and actions (the agents' console, SPEC §19): « Mon historique » shows every
+  one on the account, **none hidden** (docs/security.md "Agents and the back office" says why),
+  with the date, the agency and the reason's label; the agent's name is kept (`agent_actions`)
+  but shown only when the agency sets `AGENT_NAME_SHOWN_TO_PERSON`. A look-up of an identifier
+  with no account is recorded under the no-account key, for the agents' accountability: there is
+  nobody to show it to.
 """
 
 

@@ -193,13 +193,20 @@ TABLE: tuple[RetentionRow, ...] = (
     RetentionRow(
         category="agent_actions",
         label="Actions des agents de la Caf sur votre compte (qui, pourquoi)",
-        data="agent identifier and free-text reason of back-office actions (NIR assigned,"
-        " contacts updated, freeze lifted)",
-        purpose="accountability of agents (who did what, why), answer a complaint",
+        data="agent identifier and name, agency, reason (a code of AGENT_REASONS, or free"
+        " text) of back-office actions (NIR assigned, contacts updated, freeze lifted, sessions"
+        " ended, code sent by letter) and of each look-up of a person by an agent, found or not"
+        " (the agents' console, SPEC §19)",
+        purpose="accountability of agents (who did what, why), answer a complaint; the person"
+        " sees each look-up and action in « Mon historique »; the daily look-up limit",
         legal_basis=f"{PUBLIC_TASK} ; art. 5-2 (responsabilité)",
         store="identity, lockout",
-        where="back-office events; the reason under the month's key",
-        at_expiry="the month's key is destroyed: the reason reads as erased",
+        where="back-office events; identity: Account.AgentActed (the agent's name) and"
+        " AgentLookups.AccountLookedUp (the operator; the agent as a keyed pseudonym) under the"
+        " person's key, or the no-account key, and the month's key; the free-text reason under"
+        " the month's key",
+        at_expiry="the month's key is destroyed: the reason, the operator and the agent's name"
+        " read as erased; the date, agency, reason code and action stay with the account",
         mechanism="bucket",
         setting_field="retention_agent_actions_days",
     ),

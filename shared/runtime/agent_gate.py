@@ -15,6 +15,7 @@ as is. Every refusal is logged (no token in the log) and counted in
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from nameko.extensions import DependencyProvider
@@ -23,16 +24,72 @@ from . import metrics
 from .agent_tokens import Agent, AgentTokenPolicy, AgentTokenVerifier
 from .clock import Clock
 from .rpc import InvalidInput
-from .settings import ServiceSettings, SettingsError
+from .settings import DEFAULT_AGENT_REASONS, ServiceSettings, SettingsError
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class AgentAct:
+    """A back-office call allowed for ``agent``, with its reason (a code of ``AGENT_REASONS``,
+    or older callers' free text: ``reason_label`` is then None) and the agency shown to the
+    person (the token's ``agency`` claim, else ``AGENT_DEFAULT_AGENCY``)."""
+
+    agent: Agent
+    reason: str | None
+    reason_label: str | None
+    agency: str
+
+    @property
+    def operator(self) -> str:
+        return self.agent.operator
+
+
 class Agents:
-    def __init__(self, service: str, verifier: AgentTokenVerifier | None, clock: Clock) -> None:
+    def __init__(
+        self,
+        service: str,
+        verifier: AgentTokenVerifier | None,
+        clock: Clock,
+        reasons: dict[str, str] | None = None,
+        default_agency: str = "Caf",
+    ) -> None:
         self.service = service
         self.verifier = verifier
         self.clock = clock
+        self.reasons = dict(reasons if reasons is not None else DEFAULT_AGENT_REASONS)
+        self.default_agency = default_agency
+
+    def act(
+        self,
+        method: str,
+        agent_token: Any,
+        operator: Any = None,
+        reason: Any = None,
+        reason_required: bool = True,
+    ) -> AgentAct:
+        """:meth:`require`, then the reason checked against ``AGENT_REASONS``: ``invalid_input``
+        on field ``reason`` when it is not one of its codes (``reason_required=False``: the
+        older methods also take none, or free text, kept as before)."""
+        agent = self.require(method, agent_token, operator)
+        if reason_required and not agent.subject:  # the older methods' schemas say it
+            raise InvalidInput.for_field("operator", "Agent non identifié.")
+        label = self.reasons.get(reason) if isinstance(reason, str) else None
+        if label is None and reason_required:
+            raise InvalidInput.for_field(
+                "reason", "Choisissez un motif dans la liste : " + ", ".join(self.reasons) + "."
+            )
+        return AgentAct(
+            agent=agent,
+            reason=reason if isinstance(reason, str) and reason else None,
+            reason_label=label,
+            agency=agent.agency or self.default_agency,
+        )
+
+    def allows(self, agent: Agent, method: str) -> bool:
+        """Whether the agent's roles allow the pseudo-method ``method`` of this service (e.g.
+        ``view_full_contacts``). Without verified tokens (development, test): never."""
+        return self.verifier is not None and self.verifier.allows(agent, self.service, method)
 
     def require(self, method: str, agent_token: Any, operator: Any = None) -> Agent:
         """The agent calling ``method``, or ``InvalidInput`` ``agent_unauthorized``."""
@@ -79,7 +136,13 @@ class AgentGate(DependencyProvider):
                 )
             )
         clock = config.get("CLOCK") or Clock()
-        self.agents = Agents(self.container.service_name, verifier, clock)
+        self.agents = Agents(
+            self.container.service_name,
+            verifier,
+            clock,
+            settings.agent_reason_labels,
+            settings.agent_default_agency,
+        )
 
     def get_dependency(self, worker_ctx: Any) -> Agents:
         return self.agents

@@ -52,6 +52,7 @@ class Agent:
     subject: str
     name: str
     roles: tuple[str, ...]
+    agency: str = ""  # the token's ``agency`` claim (« Caf de Paris »), if any
 
     @property
     def operator(self) -> str:
@@ -110,7 +111,19 @@ class AgentTokenVerifier:
         subject = str(claims.get("sub") or "")
         if not subject:
             raise AgentUnauthorized("malformed")
-        return Agent(subject=subject, name=str(claims.get("name") or subject), roles=roles)
+        agency = claims.get("agency")
+        return Agent(
+            subject=subject,
+            name=str(claims.get("name") or subject),
+            roles=roles,
+            agency=agency[:120] if isinstance(agency, str) else "",
+        )
+
+    def allows(self, agent: Agent, service: str, method: str) -> bool:
+        """Whether one of the agent's roles allows ``service.method`` (also a pseudo-method,
+        such as ``identity.view_full_contacts``)."""
+        wanted = f"{service}.{method}"
+        return any(wanted in self.policy.role_methods.get(role, []) for role in agent.roles)
 
     def _decode(self, token: str) -> Any:
         try:

@@ -28,9 +28,15 @@ REPLY_KEY = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 #: Methods meant for agents (back office): no citizen gateway may call them.
 BACK_OFFICE_METHODS: Mapping[str, tuple[str, ...]] = {
-    "identity": ("assign_nir", "update_contacts"),
-    "lockout": ("lift_freeze",),
-    "delegation": ("register_household", "update_household"),
+    "identity": (
+        "assign_nir",
+        "update_contacts",
+        "agent_find_account",
+        "agent_end_sessions",
+        "agent_send_code_by_letter",
+    ),
+    "lockout": ("lift_freeze", "agent_freeze_status"),
+    "delegation": ("register_household", "update_household", "agent_household_view"),
 }
 
 #: Methods a citizen gateway (the portal, the mobile back end) calls for the person.
@@ -130,8 +136,12 @@ CALLERS: tuple[Caller, ...] = (
     Caller(
         "identity",
         SERVICE_METHODS,
-        # each replica's freeze cache (services/identity/identity/freeze_cache.py, issue #28)
-        consumes={"lockout": ("AccountFrozen", "AccountUnfrozen")},
+        # an agent's lift of a freeze or filing of a household shows in « Mon historique »
+        # (issue #35); each replica's freeze cache (identity/freeze_cache.py, issue #28)
+        consumes={
+            "lockout": ("AccountFrozen", "AccountUnfrozen"),
+            "delegation": ("HouseholdFiledByAgent",),
+        },
         serves=True,
     ),
     Caller(

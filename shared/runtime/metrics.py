@@ -45,6 +45,13 @@ AGENT_REFUSALS = Counter(
     ["service", "method", "reason"],
     registry=REGISTRY,
 )
+AGENT_LOOKUPS = Counter(
+    "caf_agent_lookups_total",
+    "Agents' look-ups of a person (agent_find_account), by outcome: found, not_found, "
+    "limit_reached (an agent over AGENT_LOOKUPS_PER_DAY); never the agent nor the person",
+    ["service", "outcome"],
+    registry=REGISTRY,
+)
 FREEZES = Counter(
     "caf_freezes_total",
     "Accounts frozen by the lockout ladder",

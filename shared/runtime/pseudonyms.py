@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import uuid
 
-KINDS = ("identifier", "nir", "dossier", "source", "franceconnect", "civil_status")
+KINDS = ("identifier", "nir", "dossier", "source", "franceconnect", "civil_status", "agent")
 
 _NAMESPACE = uuid.UUID("6f1c0a52-3c1e-4d55-9b1e-1b9f4a3b2c10")
 
@@ -34,4 +34,9 @@ class Pseudonymizer:
 
     def uuid_of(self, kind: str, value: str) -> uuid.UUID:
         """A stable UUID for index aggregates (uniqueness of a NIR, a provisional id, …)."""
-        return uuid.uuid5(_NAMESPACE, self.of(kind, value))
+        return uuid_of_pseudonym(self.of(kind, value))
+
+
+def uuid_of_pseudonym(pseudonym: str) -> uuid.UUID:
+    """The index UUID of a pseudonym another service published (``identifier_key``)."""
+    return uuid.uuid5(_NAMESPACE, pseudonym)

@@ -68,6 +68,15 @@ def parse_key(raw: str) -> bytes:
     return key
 
 
+#: the reasons an agent may give when AGENT_REASONS is unset (code -> what the person reads)
+DEFAULT_AGENT_REASONS: dict[str, str] = {
+    "appel": "Appel téléphonique de la personne",
+    "accueil": "Accueil physique en Caf",
+    "courrier": "Courrier de la personne",
+    "controle": "Contrôle du dossier",
+}
+
+
 def parse_json(raw: str) -> Any:
     return json.loads(raw)
 
@@ -275,6 +284,34 @@ class ServiceSettings:
         doc="comma-separated acr values accepted in agents' tokens (the multi-factor levels); "
         "empty: not checked here",
     )
+    # --- the agents' console (SPEC §19, docs/security.md "Agents and the back office") ---
+    agent_reasons: dict[str, Any] | None = setting(
+        "AGENT_REASONS",
+        None,
+        parse=parse_json,
+        doc="the reasons an agent may give for a look-up or an action: JSON object code -> "
+        "French label (the label is what the person reads in « Mon historique »); unset: "
+        + json.dumps(DEFAULT_AGENT_REASONS, ensure_ascii=False),
+    )
+    agent_default_agency: str = setting(
+        "AGENT_DEFAULT_AGENCY",
+        "Caf",
+        doc="the agency shown to the person when the agent's token has no agency claim",
+    )
+    agent_name_shown_to_person: bool = setting(
+        "AGENT_NAME_SHOWN_TO_PERSON",
+        False,
+        parse=parse_bool,
+        doc="whether « Mon historique » shows the name of the agent who looked or acted "
+        "(the agency decides; default: the agency and the reason only)",
+    )
+    agent_lookups_per_day: int = setting(
+        "AGENT_LOOKUPS_PER_DAY",
+        200,
+        parse=int,
+        doc="look-ups of a person (agent_find_account) one agent may make per day (UTC); "
+        "over it: agent_lookup_limit, and an alert fires on the per-agent rate",
+    )
     # Retention (spec §17): the DPO's durations, one per row of shared/privacy/retention.py.
     retention_connection_sources_days: float = setting(
         "RETENTION_CONNECTION_SOURCES_DAYS",
@@ -310,6 +347,13 @@ class ServiceSettings:
     )
 
     secret_fields: ClassVar[tuple[str, ...]] = ("pseudonym_key", "personal_data_master_key")
+
+    @property
+    def agent_reason_labels(self) -> dict[str, str]:
+        """AGENT_REASONS, or the default list: reason code -> French label."""
+        reasons = self.agent_reasons if self.agent_reasons is not None else DEFAULT_AGENT_REASONS
+        return {str(code): str(label) for code, label in reasons.items()}
+
     #: secrets a deployment may go without: never generated, unset means none
     optional_secrets: ClassVar[tuple[str, ...]] = ()
     #: secrets only the running service uses (signing sessions, the providers' and channels'

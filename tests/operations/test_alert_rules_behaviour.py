@@ -155,6 +155,22 @@ CASES: list[dict[str, Any]] = [
                                                    "pod": "delegation-db-1"}),
         ],
     },
+    {  # an agent refused a look-up over the daily limit warns at once; dev's does not
+        "interval": "1m",
+        "input_series": [
+            series("caf_agent_lookups_total", "0x5 1x10", **PROD, service="identity",
+                   outcome="limit_reached", pod="identity-1"),
+            series("caf_agent_lookups_total", "0+5x15", **PROD, service="identity",
+                   outcome="found", pod="identity-1"),
+            series("caf_agent_lookups_total", "0x5 3x10", **DEV, service="identity",
+                   outcome="limit_reached", pod="identity-9"),
+        ],
+        "alert_rule_test": [
+            alert("CafAgentLookupLimitReached", "4m"),
+            alert("CafAgentLookupLimitReached", "10m", {"severity": "warning", **PROD,
+                                                        "service": "identity"}),
+        ],
+    },
     {  # the broker's alarms, failed Jobs and a retention CronJob that stopped succeeding
         "interval": "1m",
         "input_series": [

@@ -218,8 +218,13 @@ def authorizations() -> Any:
 @blueprint.route("/historique")
 def history() -> Any:
     authorize(MANAGE[1])
-    connections = identity.connection_history(sessions.token())
-    return render_template("account/history.html", title="Mon historique", connections=connections)
+    entries = identity.connection_history(sessions.token())
+    # agents' look-ups and actions (issue #35) apart from the connections
+    agents = [e for e in entries if e.get("kind", "connection") != "connection"]
+    connections = [e for e in entries if e.get("kind", "connection") == "connection"]
+    return render_template(
+        "account/history.html", title="Mon historique", connections=connections, agents=agents
+    )
 
 
 @blueprint.route("/mot-de-passe", methods=["GET", "POST"])

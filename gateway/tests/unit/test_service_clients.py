@@ -13,10 +13,23 @@ from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from nameko.rpc import Rpc
 
 from gateway.clients import DelegationClient, IdentityClient, LockoutClient, NotificationClient
+from gateway.clients.back_office import (
+    DelegationBackOfficeClient,
+    IdentityBackOfficeClient,
+    LockoutBackOfficeClient,
+)
 from gateway.clients.base import ServiceClient
 from shared import service_registry
 
-CLIENTS = (IdentityClient, LockoutClient, DelegationClient, NotificationClient)
+CLIENTS = (
+    IdentityClient,
+    LockoutClient,
+    DelegationClient,
+    NotificationClient,
+    IdentityBackOfficeClient,
+    LockoutBackOfficeClient,
+    DelegationBackOfficeClient,
+)
 
 
 def rpc_methods(service_class: type) -> dict[str, Any]:
@@ -50,7 +63,7 @@ def service_class(name: str) -> type:
     return loaded
 
 
-@pytest.mark.parametrize("client", CLIENTS, ids=lambda c: c.service)
+@pytest.mark.parametrize("client", CLIENTS, ids=lambda c: c.__name__)
 def test_every_client_method_is_an_rpc_method_of_its_service(client: type[ServiceClient]) -> None:
     contract = rpc_methods(service_class(client.service))
     methods = client_methods(client)
@@ -58,7 +71,7 @@ def test_every_client_method_is_an_rpc_method_of_its_service(client: type[Servic
     assert set(methods) - set(contract) == set(), f"not @rpc methods of {client.service}"
 
 
-@pytest.mark.parametrize("client", CLIENTS, ids=lambda c: c.service)
+@pytest.mark.parametrize("client", CLIENTS, ids=lambda c: c.__name__)
 def test_every_client_method_has_its_rpc_signature(client: type[ServiceClient]) -> None:
     contract = rpc_methods(service_class(client.service))
     mismatches = {

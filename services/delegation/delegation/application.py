@@ -18,6 +18,7 @@ from eventsourcing.persistence import JSONTranscoder
 
 from shared.events import Envelope
 from shared.identifiers import Identifier
+from shared.runtime.agent_gate import AgentAct
 from shared.runtime.eventstore import ServiceApplication
 from shared.runtime.personal_data import PersonalData
 
@@ -77,7 +78,11 @@ class DelegationApplication(ServiceApplication):
         return specs
 
     def register_household(
-        self, dossier_number: str, members: list[dict[str, Any]], operator: str | None = None
+        self,
+        dossier_number: str,
+        members: list[dict[str, Any]],
+        operator: str | None = None,
+        act: AgentAct | None = None,
     ) -> dict[str, Any]:
         """Files a new household: ``register_household("0123456", members, "agent-42")``."""
         dossier_key = self.dossier_key(dossier_number)
@@ -93,12 +98,17 @@ class DelegationApplication(ServiceApplication):
             for spec in specs:
                 file.join(spec, account_id=people[spec.nir_key].account_id)
                 people[spec.nir_key].join(dossier_key)
+            _filed_by(file, "register_household", operator, act)
             return {"outcome": "registered"}, [file, *people.values()]
 
         return {**self._run(command), "dossier_number": dossier_number}
 
     def update_household(
-        self, dossier_number: str, members: list[dict[str, Any]], operator: str | None = None
+        self,
+        dossier_number: str,
+        members: list[dict[str, Any]],
+        operator: str | None = None,
+        act: AgentAct | None = None,
     ) -> dict[str, Any]:
         """Brings a file to the back office's current list (who arrived, left, changed role);
         revokes the delegation if the allocataire changed or the spouse left."""
@@ -121,6 +131,8 @@ class DelegationApplication(ServiceApplication):
                     people[nir_key] = leaver
             for spec in change.joining:
                 people[spec.nir_key].join(dossier_key)
+            if not change.unchanged:
+                _filed_by(file, "update_household", operator, act)
             return {
                 "outcome": "unchanged" if change.unchanged else "updated",
                 "joined": len(change.joining),
@@ -135,6 +147,16 @@ class DelegationApplication(ServiceApplication):
     def household(self, dossier_number: str) -> dict[str, Any]:
         """The file as the back office sees it: ``household("0123456")["members"]``."""
         return views.household_view(dossier_number, self.find_household(dossier_number))
+
+    def agent_household_view(self, identifier: Identifier) -> dict[str, Any]:
+        """The household of a person, for the agents' console (SPEC §19):
+        ``{"found": True, "dossier_number": None, "members": [{"role", "name", "is_person",
+        "has_account", "identifier_display"}], "delegation": {"state", "since"}}``."""
+        nir_key = self.pseudonyms.of("nir", identifier.value)
+        person = self.records.person(nir_key)
+        dossier_key = getattr(person, "dossier_key", None)
+        file = self.records.household(dossier_key) if dossier_key else None
+        return views.agent_household_view(file, nir_key, identifier.display)
 
     # --- delegation (allocataire, spouse) ------------------------------------------------
 
@@ -234,3 +256,11 @@ def _members_elsewhere(
         for index, spec in enumerate(specs)
         if people[spec.nir_key].dossier_key not in (None, dossier_key)
     ]
+
+
+def _filed_by(file: HouseholdFile, action: str, operator: str | None, act: AgentAct | None) -> None:
+    """The agent's filing, for the members' « Mon historique » (issue #35)."""
+    if act is None:
+        return
+    reason = act.reason if act.reason_label is not None else None
+    file.filed_by_agent(action=action, operator=operator, agency=act.agency, reason=reason)

@@ -89,6 +89,26 @@ class HouseholdFile(Aggregate):
 
     # --- composition (back office) ------------------------------------------------------
 
+    def filed_by_agent(
+        self, *, action: str, operator: str | None, agency: str, reason: str | None
+    ) -> None:
+        """An agent filed or changed the file (issue #35): the members with an account then see
+        it in « Mon historique »; ``reason``: a code of AGENT_REASONS, or None."""
+        self._filed_by_agent(
+            dossier_key=self.dossier_key, action=action, account_ids=self.member_accounts(),
+            operator=operator, agency=agency, reason=reason,
+        )  # fmt: skip
+
+    @event("FiledByAgent")
+    def _filed_by_agent(
+        self, *, dossier_key: str, action: str, account_ids: list[str], operator: str | None,
+        agency: str, reason: str | None,
+    ) -> None:  # fmt: skip
+        pass
+
+    def member_accounts(self) -> list[str]:
+        return sorted(str(m.account_id) for m in self.members.values() if m.account_id)
+
     def join(self, spec: MemberSpec, account_id: uuid.UUID | None) -> None:
         self._member_joined(spec.nir_key, spec.role, spec.names, account_id)
 

@@ -47,3 +47,17 @@ def _revoked(e: Any) -> Translated:
         "spouse_account_id": _text(e.spouse_account_id),
         "reason": e.reason,
     }
+
+
+@TRANSLATIONS.on(HouseholdFile.FiledByAgent)  # type: ignore[attr-defined]
+def _filed_by_agent(e: Any) -> Translated:
+    if not e.account_ids:
+        return None  # nobody with an account to tell
+    return "HouseholdFiledByAgent", {
+        "dossier_key": e.dossier_key,
+        "action": e.action,
+        "account_ids": list(e.account_ids),
+        "operator": e.operator,
+        "agency": e.agency,
+        "reason": e.reason,
+    }

@@ -105,6 +105,12 @@ class DossierForm(Schema):
     dossier_number = DossierNumber(required=True)
 
 
+class PersonForm(Schema):
+    """The agents' console: a person by NIR (households know people by NIR only)."""
+
+    identifier = Nir(required=True)
+
+
 class AccountForm(Schema):
     account_id = fields.UUID(required=True)
 

@@ -1,6 +1,7 @@
 """nameko entrypoints of the delegation service: validate at the edge, call the application.
 
-Back office: ``register_household``, ``update_household``, ``household``.
+Back office: ``register_household``, ``update_household``, ``household``,
+``agent_household_view`` (the agents' console).
 Gateways: ``delegation_prompt``, ``answer_delegation_prompt``, ``set_delegation``,
 ``delegation_status``, ``declare_separation``, ``authorize``. Every method is documented with
 an example in docs/api/delegation.md.
@@ -25,6 +26,7 @@ from .schemas import (
     DelegationChoiceForm,
     DossierForm,
     HouseholdForm,
+    PersonForm,
     PromptAnswerForm,
 )
 
@@ -40,33 +42,59 @@ class DelegationService:
 
     @rpc
     def register_household(
-        self, dossier_number: Any, members: Any, operator: Any = None, agent_token: Any = None
+        self,
+        dossier_number: Any,
+        members: Any,
+        operator: Any = None,
+        agent_token: Any = None,
+        reason: Any = None,
     ) -> dict[str, Any]:
-        """Back office; the operator recorded is the agent of ``agent_token`` (docs/security.md)."""
-        agent = self.agents.require("register_household", agent_token, operator)
+        """Back office; the operator recorded is the agent of ``agent_token`` (docs/security.md).
+        ``reason``: a code of AGENT_REASONS, shown to the members in « Mon historique »."""
+        act = self.agents.act(
+            "register_household", agent_token, operator, reason, reason_required=False
+        )
         form = {
             "dossier_number": dossier_number,
             "members": members,
-            "operator": agent.operator or None,
+            "operator": act.operator or None,
         }
         data = load_or_reject(HouseholdForm(), form, code="invalid_household")
         return self.app.register_household(
-            data["dossier_number"], data["members"], data["operator"]
+            data["dossier_number"], data["members"], data["operator"], act
         )
 
     @rpc
     def update_household(
-        self, dossier_number: Any, members: Any, operator: Any = None, agent_token: Any = None
+        self,
+        dossier_number: Any,
+        members: Any,
+        operator: Any = None,
+        agent_token: Any = None,
+        reason: Any = None,
     ) -> dict[str, Any]:
         """Back office, as ``register_household``."""
-        agent = self.agents.require("update_household", agent_token, operator)
+        act = self.agents.act(
+            "update_household", agent_token, operator, reason, reason_required=False
+        )
         form = {
             "dossier_number": dossier_number,
             "members": members,
-            "operator": agent.operator or None,
+            "operator": act.operator or None,
         }
         data = load_or_reject(HouseholdForm(), form, code="invalid_household")
-        return self.app.update_household(**data)
+        return self.app.update_household(**data, act=act)
+
+    @rpc
+    def agent_household_view(
+        self, identifier: Any, reason: Any, agent_token: Any = None, operator: Any = None
+    ) -> dict[str, Any]:
+        """The agents' console (SPEC §19): the household of the person with this NIR,
+        ``{"found": True, "members": [{"role", "name", "is_person", …}], "delegation":
+        {"state": "granted", "since": None}, …}`` or ``{"found": False}``."""
+        self.agents.act("agent_household_view", agent_token, operator, reason)
+        data = load_or_reject(PersonForm(), {"identifier": identifier})
+        return self.app.agent_household_view(data["identifier"])
 
     @rpc
     def household(self, dossier_number: Any) -> dict[str, Any]:

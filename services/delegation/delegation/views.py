@@ -32,6 +32,39 @@ def household_view(dossier_number: str, file: HouseholdFile | None) -> dict[str,
     }
 
 
+def agent_household_view(
+    file: HouseholdFile | None, nir_key: str, identifier_display: str
+) -> dict[str, Any]:
+    """The agents' console's view: the dossier's number and the other members' NIRs are kept
+    as pseudonyms only (``None``); the delegation's state: granted, refused (the allocataire
+    said no, or revoked it), or not asked."""
+    if file is None:
+        return {"found": False}
+    members = sorted(file.members.values(), key=lambda m: ROLES.index(m.role))
+    if file.delegation_granted:
+        state = "granted"
+    elif file.prompt_answered_for is not None:
+        state = "refused"
+    else:
+        state = "not_asked"
+    return {
+        "found": True,
+        "dossier_number": None,
+        "members": [
+            {
+                "role": m.role,
+                "name": name_of(m),
+                "is_person": m.nir_key == nir_key,
+                "has_account": m.account_id is not None,
+                "identifier_display": identifier_display if m.nir_key == nir_key else None,
+            }
+            for m in members
+        ],
+        "delegation": {"state": state, "since": None},
+        "separation_declared": file.separation_declared,
+    }
+
+
 def prompt_view(file: HouseholdFile | None, nir_key: str | None, reason: str) -> dict[str, Any]:
     """``ask`` only for the allocataire with a pending question; ``reason`` says why not."""
     if file is None or nir_key is None:

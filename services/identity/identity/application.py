@@ -26,6 +26,7 @@ from .franceconnect.config import FranceConnectConfig
 from .franceconnect.journey import FranceConnect
 from .freeze_cache import FreezeCache
 from .integration import integration_event
+from .journeys.agent_console import AgentConsole
 from .journeys.back_office import BackOffice
 from .journeys.code_steps import CodeSteps
 from .journeys.identifier_recovery import IdentifierRecovery
@@ -108,6 +109,10 @@ class IdentityApplication(ServiceApplication):
             store, clock, self.sessions, steps, hasher, sealer, settings.contact_changes_per_day
         )
         self.back_office = BackOffice(store, clock, sealer)
+        self.agent_console = AgentConsole(
+            store, clock, steps, settings, settings.agent_lookups_per_day,
+            timedelta(seconds=settings.session_max_lifetime_s),
+        )  # fmt: skip
         self.franceconnect = FranceConnect(
             store, clock, tokens, self.sessions, FranceConnectConfig.from_settings(settings)
         )

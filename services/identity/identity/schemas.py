@@ -136,6 +136,12 @@ def contacts_to_store(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class AgentLookup(Schema):
+    """The agents' console's methods: a NIR or a provisional identifier (never a name)."""
+
+    identifier = IdentifierField(required=True)
+
+
 class UpdateContacts(Operator):
     identifier = IdentifierField(required=True)
     contacts = fields.Nested(ContactsSchema, required=True)

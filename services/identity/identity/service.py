@@ -13,7 +13,7 @@ from shared.events import Envelope
 from shared.runtime import metrics
 from shared.runtime.after_answer import AfterAnswer, Later
 from shared.runtime.agent_gate import AgentGate, Agents
-from shared.runtime.consumer import broadcast_event_handler
+from shared.runtime.consumer import broadcast_event_handler, integration_event_handler
 from shared.runtime.dependencies import CorrelationContext, RequestContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import InvalidInput, TimedRpcProxy, load_or_reject
@@ -401,14 +401,14 @@ class IdentityService:
     ) -> dict[str, Any]:
         """``assign_nir("P33392250", "1 62 09 99 …", agent_token="eyJ…")`` -> ``{"outcome": …}``.
         The operator recorded is the agent of ``agent_token`` (docs/security.md)."""
-        agent = self.agents.require("assign_nir", agent_token, operator)
+        act = self.agents.act("assign_nir", agent_token, operator, reason, reason_required=False)
         data = load_or_reject(
             schemas.AssignNir(),
             {"provisional_identifier": provisional_identifier, "nir": nir,
-             "operator": agent.operator, "reason": reason},
+             "operator": act.operator, "reason": reason},
         )  # fmt: skip
         return self.app.back_office.assign_nir(
-            data["provisional_identifier"], data["nir"], data["operator"], data["reason"]
+            data["provisional_identifier"], data["nir"], data["operator"], data["reason"], act
         )
 
     @rpc
@@ -422,13 +422,78 @@ class IdentityService:
     ) -> dict[str, Any]:
         """``update_contacts("P33392250", {"email": "d@test.fr"}, reason="appel du 05/03",
         agent_token="eyJ…")`` -> ``{"outcome": "updated"}``."""
-        agent = self.agents.require("update_contacts", agent_token, operator)
+        act = self.agents.act(
+            "update_contacts", agent_token, operator, reason, reason_required=False
+        )
         data = load_or_reject(
             schemas.UpdateContacts(),
-            {"identifier": identifier, "contacts": contacts, "operator": agent.operator,
+            {"identifier": identifier, "contacts": contacts, "operator": act.operator,
              "reason": reason},
         )  # fmt: skip
         return self.app.back_office.update_contacts(
             data["identifier"], schemas.contacts_to_store(data["contacts"]), data["operator"],
-            data["reason"],
+            data["reason"], act,
         )  # fmt: skip
+
+    # -- the agents' console (SPEC §19, journeys/agent_console.py) -----------------------------
+
+    @rpc
+    def agent_find_account(
+        self,
+        identifier: str,
+        reason: str,
+        agent_token: str | None = None,
+        operator: str | None = None,
+    ) -> dict[str, Any]:
+        """``agent_find_account("P33392250", "appel", agent_token="eyJ…")`` ->
+        ``{"found": True, "account": {"identifier_display", "contacts": {"email":
+        "d****l@t***.fr", …, "full": False}, "sessions_open", "history": […], …}}`` or
+        ``{"found": False}``. Recorded either way; over ``AGENT_LOOKUPS_PER_DAY``:
+        ``agent_lookup_limit``. Full contacts only for a role allowed
+        ``identity.view_full_contacts``."""
+        act = self.agents.act("agent_find_account", agent_token, operator, reason)
+        data = load_or_reject(schemas.AgentLookup(), {"identifier": identifier})
+        full = self.agents.allows(act.agent, "view_full_contacts")
+        return self.app.agent_console.find_account(
+            data["identifier"], act, full, self.app.my_account.history_of
+        )
+
+    @rpc
+    def agent_end_sessions(
+        self,
+        identifier: str,
+        reason: str,
+        agent_token: str | None = None,
+        operator: str | None = None,
+    ) -> dict[str, Any]:
+        """Ends every session of the person: ``{"outcome": "ended", "sessions_ended": 2}``."""
+        act = self.agents.act("agent_end_sessions", agent_token, operator, reason)
+        data = load_or_reject(schemas.AgentLookup(), {"identifier": identifier})
+        return self.app.agent_console.end_sessions(data["identifier"], act)
+
+    @rpc
+    def agent_send_code_by_letter(
+        self,
+        identifier: str,
+        reason: str,
+        agent_token: str | None = None,
+        operator: str | None = None,
+    ) -> dict[str, Any]:
+        """A « mot de passe oublié » code by letter to the postal address on file:
+        ``{"outcome": "sent", "reset_id": …, "expires_at": …}``; none on file:
+        ``no_postal_address``."""
+        act = self.agents.act("agent_send_code_by_letter", agent_token, operator, reason)
+        data = load_or_reject(schemas.AgentLookup(), {"identifier": identifier})
+        return self.app.agent_console.send_code_by_letter(data["identifier"], act)
+
+    @integration_event_handler("lockout", "AccountUnfrozen")
+    def on_account_unfrozen(self, envelope: Envelope) -> None:
+        """An agent lifted a freeze: « Mon historique » shows it (agency, reason)."""
+        if envelope.payload["lifted_by"] != "operator":
+            return
+        self.app.process(envelope, lambda e: self.app.agent_console.freeze_lifted(e.payload))
+
+    @integration_event_handler("delegation", "HouseholdFiledByAgent")
+    def on_household_filed_by_agent(self, envelope: Envelope) -> None:
+        """An agent filed or changed a household: each member's « Mon historique » shows it."""
+        self.app.process(envelope, lambda e: self.app.agent_console.household_filed(e.payload))

@@ -212,6 +212,15 @@ class OidcProvider:
                         "delegation.register_household",
                         "delegation.update_household",
                     ],
+                    # the agents' console (SPEC §19): find, see, end sessions, letter
+                    "accueil": [
+                        "identity.agent_find_account",
+                        "identity.agent_end_sessions",
+                        "identity.agent_send_code_by_letter",
+                        "lockout.agent_freeze_status",
+                        "delegation.agent_household_view",
+                    ],
+                    "gestion": ["identity.view_full_contacts"],
                 }
             ),
             "AGENT_TOKEN_ACR_VALUES": "eidas2,eidas3",

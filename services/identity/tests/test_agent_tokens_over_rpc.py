@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 
+from shared.identifiers import parse_identifier as app_identifier
 from shared.runtime import metrics
 from shared.runtime.rpc import InvalidInput
 from shared.testing import application_of
 
-from .conftest import CAPTCHA_ANSWER, NIR, Journeys
+from .conftest import CAPTCHA_ANSWER, NIR, OTHER_NIR, Journeys
 from .oidc_provider import OidcProvider
 
 NEW_CONTACTS = {"email": "nouvelle.adresse@test.fr"}
@@ -138,3 +139,58 @@ def test_delegation_takes_the_agent_of_the_token_for_household_files(
     filed = agents.rpc.delegation.register_household("0123456", members, agent_token=for_delegation)
 
     assert filed["outcome"] == "registered", filed
+
+
+# -- the agents' console's methods (issue 35): the same gate ------------------------------------
+
+
+def test_the_consoles_methods_refuse_a_token_without_the_role_and_record_the_tokens_agent(
+    agents: Journeys, provider: OidcProvider
+) -> None:
+    agents.register_with_nir()
+    before = stored_count(agents)
+    without = provider.access_token("identity", ["contacts"])
+    for method in ("agent_find_account", "agent_end_sessions", "agent_send_code_by_letter"):
+        call = getattr(agents.rpc.identity, method)
+        assert refusal(lambda: call(NIR, "appel", without)) == "role"  # noqa: B023
+    assert refusal(
+        lambda: agents.rpc.lockout.agent_freeze_status(
+            NIR, "appel", provider.access_token("lockout", ["freezes"])
+        )
+    ) == ("role")
+    assert stored_count(agents) == before
+
+    with_role = provider.access_token("identity", ["accueil"], agency="Caf de Paris")
+    agents.rpc.identity.agent_find_account(NIR, "appel", with_role, "quelqu'un d'autre")
+
+    app = agents.app
+    [entry] = app.store.account_for(app_identifier(NIR)).agent_history
+    assert entry["agent_name"].value == "Claire DUPONT"  # the token's, never the argument
+    assert entry["agency"] == "Caf de Paris"
+
+
+def test_delegation_shows_a_household_to_the_consoles_role_only(
+    agents: Journeys, services: Any, provider: OidcProvider
+) -> None:
+    from delegation.service import DelegationService
+
+    services.start(DelegationService, CLOCK=agents.clock, **provider.agent_config())
+    members = [{"nir": NIR, "role": "allocataire", "first_names": "Daniel", "birth_name": "Morvan"}]
+    agents.rpc.delegation.register_household(
+        "0123456", members, agent_token=provider.access_token("delegation", ["households"])
+    )
+    without = provider.access_token("delegation", ["households"])
+    with_role = provider.access_token("delegation", ["accueil"])
+
+    assert refusal(lambda: agents.rpc.delegation.agent_household_view(NIR, "appel", without)) == (
+        "role"
+    )
+    seen = agents.rpc.delegation.agent_household_view(NIR, "appel", with_role)
+    nobody = agents.rpc.delegation.agent_household_view(OTHER_NIR, "appel", with_role)
+
+    assert seen["found"] is True and seen["delegation"]["state"] == "not_asked"
+    assert seen["members"] == [
+        {"role": "allocataire", "name": "Daniel MORVAN", "is_person": True,
+         "has_account": False, "identifier_display": NIR},
+    ]  # fmt: skip
+    assert nobody == {"found": False}

@@ -120,6 +120,7 @@ def test_a_successful_login_issues_a_verifiable_session_and_records_the_connecti
     assert succeeded["source_key"] and "203.0.113.7" not in str(succeeded)
     [entry] = identity.rpc.identity.connection_history(token)
     assert entry == {
+        "kind": "connection",
         "at": "2024-03-05T09:30:00+00:00",
         "method": "password",
         "outcome": "ok",

@@ -321,7 +321,14 @@ class LockoutApplication(ServiceApplication):
         ladder.settle(now, self.ladder_policy)  # a read: what settling would record is not saved
         return status_answer(ladder.view(now, self.ladder_policy))
 
-    def lift_freeze(self, identifier: Identifier, operator: str, reason: str) -> dict[str, str]:
+    def lift_freeze(
+        self,
+        identifier: Identifier,
+        operator: str,
+        reason: str,
+        agency: str | None = None,
+        reason_code: str | None = None,
+    ) -> dict[str, str]:
         """Lifts an active freeze and resets the ladder, recording who and why.
 
         >>> app.lift_freeze(identifier, "agent-042", "appel de l'allocataire")   # doctest: +SKIP
@@ -341,7 +348,9 @@ class LockoutApplication(ServiceApplication):
             # The reason is free text typed by an agent: it may name the person. It is kept
             # as long as agent actions are (docs/privacy.md), under the month's key.
             note = bucketed(ladder.id, reason, "agent_actions", now)
-            lifted = ladder.reset("operator", now, operator=operator, note=note)
+            lifted = ladder.reset(
+                "operator", now, operator=operator, note=note, agency=agency, reason=reason_code
+            )
             outcome["outcome"] = "lifted" if lifted else "not_frozen"
             return [ladder, *sources.changed()]
 
@@ -349,6 +358,25 @@ class LockoutApplication(ServiceApplication):
         return outcome
 
     # --- consumed integration events ---------------------------------------------------------
+
+    def freeze_status(self, identifier: Identifier) -> dict[str, Any]:
+        """The agents' console's view of the ladder (SPEC §19):
+        ``{"frozen": True, "until": "…", "seconds_left": 412, "failures": 5,
+        "captcha_required": True}`` or ``{"frozen": False, "failures": 1, …}``."""
+        status = self.status(identifier)
+        if status["state"] == "frozen" and status["frozen_until"]:
+            return {
+                "frozen": True,
+                "until": status["frozen_until"],
+                "seconds_left": status["retry_after_s"],
+                "failures": status["failures"],
+                "captcha_required": status["captcha_required"],
+            }
+        return {
+            "frozen": False,
+            "failures": status["failures"],
+            "captcha_required": status["captcha_required"],
+        }
 
     def reset_after_password_reset(self, identifier_key: str) -> list[Any]:
         """PasswordChanged(reason=reset): the ladder is reset and any freeze lifted."""

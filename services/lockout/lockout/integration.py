@@ -40,7 +40,7 @@ def _reset(e: Any) -> Translated:
     # A NIR assignment starts a ladder clean silently: nobody was told of that freeze.
     if not e.lifted_freeze or e.cause == "nir_assigned":
         return None
-    return _unfrozen(e, e.cause, e.operator)
+    return _unfrozen(e, e.cause, e.operator, getattr(e, "agency", None), getattr(e, "reason", None))
 
 
 @TRANSLATIONS.on(SourceActivity.Throttled)  # type: ignore[attr-defined]
@@ -52,9 +52,20 @@ def _throttled(e: Any) -> Translated:
     }
 
 
-def _unfrozen(e: Any, lifted_by: str, operator: str | None) -> tuple[str, dict[str, Any]]:
-    return "AccountUnfrozen", {
+def _unfrozen(
+    e: Any,
+    lifted_by: str,
+    operator: str | None,
+    agency: str | None = None,
+    reason: str | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """``agency`` and ``reason`` (a code of AGENT_REASONS): an agent's lift, which identity
+    shows in « Mon historique » (issue #35)."""
+    payload: dict[str, Any] = {
         "identifier_key": e.identifier_key,
         "lifted_by": lifted_by,
         "operator": operator,
     }
+    if agency is not None:  # absent before issue #35, and from lifts by no agent
+        payload.update(agency=agency, reason=reason)
+    return "AccountUnfrozen", payload

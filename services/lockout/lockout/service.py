@@ -114,12 +114,27 @@ class LockoutService:
     ) -> dict[str, str]:
         """Back office: lifts an active freeze, recording who (the agent of ``agent_token``)
         and why: ``lift_freeze("1 63 06 31 555 082", reason="appel", agent_token="eyJ…")``."""
-        agent = self.agents.require("lift_freeze", agent_token, operator)
+        act = self.agents.act("lift_freeze", agent_token, operator, reason, reason_required=False)
         data = load_or_reject(
             schemas.LiftFreeze(),
-            {"identifier": identifier, "operator": agent.operator, "reason": reason},
+            {"identifier": identifier, "operator": act.operator, "reason": reason},
         )
-        return self.app.lift_freeze(**data)
+        code = act.reason if act.reason_label is not None else None
+        return self.app.lift_freeze(**data, agency=act.agency, reason_code=code)
+
+    @rpc
+    def agent_freeze_status(
+        self,
+        identifier: str,
+        reason: str,
+        agent_token: str | None = None,
+        operator: str | None = None,
+    ) -> dict[str, Any]:
+        """The agents' console (SPEC §19): ``{"frozen": True, "until": "…", "seconds_left":
+        412, "failures": 5, "captcha_required": True}`` or ``{"frozen": False, …}``."""
+        self.agents.act("agent_freeze_status", agent_token, operator, reason)
+        data = load_or_reject(schemas.Status(), {"identifier": identifier})
+        return self.app.freeze_status(**data)
 
     @integration_event_handler("identity", "PasswordChanged")
     def on_password_changed(self, envelope: Envelope) -> None:

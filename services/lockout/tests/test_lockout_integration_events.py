@@ -58,6 +58,17 @@ def test_a_new_nir_starts_clean_silently() -> None:
     assert published(ladder) == []
 
 
+def test_an_agents_lift_carries_the_agency_and_the_reasons_code() -> None:
+    ladder = frozen_ladder()
+    ladder.collect_events()
+
+    ladder.reset("operator", T0, operator="agent-042", note="appel", agency="Caf de Paris",
+                 reason="appel")  # fmt: skip
+
+    [(_, payload)] = published(ladder)
+    assert (payload["agency"], payload["reason"]) == ("Caf de Paris", "appel")
+
+
 def test_an_operator_lift_names_the_operator() -> None:
     ladder = frozen_ladder()
     ladder.collect_events()

@@ -12,6 +12,7 @@ and handed to the ``@event`` methods, whose bodies run again on every replay.
 - ``login_records``: :class:`RevokedSession`, :class:`UnattributedLoginFailure`,
   :class:`RefusedLoginAttempt`;
 - ``enumeration_records``: :class:`AccountExistsAnswer` (answers that reveal an account);
+- ``agent_lookups``: :class:`AgentLookups` (an agent's look-ups of a day, SPEC §19);
 - ``session_cutoff``: :class:`SessionsCutoff` (« se déconnecter de tous les appareils »);
 - ``session_revocation``: :class:`SessionRevocations` (sessions end when the credential changes);
 - ``franceconnect``: :class:`AuthorizationRequest`, :class:`FranceConnectLink`,
@@ -24,6 +25,7 @@ Importing this package pins the topics these classes were stored under before th
 from __future__ import annotations
 
 from .account import Account, NotProvisionalError
+from .agent_lookups import AgentLookups
 from .code_flow import CodeCheck, CodeEntry, CodeFlow
 from .enumeration_records import AccountExistsAnswer
 from .franceconnect import (
@@ -44,6 +46,7 @@ pin_stored_topics()
 __all__ = [
     "Account",
     "AccountExistsAnswer",
+    "AgentLookups",
     "AuthorizationRequest",
     "CivilStatusIndex",
     "CodeCheck",

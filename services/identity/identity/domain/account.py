@@ -17,6 +17,9 @@ from shared.runtime.personal_data import PersonalData
 #: them all for the audit). Bounded so that loading an account costs the same whatever its age:
 #: a long history made a known account measurably slower to answer than an unknown identifier.
 HISTORY_KEPT = 50
+#: Agents' look-ups and actions kept in the account's state for « Mon historique » (bounded for
+#: the same reason; the events keep them all for the audit).
+AGENT_HISTORY_KEPT = 100
 #: the operator recorded when the person changes their own contact details (no agent)
 SELF = "titulaire"
 
@@ -228,6 +231,32 @@ class Account(Aggregate):
         by = "self" if operator == SELF else "agent"
         self.history.append({"at": at, "method": by, "outcome": "contacts_changed", "source": None})
         del self.history[:-HISTORY_KEPT]
+
+    # -- what agents looked at and did (SPEC §19, « Mon historique ») ---------------------------
+
+    @property
+    def agent_history(self) -> list[dict[str, Any]]:
+        """Agents' look-ups and actions, oldest first (an account saved before has none)."""
+        return self.__dict__.setdefault("_agent_history", [])
+
+    @event("AgentActed")
+    def record_agent_act(
+        self,
+        *,
+        kind: str,
+        action: str,
+        agency: str,
+        reason: str | None,
+        agent_name: PersonalData | None,
+        at: datetime,
+    ) -> None:
+        """``kind``: ``agent_lookup`` or ``agent_action``; ``action``: the method
+        (``agent_find_account``, ``lift_freeze``…); ``reason``: its code (AGENT_REASONS), None
+        for free text; ``agent_name``: under the month key of ``agent_actions``."""
+        entry = {"kind": kind, "action": action, "agency": agency, "reason": reason,
+                 "agent_name": agent_name, "at": at}  # fmt: skip
+        self.agent_history.append(entry)
+        del self.agent_history[:-AGENT_HISTORY_KEPT]
 
     def contact_changes_since(self, since: datetime) -> int:
         """Changes the person made themself since ``since`` (the daily limit counts them)."""

@@ -52,3 +52,4 @@ class SessionRevocations(Aggregate):
     def _revoked(self, at: datetime, cause: str, kept_session_id: str | None) -> None:
         self.generation += 1
         self.kept_session_id = kept_session_id
+        self.revoked_at = at  # the agents' console counts the sessions opened since

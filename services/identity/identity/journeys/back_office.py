@@ -6,16 +6,19 @@ operator may write anything there).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
 from shared.identifiers import Identifier
+from shared.runtime.agent_gate import AgentAct
 from shared.runtime.clock import Clock
 from shared.runtime.sealing import Sealer
 
-from ..domain import IdentifierIndex
+from ..domain import Account, IdentifierIndex
 from ..store import IdentityStore
+from .agent_history import record_agent_act
 from .contact_change import AGENT_ACTIONS, record_contact_change
 
 
@@ -31,6 +34,7 @@ class BackOffice:
         nir: Identifier,
         operator: str,
         reason: str | None = None,
+        act: AgentAct | None = None,
     ) -> dict[str, Any]:
         """``back_office.assign_nir(parse_provisional("P33392250"), nir, "agent-42")``
         -> ``{"outcome": "assigned", "identifier_display": "1 62 09 …"}``.
@@ -54,6 +58,8 @@ class BackOffice:
             reason=self.store.expiring(account.id, reason, AGENT_ACTIONS, now) if reason else None,
             at=now,
         )
+        if act is not None:
+            record_agent_act(self.store, account, "assign_nir", act, now)
         old_index: IdentifierIndex = self.store.get(self.store.identifier_index_id(provisional))
         old_index.retire(at=now)
         new_index = IdentifierIndex(
@@ -75,6 +81,7 @@ class BackOffice:
         contacts: dict[str, Any],
         operator: str,
         reason: str | None = None,
+        act: AgentAct | None = None,
     ) -> dict[str, Any]:
         """Contacts as loaded by ``schemas.ContactsSchema``:
         ``back_office.update_contacts(nir, {"email": "d@test.fr", "phone": None, …}, "agent-42")``
@@ -82,7 +89,14 @@ class BackOffice:
         account = self.store.account_for(identifier)
         if account is None:
             return {"outcome": "unknown_identifier"}
+        store = self.store
+
+        def recorded(current: Account, at: datetime) -> None:
+            if act is not None:
+                record_agent_act(store, current, "update_contacts", act, at)
+
         record_contact_change(
-            self.store, self.clock, self.sealer, account.id, contacts, operator, reason
-        )
+            self.store, self.clock, self.sealer, account.id, contacts, operator, reason,
+            agent_act=recorded,
+        )  # fmt: skip
         return {"outcome": "updated"}

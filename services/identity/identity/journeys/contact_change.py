@@ -9,6 +9,8 @@ CODE_HOLD_FOR_ANNOUNCEMENT_S). The operator is the agent, or ``SELF``.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from shared.runtime.clock import Clock
@@ -30,9 +32,11 @@ def record_contact_change(
     operator: str,
     reason: str | None = None,
     also: list[Any] | None = None,
+    agent_act: Callable[[Account, datetime], None] | None = None,
 ) -> None:
     """``contacts``: the whole new contact (``schemas.contacts_to_store``'s shape), or a
-    function of the current one. ``also``: aggregates saved in the same transaction."""
+    function of the current one. ``also``: aggregates saved in the same transaction.
+    ``agent_act``: records the agent's action on the account (« Mon historique »)."""
 
     def update() -> list[Any]:
         current: Account = store.get(account_id)
@@ -49,6 +53,8 @@ def record_contact_change(
             reason=store.expiring(account_id, reason, AGENT_ACTIONS, now) if reason else None,
             at=now,
         )
+        if agent_act is not None:
+            agent_act(current, now)
         return [current, *(also or [])]
 
     store.save_with_retry(update)

@@ -6,6 +6,7 @@ Every call needs a live session (:meth:`Sessions.live`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from shared.identifiers import Identifier
@@ -20,6 +21,7 @@ from ..lockout_port import LockoutPort
 from ..password_hashing import PasswordHasher
 from ..passwords import PasswordPolicy
 from ..store import IdentityStore
+from .agent_history import agent_entries
 from .current_password import current_password_check
 from .new_password import require_new_password
 from .sessions import Sessions
@@ -96,23 +98,36 @@ class MyAccount:
         }
 
     def history(self, token: str) -> list[dict[str, Any]]:
-        """ "Mon historique", newest first: ``[{"at", "method", "outcome", "source",
-        "source_kept_until", "source_kept_for"}]``. A source past its retention (docs/privacy.md)
-        is ``None``: only what is still kept is shown, with how long it is kept."""
+        """ "Mon historique", newest first: connections ``{"kind": "connection", "at",
+        "method", "outcome", "source", "source_kept_until", "source_kept_for"}`` and agents'
+        look-ups and actions ``{"kind": "agent_lookup" | "agent_action", "at", "agency",
+        "reason", "action", "agent_name"}`` (journeys/agent_console.py). A source past its
+        retention (docs/privacy.md) is ``None``: only what is still kept is shown."""
         claims = self.sessions.live(token)
         account: Account = self.store.get(claims.account_id)
+        return self.history_of(account)
+
+    def history_of(self, account: Account) -> list[dict[str, Any]]:
+        """An account's « Mon historique » (also what the agents' console shows)."""
         entries = account.history[-self.history_limit :]
         sources = ROWS["connection_sources"]
         kept_for = sources.duration(self.settings)
         assert kept_for is not None
         now = self.clock.now()
+        agents = agent_entries(account, self.settings)[: self.history_limit]
+        # An agent's change of contacts is also a connection-history line of its own (older
+        # accounts): shown once, as the agent's action, when that is recorded.
+        by_agents = {entry["at"] for entry in agents}
         history = []
         for entry in reversed(entries):
+            if entry["method"] == "agent" and entry["at"].isoformat() in by_agents:
+                continue
             until = readable_until(entry["at"], kept_for)
             source = entry["source"]
             shown = source.value if source and until > now else None
             history.append(
                 {
+                    "kind": "connection",
                     "at": entry["at"].isoformat(),
                     "method": entry["method"],
                     "outcome": entry["outcome"],
@@ -121,7 +136,10 @@ class MyAccount:
                     "source_kept_for": sources.kept_for(self.settings),
                 }
             )
-        return history
+        merged = sorted(
+            history + agents, key=lambda e: datetime.fromisoformat(e["at"]), reverse=True
+        )
+        return merged
 
 
 def identifier_display(account: Account) -> str | None:

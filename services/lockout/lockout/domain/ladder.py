@@ -238,7 +238,13 @@ class FailedLoginLadder(Aggregate):
         return [self._count_failure(r, at, policy, expired=False) for at, r in in_flight]
 
     def reset(
-        self, cause: ResetCause, now: datetime, operator: str | None = None, note: Any = None
+        self,
+        cause: ResetCause,
+        now: datetime,
+        operator: str | None = None,
+        note: Any = None,
+        agency: str | None = None,
+        reason: str | None = None,
     ) -> bool:
         """Clears failures and any freeze (password reset, back office, NIR assigned).
 
@@ -256,6 +262,8 @@ class FailedLoginLadder(Aggregate):
             note=note,
             identifier_key=self.identifier_key,
             lifted_freeze=self.frozen_until is not None,
+            agency=agency,
+            reason=reason,
         )
         return True
 
@@ -313,6 +321,8 @@ class FailedLoginLadder(Aggregate):
         note: Any,
         identifier_key: str,
         lifted_freeze: bool,
+        agency: str | None = None,  # issue #35: the agent's agency; absent from older events
+        reason: str | None = None,  # issue #35: the reason's code (AGENT_REASONS), if one
     ) -> None:
         self._clear()
 

@@ -81,12 +81,13 @@ class IdentityService:
 
     # -- lockout's freezes, kept by each replica (freeze_cache.py) --------------------------------
 
+    # Every replica hears of each (its own queue), unlike the history's handler below.
     @broadcast_event_handler("lockout", "AccountFrozen")
-    def on_account_frozen(self, envelope: Envelope) -> None:
+    def freeze_cache_on_frozen(self, envelope: Envelope) -> None:
         self.app.freezes.from_frozen_event(envelope.payload, envelope.position)
 
     @broadcast_event_handler("lockout", "AccountUnfrozen")
-    def on_account_unfrozen(self, envelope: Envelope) -> None:
+    def freeze_cache_on_unfrozen(self, envelope: Envelope) -> None:
         self.app.freezes.forget(envelope.payload["identifier_key"], envelope.position)
 
     # -- registration --------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #   docker run IMAGE --migrate-only identity
 #   docker run --entrypoint python IMAGE -m audit replay-check       (deploy/k8s/jobs/)
 #   docker run --entrypoint python IMAGE -m gateway                  (the portal)
+#   docker run --entrypoint python IMAGE -m console                  (the agents' console)
 # Runs as an unprivileged user on a read-only root filesystem: DATA_DIR (/var/lib/caf), the
 # letter spool (/var/spool/caf) and /tmp are volumes mounted by the deployment. No PYTHONPATH:
 # the runner and the audit tool find the services through shared/service_registry.py.
@@ -34,7 +35,8 @@ FROM python:3.11.13-slim-bookworm AS app
 COPY . /src
 RUN mkdir /app \
     && cp -r /src/shared /src/services /src/audit /src/connexion_client /app/ \
-    && if [ -d /src/gateway ]; then cp -r /src/gateway /app/; fi
+    && if [ -d /src/gateway ]; then cp -r /src/gateway /app/; fi \
+    && if [ -d /src/console ]; then cp -r /src/console /app/; fi
 
 # Front-end assets of the gateway: npm ci beside every package-lock.json under gateway/
 # (the portal's CSS base: gateway/portal/package-lock.json).

@@ -84,6 +84,7 @@ lint: venv ## ruff (lint and format) and mypy, per package
 	$(VENV)/bin/mypy audit bench
 	$(VENV)/bin/mypy connexion_client
 	$(VENV)/bin/mypy gateway
+	$(VENV)/bin/mypy console
 	$(VENV)/bin/mypy tools
 	@for service in $(SERVICES); do $(VENV)/bin/mypy services/$$service || exit 1; done
 
@@ -106,7 +107,7 @@ oidc-demo: portal-deps ## Caf connect's demonstration client (openid-client) on 
 	node tests/oidc_rp/rp.mjs $${GATEWAY_PUBLIC_URL:-http://localhost:8080} appli-demo 8090
 
 demo-household: venv ## file a demo household for `make run`: ARGS='--allocataire NIR Prénom NOM --conjoint NIR Prénom NOM'
-	$(PY) -m gateway.dev.demo_household $(ARGS)
+	AGENT_TOKEN_ISSUER="$${AGENT_TOKEN_ISSUER:-http://localhost:8093}" $(PY) -m gateway.dev.demo_household $(ARGS)
 
 openapi: venv ## regenerate the HTTP API's OpenAPI document (a test compares it with docs/openapi.json)
 	$(PY) -m gateway.api.openapi docs/openapi.json

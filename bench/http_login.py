@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from . import profile
 from .accounts import PASSWORD
 from .cpu import CpuMeter
 from .environment import PYTHONPATH, ROOT
@@ -129,11 +130,13 @@ def measure_http_logins(stack: LoginStack) -> Figure:
             _login_loop(gateway.token, stack.accounts[i * per_client : (i + 1) * per_client])
             for i in range(mode.concurrency)
         ]
-        meter = CpuMeter({"gateway": [gateway.process.pid], **stack.process_groups()})
+        processes = {"gateway": [gateway.process.pid], **stack.process_groups()}
+        meter = CpuMeter(processes)
         logins, raws = [], []
-        for _ in range(mode.repeats):
-            raws.append(raw_verifies_per_second(mode, threads=2))
-            logins.append(throughput(calls, mode.window_s, meter=meter))
+        with profile.profiled("http", processes):
+            for _ in range(mode.repeats):
+                raws.append(raw_verifies_per_second(mode, threads=2))
+                logins.append(throughput(calls, mode.window_s, meter=meter))
         cpu = meter.medians()
     finally:
         gateway.stop()

@@ -18,7 +18,7 @@ from typing import Any
 
 import kombu
 
-from . import affinity
+from . import affinity, profile
 from .accounts import PASSWORD, seed_accounts
 from .cpu import CpuMeter
 from .environment import ROOT, BenchEnvironment
@@ -110,9 +110,10 @@ def measure_logins(stack: LoginStack, workers: int) -> Figure:
     calls = stack.login_calls()
     meter = CpuMeter(stack.process_groups())
     logins, raw_all_cores = [], []
-    for _ in range(stack.mode.repeats):
-        raw_all_cores.append(raw_verifies_per_second(stack.mode, threads=2))
-        logins.append(throughput(calls, stack.mode.window_s, meter=meter))
+    with profile.profiled(f"rpc-{workers}-worker", stack.process_groups()):
+        for _ in range(stack.mode.repeats):
+            raw_all_cores.append(raw_verifies_per_second(stack.mode, threads=2))
+            logins.append(throughput(calls, stack.mode.window_s, meter=meter))
     cpu = meter.medians()
     return throughput_figure(
         f"login_{workers}_worker{'s' if workers > 1 else ''}",

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make run`: the four services, the portal on http://localhost:8080 and the development mailbox
-# (SMTP 2525, SMS gateway 8025, read at http://localhost:8080/dev/messages), in one terminal.
+# `make run`: the four services, the portal on http://localhost:8080, the development mailbox
+# (SMTP 2525, SMS gateway 8025, read at http://localhost:8080/dev/messages), the agents' console
+# on http://localhost:8092 and its development agents' provider on http://localhost:8093 (the
+# services verify the agents' tokens it issues), in one terminal.
 # Ctrl-C stops everything. Development only: every variable below can be overridden.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +16,14 @@ export FRANCECONNECT_REDIRECT_URIS="${FRANCECONNECT_REDIRECT_URIS:-http://localh
 # is given: a public client, not first party (the consent page shows), PKCE, loopback redirect.
 export GATEWAY_API_CLIENTS="${GATEWAY_API_CLIENTS:-{\"appli-demo\": {\"type\": \"public\", \"scopes\": [\"openid\", \"profile\"], \"redirect_uris\": [\"http://127.0.0.1:8090/callback\"]}}}"
 PY=.venv/bin/python
+# The agents' console and the development agents' provider (console/dev/; docs/console.md)
+export CONSOLE_DEV_PROVIDER_PORT="${CONSOLE_DEV_PROVIDER_PORT:-8093}"
+export CONSOLE_OIDC_ISSUER="${CONSOLE_OIDC_ISSUER:-http://localhost:$CONSOLE_DEV_PROVIDER_PORT}"
+export AGENT_TOKEN_ISSUER="${AGENT_TOKEN_ISSUER:-$CONSOLE_OIDC_ISSUER}"
+export AGENT_TOKEN_JWKS_URI="${AGENT_TOKEN_JWKS_URI:-$AGENT_TOKEN_ISSUER/jwks}"
+export AGENT_TOKEN_ACR_VALUES="${AGENT_TOKEN_ACR_VALUES:-mfa}"
+AGENT_ROLE_METHODS="${AGENT_ROLE_METHODS:-$($PY -m console.dev.agents_provider --role-table)}"
+export AGENT_ROLE_METHODS
 
 children=()
 stop() {
@@ -26,10 +36,16 @@ $PY -m gateway.dev.mailbox &
 children+=($!)
 $PY -m gateway &
 children+=($!)
+$PY -m console.dev.agents_provider &
+children+=($!)
+$PY -m console &
+children+=($!)
 url="${GATEWAY_PUBLIC_URL:-http://localhost:${GATEWAY_PORT:-8080}}"
 echo
 echo "  Mon Compte (démonstration) : $url"
 echo "  Boîte de réception de développement : $url/dev/messages"
+echo "  Console des agents : ${CONSOLE_PUBLIC_URL:-http://localhost:${CONSOLE_PORT:-8092}}"
+echo "    (claire.dupont / Accueil-Caf-2026 ou marc.petit / Gestion-Caf-2026, code 123456)"
 echo
 $PY -m shared.runtime.runner --dev-ports "$@" &
 children+=($!)

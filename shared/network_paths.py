@@ -35,6 +35,7 @@ NOT_CALLS = {
     " AGENT_TOKEN_JWKS_URI",
     "FRANCECONNECT_POST_LOGOUT_REDIRECT_URI": "where FranceConnect sends the browser back",
     "FRANCECONNECT_REDIRECT_URIS": "where FranceConnect sends the browser back",
+    "CONSOLE_PUBLIC_URL": "the agents' console's own address, where the provider sends back",
     "GATEWAY_PUBLIC_URL": "the portal's own address, for links in pages and messages",
     "PUBLIC_URL": "the portal's own address, for links in pages and messages",
 }
@@ -147,6 +148,16 @@ def _build() -> tuple[NetworkPath, ...]:
         ),
         _dns("gateway", "gateway"),
         NetworkPath("gateway", "AMQP_URI", "RabbitMQ (AMQPS)", RABBITMQ, (5671,), "gateway"),
+        _dns("console", "console"),
+        NetworkPath("console", "AMQP_URI", "RabbitMQ (AMQPS)", RABBITMQ, (5671,), "console"),
+        NetworkPath(
+            "console",
+            "CONSOLE_OIDC_ISSUER",
+            "agents' OpenID provider (discovery, keys, code, token exchange)",
+            OUTSIDE,
+            (443,),
+            "egress-agents-idp",
+        ),
     ]
     for name in RETENTION:
         job = f"retention-{name}"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from marshmallow import fields
 
+from console.settings import ConsoleSettings
 from gateway.settings import GatewaySettings
 from shared import events, service_registry
 from shared.privacy.data_protection import data_protection_page
@@ -138,6 +139,15 @@ def configuration_page() -> str:
         " service key: `SECRET_KEY` is its only secret.\n"
     )
     lines += _settings_table(GatewaySettings, common - {"ENVIRONMENT", "AMQP_URI"})
+    lines.append("\n## console (the agents' console, `python -m console`)\n")
+    lines.append(
+        "Read like a service's, under the name `console`: `CONSOLE_PORT` or `PORT`"
+        " (docs/console.md). It reads the agency's role table `AGENT_ROLE_METHODS` for its menus."
+        " Its secrets: `SECRET_KEY` and `OIDC_CLIENT_SECRET`.\n"
+    )
+    lines += _settings_table(
+        ConsoleSettings, common - {"ENVIRONMENT", "AMQP_URI", "AGENT_ROLE_METHODS"}
+    )
     return "\n".join(lines)
 
 

@@ -60,7 +60,10 @@ def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -
     client = ConnexionClient(amqp_uri, caller="back-office", timeout=10.0, pool_size=1)
     try:
         client.delegation.register_household(
-            arguments.dossier, members(arguments), operator="démonstration"
+            arguments.dossier,
+            members(arguments),
+            operator="démonstration",
+            agent_token=_agent_token(environ),
         )
         household = client.delegation.household(arguments.dossier)
     except InvalidInput as refused:
@@ -72,6 +75,24 @@ def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -
     names = ", ".join(f"{m['display_name']} ({m['role']})" for m in household["members"])
     print(f"dossier {household['dossier_number']} : {names}")
     return 0
+
+
+def _agent_token(environ: dict[str, str]) -> str | None:
+    """When the services verify agents' tokens (`make run`: the development agents' provider,
+    console/dev/), Marc PETIT's token for delegation, obtained as the console obtains it."""
+    issuer = environ.get("CONSOLE_OIDC_ISSUER") or environ.get("AGENT_TOKEN_ISSUER")
+    if not environ.get("AGENT_TOKEN_ISSUER") or not issuer:
+        return None  # the operator argument is taken as is (development without a provider)
+    from pathlib import Path
+
+    from console.dev.agents_provider import demonstration_token
+    from console.settings import development_client_secret
+
+    secret = environ.get("CONSOLE_OIDC_CLIENT_SECRET") or development_client_secret(
+        Path(environ.get("DATA_DIR", "var"))
+    )
+    console_url = environ.get("CONSOLE_PUBLIC_URL", "http://localhost:8092")
+    return demonstration_token(issuer, console_url, secret, "delegation")
 
 
 if __name__ == "__main__":

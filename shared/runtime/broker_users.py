@@ -141,8 +141,11 @@ CALLERS: tuple[Caller, ...] = (
         "identity",
         SERVICE_METHODS,
         # an agent's lift of a freeze or filing of a household shows in « Mon historique »
-        # (issue #35)
-        consumes={"lockout": ("AccountUnfrozen",), "delegation": ("HouseholdFiledByAgent",)},
+        # (issue #35); each replica's freeze cache (identity/freeze_cache.py, issue #28)
+        consumes={
+            "lockout": ("AccountFrozen", "AccountUnfrozen"),
+            "delegation": ("HouseholdFiledByAgent",),
+        },
         serves=True,
     ),
     Caller(

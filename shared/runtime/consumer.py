@@ -26,7 +26,7 @@ from typing import Any
 
 from kombu import Connection, Exchange, Producer, Queue
 from marshmallow import ValidationError
-from nameko.events import SERVICE_POOL, EventHandler
+from nameko.events import BROADCAST, SERVICE_POOL, EventHandler
 
 from shared import events
 
@@ -182,3 +182,44 @@ integration_event_handler = IntegrationEventHandler.decorator
 def correlation_from(worker_ctx: Any) -> str | None:
     value = worker_ctx.context_data.get(correlation.CONTEXT_KEY)
     return str(value) if value else None
+
+
+class BroadcastEventHandler(EventHandler):
+    """Every replica of the service gets every event (``@broadcast_event_handler("lockout",
+    "AccountFrozen")``), for what each replica keeps in memory (identity's freeze cache).
+
+    Its queue, ``evt-<source>-<type>--<service>.<method>-<uuid>``, is the replica's own:
+    exclusive, gone with its connection (a classic queue whatever ``QUEUE_TYPE``: a quorum queue
+    cannot be exclusive). What arrives while the replica is disconnected is not kept, so what
+    such a handler feeds must be bounded in time by itself (the freeze cache's ``max_age``).
+    No retries and no dead letters: a handler that raises is logged, the message dropped.
+    """
+
+    def __init__(self, source_service: str, event_type: str, **kwargs: Any):
+        super().__init__(
+            source_service,
+            event_type,
+            handler_type=BROADCAST,
+            reliable_delivery=False,
+            requeue_on_error=False,
+            **kwargs,
+        )
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        try:
+            envelope = events.parse(body)
+        except (ValidationError, events.UnknownEvent) as exc:
+            log.error("contract violation on %s: %s", self.queue.name, type(exc).__name__)
+            self.queue_consumer.ack_message(message)
+            return
+        super().handle_message(envelope, message)
+
+    def handle_message_processed(
+        self, message: Any, result: Any = None, exc_info: Any = None
+    ) -> None:
+        if exc_info is not None:
+            log.error("handler %s failed (%s): dropped", self.method_name, exc_info[0].__name__)
+        self.queue_consumer.ack_message(message)
+
+
+broadcast_event_handler = BroadcastEventHandler.decorator

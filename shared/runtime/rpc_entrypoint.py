@@ -111,10 +111,14 @@ class Rpc(nameko_rpc.Rpc):
     def setup(self) -> None:
         super().setup()
         quiet_expected_refusals()
+        # read once: inspect.signature took 70 to 115 µs of every call (py-spy, issue #28)
+        self.signature = inspect.signature(getattr(self.container.service_cls, self.method_name))
 
     def check_signature(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        method = getattr(self.container.service_cls, self.method_name)
-        fields = arity_errors(inspect.signature(method), (None, *args), kwargs)
+        signature = getattr(self, "signature", None) or inspect.signature(
+            getattr(self.container.service_cls, self.method_name)
+        )
+        fields = arity_errors(signature, (None, *args), kwargs)
         if fields:
             raise InvalidInput(fields=fields)
 

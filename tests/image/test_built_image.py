@@ -40,6 +40,7 @@ def test_the_manifests_run_every_service_the_gateway_and_the_audit_commands() ->
     assert sorted(e.args[1] for e in MIGRATIONS) == sorted(service_registry.names())
     assert sorted(e.args[0] for e in SERVICES) == sorted(service_registry.names())
     assert ENTRY_POINTS["gateway/gateway"].command == ("python", "-m", "gateway")
+    assert ENTRY_POINTS["console/console"].command == ("python", "-m", "console")
     commands = {e.args[0] for e in AUDIT_COMMANDS}
     assert {"replay-check", "retention", "erase"} <= commands
 
@@ -57,7 +58,8 @@ def test_the_image_runs_as_10001_and_holds_the_runtime_only(podman: Podman) -> N
         "dpkg-query -W -f '${Package}\\n'; echo ==;"
         " for tool in espeak-ng node npm gcc cc make git pip pip3 /opt/venv/bin/pip; do"
         "   command -v $tool; done; echo ==;"
-        " find /app -name tests -o -name conftest.py -o -name '*.pyc' -o -name .git; echo ==;"
+        " find /app -name tests -o -name conftest.py -o -name '*.pyc' -o -name .git"
+        " -o -path /app/console/dev -o -path /app/gateway/dev; echo ==;"
         " /opt/venv/bin/python -c 'import importlib.metadata as m;"
         ' print(*sorted(d.metadata["Name"].lower() + "==" + d.version'
         " for d in m.distributions()))'"

@@ -13,6 +13,7 @@ from eventlet.event import Event
 from eventsourcing.persistence import Tracking
 from nameko.exceptions import RemoteError
 
+from shared.identifiers import parse_nir
 from shared.testing import application_of, wait_for
 from shared.testing.event_tap import EventTap
 from shared.testing.journeys.people import JONAS, NOBODY_NIR, WRONG_PASSWORD
@@ -125,3 +126,45 @@ def test_an_unknown_identifier_gets_the_same_answers_up_to_the_freeze_and_no_ale
     ]
     assert freeze_mails == [[JONAS.email]]
     assert started.sms.received == []
+
+
+def test_both_identity_replicas_refuse_a_freeze_from_their_cache_and_drop_it_when_it_is_lifted(
+    platform: Platform, rpc_clients: Any
+) -> None:
+    """Identity's freeze cache (issue #28) with two identity replicas: each hears of the freeze
+    (AccountFrozen reaches every replica), refuses from it with no check and no lockout call,
+    drops it when an agent lifts the freeze (AccountUnfrozen), and the ladder's invariant holds
+    through both: no more checks than it allows."""
+    platform.start(identity_replicas=2)
+    platform.register(JONAS)
+    identifier = str(JONAS.nir)
+    platform.wrong_logins(identifier, 5)
+    replicas = [application_of(c) for c in platform.identity_containers]
+    key = replicas[0].store.identifier_key(parse_nir(identifier))
+    wait_for(lambda: all(r.freezes.refusal(key) is not None for r in replicas))
+    lockout = application_of(platform.lockout_containers[0])
+    reserve, reservations = lockout.reserve_attempt, []
+
+    def counted_reserve(*args: Any, **kwargs: Any) -> Any:
+        reservations.append(1)
+        return reserve(*args, **kwargs)
+
+    lockout.reserve_attempt = counted_reserve
+    clients = rpc_clients(20, timeout=60)
+    platform.password_checks.reset()
+
+    refused = storm(platform, clients, identifier)
+
+    assert outcomes_of(refused) == Counter({"frozen": 20})
+    assert (platform.password_checks.count, reservations) == (0, [])
+    assert all(served > 0 for served in platform.password_checks.logins_served.values())
+
+    lockout.lift_freeze(parse_nir(identifier), "agent-042", "appel de l'allocataire")
+    wait_for(lambda: all(r.freezes.refusal(key) is None for r in replicas))
+    platform.password_checks.reset()
+    second = storm(platform, rpc_clients(STORM, timeout=60), identifier)
+
+    assert platform.password_checks.count == 5  # the ladder, not the caches, decided
+    assert set(outcomes_of(second)) <= LADDER_ANSWERS
+    assert platform.rpc.lockout.status(identifier)["state"] == "frozen"
+    wait_for(lambda: all(r.freezes.refusal(key) is not None for r in replicas))

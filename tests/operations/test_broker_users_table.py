@@ -21,7 +21,7 @@ from shared.runtime.broker_users import (
     caller,
     permissions_for,
 )
-from shared.runtime.consumer import IntegrationEventHandler
+from shared.runtime.consumer import BroadcastEventHandler, IntegrationEventHandler
 
 SERVICES = (IdentityService, LockoutService, NotificationService, DelegationService)
 
@@ -49,7 +49,8 @@ def test_every_rpc_method_is_classified_exactly_once(service: type) -> None:
 @pytest.mark.parametrize("service", SERVICES, ids=lambda s: s.name)
 def test_each_service_binds_exactly_the_events_it_consumes(service: type) -> None:
     consumed: dict[str, set[str]] = {}
-    for _, handler in entrypoints(service, IntegrationEventHandler):
+    handlers = entrypoints(service, IntegrationEventHandler)
+    for _, handler in [*handlers, *entrypoints(service, BroadcastEventHandler)]:
         consumed.setdefault(handler.source_service, set()).add(handler.event_type)  # type: ignore[attr-defined]
     row = caller(service.name)  # type: ignore[attr-defined]
     assert {source: set(types) for source, types in row.consumes.items()} == consumed

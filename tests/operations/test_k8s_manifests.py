@@ -123,7 +123,8 @@ def test_strategic_merge_merges_named_items_and_replaces_other_lists() -> None:
 def test_deployments_roll_without_losing_work_and_run_locked_down(overlay: str) -> None:
     documents = rendered(overlay)
     deployments = of_kind(documents, "Deployment")
-    assert set(deployments) == set(SERVICES) | {"gateway"}  # gateway: test_k8s_gateway.py
+    # gateway: test_k8s_gateway.py; console: test_k8s_console.py
+    assert set(deployments) == set(SERVICES) | {"gateway", "console"}
     deployments = {name: deployments[name] for name in SERVICES}
     platform = of_kind(documents, "ConfigMap")["platform-config"]["data"]
     for name, deployment in deployments.items():
@@ -260,5 +261,6 @@ def test_each_service_connects_as_its_own_broker_user(overlay: str) -> None:
                 for variable in container.get("env", [])
                 if variable["name"].startswith("RABBITMQ_")
             }
-            user = "portal" if name == "gateway" else name  # the gateway calls as the portal
+            # the gateway calls as the portal, the agents' console as the back office
+            user = {"gateway": "portal", "console": "back-office"}.get(name, name)
             assert secrets == {f"{user}-broker-user-credentials"}

@@ -10,6 +10,7 @@ import re
 import pytest
 from test_k8s_manifests import K8S, OVERLAYS, of_kind, rendered
 
+import console.metrics  # noqa: F401  (registers the agents' console's metrics)
 import gateway.metrics  # noqa: F401  (registers the gateway's metrics)
 from shared import service_registry
 from shared.monitoring import alert_rules
@@ -154,7 +155,7 @@ def test_the_databases_and_every_target_down_are_watched() -> None:
     assert selects(selector, instance) and not selects(selector, pooler)
     (down,) = [rule for rule in alerts() if rule["alert"] == "CafTargetDown"]
     watched = re.search(r"\((.*)\)", down["expr"]).group(1).split("|")
-    assert set(watched) == {*service_registry.names(), "gateway"}
+    assert set(watched) == {*service_registry.names(), "gateway", "console"}
 
 
 def test_the_alerts_that_matter_are_there() -> None:
@@ -279,6 +280,19 @@ def test_the_gateway_metrics_are_exported_and_documented() -> None:
             f"{family.name}_total" for family in metrics.REGISTRY.collect()
         }
         assert f"`{name}`" in operations, name
+
+
+def test_the_console_metrics_are_exported_and_documented() -> None:
+    operations = (ROOT / "docs" / "operations.md").read_text()
+    exported = exported_series()
+    for name in (
+        "caf_console_http_requests_total",
+        "caf_console_signins_total",
+        "caf_console_rpc_duration_seconds_count",
+        "caf_console_provider_sessions_ended_total",
+    ):
+        assert name in exported, name
+        assert f"`{name.removesuffix('_count')}`" in operations, name
 
 
 def test_the_process_metrics_alerts_read_are_exported() -> None:

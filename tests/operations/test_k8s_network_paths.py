@@ -178,6 +178,8 @@ def with_site_values(documents: list[Document]) -> list[Document]:
             return {k: filled(v) for k, v in value.items()}
         if isinstance(value, list):
             return [filled(v) for v in value]
+        if isinstance(value, str) and value.startswith("REPLACE_ME: the agency's network"):
+            return "198.51.100.0/24"  # the agents' console's allow-list (its Ingress)
         if isinstance(value, str):
             return value.replace("example.invalid", "caf-site.test")
         return value
@@ -254,6 +256,7 @@ def test_the_overlay_fails_the_site_check_until_the_site_names_its_addresses(
         "ConfigMap notification-config",  # SMTP_HOST, SMS_GATEWAY_URL
         "ConfigMap gateway-config",  # GATEWAY_PUBLIC_URL
         "Ingress gateway",  # the portal's host
+        "Ingress console",  # the agents' console's host and the agency's network ranges
         "Deployment identity",  # the registry
     }
     expected = {

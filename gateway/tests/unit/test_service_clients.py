@@ -13,11 +13,6 @@ from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from nameko.rpc import Rpc
 
 from gateway.clients import DelegationClient, IdentityClient, LockoutClient, NotificationClient
-from gateway.clients.back_office import (
-    DelegationBackOfficeClient,
-    IdentityBackOfficeClient,
-    LockoutBackOfficeClient,
-)
 from gateway.clients.base import ServiceClient
 from shared import service_registry
 
@@ -26,10 +21,7 @@ CLIENTS = (
     LockoutClient,
     DelegationClient,
     NotificationClient,
-    IdentityBackOfficeClient,
-    LockoutBackOfficeClient,
-    DelegationBackOfficeClient,
-)
+)  # the back office's calls are the console's (console/rpc.py, console/tests/unit/test_contract.py)
 
 
 def rpc_methods(service_class: type) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from shared.runtime.sealing import Sealer
 from .domain import Account
 from .franceconnect.config import FranceConnectConfig
 from .franceconnect.journey import FranceConnect
+from .freeze_cache import FreezeCache
 from .integration import integration_event
 from .journeys.agent_console import AgentConsole
 from .journeys.back_office import BackOffice
@@ -93,7 +94,11 @@ class IdentityApplication(ServiceApplication):
         steps = CodeSteps(clock, codes, settings.code_policy(), sealer)
 
         self.sessions = Sessions(store, clock, tokens)
-        self.login = Login(store, clock, hasher, tokens, settings.renewal_campaign())
+        #: lockout's freezes as this replica heard of them (refuses earlier, never grants)
+        self.freezes = FreezeCache(
+            clock, settings.freeze_cache_size, settings.freeze_cache_max_age_s
+        )
+        self.login = Login(store, clock, hasher, tokens, settings.renewal_campaign(), self.freezes)
         self.registration = Registration(store, clock, steps, hasher, passwords, sealer)
         self.password_reset = PasswordReset(store, clock, steps, hasher, passwords)
         self.identifier_recovery = IdentifierRecovery(store, clock, steps, sealer)

@@ -13,7 +13,7 @@ from shared.events import Envelope
 from shared.runtime import metrics
 from shared.runtime.after_answer import AfterAnswer, Later
 from shared.runtime.agent_gate import AgentGate, Agents
-from shared.runtime.consumer import integration_event_handler
+from shared.runtime.consumer import broadcast_event_handler, integration_event_handler
 from shared.runtime.dependencies import CorrelationContext, RequestContext
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import InvalidInput, TimedRpcProxy, load_or_reject
@@ -78,6 +78,17 @@ class IdentityService:
             )
         metrics.LOGINS.labels(outcome=result["outcome"]).inc()
         return result
+
+    # -- lockout's freezes, kept by each replica (freeze_cache.py) --------------------------------
+
+    # Every replica hears of each (its own queue), unlike the history's handler below.
+    @broadcast_event_handler("lockout", "AccountFrozen")
+    def freeze_cache_on_frozen(self, envelope: Envelope) -> None:
+        self.app.freezes.from_frozen_event(envelope.payload, envelope.position)
+
+    @broadcast_event_handler("lockout", "AccountUnfrozen")
+    def freeze_cache_on_unfrozen(self, envelope: Envelope) -> None:
+        self.app.freezes.forget(envelope.payload["identifier_key"], envelope.position)
 
     # -- registration --------------------------------------------------------------------------
 

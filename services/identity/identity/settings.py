@@ -141,6 +141,20 @@ class IdentitySettings(ServiceSettings):
         doc="changes of contact details a person may make themself from « Mon profil » in 24 "
         "hours (an agent's changes are not counted)",
     )
+    freeze_cache_size: int = setting(
+        "FREEZE_CACHE_SIZE",
+        10_000,
+        parse=int,
+        doc="lockout's freezes each replica keeps to answer « frozen » without asking lockout "
+        "(least recently used dropped first; 0: none kept, every login asks lockout)",
+    )
+    freeze_cache_max_age_s: int = setting(
+        "FREEZE_CACHE_MAX_AGE_S",
+        60,
+        parse=int,
+        doc="a freeze kept is asked of lockout again after this long at the latest, even "
+        "without AccountUnfrozen (an event the replica missed refuses no longer than this)",
+    )
     partner_source_ranges: tuple[str, ...] = setting(
         "PARTNER_SOURCE_RANGES",
         (),

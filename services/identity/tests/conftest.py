@@ -85,9 +85,13 @@ class Journeys:
         self.codes_read = 0
         self.lockout_container: Any = None
         self.identity_container: Any = None
+        #: lockout's own config, if a test gives it one before ``start()``
+        self.lockout_config: dict[str, str] = {}
 
     def start(self, **identity_config: Any) -> Journeys:
-        self.lockout_container = self.services.start(LockoutService, CLOCK=self.clock, **SMALL_POOL)
+        self.lockout_container = self.services.start(
+            LockoutService, CLOCK=self.clock, **{**SMALL_POOL, **self.lockout_config}
+        )
         application_of(self.lockout_container).captcha_answers = lambda: CAPTCHA_ANSWER
         self.identity_container = self.services.start(
             IdentityService, CLOCK=self.clock, **{**FAST_ARGON2, **SMALL_POOL, **identity_config}

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from identity.domain import AgentLookups
 
+from shared.identifiers import parse_nir
 from shared.runtime import metrics
 from shared.runtime.rpc import InvalidInput
 from shared.testing import application_of, wait_for
@@ -276,6 +277,9 @@ def test_a_freeze_lifted_by_an_agent_shows_in_the_history_with_its_agency_and_re
     lifted = agents.rpc.lockout.lift_freeze(NIR, reason="appel", agent_token=for_lockout)
 
     assert lifted == {"outcome": "lifted"}
+    # identity refuses from its freeze cache until lockout's AccountUnfrozen reaches it (#28)
+    key = agents.app.store.identifier_key(parse_nir(NIR))
+    wait_for(lambda: agents.app.freezes.refusal(key) is None)
     entries = wait_for(lambda: agent_entries(agents))
     assert [(e["action"], e["agency"], e["reason"]) for e in entries] == [
         ("lift_freeze", AGENCY, "Appel téléphonique de la personne")

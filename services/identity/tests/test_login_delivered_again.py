@@ -14,6 +14,8 @@ import sys
 import uuid
 from pathlib import Path
 
+import eventlet
+import eventlet.event
 from lockout.service import LockoutService
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -108,3 +110,34 @@ def login_as_a_worker(app, lockout, identifier, password: str, request: Request)
 def stored_topics(app) -> list[str]:
     notifications = app.recorder.select_notifications(start=1, limit=10_000)
     return [n.topic.rsplit(".", 1)[-1] for n in notifications]
+
+
+def test_a_right_password_delivered_again_while_its_first_delivery_checks_answers_its_outcome(
+    identity,
+):
+    """Found by tests/faults (the RabbitMQ cut, the lossy network): the first delivery's consumer
+    was cut, not its worker; RabbitMQ gave the request to the other replica while the first was
+    still checking the password. The second answered « wrong password » to a person who knew
+    it, and that answer could reach them first. Now it waits for the first's outcome."""
+    identity.register_with_nir()
+    app, lockout = identity.app, identity.rpc.lockout
+    verify, checks = app.hasher.verify, []
+    checking = eventlet.event.Event()
+
+    def slow_verify(password_hash, password):
+        checks.append(1)
+        checking.send()
+        eventlet.sleep(0.5)  # a check under load, while the request is delivered again
+        return verify(password_hash, password)
+
+    app.hasher.verify = slow_verify
+    request = Request(id=uuid.uuid4().hex, redelivered=False)
+    nir = parse_identifier(NIR)
+    first = eventlet.spawn(login_as_a_worker, app, lockout, nir, PASSWORD, request)
+    checking.wait()
+
+    again = login_as_a_worker(app, lockout, nir, "not even the password", redelivered(request))
+
+    assert first.wait()["outcome"] == again["outcome"] == "ok"
+    assert checks == [1]  # the password is checked once
+    assert stored_topics(app).count("LoginSucceeded") == 1

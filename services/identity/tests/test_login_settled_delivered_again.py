@@ -39,7 +39,11 @@ def attempt(app, lockout, request: Request, later=never) -> dict:
         request_outcomes.leave()
 
 
-def test_a_wrong_login_delivered_again_after_its_check_settled_is_not_checked_again(identity):
+def test_a_wrong_login_delivered_again_after_its_check_settled_is_not_checked_again(journeys):
+    # the first delivery never records its outcome: the second waits for it as long as
+    # lockout does (1 s here), then answers the failure the ladder counts
+    journeys.lockout_config = {"LOCKOUT_RESERVATION_TIMEOUT_S": "1"}
+    identity = journeys.start()
     identity.register_with_nir()
     app, lockout = identity.app, identity.rpc.lockout
     verifications: list[str] = []

@@ -108,6 +108,7 @@ class LockoutApplication(ServiceApplication):
                         captcha_invalid=False,
                         after_success=success,
                         granted_before=True,
+                        settles_within_s=known.unsettled_for_s(token, now),
                     )
                 )
                 return []
@@ -149,6 +150,7 @@ class LockoutApplication(ServiceApplication):
                         if reservation
                         else None
                     ),
+                    freeze_recorded=decision == "frozen" and ladder.freeze_recorded(now),
                 )
             )
             # A ladder is stored only once a check was reserved on it: refusals cost nothing.

@@ -146,15 +146,22 @@ class LockoutService:
     # A login's check is settled by the login's own event (issue #28): identity does not wait
     # for a report. Until the event is processed the check counts as a failure; with no event
     # after LOCKOUT_RESERVATION_TIMEOUT_S it is settled as one.
+    # Settling a settled check changes nothing (ladder.report): the handler may run again.
     @integration_event_handler("identity", "LoginSucceeded")
     def on_login_succeeded(self, envelope: Envelope) -> None:
         self.app.process(
-            envelope, lambda e: self.app.settle_from_login("LoginSucceeded", e.payload)
+            envelope,
+            lambda e: self.app.settle_from_login("LoginSucceeded", e.payload),
+            idempotent=True,
         )
 
     @integration_event_handler("identity", "LoginFailed")
     def on_login_failed(self, envelope: Envelope) -> None:
-        self.app.process(envelope, lambda e: self.app.settle_from_login("LoginFailed", e.payload))
+        self.app.process(
+            envelope,
+            lambda e: self.app.settle_from_login("LoginFailed", e.payload),
+            idempotent=True,
+        )
 
     @integration_event_handler("identity", "NirAssigned")
     def on_nir_assigned(self, envelope: Envelope) -> None:

@@ -67,6 +67,38 @@ def test_the_fifth_failure_freezes_and_time_left_is_told(
     assert (answer["decision"], answer["retry_after_s"]) == ("frozen", 180)
 
 
+def test_a_freeze_is_said_recorded_only_once_settled_not_while_projected_from_a_check_in_flight(
+    app: LockoutApplication,
+) -> None:
+    # identity keeps a recorded freeze (its freeze cache); a projected one may still vanish:
+    # the check in flight may succeed and lift it, with no AccountUnfrozen
+    for _ in range(3):
+        wrong_login(app)
+    wrong_login(app, **captcha(app))
+    fifth = app.reserve_attempt(KEY, **captcha(app))
+    projected = app.reserve_attempt(KEY, **captcha(app))
+    assert (projected["decision"], projected["freeze_recorded"]) == ("frozen", False)
+
+    app.report_attempt(ReservationId.parse(fifth["reservation_id"]), False)
+
+    recorded = app.reserve_attempt(KEY, **captcha(app))
+    assert (recorded["decision"], recorded["freeze_recorded"]) == ("frozen", True)
+    assert recorded["frozen_until"] == projected["frozen_until"]
+
+
+def test_a_request_delivered_again_is_told_how_long_its_first_check_may_still_settle(
+    app: LockoutApplication, clock: FrozenClock
+) -> None:
+    first = app.reserve_attempt(KEY, request_id="r-1")
+    clock.advance(seconds=10)
+
+    again = app.reserve_attempt(KEY, request_id="r-1")
+
+    assert (again["granted_before"], again["settles_within_s"]) == (True, 20.0)
+    app.report_attempt(ReservationId.parse(first["reservation_id"]), True)
+    assert app.reserve_attempt(KEY, request_id="r-1")["settles_within_s"] == 0.0
+
+
 def test_success_resets(app: LockoutApplication) -> None:
     wrong_login(app)
     reserved = app.reserve_attempt(KEY)
@@ -176,7 +208,8 @@ def login_event(
     else:
         payload["reason"] = extra.get("reason", "invalid_credentials")
     envelope = events.parse(events.build(kind, payload, producer="identity", position=position))
-    return app.process(envelope, lambda e: app.settle_from_login(kind, e.payload))
+    # as the service does: settling again is harmless, the tracking record is not read first
+    return app.process(envelope, lambda e: app.settle_from_login(kind, e.payload), idempotent=True)
 
 
 def test_given_a_check_when_its_login_failed_is_processed_then_it_counts_once(

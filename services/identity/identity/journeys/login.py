@@ -12,6 +12,7 @@ is reported to lockout after the answer instead.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from shared.runtime.rpc_entrypoint import Request
 
 from .. import messages
 from ..domain import Account, RefusedLoginAttempt
+from ..freeze_cache import FreezeCache
 from ..lockout_port import LockoutPort
 from ..password_hashing import PasswordHasher
 from ..renewal_campaign import RenewalCampaign
@@ -36,6 +38,8 @@ SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
 #: history tells it from an attempt refused with no check because the account was frozen)
 CHECKED_AND_FROZE = "invalid_credentials_froze"
 CHECKED_FAILURES = ("invalid_credentials", CHECKED_AND_FROZE)
+#: how often a delivery again looks for its first delivery's recorded outcome
+FIRST_DELIVERY_POLL_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class Login:
     hasher: PasswordHasher
     tokens: SessionTokens
     campaign: RenewalCampaign
+    freezes: FreezeCache
 
     def attempt(
         self,
@@ -82,7 +87,8 @@ class Login:
         The same ``request`` delivered again (identity killed mid-login) acts once: lockout
         keys its reservation by the request, and a login that already recorded its outcome
         answers it again (a success with a fresh session, the password not checked twice); one
-        whose check was granted but whose outcome was not recorded answers a failure, unchecked
+        whose check was granted to the first delivery waits for its outcome while lockout does
+        (:meth:`_first_answer_within`), then answers a failure, unchecked
         (:meth:`_checked_before`).
         A failure is recorded on the account ``later`` (the service: after the answer has
         left), and not at all for an unknown identifier: the two answer in the same time and
@@ -95,7 +101,8 @@ class Login:
         if attempt.reservation["decision"] != "check":
             return self._refused(attempt)
         if self._checked_before(attempt, request):
-            return self._failed(attempt)
+            first = self._first_answer_within(attempt, request)
+            return self.answered_again(first) if first is not None else self._failed(attempt)
         if not self._password_matches(attempt.account, password) or attempt.account is None:
             return self._failed(attempt)
         return self._succeeded(attempt, password)
@@ -118,17 +125,25 @@ class Login:
         request: Request | None,
         later: Callable[[Callable[[], Any]], None],
     ) -> Attempt:
-        """Asks lockout for one password check (before any hashing) and finds the account."""
+        """Asks lockout for one password check (before any hashing) and finds the account.
+        A freeze lockout recorded and this replica heard of answers « frozen » without asking
+        (:mod:`..freeze_cache`: it refuses earlier, never grants a check); not for a delivery
+        again, which lockout answers from its reservation."""
         identifier_key = self.store.identifier_key(identifier)
         source_key, partner = self.store.source_of(source)
-        reservation = lockout.reserve_attempt(
-            identifier_key,
-            source_key=source_key,
-            source_partner=partner,
-            captcha_id=(captcha or {}).get("captcha_id"),
-            captcha_answer=(captcha or {}).get("answer"),
-            request_id=request.id if request else None,
-        )
+        redelivered = request is not None and request.redelivered
+        reservation = None if redelivered else self.freezes.refusal(identifier_key)
+        if reservation is None:
+            asked_at = self.freezes.asked_at()
+            reservation = lockout.reserve_attempt(
+                identifier_key,
+                source_key=source_key,
+                source_partner=partner,
+                captcha_id=(captcha or {}).get("captcha_id"),
+                captcha_answer=(captcha or {}).get("answer"),
+                request_id=request.id if request else None,
+            )
+            self.freezes.from_answer(identifier_key, reservation, asked_at)
         account = self.store.account_for(identifier, read_only=True)
         return Attempt(
             identifier_key, source, source_key, account, reservation, later, lockout,
@@ -154,6 +169,26 @@ class Login:
         spent, as the ladder counted it; the caller, who waited for the first, had timed out."""
         redelivered = request is not None and request.redelivered
         return redelivered and bool(attempt.reservation.get("granted_before"))
+
+    def _first_answer_within(self, attempt: Attempt, request: Request | None) -> Any:
+        """The first delivery of a request delivered again may still be running: its consumer's
+        connection was cut (RabbitMQ requeued the request), not its worker, which checks the
+        password, records the outcome and answers, perhaps after this one asked. Its outcome
+        is waited for as long as lockout still waits for it (``settles_within_s``, at most
+        ``LOCKOUT_RESERVATION_TIMEOUT_S``): so a person whose right password the first
+        delivery accepted is not answered « wrong password » by the second (tests/faults).
+        Past that bound the check counts as a failure on the ladder, and so does the answer.
+        Nothing is ever recorded for an identifier with no account: nothing to wait for."""
+        if request is None or attempt.account is None:
+            return None
+        deadline = time.monotonic() + float(attempt.reservation.get("settles_within_s") or 0)
+        while True:
+            first = self.store.recorded_outcome(request, "login")
+            if first is not None:
+                return first.answer
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(FIRST_DELIVERY_POLL_S)  # green under nameko (eventlet)
 
     def _password_matches(self, account: Account | None, password: str) -> bool:
         """argon2id against the account's hash, or a dummy one (same cost) without account."""

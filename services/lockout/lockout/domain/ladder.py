@@ -155,6 +155,17 @@ class FailedLoginLadder(Aggregate):
         reserved = [reserved_at(p, policy) for r, p in self.pending.items() if r != reservation]
         return ladder_view(0, None, reserved, now, policy)
 
+    def freeze_recorded(self, now: datetime) -> bool:
+        """Whether a freeze is recorded and running (not merely projected from checks in
+        flight): only a reset (``AccountUnfrozen``) or its end lifts it."""
+        return self.frozen_until is not None and self.frozen_until > now
+
+    def unsettled_for_s(self, reservation: str, now: datetime) -> float:
+        """How long ``reservation`` may still wait for its login's outcome before it counts as
+        a failure (0 once settled): what a delivery again may wait for its first delivery."""
+        held = self.pending.get(reservation)
+        return max(0.0, (held["deadline"] - now).total_seconds()) if held is not None else 0.0
+
     def knows(self, reservation: str) -> bool:
         """Whether ``reservation`` was taken on this ladder (pending, or settled lately): the
         request that took it is being delivered again."""

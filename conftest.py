@@ -9,4 +9,8 @@ service_registry.make_importable()  # `import identity` and the others, as PYTHO
 
 # Every test is marked with its layer: make test-unit / test-interface / test-integration / …;
 # the journeys' platform (the four services, the channels' receivers) is a fixture anywhere.
-pytest_plugins = ["shared.testing.layers", "shared.testing.journeys.fixtures"]
+pytest_plugins = [
+    "shared.testing.layers",
+    "shared.testing.journeys.fixtures",
+    "shared.testing.browser",  # one Chromium for every browser test of the session
+]

@@ -29,6 +29,7 @@ from eventsourcing.persistence import (
     InterfaceError,
     InternalError,
     OperationalError,
+    ProgrammingError,
     StoredEvent,
 )
 from eventsourcing.postgres import (
@@ -38,6 +39,7 @@ from eventsourcing.postgres import (
     PostgresProcessRecorder,
 )
 from eventsourcing.utils import retry
+from psycopg.errors import DuplicateObject, DuplicateTable
 from psycopg.sql import SQL, Identifier
 
 from .request_outcomes import MARKER_KWARG, MARKERS_TABLE, MarkerRow
@@ -152,14 +154,18 @@ def marker_params(marker: MarkerRow | None) -> tuple[str | None, ...]:
 
 def create_racing_replicas(create: Any) -> None:
     """Replicas starting together on a new store race on the catalogue (``CREATE … IF NOT
-    EXISTS`` is not atomic: "tuple concurrently updated", or pg_type's unique index): the
-    loser runs it once more, and then finds the object there."""
+    EXISTS`` is not atomic: "tuple concurrently updated", pg_type's unique index, or "relation
+    … already exists" when both passed the check): the loser runs it once more, and then finds
+    the object there. Any other programming error is raised at once."""
     for attempt in range(5):
         try:
             create()
             return
-        except (InternalError, IntegrityError):
-            if attempt == 4:
+        except (InternalError, IntegrityError, ProgrammingError) as error:
+            lost_the_race = not isinstance(error, ProgrammingError) or isinstance(
+                error.__cause__, DuplicateTable | DuplicateObject
+            )
+            if attempt == 4 or not lost_the_race:
                 raise
             time.sleep(0.2 * (attempt + 1))
 

@@ -10,7 +10,7 @@ from lockout.captcha_voices import generate
 from playwright.sync_api import Page
 
 from connexion_client import ConnexionClient
-from gateway.tests.browser.conftest import SCREENSHOTS, browser, page  # noqa: F401 - fixtures
+from shared.testing.browser import SCREENSHOTS
 from shared.testing.infrastructure import Vhost
 
 from .agents import AgentsStack, Console, People, stack_with_console
@@ -36,5 +36,5 @@ def people(agents_stack: AgentsStack) -> Iterator[People]:
 
 
 @pytest.fixture
-def console(page: Page, agents_stack: AgentsStack, request: pytest.FixtureRequest) -> Console:  # noqa: F811
+def console(page: Page, agents_stack: AgentsStack, request: pytest.FixtureRequest) -> Console:
     return Console(page, agents_stack.url, SCREENSHOTS, request.node.name.removeprefix("test_"))

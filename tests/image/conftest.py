@@ -4,6 +4,7 @@ builds the image and names it in IMAGE_UNDER_TEST; elsewhere they are skipped, s
 from __future__ import annotations
 
 import base64
+import json
 import os
 import secrets
 import shutil
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from gateway.oidc.keys import new_key_set
 from shared.testing.secrets import generate
 
 from .cluster import Podman
@@ -38,6 +40,7 @@ def cluster_secrets() -> dict[str, str]:
     return {
         **generate(),
         "GATEWAY_SECRET_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "GATEWAY_OIDC_SIGNING_KEYS": json.dumps(new_key_set()),  # python -m gateway.oidc.keys new
         "SMS_GATEWAY_TOKEN": secrets.token_urlsafe(24),
         "SMTP_PASSWORD": secrets.token_urlsafe(24),
     }

@@ -9,22 +9,18 @@ portal, then the application's refresh, introspection and userinfo are refused."
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 from joserfc.jwk import ECKey
 from playwright.sync_api import expect
 
+from . import relying_party as relying_party_process
 from .journeys import PASSWORD, Person, log_out, register
 from .portal import Portal
-from .stack import ROOT, Stack, free_port
+from .stack import Stack, free_port
 
-RP = ROOT / "tests" / "oidc_rp"
 YANN = Person(
     "1890675056093", "Monsieur", "Kerjean", "Yann", "01/06/1989", "yann.kerjean@exemple.fr"
 )
@@ -34,8 +30,6 @@ YANN = Person(
 def server_client(stack: Stack) -> Iterator[dict[str, Any]]:
     """A gateway whose registry holds a confidential, first-party client with its public key
     (private_key_jwt), refresh tokens and introspection; the client itself, run by node."""
-    if not (RP / "node_modules" / "openid-client").exists():
-        pytest.fail("openid-client is missing: make portal-deps runs npm ci in tests/oidc_rp")
     key = ECKey.generate_key("P-256", private=True)
     key.ensure_kid()
     port = free_port()
@@ -46,27 +40,11 @@ def server_client(stack: Stack) -> Iterator[dict[str, Any]]:
                          "introspection": True,
                          "redirect_uris": [f"http://127.0.0.1:{port}/callback"]},
     }  # fmt: skip
-    issuer, gateway = stack.gateway(GATEWAY_API_CLIENTS=json.dumps(registry))
-    log = open(stack.data_dir / "relying-party-life.log", "wb")  # noqa: SIM115 - closed below
-    node = subprocess.Popen(
-        ["/usr/bin/node", str(RP / "life.mjs"), issuer, "serveur-demo", str(port)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "RP_PRIVATE_JWK": json.dumps(key.as_dict(private=True))},
-    )  # fmt: skip
-    rp = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(rp + "/", timeout=2)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    yield {"url": rp, "issuer": issuer}
-    node.terminate()
-    node.wait(10)
-    gateway.terminate()
-    gateway.wait(15)
-    log.close()
+    private = {"RP_PRIVATE_JWK": json.dumps(key.as_dict(private=True))}
+    with relying_party_process.running(
+        stack, registry, "life.mjs", ["serveur-demo", str(port)], port, private
+    ) as running:
+        yield running
 
 
 def result(portal: Portal) -> dict[str, Any]:

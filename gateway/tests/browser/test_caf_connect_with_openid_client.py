@@ -9,20 +9,17 @@ are refused (``invalid_grant``)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
+from . import relying_party as relying_party_process
 from .journeys import PASSWORD, Person, register
 from .portal import Portal
-from .stack import ROOT, Stack, free_port
+from .stack import Stack, free_port
 
-RP = ROOT / "tests" / "oidc_rp"
 ZOE = Person("2920175056077", "Madame", "Lambert", "Zoé", "01/01/1992", "zoe.lambert@exemple.fr")
 
 
@@ -30,8 +27,6 @@ ZOE = Person("2920175056077", "Madame", "Lambert", "Zoé", "01/01/1992", "zoe.la
 def relying_party(stack: Stack) -> Iterator[dict[str, Any]]:
     """A gateway process whose registry holds the RP (a public client, not first party), and
     the RP itself, run by node."""
-    if not (RP / "node_modules" / "openid-client").exists():
-        pytest.fail("openid-client is missing: make portal-deps runs npm ci in tests/oidc_rp")
     port = free_port()
     callback = f"http://127.0.0.1:{port}/callback"
     registry = {
@@ -40,26 +35,10 @@ def relying_party(stack: Stack) -> Iterator[dict[str, Any]]:
         "autre-demo": {"type": "public", "scopes": ["openid"],
                        "redirect_uris": [f"http://127.0.0.1:{port}/autre"]},
     }  # fmt: skip
-    issuer, gateway = stack.gateway(GATEWAY_API_CLIENTS=json.dumps(registry))
-    log = open(stack.data_dir / "relying-party.log", "wb")  # noqa: SIM115 - closed below
-    node = subprocess.Popen(
-        ["/usr/bin/node", str(RP / "rp.mjs"), issuer, "appli-demo", str(port), "autre-demo"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    rp = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(rp + "/", timeout=2)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    yield {"url": rp, "issuer": issuer}
-    node.terminate()
-    node.wait(10)
-    gateway.terminate()
-    gateway.wait(15)
-    log.close()
+    with relying_party_process.running(
+        stack, registry, "rp.mjs", ["appli-demo", str(port), "autre-demo"], port
+    ) as running:
+        yield running
 
 
 def result(portal: Portal) -> dict[str, Any]:

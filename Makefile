@@ -50,8 +50,13 @@ portal-deps: venv ## what the portal needs beyond Python: espeak-ng, chromium, n
 run: venv infra portal-deps ## the services, the portal on http://localhost:8080 and the dev mailbox
 	@bash scripts/run-dev.sh $(SERVICES)
 
+# The whole suite but the faults layer, spread over TEST_WORKERS processes (pytest-xdist; what
+# stays on one process and what is handed out first: shared/testing/parallel.py); TEST_WORKERS=0
+# runs it in this one process. The slowest tests are listed at the end (CI: under 20 minutes).
+TEST_WORKERS ?= 4
 test: venv infra portal-deps ## the whole test suite against the local PostgreSQL and RabbitMQ
-	$(PY) -m pytest -q -p no:cacheprovider; status=$$?; \
+	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --durations=10; \
+	status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests were collected: failing" >&2; exit 1; fi; exit $$status
 
 # One layer of the suite (markers given at collection by shared/testing/layers.py).

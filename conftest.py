@@ -13,4 +13,5 @@ pytest_plugins = [
     "shared.testing.layers",
     "shared.testing.journeys.fixtures",
     "shared.testing.browser",  # one Chromium for every browser test of the session
+    "shared.testing.parallel",  # make test's processes: what stays together, what goes first
 ]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: the four services, the portal on http://localhost:8080, the development mailbox
+# `make run`: the four services, the portal on http://localhost:8080 (and Caf connect's back-channel
+# logout sender), the development mailbox
 # (SMTP 2525, SMS gateway 8025, read at http://localhost:8080/dev/messages), the agents' console
 # on http://localhost:8092 and its development agents' provider on http://localhost:8093 (the
 # services verify the agents' tokens it issues), in one terminal.
@@ -35,6 +36,9 @@ trap stop EXIT INT TERM
 $PY -m gateway.dev.mailbox &
 children+=($!)
 $PY -m gateway &
+children+=($!)
+# Caf connect's back-channel logout sender (gateway/oidc/backchannel.py): health and metrics on 8085
+BACKCHANNEL_HTTP_PORT="${BACKCHANNEL_HTTP_PORT:-8085}" $PY -m gateway.oidc.backchannel &
 children+=($!)
 $PY -m console.dev.agents_provider &
 children+=($!)

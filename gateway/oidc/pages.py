@@ -83,6 +83,9 @@ def discovery() -> Any:
         request_parameter_supported=False,
         request_uri_parameter_supported=False,
         authorization_response_iss_parameter_supported=True,
+        # issue #34: a logout token to each application of a session that ends (backchannel.py)
+        backchannel_logout_supported=True,
+        backchannel_logout_session_supported=True,
     )  # fmt: skip
 
 

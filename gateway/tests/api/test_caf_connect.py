@@ -364,6 +364,8 @@ def test_discovery_and_the_key_set_say_what_a_client_library_needs(replicas: Any
     assert discovery["code_challenge_methods_supported"] == ["S256"]
     assert discovery["response_types_supported"] == ["code"]
     assert discovery["authorization_response_iss_parameter_supported"] is True
+    assert discovery["backchannel_logout_supported"] is True
+    assert discovery["backchannel_logout_session_supported"] is True
     assert "implicit" not in discovery["grant_types_supported"]
     assert "password" not in discovery["grant_types_supported"]
     assert len(keys) == 2 and all("d" not in k and k["alg"] == "ES256" for k in keys)

@@ -200,9 +200,11 @@ def search() -> Any:
                 errors["identifier"] = refusal.message
             except UNAVAILABLE:
                 # the reading is unavailable: the dossier opens on the identifier typed, its
-                # sections say so, and the actions (which check the identifier) stay possible
+                # sections say so, and the actions (which check the identifier) stay possible.
+                # Shown from this attempt, not read again: identity may have recorded it (an
+                # answer too late, a fault after the save), and one display is one look-up.
                 session["person"] = person
-                return redirect(url_for("pages.dossier"))
+                return _dossier(person, ("unavailable", ""))
             else:
                 if not found.get("found"):
                     errors["identifier"] = "Aucun compte ne correspond à cet identifiant."

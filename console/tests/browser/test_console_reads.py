@@ -32,9 +32,7 @@ HUGO = Person("Hugo", "Petit", "M", "11/11/1975", nir="1 75 11 75 700 061", emai
 ALICE = Person(
     "Alice", "Faure", "Mme", "12/12/1977", nir="2 77 12 75 800 071", email="al@exemple.fr"
 )
-LEON = Person(
-    "Léon", "Blanc", "M", "03/03/1980", nir="1 80 03 75 900 081", email="leon@exemple.fr"
-)
+LEON = Person("Léon", "Blanc", "M", "03/03/1980", nir="1 80 03 75 900 081", email="leon@exemple.fr")
 
 
 def test_the_dossier_shows_the_account_masked_the_freeze_and_the_history(

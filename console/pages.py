@@ -165,7 +165,7 @@ def signed_in_only() -> Any:
 def shared() -> dict[str, Any]:
     return {
         "agent": session.get("agent"),
-        "reasons": settings().reasons,
+        "reasons": settings().agent_reason_labels,
         "demonstration": settings().environment != "production",
         "errors": {},
     }
@@ -184,7 +184,7 @@ def search() -> Any:
                 "Saisissez un NIR (13 chiffres et la clé) ou un identifiant provisoire (P suivi"
                 " de 8 chiffres)."
             )
-        if form["reason"] not in settings().reasons:
+        if form["reason"] not in settings().agent_reason_labels:
             errors["reason"] = "Choisissez le motif de la consultation."
         if not errors:
             person = {
@@ -343,7 +343,7 @@ def _flat(fields: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def _check(action: Action, values: dict[str, str], reason: str) -> dict[str, str]:
     errors = {}
-    if reason not in settings().reasons:
+    if reason not in settings().agent_reason_labels:
         errors["reason"] = "Choisissez le motif de l'action."
     if action.slug == "coordonnees" and not (values.get("email") or values.get("phone")):
         errors["email"] = "Saisissez une adresse mail, un numéro de mobile, ou les deux."

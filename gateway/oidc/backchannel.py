@@ -96,8 +96,8 @@ class BackchannelSettings(GatewaySettings):
     """The gateway's settings (``GATEWAY_*``), read by the sender: the registry, the key set and
     the issuer; it serves no page, so it needs no ``GATEWAY_SECRET_KEY``."""
 
-    def with_development_secrets(self, skip: tuple[str, ...] = ()) -> BackchannelSettings:
-        return self
+    def all_secret_fields(self) -> list[str]:
+        return []  # no cookie key; the key set is checked by signing_keys()
 
 
 def logout_claims(

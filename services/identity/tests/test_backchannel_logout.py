@@ -156,3 +156,20 @@ def test_a_session_past_its_maximum_lifetime_owes_no_logout(world: World) -> Non
     world.app.save(world.app.store.revoke_sessions(account_id, "nir_assigned"))
 
     assert world.new_events() == ["SessionRevocations.Opened", "SessionRevocations.Revoked"]
+
+
+def test_an_agents_end_of_sessions_owes_a_logout_to_each_application(world: World) -> None:
+    from shared.runtime.agent_gate import AgentAct
+    from shared.runtime.agent_tokens import Agent
+
+    token = logged_in(world)
+    started(world, token, "partenaire")
+    act = AgentAct(Agent("agent-42", "Claire Dupont", ("accueil",)), "appel", None, "Caf")
+    since = world.app.recorder.max_notification_id() or 0
+
+    ended = world.app.agent_console.end_sessions(world.identifier(), act)
+
+    assert ended["outcome"] == "ended"
+    assert [(p["session_id"], p["cause"]) for p in due(world, since)] == [
+        (session_of(world, token), "all_devices")
+    ]

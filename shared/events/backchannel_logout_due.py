@@ -1,6 +1,7 @@
 """BackchannelLogoutDue v1. Producer: identity.
 
-A portal session ended (a logout, « tous les appareils », a password reset or change, a NIR
+A portal session ended (a logout, « tous les appareils », a password reset or change, a
+contact change, a NIR
 attribution, an erasure, an agent's "end sessions") and an application got tokens from it:
 it is due a back-channel logout token (OpenID Connect Back-Channel Logout 1.0). The gateway's
 sender (gateway/oidc/backchannel.py) asks identity what to sign (``oidc_backchannel_logout``:
@@ -22,8 +23,8 @@ class BackchannelLogoutDuePayloadV1(Payload):
     cause = fields.String(
         required=True,
         validate=validate.OneOf(
-            ["logout", "all_devices", "password_reset", "password_change", "nir_assigned",
-             "erasure"]
+            ["logout", "all_devices", "password_reset", "password_change", "contact_change",
+             "nir_assigned", "erasure"]
         ),
     )  # fmt: skip
 

@@ -173,3 +173,19 @@ def test_an_agents_end_of_sessions_owes_a_logout_to_each_application(world: Worl
     assert [(p["session_id"], p["cause"]) for p in due(world, since)] == [
         (session_of(world, token), "all_devices")
     ]
+
+
+def test_an_agents_contact_change_owes_a_logout_for_every_session(world: World) -> None:
+    token = logged_in(world)
+    other = another_session(world)
+    started(world, token, "partenaire")
+    started(world, other, "autre-appli")
+    since = world.app.recorder.max_notification_id() or 0
+
+    world.app.back_office.update_contacts(
+        world.identifier(), {"email": "nouvelle@test.fr"}, "agent-42", reason="appel"
+    )
+
+    assert sorted((p["session_id"], p["cause"]) for p in due(world, since)) == sorted(
+        [(session_of(world, token), "contact_change"), (session_of(world, other), "contact_change")]
+    )

@@ -15,7 +15,7 @@ export GATEWAY_DEV_MAILBOX="${GATEWAY_DEV_MAILBOX:-true}"
 export FRANCECONNECT_REDIRECT_URIS="${FRANCECONNECT_REDIRECT_URIS:-http://localhost:8080/franceconnect/retour}"
 # Caf connect's demonstration client (`make oidc-demo`, docs/oidc-provider.md), unless a registry
 # is given: a public client, not first party (the consent page shows), PKCE, loopback redirect.
-export GATEWAY_API_CLIENTS="${GATEWAY_API_CLIENTS:-{\"appli-demo\": {\"type\": \"public\", \"scopes\": [\"openid\", \"profile\"], \"redirect_uris\": [\"http://127.0.0.1:8090/callback\"]}}}"
+export GATEWAY_API_CLIENTS="${GATEWAY_API_CLIENTS:-{\"appli-demo\": {\"type\": \"public\", \"name\": \"Démonstration Caf connect\", \"scopes\": [\"openid\", \"profile\", \"household\"], \"redirect_uris\": [\"http://127.0.0.1:8090/callback\"], \"post_logout_redirect_uris\": [\"http://127.0.0.1:8090/logged-out\"]}}}"
 PY=.venv/bin/python
 # The agents' console and the development agents' provider (console/dev/; docs/console.md)
 export CONSOLE_DEV_PROVIDER_PORT="${CONSOLE_DEV_PROVIDER_PORT:-8093}"

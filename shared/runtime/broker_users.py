@@ -85,6 +85,7 @@ CITIZEN_METHODS: Mapping[str, tuple[str, ...]] = {
         "answer_delegation_prompt",
         "set_delegation",
         "delegation_status",
+        "household_role",
         "declare_separation",
         "authorize",
     ),

@@ -183,6 +183,20 @@ def _application_authorized(e: Any) -> Translated:
     }
 
 
+@on(ClientGrant.Widened)  # type: ignore[attr-defined]
+def _application_authorization_widened(e: Any) -> Translated:
+    account_id = getattr(e, "account_id", None)
+    if account_id is None:  # recorded before it was published: it stays unpublished
+        return None
+    return "ApplicationAuthorizationWidened", {
+        "account_id": account_id,
+        "client_id": e.client_id,
+        "scopes": list(e.allowed),
+        "added": list(e.added),
+        "consented": e.consented,
+    }
+
+
 @on(TokenFamily.Started)  # type: ignore[attr-defined]
 def _application_tokens_issued(e: Any) -> Translated:
     return "ApplicationTokensIssued", {

@@ -25,9 +25,7 @@ from eventsourcing.domain import Aggregate, event
 
 REVOCATION_NAMESPACE = uuid.UUID("0c8e5d2a-7f41-4b9e-a3c6-51d7e9f20b84")
 
-Cause = Literal[
-    "password_reset", "password_change", "contact_change", "nir_assigned", "erasure"
-]
+Cause = Literal["password_reset", "password_change", "contact_change", "nir_assigned", "erasure"]
 
 
 class SessionRevocations(Aggregate):

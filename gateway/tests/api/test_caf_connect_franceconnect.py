@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 import pytest
 from caf_connect_harness import ISSUER, ORIGIN, Request, replica
 from joserfc import jwt
-from test_caf_connect import authorize_after_login, code_of, onward, verified
+from test_caf_connect import authorize_after_login, code_of, log_in, onward, verified
 
 from gateway.tests.browser.franceconnect_provider import load_oidc_provider
 from shared.runtime.clock import Clock
@@ -68,10 +68,9 @@ def service_config(service_config: dict[str, Any], franceconnect: Any) -> dict[s
 def replicas(
     platform: Platform, franceconnect: Any, tmp_path: Path, service_config: dict[str, Any]
 ) -> Iterator[Any]:
-    """Two gateway replicas; Jonas registered and his account linked to FranceConnect."""
+    """Two gateway replicas; Jonas registered, his account not linked to FranceConnect yet."""
     franceconnect.clock = platform.clock  # its tokens dated by the services' clock
     platform.register(JONAS)
-    linked(platform, franceconnect)
     key = base64.b64encode(secrets.token_bytes(32)).decode()
     a, client_a = replica(tmp_path, service_config["AMQP_URI"], key)
     b, client_b = replica(tmp_path, service_config["AMQP_URI"], key)
@@ -80,14 +79,17 @@ def replicas(
     client_b.close()
 
 
-def linked(platform: Platform, franceconnect: Any) -> None:
-    """The link, once: FranceConnect finds no match, Jonas logs in with his password."""
+@pytest.fixture
+def linked(replicas: Any, platform: Platform, franceconnect: Any) -> Any:
+    """The replicas, Jonas's account linked to FranceConnect: once, FranceConnect found no
+    match and he logged in with his password."""
     started = platform.rpc.identity.franceconnect_start()
     code, state = franceconnect.browse(started["authorization_url"])
     offered = platform.rpc.identity.franceconnect_callback(code, state)
     assert offered["outcome"] == "link_required", offered
     answer = platform.login(JONAS.nir or "", PASSWORD, franceconnect_link=offered["link_token"])
     assert answer["franceconnect_link"]["outcome"] == "linked", answer
+    return replicas
 
 
 def through_franceconnect(browser: Any, franceconnect: Any, start: Any) -> Any:
@@ -133,9 +135,9 @@ def portal_session(browser: Any) -> dict[str, Any]:
 
 
 def test_acr_values_franceconnect_sends_the_person_through_franceconnect_and_says_so(
-    replicas: Any, franceconnect: Any, platform: Platform
+    linked: Any, franceconnect: Any, platform: Platform
 ) -> None:
-    a, b = replicas
+    a, b = linked
     browser = a.test_client()
     request = Request(extra={"acr_values": FRANCECONNECT_ACR})
     platform.clock.advance(minutes=3)
@@ -152,9 +154,9 @@ def test_acr_values_franceconnect_sends_the_person_through_franceconnect_and_say
 
 
 def test_the_person_picks_franceconnect_on_the_connexion_page(
-    replicas: Any, franceconnect: Any
+    linked: Any, franceconnect: Any
 ) -> None:
-    a, b = replicas
+    a, b = linked
     browser = a.test_client()
     request = Request()
 
@@ -173,12 +175,12 @@ def test_the_person_picks_franceconnect_on_the_connexion_page(
 
 
 def test_a_password_login_says_password_and_asking_franceconnect_then_goes_there(
-    replicas: Any, franceconnect: Any
+    linked: Any, franceconnect: Any
 ) -> None:
     """The same person, the same application: the password session's ID token says ``pwd``; an
     ``acr_values=…:franceconnect`` request it does not meet goes to FranceConnect, and the new
     session's ID token says ``fc``; an ordinary request then reuses that session."""
-    a, b = replicas
+    a, b = linked
     browser = a.test_client()
     by_password = Request()
     password_token = id_token_for(b, by_password, authorize_after_login(browser, by_password))
@@ -202,3 +204,29 @@ def test_a_password_login_says_password_and_asking_franceconnect_then_goes_there
         assert (later["acr"], later["amr"]) == (FRANCECONNECT_ACR, ["fc"])
         assert later["sid"] == franceconnect_token["sid"]
         assert later["auth_time"] == franceconnect_token["auth_time"]
+
+
+def test_a_first_franceconnect_login_links_the_account_then_the_request_gets_franceconnect(
+    replicas: Any, franceconnect: Any
+) -> None:
+    """Jonas's account not linked yet, an application asking ``acr_values=…:franceconnect``:
+    FranceConnect finds no match, he logs in once with his password to link it (that session
+    says ``pwd``, which the request does not accept), so the request sends him to FranceConnect
+    again, which now opens his account: the application gets ``fc``, never ``pwd``."""
+    a, b = replicas
+    browser = a.test_client()
+    request = Request(extra={"acr_values": FRANCECONNECT_ACR})
+
+    start = browser.get(request.url(), base_url=ORIGIN)
+    offered = through_franceconnect(browser, franceconnect, start)
+    link_page = offered.get_data(as_text=True)
+    linking = log_in(browser)  # on CONNEXION, the link token kept in the session
+    again = browser.get(onward(browser.get("/oauth2/reprendre", base_url=ORIGIN)),
+                        base_url=ORIGIN)  # fmt: skip
+    id_token = id_token_for(b, request, resumed(browser, through_franceconnect(
+        browser, franceconnect, again)))  # fmt: skip
+
+    assert offered.status_code == 200 and "Associer FranceConnect à mon compte" in link_page
+    assert linking.headers["Location"] == "/oauth2/reprendre"
+    assert id_token["acr"] == FRANCECONNECT_ACR and id_token["amr"] == ["fc"]
+    assert id_token["sid"] == portal_session(browser)["jti"]

@@ -92,6 +92,7 @@ REFUSED_ATTEMPT_TOPICS = [
 
 def identity_entries(app: Any, person: Person) -> Iterator[Entry]:
     yield from _refused_attempts(app, person)
+    yield from application_entries(app, person)
     for name, e in _events(app, person.account_id):
         summary = identity_summary(name, e)
         if summary is None:
@@ -116,6 +117,77 @@ def _refused_attempts(app: Any, person: Person) -> Iterator[Entry]:
             if e.account_id == person.account_id:
                 summary = LOGIN_REFUSALS.get(e.reason, f"échec ({e.reason})")
                 yield Entry(e.at, "identity", "LoginFailed", summary, {"reason": e.reason}, 0)
+        if len(batch) < 1000:
+            return
+        start = batch[-1].id + 1
+
+
+# Caf connect (issue #34): which application the person allowed and logged in to, and how
+# those logins ended. Grants are found by topic in the log (their id is the client's and the
+# pairwise subject's), the logins from the person's ApplicationLogins (one per account).
+
+FAMILY_ENDS = {
+    "revoked": "révoquée par l'application",
+    "session_ended": "terminée avec la session Mon Compte",
+}
+
+
+def application_entries(app: Any, person: Person) -> Iterator[Entry]:
+    from eventsourcing.utils import get_topic
+    from identity.provider.families import ApplicationLogins
+    from identity.provider.records import ClientGrant
+
+    granted = get_topic(ClientGrant.Granted)  # type: ignore[attr-defined]
+    grants = [
+        e.originator_id
+        for e in _by_topic(app, [granted])
+        if str(e.account_id) == str(person.account_id)
+    ]
+    for grant_id in dict.fromkeys(grants):
+        client_id = None
+        for name, e in _events(app, grant_id):
+            client_id = vars(e).get("client_id") or client_id  # older Widened events lack it
+            yield _application_entry("ClientGrant." + name, e, client_id)
+    logins = ApplicationLogins.id_for(str(person.account_id))
+    families = [e.family_id for name, e in _events(app, logins) if name == "LoggedIn"]
+    for family_id in dict.fromkeys(families):
+        client_id = None
+        for name, e in _events(app, uuid.UUID(family_id)):
+            client_id = vars(e).get("client_id") or client_id
+            if name != "Rotated":  # each refresh: too many, and nothing the person did
+                yield _application_entry("TokenFamily." + name, e, client_id)
+
+
+def _application_entry(name: str, e: Any, client_id: str | None) -> Entry:
+    s = vars(e)
+    application = f"l'application « {client_id} »"
+    if name == "ClientGrant.Granted":
+        how = "sur la page de consentement" if s["consented"] else "application de la Caf"
+        text = f"{application} autorisée ({how}) : {' '.join(s['scopes'])}"
+    elif name == "ClientGrant.Widened":
+        scopes = s.get("allowed") or s["scopes"]
+        text = f"autorisation de {application} étendue : {' '.join(scopes)}"
+    elif name == "TokenFamily.Started":
+        text = f"connexion à {application} par Caf connect (jetons émis)"
+    elif name == "TokenFamily.ReuseDetected":
+        text = f"jeton de rafraîchissement de {application} réutilisé : connexion terminée"
+    else:  # TokenFamily.Ended
+        ended = FAMILY_ENDS.get(s["reason"], s["reason"])
+        text = f"connexion à {application} {ended}"
+    details = {"client_id": client_id}
+    if "scopes" in s:
+        details["scopes"] = s.get("allowed") or s["scopes"]
+    if "reason" in s:
+        details["reason"] = s["reason"]
+    return Entry(when(e), "identity", name, text, details, e.originator_version)
+
+
+def _by_topic(app: Any, topics: list[str]) -> Iterator[Any]:
+    start = 1
+    while True:
+        batch = app.recorder.select_notifications(start=start, limit=1000, topics=topics)
+        for notification in batch:
+            yield app.mapper.to_domain_event(notification)
         if len(batch) < 1000:
             return
         start = batch[-1].id + 1

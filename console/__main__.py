@@ -7,34 +7,15 @@ import shared.runtime.bootstrap
 
 # isort: split
 
-import logging
-import sys
-
-import eventlet
-
 from gateway import server
-from shared.runtime.logging_setup import configure_logging
-from shared.runtime.settings import SettingsError
 
 from .app import create_app
 from .settings import ConsoleSettings
 
-log = logging.getLogger("console")
-
 
 def main() -> None:
     shared.runtime.bootstrap.check()
-    try:
-        settings = ConsoleSettings.from_env("console")
-    except SettingsError as exc:
-        sys.exit(f"Configuration error: {exc}")
-    configure_logging(settings.log_level)
-    app = create_app(settings)
-    listener = eventlet.listen((settings.bind, settings.port))
-    log.info(
-        "agents' console on %s (bound to %s:%s)", settings.public_url, settings.bind, settings.port
-    )
-    server.run(listener, app)
+    server.main("console", ConsoleSettings.from_env, create_app, "agents' console")
 
 
 if __name__ == "__main__":

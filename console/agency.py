@@ -18,7 +18,7 @@ import requests
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, g
 
-from .settings import ConsoleSettings
+from .settings import ConsoleSettings, current
 
 log = logging.getLogger("console")
 
@@ -66,7 +66,7 @@ def exchange(subject_token: str, audience: str) -> str:
     cache: dict[str, str] = g.setdefault("service_tokens", {})
     if audience in cache:
         return cache[audience]
-    settings: ConsoleSettings = current_app.config["CONSOLE_SETTINGS"]
+    settings = current()
     try:
         answer = requests.post(
             metadata()["token_endpoint"],

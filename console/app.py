@@ -21,7 +21,7 @@ from connexion_client import ConnexionClient
 from shared.runtime import broker_tls
 
 from . import agency, metrics, pages, rpc, signin
-from .settings import ConsoleSettings
+from .settings import CONFIG_KEY, ConsoleSettings
 
 FOLDER = Path(__file__).resolve().parent
 PICO = FOLDER.parent / "gateway" / "portal" / "node_modules" / "@picocss" / "pico" / "css"
@@ -51,7 +51,7 @@ def create_app(settings: ConsoleSettings, client: ConnexionClient | None = None)
     app = Flask(
         __name__, template_folder=str(FOLDER / "templates"), static_folder=str(FOLDER / "static")
     )
-    app.config["CONSOLE_SETTINGS"] = settings
+    app.config[CONFIG_KEY] = settings
     assert settings.secret_key is not None  # settings refuse to start without one
     app.config.update(
         SECRET_KEY=settings.secret_key,

@@ -11,11 +11,14 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import ClassVar
+
+from flask import current_app
 
 from connexion_client.reply_queue import check_caller
+from shared.runtime import dev_secrets
 from shared.runtime.settings import (
-    DEFAULT_AGENT_REASONS,
+    DevelopmentSecrets,
     ServiceSettings,
     SettingsError,
     parse_key,
@@ -26,8 +29,20 @@ from shared.runtime.settings import (
 #: Environments in which the development agents' provider may be used (SPEC §19).
 DEVELOPMENT_ENVIRONMENTS = ("development", "test")
 
+#: Where ``create_app`` keeps the settings in the Flask application's config.
+CONFIG_KEY = "CONSOLE_SETTINGS"
+
 #: A working day: the longest an agent's console session lasts, used or not.
 WORKING_DAY_S = 10 * 3600
+
+
+def development_client_secret(data_dir: Path) -> str:
+    """The console's client secret at the development agents' provider, kept in DATA_DIR (both
+    processes of `make run` read it there)."""
+    made = dev_secrets.kept(
+        data_dir, "console-dev-client-secret", lambda: secrets.token_urlsafe(32).encode()
+    )
+    return made.decode().strip()
 
 
 @dataclasses.dataclass(frozen=True, repr=False)  # keep ServiceSettings.__repr__: it hides secrets
@@ -91,9 +106,6 @@ class ConsoleSettings(ServiceSettings):
         parse=int,
         doc="an agent's session ends this long after sign-in (at most a working day, 36000 s)",
     )
-    rpc_timeout_s: float = setting(
-        "RPC_TIMEOUT_S", 10.0, parse=float, doc="how long a call to a service may take"
-    )
 
     def _check_environment(self) -> None:
         super()._check_environment()
@@ -115,27 +127,15 @@ class ConsoleSettings(ServiceSettings):
         if not self.oidc_acr_values:
             raise SettingsError("OIDC_ACR_VALUES: at least one multi-factor level")
 
+    #: in development, kept in DATA_DIR: sessions survive a restart; the client secret is also
+    #: the development agents' provider's
+    own_development_secrets: ClassVar[DevelopmentSecrets] = {
+        "secret_key": dev_secrets.cookie_key("console-dev-secret.key"),
+        "oidc_client_secret": development_client_secret,
+    }
+
     def all_secret_fields(self) -> list[str]:
         return ["secret_key", "oidc_client_secret"]  # the console holds no service key
-
-    def with_development_secrets(self, skip: tuple[str, ...] = ()) -> ConsoleSettings:
-        missing = {name: None for name in self.all_secret_fields() if getattr(self, name) is None}
-        if not missing:
-            return self
-        if self.environment != "development":
-            names = ", ".join("CONSOLE_" + self.env_name(name) for name in missing)
-            raise SettingsError(f"{names}: required outside development")
-        values: dict[str, Any] = {}
-        if "secret_key" in missing:
-            values["secret_key"] = _development_key(self.data_dir)
-        if "oidc_client_secret" in missing:  # shared with the development agents' provider
-            values["oidc_client_secret"] = development_client_secret(self.data_dir)
-        return dataclasses.replace(self, **values)
-
-    @property
-    def reasons(self) -> dict[str, str]:
-        """The reasons an agent chooses from: the services' AGENT_REASONS (the same list)."""
-        return {str(k): str(v) for k, v in (self.agent_reasons or DEFAULT_AGENT_REASONS).items()}
 
     @property
     def redirect_uri(self) -> str:
@@ -151,22 +151,7 @@ class ConsoleSettings(ServiceSettings):
         return frozenset(m for role in roles for m in table.get(role, []) if isinstance(m, str))
 
 
-def development_client_secret(data_dir: Path) -> str:
-    """The console's client secret at the development agents' provider, kept in DATA_DIR (both
-    processes of `make run` read it there)."""
-    path = data_dir / "console-dev-client-secret"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-def _development_key(data_dir: Path) -> bytes:
-    """One key per checkout, kept in DATA_DIR, so agents' sessions survive a restart."""
-    path = data_dir / "console-dev-secret.key"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_bytes(secrets.token_bytes(32))
-        path.chmod(0o600)
-    return path.read_bytes()
+def current() -> ConsoleSettings:
+    """The settings of the console serving this request (``create_app``'s)."""
+    configured: ConsoleSettings = current_app.config[CONFIG_KEY]
+    return configured

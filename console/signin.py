@@ -17,18 +17,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from authlib.integrations.base_client.errors import OAuthError
-from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from flask import Blueprint, redirect, render_template, session, url_for
 
 from . import agency, metrics
-from .settings import ConsoleSettings
+from .settings import current as settings
 
 log = logging.getLogger("console")
 blueprint = Blueprint("signin", __name__)
-
-
-def settings() -> ConsoleSettings:
-    configured: ConsoleSettings = current_app.config["CONSOLE_SETTINGS"]
-    return configured
 
 
 @blueprint.get("/")

@@ -8,11 +8,14 @@ client of the agency's authorization server (gateway/oidc/), by type:
 - ``confidential``: a server-side application: authorization code with PKCE S256, and
   ``client_secret_basic`` (``secret_sha256``) or ``private_key_jwt`` (``jwks``, its public keys).
 
-Caf connect's clients also declare ``redirect_uris`` (exact match: https, or http on a loopback
-address for native apps, RFC 8252 §7.3), ``scopes`` (among ``openid profile nir``; ``nir`` only
-with a ``nir_legal_basis``), ``first_party`` (no consent page, the agency's shared ``sub``),
+Caf connect's clients also declare ``name`` (what the person reads on the consent page and in
+« Mon historique »; the client id when absent), ``redirect_uris`` (exact match: https, or http on
+a loopback address for native apps, RFC 8252 §7.3), ``scopes`` (among ``openid profile nir
+household``; ``nir`` only with a ``nir_legal_basis``), ``first_party`` (no consent page unless
+``prompt=consent``, the agency's shared ``sub``),
 ``sector`` (the pairwise ``sub``'s sector; the client id by default),
-``post_logout_redirect_uris`` and ``backchannel_logout_uri`` (used by issue #34),
+``post_logout_redirect_uris`` (RP-initiated logout: matched exactly) and
+``backchannel_logout_uri`` (back-channel logout),
 ``refresh_tokens`` (true: it gets a refresh token, rotated on every use; issue #34) and, for a
 confidential client only, ``introspection`` (true: it may call the introspection endpoint, RFC
 7662: the agency's resource servers)::
@@ -48,12 +51,15 @@ AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 SCOPE = "journeys"
 TYPES = ("api", "public", "confidential")
 #: The scopes of Caf connect (docs/oidc-provider.md).
-OIDC_SCOPES = ("openid", "profile", "nir")
+OIDC_SCOPES = ("openid", "profile", "nir", "household")
+#: A client's display name: what the person reads (``name``), 80 characters at most.
+NAME_LENGTH = 80
 CONFIDENTIAL_METHODS = ("client_secret_basic", "private_key_jwt")
 _FIELDS = {
     "api": {"type", "secret_sha256", "trusted_source"},
-    "public": {"type", "redirect_uris", "scopes", "first_party", "sector", "nir_legal_basis",
-               "post_logout_redirect_uris", "backchannel_logout_uri", "refresh_tokens"},
+    "public": {"type", "name", "redirect_uris", "scopes", "first_party", "sector",
+               "nir_legal_basis", "post_logout_redirect_uris", "backchannel_logout_uri",
+               "refresh_tokens"},
 }  # fmt: skip
 _FIELDS["confidential"] = _FIELDS["public"] | {"token_endpoint_auth_method", "secret_sha256",
                                                "jwks", "introspection"}  # fmt: skip
@@ -78,10 +84,19 @@ class Client(ClientMixin):
     backchannel_logout_uri: str | None = None
     refresh_tokens: bool = False
     introspection: bool = False
+    name: str = ""
 
     @property
     def is_oidc(self) -> bool:
         return self.type != "api"
+
+    @property
+    def display_name(self) -> str:
+        """What the person reads: the registered ``name``, else the client id."""
+        return self.name or self.client_id
+
+    def check_post_logout_redirect_uri(self, uri: str) -> bool:
+        return uri in self.post_logout_redirect_uris  # exact, like redirect URIs
 
     @property
     def subject_sector(self) -> str:
@@ -196,6 +211,13 @@ def _oidc_client(client_id: str, entry: dict[str, Any], kind: str) -> Client:
         jwks = entry.get("jwks")
         if method == "private_key_jwt" and not (isinstance(jwks, dict) and jwks.get("keys")):
             raise ValueError(f"{client_id}: private_key_jwt needs the client's public jwks")
+    name = entry.get("name", "")
+    if (
+        not isinstance(name, str)
+        or len(name) > NAME_LENGTH
+        or (name and (not name.strip() or any(ord(c) < 0x20 or ord(c) == 0x7F for c in name)))
+    ):
+        raise ValueError(f"{client_id}: name is a text of {NAME_LENGTH} characters at most")
     logout = entry.get("backchannel_logout_uri")
     refresh, introspection = entry.get("refresh_tokens", False), entry.get("introspection", False)
     if not isinstance(refresh, bool) or not isinstance(introspection, bool):
@@ -218,6 +240,7 @@ def _oidc_client(client_id: str, entry: dict[str, Any], kind: str) -> Client:
         backchannel_logout_uri=_redirect_uri(client_id, logout) if logout else None,
         refresh_tokens=refresh,
         introspection=introspection,
+        name=name.strip(),
     )
 
 

@@ -89,6 +89,12 @@ def to_page(endpoint: str, **values: Any) -> Any:
     return redirect(url_for(endpoint, **values))
 
 
+def see_page(endpoint: str, **values: Any) -> Any:
+    """A 303 to one of the portal's own pages: a POST answered by a GET of that page (RFC 9110
+    §15.4.4), the ``values`` as its query (Caf connect's logout, gateway/oidc/logout.py)."""
+    return redirect(url_for(endpoint, **values), code=303)
+
+
 def provider_url(url: str) -> str:
     """An identity provider's address (from identity), checked before the browser is sent there.
 

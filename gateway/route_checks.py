@@ -25,6 +25,10 @@ OIDC_STATE = "oidc-state"  # FranceConnect's state, bound to this browser by a c
 #: Caf connect's authorization request: a registered client, its exact redirect URI and PKCE
 #: S256 (a cross-site GET by design; it acts only for the person's own portal session)
 OAUTH_REQUEST = "oauth-request"
+#: Caf connect's RP-initiated logout (a cross-site GET by design): it ends the person's session
+#: at once only for an ID token of that very session (``id_token_hint``); otherwise it asks on a
+#: form of ours (CSRF)
+ID_TOKEN_HINT = "id-token-hint"  # noqa: S105 - a kind of protection, not a token
 NONE = "none"  # changes nothing, or only what anyone may start (a new captcha)
 
 # Which session the route needs.
@@ -142,6 +146,23 @@ ROUTES: tuple[Route, ...] = (
         note="issues a code to a registered redirect URI for the person's portal session",
     ),
     _route("/oauth2/consentement", "POST", changes=True, protection=CSRF, personal=True),
+    _route(
+        "/oauth2/logout",
+        "GET",
+        changes=True,
+        protection=ID_TOKEN_HINT,
+        note="RP-initiated logout (gateway/oidc/logout.py): back to a registered address only",
+    ),
+    _route("/oauth2/logout", "POST", note="the form variant: a 303 to the same request as a GET"),
+    _route(
+        "/oauth2/deconnexion",
+        "POST",
+        changes=True,
+        protection=CSRF,
+        note="« Voulez-vous vous déconnecter ? » answered",
+    ),
+    _route("/oauth2/deconnecte", "GET", note="after a logout: the client's registered address"),
+    _route("/oauth2/retour-application", "GET", note="« Rester connecté(e) »: back to the client"),
     _route("/oauth2/reprendre", "GET", note="back to the pending authorization request"),
     _route(
         "/oauth2/token",

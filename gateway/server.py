@@ -7,15 +7,23 @@ request line goes to stderr (a URL may carry a code). ``Protocol`` answers such 
 short French page naming only the status, without ``Server``, and logs only the status.
 
 >>> serve(app, "127.0.0.1", 8080)                                     # doctest: +SKIP
+
+:func:`main` is the whole of ``python -m gateway`` and ``python -m console``.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+import sys
+import typing
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import eventlet
 import eventlet.wsgi
+
+from shared.runtime.logging_setup import configure_logging
+from shared.runtime.settings import SettingsError
 
 from . import serving
 
@@ -62,3 +70,36 @@ def serve(app: Any, bind: str, port: int) -> None:
 def run(listener: Any, app: Any) -> None:
     """Serves until SIGTERM or SIGINT, then lets the requests in progress finish (serving.py)."""
     serving.serve(listener, app, protocol=Protocol)
+
+
+class WebSettings(typing.Protocol):
+    """What :func:`main` reads of a web process's settings (the portal's, the console's)."""
+
+    @property
+    def bind(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def public_url(self) -> str: ...
+    @property
+    def log_level(self) -> str: ...
+
+
+S = TypeVar("S", bound=WebSettings)
+
+
+def main(name: str, read: Callable[[str], S], create_app: Callable[[S], Any], what: str) -> None:
+    """A web process: its settings read under ``name`` (a configuration error ends it with the
+    message), its logging, ``create_app(settings)`` served on BIND:PORT until SIGTERM or SIGINT
+    (then the requests in progress finish). The caller imports shared.runtime.bootstrap first."""
+    try:
+        settings = read(name)
+    except SettingsError as exc:
+        sys.exit(f"Configuration error: {exc}")
+    configure_logging(settings.log_level)
+    app = create_app(settings)
+    listener = eventlet.listen((settings.bind, settings.port))
+    logging.getLogger(name).info(
+        "%s on %s (bound to %s:%s)", what, settings.public_url, settings.bind, settings.port
+    )
+    run(listener, app)

@@ -17,7 +17,9 @@ The cookie itself (docs/security.md, "Sessions"):
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import logging
 import secrets
 import time
@@ -134,6 +136,22 @@ def replace_token(answer: dict[str, Any]) -> None:
 
 def token() -> str | None:
     return session.get("token")
+
+
+def session_id() -> str | None:
+    """The id of the portal session this cookie holds (the ID tokens' ``sid``): the ``jti`` of
+    identity's token, read from the token itself. It came from identity through our signed
+    cookie; whether the session is still live is ``current()``'s answer, not this one's."""
+    held = token()
+    if not isinstance(held, str) or held.count(".") != 2:
+        return None
+    payload = held.split(".")[1]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, TypeError):
+        return None
+    jti = claims.get("jti") if isinstance(claims, dict) else None
+    return jti if isinstance(jti, str) else None
 
 
 def current() -> dict[str, Any] | None:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import re
-import secrets
 import string
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from connexion_client.reply_queue import check_caller
+from shared.runtime import dev_secrets
 from shared.runtime.settings import (
+    DevelopmentSecrets,
     ServiceSettings,
     SettingsError,
     parse_bool,
@@ -240,6 +241,11 @@ class GatewaySettings(ServiceSettings):
                 "DEV_MAILBOX: the development mailbox runs only in ENVIRONMENT development or test"
             )
 
+    #: one key per checkout, kept in DATA_DIR, so sessions survive a restart of `make run`
+    own_development_secrets: ClassVar[DevelopmentSecrets] = {
+        "secret_key": dev_secrets.cookie_key("gateway-dev-secret.key")
+    }
+
     def all_secret_fields(self) -> list[str]:
         return ["secret_key"]  # the gateway holds no service key
 
@@ -250,16 +256,7 @@ class GatewaySettings(ServiceSettings):
             return self.oidc_signing_keys
         if self.environment not in DEVELOPMENT_ENVIRONMENTS:
             raise SettingsError("GATEWAY_OIDC_SIGNING_KEYS: required outside development and test")
-        from shared.runtime import dev_secrets
-
         return dict(dev_secrets.load_or_create(self.data_dir)["oidc_signing_keys"])
-
-    def with_development_secrets(self, skip: tuple[str, ...] = ()) -> GatewaySettings:
-        if self.secret_key is not None:
-            return self
-        if self.environment != "development":
-            raise SettingsError("GATEWAY_SECRET_KEY or SECRET_KEY: required outside development")
-        return dataclasses.replace(self, secret_key=_development_key(self.data_dir))
 
     @property
     def mailbox_dir(self) -> Path:
@@ -277,13 +274,3 @@ class GatewaySettings(ServiceSettings):
     @property
     def shows_demonstration_banner(self) -> bool:
         return self.environment != "production"
-
-
-def _development_key(data_dir: Path) -> bytes:
-    """One key per checkout, kept in DATA_DIR, so sessions survive a restart of `make run`."""
-    path = data_dir / "gateway-dev-secret.key"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_bytes(secrets.token_bytes(32))
-        path.chmod(0o600)
-    return path.read_bytes()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: the four services, the portal on http://localhost:8080, the development mailbox
+# `make run`: the four services, the portal on http://localhost:8080 (and Caf connect's back-channel
+# logout sender), the development mailbox
 # (SMTP 2525, SMS gateway 8025, read at http://localhost:8080/dev/messages), the agents' console
 # on http://localhost:8092 and its development agents' provider on http://localhost:8093 (the
 # services verify the agents' tokens it issues), in one terminal.
@@ -14,7 +15,7 @@ export GATEWAY_DEV_MAILBOX="${GATEWAY_DEV_MAILBOX:-true}"
 export FRANCECONNECT_REDIRECT_URIS="${FRANCECONNECT_REDIRECT_URIS:-http://localhost:8080/franceconnect/retour}"
 # Caf connect's demonstration client (`make oidc-demo`, docs/oidc-provider.md), unless a registry
 # is given: a public client, not first party (the consent page shows), PKCE, loopback redirect.
-export GATEWAY_API_CLIENTS="${GATEWAY_API_CLIENTS:-{\"appli-demo\": {\"type\": \"public\", \"scopes\": [\"openid\", \"profile\"], \"redirect_uris\": [\"http://127.0.0.1:8090/callback\"]}}}"
+export GATEWAY_API_CLIENTS="${GATEWAY_API_CLIENTS:-{\"appli-demo\": {\"type\": \"public\", \"name\": \"Démonstration Caf connect\", \"scopes\": [\"openid\", \"profile\", \"household\"], \"redirect_uris\": [\"http://127.0.0.1:8090/callback\"], \"post_logout_redirect_uris\": [\"http://127.0.0.1:8090/logged-out\"]}}}"
 PY=.venv/bin/python
 # The agents' console and the development agents' provider (console/dev/; docs/console.md)
 export CONSOLE_DEV_PROVIDER_PORT="${CONSOLE_DEV_PROVIDER_PORT:-8093}"
@@ -35,6 +36,9 @@ trap stop EXIT INT TERM
 $PY -m gateway.dev.mailbox &
 children+=($!)
 $PY -m gateway &
+children+=($!)
+# Caf connect's back-channel logout sender (gateway/oidc/backchannel.py): health and metrics on 8085
+BACKCHANNEL_HTTP_PORT="${BACKCHANNEL_HTTP_PORT:-8085}" $PY -m gateway.oidc.backchannel &
 children+=($!)
 $PY -m console.dev.agents_provider &
 children+=($!)

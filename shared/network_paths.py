@@ -148,6 +148,19 @@ def _build() -> tuple[NetworkPath, ...]:
         ),
         _dns("gateway", "gateway"),
         NetworkPath("gateway", "AMQP_URI", "RabbitMQ (AMQPS)", RABBITMQ, (5671,), "gateway"),
+        # Caf connect's back-channel logout sender (gateway/oidc/backchannel.py, issue #34)
+        _dns("backchannel", "backchannel"),
+        NetworkPath(
+            "backchannel", "AMQP_URI", "RabbitMQ (AMQPS)", RABBITMQ, (5671,), "backchannel"
+        ),
+        NetworkPath(
+            "backchannel",
+            "GATEWAY_API_CLIENTS (each backchannel_logout_uri)",
+            "Caf connect's applications (logout tokens)",
+            OUTSIDE,
+            (443,),
+            "egress-backchannel-clients",
+        ),
         _dns("console", "console"),
         NetworkPath("console", "AMQP_URI", "RabbitMQ (AMQPS)", RABBITMQ, (5671,), "console"),
         NetworkPath(

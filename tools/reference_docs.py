@@ -112,7 +112,8 @@ with the service name (`IDENTITY_AMQP_URI` wins over `AMQP_URI` for identity): t
 can share one process in development and have their own pods in production.
 
 Secrets have no default outside `ENVIRONMENT=development`: a service refuses to start without
-them. In development, missing secrets are generated once into `DATA_DIR/dev-secrets.json`.
+them. In development, missing secrets are generated once into `DATA_DIR/dev-secrets.json` (the
+portal's and the console's own into files of their own there).
 Values given as base64 must decode to at least 32 bytes; JWKs are JSON.
 
 Where a value is a duration, the name says its unit (`_S` seconds, `_DAYS` days). Defaults are
@@ -142,12 +143,12 @@ def configuration_page() -> str:
     lines.append("\n## console (the agents' console, `python -m console`)\n")
     lines.append(
         "Read like a service's, under the name `console`: `CONSOLE_PORT` or `PORT`"
-        " (docs/console.md). It reads the agency's role table `AGENT_ROLE_METHODS` for its menus."
+        " (docs/console.md). It reads the agency's role table `AGENT_ROLE_METHODS` for its menus"
+        " and the services' `AGENT_REASONS`, and waits `RPC_TIMEOUT_S` at most for an answer."
         " Its secrets: `SECRET_KEY` and `OIDC_CLIENT_SECRET`.\n"
     )
-    lines += _settings_table(
-        ConsoleSettings, common - {"ENVIRONMENT", "AMQP_URI", "AGENT_ROLE_METHODS"}
-    )
+    read = {"ENVIRONMENT", "AMQP_URI", "AGENT_ROLE_METHODS", "AGENT_REASONS", "RPC_TIMEOUT_S"}
+    lines += _settings_table(ConsoleSettings, common - read)
     return "\n".join(lines)
 
 

@@ -1,7 +1,8 @@
 """A scripted history across the four real services (RPC over RabbitMQ, PostgreSQL stores).
 
 A person registers without a NIR (provisional identifier), fails five logins from one address
-(captcha from the third, freeze at the fifth), logs in after the freeze, is given a NIR by an
+(captcha from the third, freeze at the fifth), logs in after the freeze (and to the agency's app
+through Caf connect, whose refresh token is then presented twice), is given a NIR by an
 agent, is filed in a household with a spouse and grants the delegation; notification sends the
 messages through a local SMTP receiver.
 """
@@ -30,6 +31,7 @@ NIR = "1 63 06 31 555 082"
 SPOUSE_NIR = "2 62 09 99 123 456"
 DOSSIER = "0123456"
 PASSWORD = "Bonjour2024Caf"
+APPLICATION = "appli-caf"  # Caf connect's client the person logs in to
 EMAIL = "daniel.morvan@test.fr"
 SOURCE = {"ip": "203.0.113.7"}
 CAPTCHA_ANSWER = "K7PZQ"
@@ -149,6 +151,7 @@ class History:
         ok = identity.login(self.provisional, PASSWORD, self.captcha(), SOURCE)
         assert ok["outcome"] == "ok", ok
         self.times["login_ok"] = self.clock.now()
+        self._application_login(ok["session"]["token"])
         self.clock.advance(minutes=5)
         assert identity.assign_nir(self.provisional, NIR, "agent-42", "affiliation")["outcome"]
         self.times["nir_assigned"] = self.clock.now()
@@ -157,6 +160,29 @@ class History:
         self._household()
         self._settle()
         return self
+
+    def _application_login(self, token: str) -> None:
+        """The person logs in to the agency's mobile app through Caf connect (the gateway's
+        calls): allowed at once (first party), tokens issued, a refresh token presented twice."""
+        identity = self.rpc.identity
+        self.clock.advance(minutes=1)
+        request = {
+            "client_id": APPLICATION,
+            "sector": "first-party",
+            "first_party": True,
+            "redirect_uri": "https://appli.caf.fr/retour",
+            "scopes": ["openid", "profile"],
+            "nonce": None,
+            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        }
+        code = identity.oidc_authorize(token, request)["code"]
+        assert identity.oidc_redeem_code(code, APPLICATION)["outcome"] == "redeemed"
+        first = identity.oidc_start_family(code, APPLICATION, 86400)["refresh_token"]
+        self.clock.advance(minutes=1)
+        assert identity.oidc_refresh(first, APPLICATION)["outcome"] == "rotated"
+        self.clock.advance(minutes=1)
+        assert identity.oidc_refresh(first, APPLICATION)["reason"] == "reused"
+        self.times["application"] = self.clock.now()
 
     def _register(self, reader: CodeReader) -> None:
         identity = self.rpc.identity

@@ -53,6 +53,9 @@ def test_the_timeline_tells_the_history_in_order_by_nir_or_provisional_identifie
         "compte gelé jusqu'à",
         "fin du gel",
         "connexion réussie (password) depuis 203.0.113.7",
+        "l'application « appli-caf » autorisée (application de la Caf) : openid profile",
+        "connexion à l'application « appli-caf » par Caf connect (jetons émis)",
+        "jeton de rafraîchissement de l'application « appli-caf » réutilisé",
         "NIR attribué par agent-42",
         "consultation du compte par agent-42 (Caf, motif appel)",
         "rattaché à un dossier",
@@ -66,6 +69,12 @@ def test_the_timeline_tells_the_history_in_order_by_nir_or_provisional_identifie
     assert [e["at"] for e in entries] == sorted(e["at"] for e in entries)
     assert any(e["service"] == "notification" and e["event"] == "Sent" for e in entries)
     assert "fin du gel" in text and "agent-42" in text
+    # which application the person logged in to (issue #34): its id, in every entry about it
+    applications = [e for e in entries if e["details"].get("client_id") == "appli-caf"]
+    assert [e["event"] for e in applications] == [
+        "ClientGrant.Granted", "TokenFamily.Started", "TokenFamily.ReuseDetected",
+    ]  # fmt: skip
+    assert "connexion à l'application « appli-caf » par Caf connect" in text
 
 
 def test_point_in_time_shows_the_ladder_frozen_then_the_account_before_and_after_its_nir(

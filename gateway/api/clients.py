@@ -3,7 +3,8 @@ its entry, and for a client that authenticates with a secret, the secret (shown 
 
     python -m gateway.api.clients appli-mobile [--trusted-source]          # the HTTP API
     python -m gateway.api.clients appli-caf --public --redirect-uri https://appli.caf.fr/retour \\
-        [--first-party] [--scope profile] [--post-logout-uri URI] [--backchannel-logout-uri URI]
+        [--name "Caf - Mon Compte"] [--first-party] [--scope profile] [--scope household] \\
+        [--post-logout-uri URI] [--backchannel-logout-uri URI]
     python -m gateway.api.clients partenaire --confidential --redirect-uri https://… \\
         [--jwks its-public-keys.json] [--scope nir --nir-legal-basis "…"] [--sector …]
 
@@ -36,7 +37,10 @@ def _arguments() -> argparse.ArgumentParser:
     kind.add_argument("--public", action="store_true", help="Caf connect, no secret (PKCE)")
     kind.add_argument("--confidential", action="store_true", help="Caf connect, a secret")
     parser.add_argument("--redirect-uri", action="append", default=[])
-    parser.add_argument("--scope", action="append", default=[], choices=["profile", "nir"])
+    parser.add_argument(
+        "--scope", action="append", default=[], choices=["profile", "nir", "household"]
+    )
+    parser.add_argument("--name", help="what the person reads (consent page, Mon historique)")
     parser.add_argument("--first-party", action="store_true")
     parser.add_argument("--sector")
     parser.add_argument("--nir-legal-basis")
@@ -70,7 +74,8 @@ def main(argv: list[str]) -> int:
         elif args.confidential:
             entry["token_endpoint_auth_method"] = "client_secret_basic"  # noqa: S105 - a name
             entry["secret_sha256"] = digest
-        for name, value in (("sector", args.sector), ("nir_legal_basis", args.nir_legal_basis),
+        for name, value in (("name", args.name), ("sector", args.sector),
+                            ("nir_legal_basis", args.nir_legal_basis),
                             ("backchannel_logout_uri", args.backchannel_logout_uri)):  # fmt: skip
             if value:
                 entry[name] = value

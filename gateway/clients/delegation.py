@@ -1,6 +1,6 @@
 """delegation's RPC methods as the gateway calls them (docs/api/delegation.md; the contract:
 services/delegation/delegation/service.py), always for the account of a session identity has
-just verified."""
+just verified (or, for Caf connect's userinfo, of a token identity has just found live)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ class DelegationClient(ServiceClient):
 
     def delegation_status(self, account_id: str) -> Answer:
         return self._rpc("delegation_status", account_id)
+
+    def household_role(self, account_id: str) -> Answer:
+        """``{role}``: Caf connect's userinfo, for the account identity named for a live token."""
+        return self._rpc("household_role", account_id)
 
     def authorize(
         self,

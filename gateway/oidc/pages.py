@@ -1,5 +1,6 @@
 """Caf connect's addresses: discovery, JWKS, the authorization endpoint (with the portal's own
-CONNEXION page and a consent page), the token endpoint and userinfo.
+CONNEXION page and a consent page), the token endpoint and userinfo (RP-initiated logout:
+logout.py).
 
 Every step of a flow is a GET of ``/oauth2/authorize`` with the client's request: after a login
 (``AUTHORIZATION_REQUEST`` kept in the session cookie across it, gateway/sessions.py) or a
@@ -27,10 +28,10 @@ from flask import (
 )
 
 from gateway import redirects, sessions
-from gateway.clients import identity
+from gateway.clients import delegation, identity
 from gateway.security import csrf
 
-from . import lifecycle
+from . import lifecycle, logout
 from .keys import ALGORITHM
 from .server import CafConnect
 
@@ -45,7 +46,10 @@ SCOPE_LABELS = {
     "openid": "Un identifiant de connexion propre à cette application",
     "profile": "Vos nom de naissance, prénoms et date de naissance",
     "nir": "Votre numéro de Sécurité sociale (NIR)",
+    "household": "Votre rôle dans votre foyer Caf (allocataire, conjoint, enfant…)",
 }
+#: The household role claim (scope ``household``): delegation's role in the household file.
+HOUSEHOLD_ROLE = "household_role"
 
 
 fingerprint = sessions.request_fingerprint
@@ -61,6 +65,7 @@ def discovery() -> Any:
         token_endpoint=base + "/oauth2/token",
         userinfo_endpoint=base + "/oauth2/userinfo",
         jwks_uri=base + "/oauth2/jwks",
+        end_session_endpoint=base + "/oauth2/logout",
         response_types_supported=["code"],
         response_modes_supported=["query"],
         grant_types_supported=["authorization_code", "refresh_token", "client_credentials"],
@@ -74,15 +79,19 @@ def discovery() -> Any:
         token_endpoint_auth_methods_supported=["none", "client_secret_basic", "private_key_jwt"],
         token_endpoint_auth_signing_alg_values_supported=["ES256", "RS256", "PS256", "EdDSA"],
         code_challenge_methods_supported=["S256"],
-        scopes_supported=["openid", "profile", "nir"],
+        scopes_supported=["openid", "profile", "nir", "household"],
         claims_supported=["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr",
-                          "sid", "azp", "family_name", "given_name", "birthdate", "nir"],
+                          "sid", "azp", "family_name", "given_name", "birthdate", "nir",
+                          HOUSEHOLD_ROLE],
         acr_values_supported=sorted(_acr_values()),
         prompt_values_supported=sorted(PROMPTS),
         claims_parameter_supported=False,
         request_parameter_supported=False,
         request_uri_parameter_supported=False,
         authorization_response_iss_parameter_supported=True,
+        # issue #34: a logout token to each application of a session that ends (backchannel.py)
+        backchannel_logout_supported=True,
+        backchannel_logout_session_supported=True,
     )  # fmt: skip
 
 
@@ -167,7 +176,7 @@ def authorize() -> Any:
     return render_template(
         "oidc/consent.html",
         title="Autoriser l'accès à vos informations",
-        client_id=client.client_id,
+        application=client.display_name,
         client_host=_host(redirect_uri),
         claims=[SCOPE_LABELS[s] for s in scopes if s in SCOPE_LABELS],
     )
@@ -268,7 +277,12 @@ def userinfo() -> Any:
         response.status_code = 401
         response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return response
-    return jsonify(answer["claims"])
+    claims = dict(answer["claims"])
+    if answer.get("account_id"):  # scope household, allowed: one call to delegation
+        role = delegation.household_role(str(answer["account_id"])).get("role")
+        if role:  # a person in no household file: the claim is left out (OIDC Core §5.3.2)
+            claims[HOUSEHOLD_ROLE] = role
+    return jsonify(claims)
 
 
 def _family_live(claims: dict[str, Any]) -> bool:
@@ -300,4 +314,9 @@ token_endpoints.after_request(_no_store)
 def install(app: Flask) -> None:
     app.register_blueprint(blueprint)
     app.register_blueprint(token_endpoints)
+    app.register_blueprint(logout.end_session)
+    app.register_blueprint(logout.pages)
     csrf.exempt(token_endpoints)  # client authentication, not a browser form
+    # an application's request, cross-site by design: it ends a session only for the hint of that
+    # very session, any other waits for the person's answer on a form of ours (CSRF)
+    csrf.exempt(logout.end_session)

@@ -245,6 +245,12 @@ class CafConnect:
         self.server.register_extension(_Issuer(issuer))
         app.extensions[EXTENSION] = self
 
+    def application_name(self, client_id: str) -> str:
+        """What the person reads for a client (its registered ``name``; its id otherwise, and for
+        a client no longer registered)."""
+        client = self.clients.get(client_id)
+        return client.display_name if client is not None else client_id
+
     @staticmethod
     def of(app: Flask | None = None) -> CafConnect:
         found: CafConnect = (app or current_app).extensions[EXTENSION]

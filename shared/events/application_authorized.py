@@ -2,8 +2,8 @@
 
 A person allowed an application of Caf connect (Mon Compte as the agency's OpenID provider,
 docs/oidc-provider.md) to log them in: on the consent page, or, for a first-party application,
-at the first login to it (``consented`` false). Later, wider scopes are recorded in identity's
-store only (``ClientGrant.Widened``).
+at the first login to it (``consented`` false). Later, wider scopes or a consent given at last:
+ApplicationAuthorizationWidened.
 """
 
 from marshmallow import fields, validate

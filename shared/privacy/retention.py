@@ -217,13 +217,18 @@ TABLE: tuple[RetentionRow, ...] = (
         data="for each application the person logged in to through Caf connect: its client id,"
         " the scopes allowed and whether consent was asked, and for each login the code's and"
         " tokens' records (SHA-256 digests, never a token), the portal session's id, the"
-        " person's pairwise identifier for that application, times; a refresh token's reuse",
+        " person's pairwise identifier for that application, times; a refresh token's reuse;"
+        " each logout sent to an application when a session ended (back-channel logout: the"
+        " session's id, the pairwise identifier, the cause, the logout token's jti and when it"
+        " was delivered)",
         purpose="log the person in to the agency's applications without their password, end"
-        " every token of a login when its session ends, detect a stolen refresh token",
+        " every token of a login when its session ends, tell each application when the session"
+        " ends (and prove it was told once), detect a stolen refresh token",
         legal_basis=SECURITY,
         store="identity",
-        where="ClientGrant, AuthorizationCode, TokenFamily, ApplicationLogins and ClientAssertion"
-        " records (ids, digests and the pairwise identifier only: no name, no NIR, no contact)",
+        where="ClientGrant, AuthorizationCode, TokenFamily, ApplicationLogins, ClientAssertion"
+        " and BackchannelLogout records (ids, digests and the pairwise identifier only: no"
+        " name, no NIR, no contact)",
         at_expiry="a code dies after 60 s, a login's tokens after the client type's refresh"
         " lifetime (OIDC_REFRESH_TTL_*_S) or with their session; the records stay with the"
         " account, and erasure leaves them pointing at an account that answers no claims",

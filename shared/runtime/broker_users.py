@@ -85,15 +85,18 @@ CITIZEN_METHODS: Mapping[str, tuple[str, ...]] = {
         "answer_delegation_prompt",
         "set_delegation",
         "delegation_status",
+        "household_role",
         "declare_separation",
         "authorize",
     ),
     "notification": ("deliveries",),
 }
 
-#: Methods only another service calls (identity asks lockout to count a login attempt).
+#: Methods only another service calls (identity asks lockout to count a login attempt; Caf
+#: connect's back-channel logout sender asks identity what to sign and records the delivery).
 SERVICE_METHODS: Mapping[str, tuple[str, ...]] = {
     "lockout": ("reserve_attempt", "report_attempt", "check_captcha", "note_lookup"),
+    "identity": ("oidc_backchannel_logout", "oidc_logout_delivered"),
 }
 
 #: What an agent's gateway reads besides the back-office methods.
@@ -139,7 +142,7 @@ CALLERS: tuple[Caller, ...] = (
     Caller("back-office", _merge(BACK_OFFICE_METHODS, BACK_OFFICE_READS)),
     Caller(
         "identity",
-        SERVICE_METHODS,
+        {"lockout": SERVICE_METHODS["lockout"]},
         # an agent's lift of a freeze or filing of a household shows in « Mon historique »
         # (issue #35); each replica's freeze cache (identity/freeze_cache.py, issue #28)
         consumes={
@@ -173,6 +176,14 @@ CALLERS: tuple[Caller, ...] = (
         serves=True,
     ),
     Caller("delegation", {}, consumes={"identity": ("AccountCreated", "NirAssigned")}, serves=True),
+    # Caf connect's back-channel logout sender (gateway/oidc/backchannel.py, issue #34): a nameko
+    # service with no RPC of its own, whose consumer owns its queues like a service's
+    Caller(
+        "backchannel",
+        {"identity": SERVICE_METHODS["identity"]},
+        consumes={"identity": ("BackchannelLogoutDue",)},
+        serves=True,
+    ),
 )
 
 

@@ -1,7 +1,10 @@
 """Development secrets: generated once per checkout in DATA_DIR, never used elsewhere.
 
 Only :meth:`ServiceSettings.with_development_secrets` calls this, and only when
-``ENVIRONMENT=development``; every other environment must be given real secrets.
+``ENVIRONMENT=development``; every other environment must be given real secrets (the console's
+development agents' provider, refused outside development and test, reads the console's client
+secret too). The services share ``dev-secrets.json``; a process's own secret (the portal's or
+the console's cookie key, the console's client secret) is a file of its own (:func:`kept`).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import fcntl
 import json
 import os
 import secrets
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +69,27 @@ def load_or_create(data_dir: Path) -> dict[str, Any]:
         "pseudonym_key": base64.b64decode(raw["pseudonym_key"]),
         "personal_data_master_key": base64.b64decode(raw["personal_data_master_key"]),
     }
+
+
+def kept(data_dir: Path, file_name: str, make: Callable[[], bytes]) -> bytes:
+    """The secret in ``DATA_DIR/file_name`` (owner-only), made by ``make`` the first time: one
+    per checkout, so that it survives a restart; two processes starting together read the
+    same one (the file appears whole, or not at all)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / file_name
+    if not path.exists():
+        fd, tmp = tempfile.mkstemp(prefix=file_name, suffix=".tmp", dir=data_dir)  # owner-only
+        with os.fdopen(fd, "wb") as out:
+            out.write(make())
+        try:
+            os.link(tmp, path)  # refused if another process made it meanwhile: theirs is kept
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_bytes()
+
+
+def cookie_key(file_name: str) -> Callable[[Path], bytes]:
+    """A process's own key (32 random bytes) kept in ``DATA_DIR/file_name``."""
+    return lambda data_dir: kept(data_dir, file_name, lambda: secrets.token_bytes(32))

@@ -27,6 +27,8 @@ from . import dev_secrets
 T = TypeVar("T", bound="ServiceSettings")
 
 ENVIRONMENTS = ("development", "test", "production")
+#: field -> its development value, read or made from DATA_DIR
+DevelopmentSecrets = dict[str, Callable[[Path], Any]]
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -234,7 +236,9 @@ class ServiceSettings:
         doc="classic | quorum: type of the event queues the services declare (quorum: replicated,"
         " for a RabbitMQ cluster); the same for every service, fixed once a queue exists",
     )
-    rpc_timeout_s: float = setting("RPC_TIMEOUT_S", 10.0, parse=float, doc="RPC between services")
+    rpc_timeout_s: float = setting(
+        "RPC_TIMEOUT_S", 10.0, parse=float, doc="how long an RPC call waits for its answer (s)"
+    )
     relay_enabled: bool = setting("RELAY_ENABLED", True, parse=parse_bool, doc="outbox relay on")
     relay_poll_interval_s: float = setting(
         "RELAY_POLL_INTERVAL_S",
@@ -359,6 +363,10 @@ class ServiceSettings:
     #: secrets only the running service uses (signing sessions, the providers' and channels'
     #: credentials): the audit tool's settings (``for_tool``) neither require nor hold them
     service_only_secrets: ClassVar[tuple[str, ...]] = ()
+    #: secrets that development keeps in a file of their own in DATA_DIR rather than in
+    #: dev-secrets.json (the portal's and the console's cookie keys): field -> the value, read
+    #: or made from DATA_DIR (``dev_secrets.kept``)
+    own_development_secrets: ClassVar[DevelopmentSecrets] = {}
 
     @classmethod
     def from_mapping(
@@ -425,8 +433,12 @@ class ServiceSettings:
         if self.environment != "development":
             names = ", ".join(self.env_name(name) for name in missing)
             raise SettingsError(f"{names}: required outside ENVIRONMENT=development")
-        generated = dev_secrets.load_or_create(self.data_dir)
-        return dataclasses.replace(self, **{name: generated[name] for name in missing})
+        own = self.own_development_secrets
+        shared = dev_secrets.load_or_create(self.data_dir) if set(missing) - set(own) else {}
+        return dataclasses.replace(
+            self,
+            **{name: own[name](self.data_dir) if name in own else shared[name] for name in missing},
+        )
 
     def all_secret_fields(self) -> list[str]:
         return [f.name for f in dataclasses.fields(self) if f.metadata.get("secret")] + [

@@ -178,3 +178,58 @@ class SmsReceiver:
             return found if len(found) >= count else []
 
         return wait_for(enough)
+
+
+class FormReceiver:
+    """An HTTP server standing for an application's endpoint that takes forms (Caf connect's
+    back-channel logout, ``logout_token=…``): records each POST (path, headers, form) and
+    answers the next of ``statuses`` (200 once they run out)."""
+
+    def __init__(self, path: str = "/deconnexion-canal-arriere") -> None:
+        self.port = free_port()
+        self.path = path
+        self.requests: list[dict[str, Any]] = []
+        self.statuses: list[int] = []
+        self._server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{self.path}"
+
+    def forms(self) -> list[dict[str, str]]:
+        return [request["form"] for request in self.requests]
+
+    def start(self) -> None:
+        from urllib.parse import parse_qs
+
+        receiver = self
+
+        class Endpoint(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length).decode()
+                form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+                receiver.requests.append(
+                    {"path": self.path, "headers": dict(self.headers), "form": form}
+                )
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:  # keep test output quiet
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Endpoint)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def wait(self, count: int = 1) -> list[dict[str, str]]:
+        """The forms received, once at least ``count`` arrived."""
+        return wait_for(lambda: self.forms() if len(self.requests) >= count else [])

@@ -143,3 +143,32 @@ def test_an_older_dev_secrets_file_gains_the_secrets_added_since(tmp_path):
     assert settings.sms_gateway_token
     kept = json.loads(path.read_text())
     assert kept["pseudonym_key"] == older["pseudonym_key"]
+
+
+def test_a_process_secret_made_by_two_at_once_is_one(tmp_path):
+    """Given two processes starting together (the console and its development provider, which
+    share the client secret), when both find no file and make a secret, then both read the
+    same one, whole, in an owner-only file, and nothing else is left in DATA_DIR."""
+    import threading
+    import time
+
+    from shared.runtime import dev_secrets
+
+    read: list[bytes] = []
+
+    def start(made: bytes) -> None:
+        def make() -> bytes:
+            time.sleep(0.2)  # both have seen no file before either writes
+            return made
+
+        read.append(dev_secrets.kept(tmp_path, "shared-secret", make))
+
+    both = [threading.Thread(target=start, args=(v,)) for v in (b"a" * 32, b"b" * 32)]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join()
+
+    assert read[0] == read[1] and read[0] in (b"a" * 32, b"b" * 32)
+    assert [p.name for p in tmp_path.iterdir()] == ["shared-secret"]
+    assert (tmp_path / "shared-secret").stat().st_mode & 0o777 == 0o600

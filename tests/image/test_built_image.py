@@ -41,6 +41,9 @@ def test_the_manifests_run_every_service_the_gateway_and_the_audit_commands() ->
     assert sorted(e.args[0] for e in SERVICES) == sorted(service_registry.names())
     assert ENTRY_POINTS["gateway/gateway"].command == ("python", "-m", "gateway")
     assert ENTRY_POINTS["console/console"].command == ("python", "-m", "console")
+    assert ENTRY_POINTS["backchannel/backchannel"].command == (
+        "python", "-m", "gateway.oidc.backchannel"
+    )  # fmt: skip
     commands = {e.args[0] for e in AUDIT_COMMANDS}
     assert {"replay-check", "retention", "erase"} <= commands
 
@@ -191,6 +194,23 @@ def test_each_service_stops_within_5_s_of_sigterm(
     started = podman.run(entry, env, detach=True, name=container_name, network="host")
     assert started.returncode == 0, started.stderr
     wait_for_log(container_name, f"running {entry.args[0]}")
+
+    elapsed, status, logs = stop_as_kubernetes_does(container_name)
+    assert status == 0, logs[-3000:]
+    assert elapsed < STOP_DEADLINE, elapsed
+    assert "stopping (signal 15)" in logs
+
+
+def test_the_back_channel_logout_sender_runs_and_stops_within_5_s_of_sigterm(
+    podman: Podman, cluster_secrets: dict[str, str], amqp_vhost: object, container_name: str
+) -> None:
+    sender = ENTRY_POINTS["backchannel/backchannel"]
+    env = environment(sender, cluster_secrets)
+    env["AMQP_URI"] = amqp_vhost.uri  # type: ignore[attr-defined]
+    env["BACKCHANNEL_HTTP_PORT"] = str(free_port())
+    started = podman.run(sender, env, detach=True, name=container_name, network="host")
+    assert started.returncode == 0, started.stderr
+    wait_for_log(container_name, "back-channel logout sender running")
 
     elapsed, status, logs = stop_as_kubernetes_does(container_name)
     assert status == 0, logs[-3000:]

@@ -9,6 +9,10 @@
 // GET /callback     the code exchanged by openid-client (state, iss, nonce, ID token checked),
 //                   userinfo fetched; then the same code again (a replay) must be refused; with
 //                   ?steal=1 another client first tries the code (it must be refused)
+// GET /logout      RP-initiated logout: openid-client's buildEndSessionUrl with the last ID token
+//                   as id_token_hint, post_logout_redirect_uri /logged-out and a fresh state
+//                   (?hint=0: without the ID token, as a forged link would be)
+// GET /logged-out   where Mon Compte sends the browser back: the state must be the one sent
 // The result is a page whose <pre id="result"> holds JSON: claims, userinfo, refusals.
 import http from 'node:http'
 import * as client from 'openid-client'
@@ -21,6 +25,8 @@ const other = otherClientId
   : null
 const redirectUri = `http://127.0.0.1:${port}/callback`
 const pending = new Map() // state -> {verifier, nonce, steal}
+const loggingOut = new Set() // the states of logout requests sent
+let lastIdToken = null
 
 function page (res, status, title, body) {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
@@ -55,6 +61,7 @@ async function callback (url, res) {
     const tokens = await client.authorizationCodeGrant(config, url, checks)
     const claims = tokens.claims()
     result.claims = claims
+    lastIdToken = tokens.id_token
     result.access_token = tokens.access_token
     result.userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub)
   } catch (error) {
@@ -62,7 +69,8 @@ async function callback (url, res) {
   }
   result.replayed = await refusal(() => client.authorizationCodeGrant(config, url, checks))
   page(res, 200, result.error ? 'Connexion refusée' : 'Connecté avec Caf connect',
-    `<pre id="result">${escape(JSON.stringify(result, null, 2))}</pre><p><a href="/">Recommencer</a></p>`)
+    `<pre id="result">${escape(JSON.stringify(result, null, 2))}</pre><p><a href="/">Recommencer</a></p>` +
+    '<p><a href="/logout">Se déconnecter</a></p>')
 }
 
 http.createServer(async (req, res) => {
@@ -90,6 +98,19 @@ http.createServer(async (req, res) => {
       return res.end()
     }
     if (url.pathname === '/callback') return await callback(url, res)
+    if (url.pathname === '/logout') {
+      const state = client.randomState()
+      loggingOut.add(state)
+      const parameters = { post_logout_redirect_uri: `http://127.0.0.1:${port}/logged-out`, state }
+      if (url.searchParams.get('hint') !== '0' && lastIdToken) parameters.id_token_hint = lastIdToken
+      res.writeHead(302, { location: client.buildEndSessionUrl(config, parameters).href })
+      return res.end()
+    }
+    if (url.pathname === '/logged-out') {
+      const known = loggingOut.delete(url.searchParams.get('state'))
+      return page(res, 200, 'Déconnecté de Caf connect',
+        `<pre id="result">${escape(JSON.stringify({ logged_out: true, state_matches: known }))}</pre>`)
+    }
     page(res, 404, 'Introuvable', '')
   } catch (error) {
     page(res, 500, 'Erreur', `<pre id="result">${escape(JSON.stringify({ error: error.error || error.code || String(error) }))}</pre>`)

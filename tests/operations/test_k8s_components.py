@@ -89,7 +89,7 @@ def test_a_cluster_with_neither_renders_the_platform_alone(tmp_path: Path) -> No
     documents = render(without("prod", {"monitoring", "backups"}, tmp_path))
     assert not kinds(documents) & (MONITORING_KINDS | BACKUP_KINDS)
     assert set(of_kind(documents, "Deployment")) == {
-        "identity", "lockout", "notification", "delegation", "gateway", "console"
+        "identity", "lockout", "notification", "delegation", "gateway", "console", "backchannel"
     }  # fmt: skip
 
 

@@ -123,8 +123,8 @@ def test_strategic_merge_merges_named_items_and_replaces_other_lists() -> None:
 def test_deployments_roll_without_losing_work_and_run_locked_down(overlay: str) -> None:
     documents = rendered(overlay)
     deployments = of_kind(documents, "Deployment")
-    # gateway: test_k8s_gateway.py; console: test_k8s_console.py
-    assert set(deployments) == set(SERVICES) | {"gateway", "console"}
+    # gateway: test_k8s_gateway.py; console: test_k8s_console.py; backchannel: its own test
+    assert set(deployments) == set(SERVICES) | {"gateway", "console", "backchannel"}
     deployments = {name: deployments[name] for name in SERVICES}
     platform = of_kind(documents, "ConfigMap")["platform-config"]["data"]
     for name, deployment in deployments.items():

@@ -155,7 +155,7 @@ def test_the_databases_and_every_target_down_are_watched() -> None:
     assert selects(selector, instance) and not selects(selector, pooler)
     (down,) = [rule for rule in alerts() if rule["alert"] == "CafTargetDown"]
     watched = re.search(r"\((.*)\)", down["expr"]).group(1).split("|")
-    assert set(watched) == {*service_registry.names(), "gateway", "console"}
+    assert set(watched) == {*service_registry.names(), "gateway", "backchannel", "console"}
 
 
 def test_the_alerts_that_matter_are_there() -> None:

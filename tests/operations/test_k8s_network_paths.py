@@ -263,6 +263,7 @@ def test_the_overlay_fails_the_site_check_until_the_site_names_its_addresses(
         "NetworkPolicy egress-agents-idp",
         "NetworkPolicy egress-smtp-relay",
         "NetworkPolicy egress-sms-gateway",
+        "NetworkPolicy egress-backchannel-clients",
         "NetworkPolicy rabbitmq-kubernetes-api",
         "NetworkPolicy databases-kubernetes-api",
         "NetworkPolicy poolers-kubernetes-api",

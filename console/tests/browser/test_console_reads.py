@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from connexion_client import InvalidInput
 from shared.testing.journeys.people import Person
 
-from .agents import Console, People
+from .agents import AgentsStack, Console, People, wait_until
 
 pytestmark = pytest.mark.skipif(
     not hasattr(IdentityService, "agent_find_account")
@@ -32,6 +32,7 @@ HUGO = Person("Hugo", "Petit", "M", "11/11/1975", nir="1 75 11 75 700 061", emai
 ALICE = Person(
     "Alice", "Faure", "Mme", "12/12/1977", nir="2 77 12 75 800 071", email="al@exemple.fr"
 )
+LEON = Person("Léon", "Blanc", "M", "03/03/1980", nir="1 80 03 75 900 081", email="leon@exemple.fr")
 
 
 def test_the_dossier_shows_the_account_masked_the_freeze_and_the_history(
@@ -86,6 +87,35 @@ def test_claire_ends_all_of_iris_sessions(console: Console, people: People) -> N
     assert all(e["agency"] == "Caf de Paris" for e in agents)
     assert all(e["reason"] == "Appel téléphonique de la personne" for e in agents)
     assert all(e.get("agent_name") is None for e in agents)
+
+
+def test_a_search_answered_too_late_is_one_look_up_not_two(
+    console: Console, people: People, agents_stack: AgentsStack
+) -> None:
+    """Given a console whose calls give up before the services answer (identity records the
+    look-up all the same), when Claire finds Léon, then the dossier opens saying that the
+    account could not be read, and Léon's « Mon historique » shows one look-up, not two: the
+    dossier is shown from the search's attempt, never read again for the same display."""
+    identifier = people.register(LEON)
+    url, process = agents_stack.console(CONSOLE_RPC_TIMEOUT_S="0.001")
+    try:
+        console.url = url
+        console.sign_in("claire.dupont")
+        console.find(LEON.nir or "", reason="appel")
+        account = console.page.get_by_role("region", name="Compte", exact=True)
+        expect(account).to_contain_text("n'a pas pu être lue")
+    finally:
+        process.terminate()
+        process.wait(15)
+    token = people.login(identifier)["session"]["token"]
+
+    def look_ups() -> list[dict[str, str]]:
+        history = people.rpc.call("identity", "connection_history", token)
+        return [e for e in history if e.get("kind") == "agent_lookup"]
+
+    assert len(wait_until(look_ups)) == 1
+    time.sleep(1)  # a second look-up, sent before the page was shown, would be recorded by now
+    assert len(look_ups()) == 1, look_ups()
 
 
 def test_marc_files_then_changes_a_household_and_the_dossier_shows_it(

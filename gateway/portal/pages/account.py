@@ -24,6 +24,7 @@ from flask import (
 from connexion_client import InvalidInput
 from gateway import redirects, sessions
 from gateway.clients import delegation, identity
+from gateway.oidc.server import CafConnect
 from gateway.security import client_source
 
 from ..forms import captcha_answer, field_errors, ladder_errors, new_captcha
@@ -222,6 +223,10 @@ def history() -> Any:
     # agents' look-ups and actions (issue #35) apart from the connections
     agents = [e for e in entries if e.get("kind", "connection") != "connection"]
     connections = [e for e in entries if e.get("kind", "connection") == "connection"]
+    names = CafConnect.of().application_name  # identity knows the client id; the registry, names
+    for entry in connections:
+        if entry.get("method") == "caf_connect" and entry.get("application"):
+            entry["application"] = names(str(entry["application"]))
     return render_template(
         "account/history.html", title="Mon historique", connections=connections, agents=agents
     )

@@ -21,6 +21,7 @@ from flask import (
 from connexion_client import InvalidInput
 from gateway import redirects, sessions
 from gateway.clients import identity
+from gateway.logout import end_portal_session
 from gateway.security import client_source
 
 from .. import remembered
@@ -174,20 +175,19 @@ def renewal() -> Any:
 
 @blueprint.route("/deconnexion", methods=["POST"])
 def logout() -> Any:
-    held = sessions.token()
-    auth_method = session.get("auth_method")
-    sessions.close_session()
-    if held is None:
+    """« Se déconnecter »: the one way a portal session ends (gateway/logout.py), which Caf
+    connect's RP-initiated logout shares."""
+    if sessions.token() is None:
         return redirects.to_page("connexion.login")
-    if auth_method == "franceconnect":
-        answer = identity.franceconnect_logout(held)
-        if answer.get("logout_url"):
-            return franceconnect.logout_redirect(answer)
-    else:
-        identity.logout(held)
-    return redirects.to_page("connexion.logged_out")
+    return end_portal_session() or redirects.to_page("connexion.logged_out")
 
 
 @blueprint.route("/deconnecte")
 def logged_out() -> Any:
-    return render_template("connexion/logged_out.html", title="Vous êtes déconnecté")
+    """After a logout (and FranceConnect's, which comes back here): an application's
+    RP-initiated logout continues to its post-logout address (gateway/oidc/logout.py)."""
+    from gateway.oidc.logout import after_logout
+
+    return after_logout() or render_template(
+        "connexion/logged_out.html", title="Vous êtes déconnecté"
+    )

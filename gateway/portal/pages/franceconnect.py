@@ -23,6 +23,7 @@ from flask import (
 
 from gateway import redirects, sessions
 from gateway.clients import identity
+from gateway.logout import FRANCECONNECT_LOGOUT_STATE
 from gateway.security import client_source
 
 from . import benefit
@@ -30,7 +31,8 @@ from . import benefit
 blueprint = Blueprint("franceconnect", __name__, url_prefix="/franceconnect")
 
 STATE_COOKIE = "franceconnect_state"
-LOGOUT_STATE_COOKIE = "franceconnect_logout_state"
+#: set by the logout (gateway/logout.py: the portal's and Caf connect's), checked on the way back
+LOGOUT_STATE_COOKIE = FRANCECONNECT_LOGOUT_STATE
 STATE_LIFETIME_S = 600
 LINK_TOKEN = "franceconnect_link"  # noqa: S105 - a session key, not a secret
 
@@ -107,21 +109,6 @@ def logged_out() -> Any:
             _failed({"message": "Retour de FranceConnect inattendu."}, status=400)
         )
     response.delete_cookie(LOGOUT_STATE_COOKIE, path="/franceconnect", secure=True, httponly=True)
-    return response
-
-
-def logout_redirect(answer: dict[str, Any]) -> Any:
-    """A page that sends the browser on to FranceConnect's logout (an immediate meta refresh and
-    a link): a redirect answering the logout form would be blocked by the CSP's form-action."""
-    response = make_response(
-        render_template(
-            "connexion/franceconnect_logout.html",
-            title="Déconnexion de FranceConnect",
-            logout_url=redirects.provider_url(answer["logout_url"]),
-        )
-    )
-    if answer.get("state"):
-        _state_cookie(response, LOGOUT_STATE_COOKIE, answer["state"])
     return response
 
 

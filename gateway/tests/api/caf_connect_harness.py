@@ -38,8 +38,8 @@ def registry() -> str:
     """The API's clients (as before) and Caf connect's: one registry."""
     return json.dumps({
         **json.loads(api_clients_setting(CLIENTS)),
-        "appli-caf": {"type": "public", "first_party": True, "scopes": ["openid", "profile"],
-                      "redirect_uris": [APP_RETURN]},
+        "appli-caf": {"type": "public", "first_party": True, "redirect_uris": [APP_RETURN],
+                      "scopes": ["openid", "profile", "household"]},
         "partenaire": {"type": "confidential", "token_endpoint_auth_method": "client_secret_basic",
                        "secret_sha256": hashlib.sha256(PARTNER_SECRET.encode()).hexdigest(),
                        "scopes": ["openid", "profile", "nir"], "redirect_uris": [PARTNER_RETURN],

@@ -37,6 +37,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from gateway import sessions
+from shared.testing import wait_for
 from shared.testing.journeys.people import JONAS, PASSWORD
 from shared.testing.journeys.platform import Platform
 
@@ -128,6 +129,29 @@ def test_a_public_client_logs_a_person_in_through_the_portal(replicas: Any) -> N
     )  # fmt: skip
     assert info.json == {"sub": id_token["sub"], "family_name": "DUCHAIS",
                          "given_name": "JONAS", "birthdate": "1985-01-14"}  # fmt: skip
+
+
+def test_the_household_scope_gives_the_persons_role_in_their_file_from_delegation(
+    replicas: Any, platform: Platform
+) -> None:
+    a, b = replicas
+    request = Request(scope="openid household")
+    code = code_of(authorize_after_login(a.test_client(), request), request)
+    tokens = b.test_client().post("/oauth2/token", data=request.token_form(code), base_url=ORIGIN)
+    sub = verified(b, tokens.json["id_token"])["sub"]
+
+    def userinfo() -> dict[str, Any]:
+        bearer = {"Authorization": "Bearer " + tokens.json["access_token"]}
+        return dict(a.test_client().get("/oauth2/userinfo", headers=bearer, base_url=ORIGIN).json)
+
+    before = userinfo()  # in no household file yet: the claim is left out, not null
+    platform.rpc.delegation.register_household(
+        "0123456", [JONAS.as_member("allocataire")], "agent-42"
+    )
+    wait_for(lambda: userinfo().get("household_role") == "allocataire", interval=0.2)
+
+    assert before == {"sub": sub}
+    assert userinfo() == {"sub": sub, "household_role": "allocataire"}  # the role, no names
 
 
 def test_access_tokens_serve_only_their_audience(replicas: Any) -> None:
@@ -267,6 +291,32 @@ def test_a_client_not_first_party_asks_consent_in_french_and_gets_a_pairwise_sub
     assert info.json["nir"] == NIR
 
 
+def test_prompt_consent_asks_a_first_party_client_too_and_prompt_none_says_consent_required(
+    replicas: Any,
+) -> None:
+    """OIDC Core §3.1.2.1: ``prompt=consent`` shows the consent page to every client; with
+    ``prompt=none``, a client the person has not allowed yet gets ``consent_required``."""
+    a, _ = replicas
+    browser = a.test_client()
+    first = Request()
+    code_of(authorize_after_login(browser, first), first)  # first party: no page
+    asked = Request(extra={"prompt": "consent"})
+
+    page = browser.get(asked.url(), base_url=ORIGIN)
+    decided = browser.post("/oauth2/consentement", base_url=ORIGIN,
+                           data={"csrf_token": form_token(browser, asked.url()),
+                                 "decision": "autoriser"})  # fmt: skip
+    code = code_of(browser.get(onward(decided), base_url=ORIGIN), asked)
+    silent = Request("autre-appli", OTHER_RETURN, extra={"prompt": "none"})
+    refused = returned(browser.get(silent.url(), base_url=ORIGIN).headers["Location"])
+
+    assert page.status_code == 200
+    assert "Autoriser l'accès à vos informations" in page.get_data(as_text=True)
+    assert code
+    assert refused["error"] == "consent_required" and refused["state"] == silent.state
+    assert refused["iss"] == ISSUER
+
+
 def test_a_refused_consent_is_access_denied(replicas: Any) -> None:
     a, _ = replicas
     browser = a.test_client()
@@ -364,6 +414,8 @@ def test_discovery_and_the_key_set_say_what_a_client_library_needs(replicas: Any
     assert discovery["code_challenge_methods_supported"] == ["S256"]
     assert discovery["response_types_supported"] == ["code"]
     assert discovery["authorization_response_iss_parameter_supported"] is True
+    assert discovery["backchannel_logout_supported"] is True
+    assert discovery["backchannel_logout_session_supported"] is True
     assert "implicit" not in discovery["grant_types_supported"]
     assert "password" not in discovery["grant_types_supported"]
     assert len(keys) == 2 and all("d" not in k and k["alg"] == "ES256" for k in keys)

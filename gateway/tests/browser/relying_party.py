@@ -28,12 +28,18 @@ def running(
     arguments: list[str],
     port: int,
     env: Mapping[str, str] | None = None,
+    backchannel: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """``{"url": the RP's address, "issuer": the gateway's}`` while both run: node runs
-    ``script`` with the issuer, then ``arguments``; the RP answers on ``port``."""
+    ``script`` with the issuer, then ``arguments``; the RP answers on ``port``. ``backchannel``:
+    the back-channel logout sender runs too, with the gateway's registry and issuer."""
     if not (RP / "node_modules" / "openid-client").exists():
         pytest.fail("openid-client is missing: make portal-deps runs npm ci in tests/oidc_rp")
     issuer, gateway = stack.gateway(GATEWAY_API_CLIENTS=json.dumps(registry))
+    sender = None
+    if backchannel:
+        sender = stack.backchannel(GATEWAY_API_CLIENTS=json.dumps(registry),
+                                   GATEWAY_PUBLIC_URL=issuer)  # fmt: skip
     with open(stack.data_dir / f"relying-party-{script}.log", "wb") as log:
         node = subprocess.Popen(
             ["/usr/bin/node", str(RP / script), issuer, *arguments],
@@ -54,3 +60,6 @@ def running(
             node.wait(10)
             gateway.terminate()
             gateway.wait(15)
+            if sender is not None:
+                sender.terminate()
+                sender.wait(15)

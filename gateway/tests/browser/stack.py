@@ -123,6 +123,14 @@ class Stack:
         _wait_http(url + "/connexion", 30)
         return url, process
 
+    def backchannel(self, **env: str) -> subprocess.Popen[bytes]:
+        """Caf connect's back-channel logout sender (gateway/oidc/backchannel.py), with the
+        settings of the gateway it goes with (its registry, its issuer), once it consumes."""
+        port = free_port()
+        process = self._spawn("gateway.oidc.backchannel", BACKCHANNEL_HTTP_PORT=str(port), **env)
+        _wait_http(f"http://127.0.0.1:{port}/health/ready", 30)
+        return process
+
     def _spawn(self, module: str, *args: str, **env: str) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
             [sys.executable, "-m", module, *args],

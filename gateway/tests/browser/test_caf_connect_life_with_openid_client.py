@@ -4,11 +4,14 @@ client authenticating with ``private_key_jwt`` (a key the test makes), Debian's 
 the person. Given a login through it, when it refreshes, then each refresh gives a new refresh
 token and introspection says active; when it presents a spent refresh token, then the whole
 family ends (the live refresh token and the access token too); when the person logs out of the
-portal, then the application's refresh, introspection and userinfo are refused."""
+portal, then the application's refresh, introspection and userinfo are refused, and the
+application receives one back-channel logout token for that session, which it validates itself
+(signature by the provider's JWKS, typ, iss, aud, sid, the event, a jti never seen)."""
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,11 +41,12 @@ def server_client(stack: Stack) -> Iterator[dict[str, Any]]:
                          "jwks": {"keys": [key.as_dict(private=False)]}, "first_party": True,
                          "scopes": ["openid", "profile"], "refresh_tokens": True,
                          "introspection": True,
-                         "redirect_uris": [f"http://127.0.0.1:{port}/callback"]},
+                         "redirect_uris": [f"http://127.0.0.1:{port}/callback"],
+                         "backchannel_logout_uri": f"http://127.0.0.1:{port}/backchannel-logout"},
     }  # fmt: skip
     private = {"RP_PRIVATE_JWK": json.dumps(key.as_dict(private=True))}
     with relying_party_process.running(
-        stack, registry, "life.mjs", ["serveur-demo", str(port)], port, private
+        stack, registry, "life.mjs", ["serveur-demo", str(port)], port, private, backchannel=True
     ) as running:
         yield running
 
@@ -90,3 +94,15 @@ def test_refresh_rotation_reuse_and_logout_with_an_independent_confidential_clie
     after = result(portal)
     assert after["refresh"] == "invalid_grant"
     assert after["active"] is False and after["userinfo"] != "accepted"
+
+    # the application heard of the logout by itself, once (back-channel logout)
+    deadline = time.monotonic() + 30
+    while True:
+        page.goto(rp + "/logouts")
+        heard = result(portal)
+        if heard["logouts"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    (logout,) = heard["logouts"]
+    assert logout["valid"] is True, logout
+    assert logout["sid"] == heard["sid"] == again["sid"] and logout["sub"] == heard["sub"]

@@ -118,6 +118,11 @@ def test_production_needs_its_key_set(tmp_path: Path) -> None:
         },  # no jwks
         {"type": "public", "redirect_uris": ["https://a.example/r"], "secret_sha256": "0" * 64},
         {"type": "implicite", "redirect_uris": ["https://a.example/r"]},
+        {"type": "public", "redirect_uris": ["https://a.example/r"], "name": "x" * 81},
+        {"type": "public", "redirect_uris": ["https://a.example/r"], "name": "Appli\nCaf"},
+        {"type": "public", "redirect_uris": ["https://a.example/r"], "name": "   "},
+        {"type": "public", "redirect_uris": ["https://a.example/r"], "name": 7},
+        {"type": "api", "secret_sha256": "0" * 64, "name": "API"},  # API clients: no page
     ],
 )
 def test_the_registry_refuses_what_it_cannot_honour(entry: dict[str, Any]) -> None:
@@ -143,6 +148,23 @@ def test_a_public_client_allows_exactly_what_it_declares() -> None:
     assert not client.check_grant_type("password") and not client.check_response_type("token")
     assert client.subject_sector == "first-party"
     assert client.backchannel_logout_uri == "https://appli.caf.fr/deconnexion"
+    assert client.check_post_logout_redirect_uri("https://appli.caf.fr/au-revoir")
+    assert not client.check_post_logout_redirect_uri("https://appli.caf.fr/au-revoir/")
+    assert not client.check_post_logout_redirect_uri("https://appli.caf.fr/au-revoir?x=1")
+    assert client.display_name == "appli"  # no name registered: its id
+
+
+def test_a_client_is_named_for_the_person_and_may_ask_the_household_scope(capsys: Any) -> None:
+    registered = main_clients(["appli-caf", "--public", "--name", "Caf - Mon Compte",
+                               "--scope", "household",
+                               "--redirect-uri", "https://appli.caf.fr/retour"])  # fmt: skip
+    assert registered == 0
+    printed = capsys.readouterr().out
+
+    [(client)] = parse_api_clients(printed.split("API_CLIENTS entry: ")[1])
+    assert client.display_name == "Caf - Mon Compte"
+    assert client.scopes == ("openid", "household")
+    assert client.get_allowed_scope("openid household nir") == "openid household"
 
 
 def test_the_command_registers_a_public_client_without_a_secret(capsys: Any) -> None:

@@ -86,7 +86,10 @@ def test_a_row_says_what_protects_a_change(row: Route, method: str) -> None:
         )
     if row.methods == {"GET"} and row.changes_state:
         # the only cross-site GETs that act: FranceConnect's return, Caf connect's authorization
-        assert row.protection in (route_checks.OIDC_STATE, route_checks.OAUTH_REQUEST)
+        # and its RP-initiated logout
+        assert row.protection in (
+            route_checks.OIDC_STATE, route_checks.OAUTH_REQUEST, route_checks.ID_TOKEN_HINT,
+        )  # fmt: skip
     if row.rule.startswith("/api/v1/") and row.protection == route_checks.BEARER:
         assert row.rate_limit == route_checks.PER_API_CLIENT
     if row.session == route_checks.PORTAL_SESSION:

@@ -202,6 +202,14 @@ class DelegationApplication(ServiceApplication):
         account, file = self.records.whereabouts(account_id)
         return views.status_view(file, account.nir_key if account else None)
 
+    def household_role(self, account_id: uuid.UUID) -> dict[str, Any]:
+        """The person's role in their household file, nothing else (Caf connect's
+        ``household_role`` claim, docs/oidc-provider.md): ``{"role": "allocataire"}``; ``None``
+        for an account in no registered file (provisional, unaffiliated) or unknown here."""
+        account, file = self.records.whereabouts(account_id)
+        member = file.members.get(account.nir_key) if file and account and account.nir_key else None
+        return {"role": member.role if member is not None else None}
+
     def declare_separation(self, account_id: uuid.UUID) -> dict[str, Any]:
         """Revokes the delegation at once: ``declare_separation(account_id)["outcome"]``."""
 

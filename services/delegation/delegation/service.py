@@ -3,8 +3,8 @@
 Back office: ``register_household``, ``update_household``, ``household``,
 ``agent_household_view`` (the agents' console).
 Gateways: ``delegation_prompt``, ``answer_delegation_prompt``, ``set_delegation``,
-``delegation_status``, ``declare_separation``, ``authorize``. Every method is documented with
-an example in docs/api/delegation.md.
+``delegation_status``, ``household_role``, ``declare_separation``, ``authorize``. Every method
+is documented with an example in docs/api/delegation.md.
 """
 
 from __future__ import annotations
@@ -124,6 +124,13 @@ class DelegationService:
     def delegation_status(self, account_id: Any) -> dict[str, Any]:
         data = load_or_reject(AccountForm(), {"account_id": account_id})
         return self.app.delegation_status(data["account_id"])
+
+    @rpc
+    def household_role(self, account_id: Any) -> dict[str, Any]:
+        """The person's role in their household file only (Caf connect's userinfo):
+        ``{"role": "allocataire" | "co_allocataire" | "conjoint" | "enfant" | "autre" | None}``."""
+        data = load_or_reject(AccountForm(), {"account_id": account_id})
+        return self.app.household_role(data["account_id"])
 
     @rpc
     def declare_separation(self, account_id: Any) -> dict[str, Any]:

@@ -188,6 +188,20 @@ def test_only_the_allocataire_manages_the_delegation(app, duchais):
     assert published(app) == []
 
 
+def test_the_household_role_says_the_role_only_and_none_outside_a_file(app, duchais):
+    # Given the DUCHAIS file, a provisional account, and an account whose NIR is in no file
+    provisional = account_created(app, None)
+    unaffiliated = account_created(app, new_nir())
+
+    # When Caf connect's userinfo asks each person's role
+    roles = [app.household_role(duchais[r]) for r in ("allocataire", "conjoint", "enfant")]
+
+    # Then each member reads their role, nothing more; the others and strangers read None
+    assert roles == [{"role": "allocataire"}, {"role": "conjoint"}, {"role": "enfant"}]
+    assert app.household_role(provisional) == app.household_role(unaffiliated) == {"role": None}
+    assert app.household_role(uuid.uuid4()) == {"role": None}
+
+
 # --- automatic revocations --------------------------------------------------------------------
 
 

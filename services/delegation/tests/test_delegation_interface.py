@@ -234,3 +234,21 @@ def test_unknown_action_and_missing_qualifier_are_answers_not_errors(services, r
         "reason": "unknown_account",
         "profile": None,
     }
+
+
+def test_a_gateway_reads_a_persons_household_role_over_rpc(services, rpc, identity):
+    # Given the file and the spouse's account, linked from identity's event
+    services.start(DelegationService)
+    rpc.delegation.register_household(DOSSIER, MEMBERS)
+    florence = identity.account_created(FLORENCE)
+    wait_for(lambda: has_accounts(rpc, 1))
+
+    # When Caf connect's userinfo asks (the portal's broker user may: broker_users.py)
+    answer = rpc.delegation.household_role(florence)
+
+    # Then her role, and nothing of the file's names; a malformed id is refused in French
+    assert answer == {"role": "conjoint"}
+    assert rpc.delegation.household_role(str(uuid.uuid4())) == {"role": None}
+    with pytest.raises(InvalidInput) as error:
+        rpc.delegation.household_role("pas-un-uuid")
+    assert set(error.value.fields) == {"account_id"}

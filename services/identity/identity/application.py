@@ -37,8 +37,9 @@ from .journeys.password_reset import PasswordReset
 from .journeys.registration import Registration
 from .journeys.sessions import Sessions
 from .password_hashing import PasswordHasher
+from .provider.backchannel import Backchannel, logouts_due
 from .provider.claims import Subjects
-from .provider.journey import Provider
+from .provider.journey import Provider, _session_claims
 from .provider.refresh import TokenLife
 from .retention import expire
 from .sessions import NoSigningKey, SessionTokens
@@ -121,6 +122,23 @@ class IdentityApplication(ServiceApplication):
         subjects = Subjects(derive_key(settings.pseudonym_key, b"identity/oidc-subjects"))
         self.provider = Provider(store, clock, self.sessions, subjects)  # Caf connect (§18)
         self.token_life = TokenLife(store, clock, self.sessions)  # its tokens' life (#34)
+        self.backchannel = Backchannel(store, clock)  # logouts due to applications (#34)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Saves; a session ended by what is saved (a logout, « tous les appareils », a
+        credential change, an erasure…) records, in the same transaction, the back-channel
+        logout each application of that session is due (provider/backchannel.py)."""
+        settings = getattr(self, "settings", None)
+        if isinstance(settings, IdentitySettings):
+            due = logouts_due(
+                self.find,
+                [obj for obj in objs if obj is not None],
+                self.clock.now(),
+                timedelta(seconds=settings.session_max_lifetime_s),
+                _session_claims,
+            )
+            objs = (*objs, *due)
+        return super().save(*objs, **kwargs)
 
     def check_password(self, password: str) -> dict[str, Any]:
         """The per-rule checklist: ``{"valid": False, "rules": [{"rule": "length", "ok": …,

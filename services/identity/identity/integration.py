@@ -22,6 +22,7 @@ from .domain import (
     RefusedLoginAttempt,
     UnattributedLoginFailure,
 )
+from .provider.backchannel import BackchannelLogout
 from .provider.families import TokenFamily
 from .provider.records import ClientGrant
 
@@ -182,6 +183,20 @@ def _application_authorized(e: Any) -> Translated:
     }
 
 
+@on(ClientGrant.Widened)  # type: ignore[attr-defined]
+def _application_authorization_widened(e: Any) -> Translated:
+    account_id = getattr(e, "account_id", None)
+    if account_id is None:  # recorded before it was published: it stays unpublished
+        return None
+    return "ApplicationAuthorizationWidened", {
+        "account_id": account_id,
+        "client_id": e.client_id,
+        "scopes": list(e.allowed),
+        "added": list(e.added),
+        "consented": e.consented,
+    }
+
+
 @on(TokenFamily.Started)  # type: ignore[attr-defined]
 def _application_tokens_issued(e: Any) -> Translated:
     return "ApplicationTokensIssued", {
@@ -206,4 +221,13 @@ def _application_tokens_ended(e: Any) -> Translated:
     return "ApplicationTokensEnded", {
         "account_id": e.account_id, "client_id": e.client_id, "family_id": str(e.originator_id),
         "reason": e.reason,
+    }  # fmt: skip
+
+
+@on(BackchannelLogout.Due)  # type: ignore[attr-defined]
+def _backchannel_logout_due(e: Any) -> Translated:
+    """The delivery (``Delivered``) publishes nothing: the sender recorded it itself."""
+    return "BackchannelLogoutDue", {
+        "logout_id": str(e.originator_id), "account_id": e.account_id, "client_id": e.client_id,
+        "session_id": e.session_id, "cause": e.cause,
     }  # fmt: skip

@@ -18,10 +18,12 @@ class LockoutPort(Protocol):
         captcha_answer: str | None = None,
         source_partner: bool = False,
         request_id: str | None = None,
+        successes: list[str] | None = None,
     ) -> dict[str, Any]:
         """``{"decision": "check" | "captcha_required" | "frozen" | "source_throttled", …}``:
         the state fields if the check fails, ``on_success`` (with ``check``), and
-        ``granted_before`` (this request's check went to an earlier delivery of it)."""
+        ``granted_before`` (this request's check went to an earlier delivery of it).
+        ``successes``: earlier checks of this identifier seen succeeding, settled first."""
         ...
 
     def report_attempt(self, reservation_id: str, succeeded: bool) -> dict[str, Any]:

@@ -434,6 +434,25 @@ class IdentityService:
         )
         return self.app.token_life.revoke(data["family"], data["refresh_token"], client_id)
 
+    # -- Caf connect: back-channel logout (issue #34, provider/backchannel.py) ------------------
+
+    @rpc
+    def oidc_backchannel_logout(self, logout_id: str) -> dict[str, Any]:
+        """A logout due to an application (``BackchannelLogoutDue``), what its logout token
+        says: ``{"outcome": "due", "client_id": …, "sid": …, "sub": …}``, or ``{"outcome":
+        "delivered"}`` (never sent again) or ``{"outcome": "unknown"}``."""
+        data = load_or_reject(provider_schemas.LogoutRef(), {"logout_id": logout_id})
+        return self.app.backchannel.logout(data["logout_id"])
+
+    @rpc
+    def oidc_logout_delivered(self, logout_id: str, jti: str) -> dict[str, Any]:
+        """The application answered 2xx to the logout token ``jti``: ``{"outcome": "recorded"
+        | "already" | "unknown"}``."""
+        data = load_or_reject(
+            provider_schemas.LogoutDelivered(), {"logout_id": logout_id, "jti": jti}
+        )
+        return self.app.backchannel.delivered(data["logout_id"], data["jti"])
+
     # -- back office ---------------------------------------------------------------------------
 
     @rpc

@@ -38,6 +38,7 @@ class FakeLockout:
     reserved_keys: list[str] = field(default_factory=list)
     reservations: list[str] = field(default_factory=list)
     lookups: list[str] = field(default_factory=list)
+    carried: list[list[str]] = field(default_factory=list)  # each reservation's ``successes``
 
     def reserve_attempt(
         self,
@@ -47,8 +48,10 @@ class FakeLockout:
         captcha_answer: str | None = None,
         source_partner: bool = False,
         request_id: str | None = None,
+        successes: list[str] | None = None,
     ) -> dict[str, Any]:
         self.reserved_keys.append(identifier_key)
+        self.carried.append(list(successes or []))
         if self.decision == "frozen":
             return {"decision": "frozen", "frozen_until": "2024-03-05T10:30:00+00:00",
                     "retry_after_s": 3600, "attempts_left": 0}  # fmt: skip

@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 from identity.application import IdentityApplication
+from identity.integration import integration_event
 from identity.provider.claims import ACR
 from identity.settings import IdentitySettings
 
+from shared import events
 from shared.runtime.clock import FrozenClock
 
 from .journey_world import PASSWORD, World
@@ -90,6 +92,48 @@ def test_a_first_party_client_skips_consent(world: World) -> None:
     answer = world.app.provider.authorize(token, request(first_party=True, sector="first-party"))
 
     assert answer["outcome"] == "code"
+
+
+def test_prompt_consent_asks_a_first_party_client_too_and_the_consent_is_recorded(
+    world: World,
+) -> None:
+    token = logged_in(world)
+    provider = world.app.provider
+    own = {"first_party": True, "sector": "first-party", "client_id": "appli-caf"}
+    provider.authorize(token, request(**own))  # the first login: allowed without a page
+    world.new_events()
+
+    asked = provider.authorize(token, request(**own, prompt_consent=True))
+    given = provider.authorize(token, request(**own, prompt_consent=True, consent_given=True))
+    recorded = world.new_events()
+    quiet = provider.authorize(token, request(**own, scopes=["openid"], prompt_consent=False))
+
+    assert asked == {"outcome": "consent_required", "scopes": ["openid", "profile"]}
+    assert given["outcome"] == "code" and quiet["outcome"] == "code"
+    assert recorded == ["ClientGrant.Widened", "AuthorizationCode.Issued"]
+    assert world.new_events() == ["AuthorizationCode.Issued"]
+
+
+def test_a_widened_grant_is_published_with_every_scope_now_allowed(world: World) -> None:
+    token = logged_in(world)
+    provider = world.app.provider
+    provider.authorize(token, request(scopes=["openid"], consent_given=True))
+    since = world.app.recorder.max_notification_id() or 0
+
+    provider.authorize(token, request(scopes=["openid", "nir"], consent_given=True))
+
+    published = []
+    for notification in world.app.recorder.select_notifications(start=since + 1, limit=100):
+        translated = integration_event(world.app.mapper.to_domain_event(notification))
+        if translated is not None:
+            events.build(*translated, producer="identity", position=notification.id)
+            published.append(translated)
+    assert len(published) == 1, published
+    name, payload = published[0]
+    assert name == "ApplicationAuthorizationWidened"
+    assert payload["client_id"] == "partenaire" and payload["consented"] is True
+    assert payload["scopes"] == ["nir", "openid"] and payload["added"] == ["nir"]
+    assert payload["account_id"] == world.app.sessions.verify(token)["account_id"]
 
 
 def test_max_age_and_acr_values_ask_for_a_new_login(world: World) -> None:

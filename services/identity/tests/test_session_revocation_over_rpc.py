@@ -43,6 +43,24 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(
     assert not ended(identity, identity.session(NIR, NEW_PASSWORD))
 
 
+def test_a_contact_change_ends_the_other_sessions_and_keeps_this_one(
+    journeys: Journeys, services: Any
+) -> None:
+    identity = two_replicas(journeys, services)
+    identity.register_with_nir()
+    here, elsewhere = identity.session(), identity.session()
+    new = "daniel.nouveau@test.fr"
+    start = identity.rpc.identity.start_contact_change(here, PASSWORD, "email", new, new)
+
+    changed = identity.rpc.identity.confirm_contact_change(
+        here, start["change_id"], identity.next_code()
+    )
+
+    assert changed["outcome"] == "changed"
+    assert ended(identity, elsewhere)
+    assert not ended(identity, here)
+
+
 def test_a_completed_password_reset_ends_every_session(journeys: Journeys, services: Any) -> None:
     identity = two_replicas(journeys, services)
     identity.register_with_nir()

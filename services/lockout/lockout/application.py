@@ -77,6 +77,7 @@ class LockoutApplication(ServiceApplication):
         captcha_answer: str | None = None,
         source_partner: bool = False,
         request_id: str | None = None,
+        successes: list[ReservationId] | tuple[ReservationId, ...] = (),
     ) -> dict[str, Any]:
         """Decides whether one password check may happen now, and records it if so.
 
@@ -85,6 +86,11 @@ class LockoutApplication(ServiceApplication):
         The check reserved for a request is keyed by ``request_id`` (the caller's request): the
         same request delivered again gets the same reservation back, counted once, whatever
         the ladder says since (its captcha is not spent twice either).
+        ``successes``: earlier checks of this identifier whose password the caller saw right
+        (identity's replica, issue #28): settled as successes first, in the same save, as
+        their ``LoginSucceeded`` will (which then changes nothing). So a person logging in
+        again does not find the last success still counted as a failure while its event
+        travels, and no RPC settles it (checks of another ladder, or settled, change nothing).
 
         >>> app.reserve_attempt("ab" * 32, source_key="cd" * 32)   # doctest: +SKIP
         {'decision': 'check', 'reservation_id': '…', 'failures': 0, 'attempts_left': 4, …}
@@ -114,6 +120,10 @@ class LockoutApplication(ServiceApplication):
                 return []
             ladder = known or FailedLoginLadder(identifier_key=identifier_key)
             sources = SourceBook(self.repository, self.source_policy)
+            if known is not None:
+                for carried in successes:
+                    if carried.ladder_id == known.id:
+                        self._settle_on(known, carried.token, True, now, sources)
             sources.count(ladder.settle(now, self.ladder_policy))
             challenge, captcha_passed = self._spend_captcha(captcha_id, captcha_answer)
             deadline = now + self.ladder_policy.reservation_timeout
@@ -211,14 +221,25 @@ class LockoutApplication(ServiceApplication):
         sources = SourceBook(self.repository, self.source_policy)
         # This check first: still pending, it is settled as it went, however late its event
         # (the bound only applies to checks a decision finds overdue); then the overdue others.
-        held = ladder.pending.get(reservation_id.token)
-        failure = ladder.report(reservation_id.token, succeeded, now, self.ladder_policy)
-        counted = ladder.settle(now, self.ladder_policy)
-        sources.count([*([failure] if failure else []), *counted])
+        self._settle_on(ladder, reservation_id.token, succeeded, now, sources)
+        sources.count(ladder.settle(now, self.ladder_policy))
+        return [ladder, *sources.changed()]
+
+    def _settle_on(
+        self,
+        ladder: FailedLoginLadder,
+        token: str,
+        succeeded: bool,
+        now: Any,
+        sources: SourceBook,
+    ) -> None:
+        """Settles one check of ``ladder`` (nothing if it is not pending) and its source."""
+        held = ladder.pending.get(token)
+        failure = ladder.report(token, succeeded, now, self.ladder_policy)
+        sources.count([failure] if failure else [])
         source_key = plain_source(held["source_key"]) if held is not None else None
         if succeeded and source_key:
-            sources.release(source_key, reservation_id.token, now)
-        return [ladder, *sources.changed()]
+            sources.release(source_key, token, now)
 
     def note_lookup(
         self, identifier_key: str, source_key: str | None, source_partner: bool = False

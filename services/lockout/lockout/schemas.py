@@ -10,6 +10,8 @@ from shared.identifiers import InvalidIdentifier, parse_identifier
 
 from .reservations import PATTERN, ReservationId
 
+#: at most this many successes settled by one reservation (identity sends a few at most)
+MAX_SUCCESSES = 16
 PSEUDONYM = validate.Regexp(r"^[0-9a-f]{64}$", error="Pseudonyme attendu.")
 
 
@@ -34,6 +36,19 @@ class ReserveAttempt(Strict):
         allow_none=True,
         validate=validate.Length(min=1, max=100, error="Identifiant de requête invalide."),
     )
+    #: checks of this identifier that the caller saw succeed, settled before deciding (issue
+    #: #28: a person logging in again does not wait for the login event to settle the last one)
+    successes = fields.List(
+        fields.String(validate=validate.Regexp(PATTERN, error="Réservation inconnue.")),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=MAX_SUCCESSES, error="Trop de réservations."),
+    )
+
+    @post_load
+    def to_reservations(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        found = [ReservationId.parse(raw) for raw in data.get("successes") or ()]
+        return {**data, "successes": found}
 
 
 class NoteLookup(Strict):

@@ -41,10 +41,13 @@ class LockoutService:
         captcha_answer: str | None = None,
         source_partner: bool = False,
         request_id: str | None = None,
+        successes: list[str] | None = None,
     ) -> dict[str, Any]:
         """Internal: may one password check happen now? Recorded before answering.
         ``source_partner``: the source is in a partner's address range (higher limit). Keyed by
-        the caller's ``request_id`` (else this request's own id): a redelivery is counted once."""
+        the caller's ``request_id`` (else this request's own id): a redelivery is counted once.
+        ``successes``: earlier checks of this identifier the caller saw succeed (settled first,
+        in the same save, like their ``LoginSucceeded`` would: issue #28)."""
         data = load_or_reject(
             schemas.ReserveAttempt(),
             {
@@ -54,6 +57,7 @@ class LockoutService:
                 "captcha_answer": captcha_answer,
                 "source_partner": source_partner,
                 "request_id": request_id or self.request.id,
+                "successes": successes,
             },
         )
         return self.app.reserve_attempt(**data)

@@ -106,6 +106,32 @@ def test_success_resets(app: LockoutApplication) -> None:
     assert (answer["failures"], answer["attempts_left"]) == (0, 5)
 
 
+def test_a_reservation_settles_the_successes_it_carries_in_the_same_save(
+    app: LockoutApplication,
+) -> None:
+    # issue #28: identity's next login of the identifier carries the success its event will
+    # settle too; until then it counted as a failure (three of them: a captcha)
+    successes = [ReservationId.parse(app.reserve_attempt(KEY)["reservation_id"]) for _ in range(3)]
+    assert app.reserve_attempt(KEY)["decision"] == "captcha_required"
+    foreign = ReservationId(uuid.uuid4(), successes[0].token)  # another ladder's: ignored
+    saved = app.recorder.max_notification_id() or 0
+
+    answer = app.reserve_attempt(KEY, successes=[*successes, foreign])
+
+    assert (answer["decision"], answer["failures"], answer["on_success"]["failures"]) == (
+        "check",
+        1,  # the new check only: the successes reset the ladder
+        0,
+    )
+    stored = app.recorder.select_notifications(start=saved + 1, limit=100)
+    assert [n.topic.rsplit(".", 1)[-1] for n in stored] == [
+        "AttemptSucceeded", "AttemptSucceeded", "AttemptSucceeded", "AttemptReserved",
+    ]  # fmt: skip
+    assert {n.originator_id for n in stored} == {successes[0].ladder_id}
+    again = app.reserve_attempt(KEY, successes=successes)  # settled: nothing changes
+    assert (again["decision"], again["failures"]) == ("check", 2)
+
+
 def test_a_wrong_captcha_is_said_invalid_and_spent(app: LockoutApplication) -> None:
     for _ in range(3):
         wrong_login(app)

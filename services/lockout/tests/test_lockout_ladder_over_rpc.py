@@ -191,6 +191,9 @@ def test_bad_input_gets_field_errors_and_stores_nothing(lockout: Lockout, rpc: A
         rpc.lockout.reserve_attempt("1 63 06 31 555 082", captcha_id="x")
     assert set(error.value.fields) == {"identifier_key", "captcha_id"}
     with pytest.raises(InvalidInput) as error:
+        rpc.lockout.reserve_attempt("ab" * 32, successes=["r-1"])
+    assert error.value.fields == {"successes": {"0": ["Réservation inconnue."]}}
+    with pytest.raises(InvalidInput) as error:
         rpc.lockout.report_attempt("r-1", "yes")
     assert set(error.value.fields) == {"reservation_id", "succeeded"}
     with pytest.raises(InvalidInput) as error:

@@ -1,6 +1,7 @@
-"""Sessions end when the credential changes (SPEC §16): a completed password reset, a NIR
-assignment and an erasure revoke every session of the account; a password change revokes the
-others (the session that made the change stays).
+"""Sessions end when the credential changes (SPEC §16, §18): a completed password reset, a NIR
+assignment, an erasure and an agent's change of the contacts revoke every session of the
+account; a password change and the person's own contact change revoke the others (the session
+that made the change stays).
 
 Each session token carries the account's *session generation* at issue (claim ``sgen``, 0 when
 absent). A revocation moves the generation on: ``verify_session`` refuses a token of an older
@@ -24,7 +25,7 @@ from eventsourcing.domain import Aggregate, event
 
 REVOCATION_NAMESPACE = uuid.UUID("0c8e5d2a-7f41-4b9e-a3c6-51d7e9f20b84")
 
-Cause = Literal["password_reset", "password_change", "nir_assigned", "erasure"]
+Cause = Literal["password_reset", "password_change", "contact_change", "nir_assigned", "erasure"]
 
 
 class SessionRevocations(Aggregate):

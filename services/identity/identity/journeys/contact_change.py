@@ -33,10 +33,13 @@ def record_contact_change(
     reason: str | None = None,
     also: list[Any] | None = None,
     agent_act: Callable[[Account, datetime], None] | None = None,
+    session_kept: str | None = None,
 ) -> None:
     """``contacts``: the whole new contact (``schemas.contacts_to_store``'s shape), or a
     function of the current one. ``also``: aggregates saved in the same transaction.
-    ``agent_act``: records the agent's action on the account (« Mon historique »)."""
+    ``agent_act``: records the agent's action on the account (« Mon historique »).
+    The account's sessions end with the change (SPEC §18: the applications are told by
+    back-channel logout), but ``session_kept``: the person's own session that made it."""
 
     def update() -> list[Any]:
         current: Account = store.get(account_id)
@@ -55,6 +58,7 @@ def record_contact_change(
         )
         if agent_act is not None:
             agent_act(current, now)
-        return [current, *(also or [])]
+        ended = store.revoke_sessions(account_id, "contact_change", keep=session_kept)
+        return [current, ended, *(also or [])]
 
     store.save_with_retry(update)

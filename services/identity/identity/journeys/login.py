@@ -5,17 +5,20 @@ or source throttled, no hash is computed at all. When it grants the attempt, the
 verified (against a dummy hash if there is no account: same cost, same answer). The check is
 settled on lockout's ladder by the login's own event (``LoginSucceeded`` / ``LoginFailed``
 carrying the reservation, issue #28): until then, and for ever if none comes, it counts as a
-failure, so the ladder counts every check across replicas with one RPC per login. An identifier
-with no account records no event (the store must not grow with random identifiers): its check
-is reported to lockout after the answer instead.
+failure, so the ladder counts every check across replicas with one RPC per login. A success is
+also carried by the identifier's next reservation from this replica (:mod:`..successes`), so a
+person logging in again is not met by a captcha while the event travels. An identifier with no
+account records no event (the store must not grow with random identifiers): its check is
+reported to lockout after the answer instead.
 """
 
 from __future__ import annotations
 
+import copy
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from shared.identifiers import Identifier
@@ -32,6 +35,7 @@ from ..password_hashing import PasswordHasher
 from ..renewal_campaign import RenewalCampaign
 from ..sessions import SessionTokens
 from ..store import IdentityStore
+from ..successes import Successes
 
 SOURCES = "connection_sources"  # the retention table's row (docs/privacy.md)
 #: a checked password that was wrong, and whose failure froze the account (spec §5: the
@@ -70,6 +74,7 @@ class Login:
     tokens: SessionTokens
     campaign: RenewalCampaign
     freezes: FreezeCache
+    successes: Successes = field(default_factory=Successes)
 
     def attempt(
         self,
@@ -135,14 +140,20 @@ class Login:
         reservation = None if redelivered else self.freezes.refusal(identifier_key)
         if reservation is None:
             asked_at = self.freezes.asked_at()
-            reservation = lockout.reserve_attempt(
-                identifier_key,
-                source_key=source_key,
-                source_partner=partner,
-                captcha_id=(captcha or {}).get("captcha_id"),
-                captcha_answer=(captcha or {}).get("answer"),
-                request_id=request.id if request else None,
-            )
+            successes = self.successes.take(identifier_key)
+            try:
+                reservation = lockout.reserve_attempt(
+                    identifier_key,
+                    source_key=source_key,
+                    source_partner=partner,
+                    captcha_id=(captcha or {}).get("captcha_id"),
+                    captcha_answer=(captcha or {}).get("answer"),
+                    request_id=request.id if request else None,
+                    **({"successes": successes} if successes else {}),
+                )
+            except Exception:
+                self.successes.give_back(identifier_key, successes)
+                raise
             self.freezes.from_answer(identifier_key, reservation, asked_at)
         account = self.store.account_for(identifier, read_only=True)
         return Attempt(
@@ -230,27 +241,37 @@ class Login:
         result = login_result("ok", state, recommended=campaign == "recommended")
         # Never the session: a redelivery gets a fresh one for this account.
         answer_for_redelivery({"result": result, "account_id": str(account.id)})
-        self.store.save_with_retry(
-            lambda: self._login_recorded(attempt, now, session.session_id, new_hash, password)
-        )
-        # The LoginSucceeded just recorded settles the check; the report, after the answer has
-        # left, settles it sooner: until settled it counts as a failure, and a person logging in
-        # again and again (an app, a busy relay) would otherwise meet a captcha (tests/faults).
+        loaded = [attempt.account]  # first try: the account just read, no read again
+
+        def record() -> list[Account]:
+            current = copy.deepcopy(loaded.pop()) if loaded else None  # it is changed
+            return self._login_recorded(
+                attempt, current, now, session.session_id, new_hash, password
+            )
+
+        self.store.save_with_retry(record)
+        # The LoginSucceeded just recorded settles the check. Until settled it counts as a
+        # failure: a person logging in again and again while events lag (tests/faults) would
+        # meet a captcha, so this replica's next reservation for the identifier settles it too
+        # (no RPC of its own: the report that followed every success was one round trip more).
         if attempt.reservation_id:
-            reservation_id = attempt.reservation_id
-            attempt.later(lambda: attempt.lockout.report_attempt(reservation_id, True))
+            self.successes.add(attempt.identifier_key, attempt.reservation_id)
         return {**result, "session": session_answer(session)}
 
     def _login_recorded(
         self,
         attempt: Attempt,
+        current: Account | None,
         now: Any,
         session_id: str,
         new_hash: str | None,
         password: str,
     ) -> list[Account]:
+        """The login on a copy of the account read before the check (a change saved since
+        makes the save conflict: then ``current`` is None and the account is read again)."""
         assert attempt.account is not None
-        current: Account = self.store.get(attempt.account.id)  # a copy: it is changed
+        if current is None:
+            current = self.store.get(attempt.account.id)  # a copy: it is changed
         if new_hash is not None:
             current.rehash_password(password_hash=self.store.personal(current.id, new_hash))
         source = attempt.source

@@ -122,6 +122,7 @@ class MyContacts:
             return {**new, "preferred": contact.get("preferred") or wanted["channel"]}
 
         record_contact_change(
-            self.store, self.clock, self.sealer, claims.account_id, changed, SELF, also=[change]
-        )
+            self.store, self.clock, self.sealer, claims.account_id, changed, SELF, also=[change],
+            session_kept=claims.session_id,
+        )  # fmt: skip
         return {"outcome": "changed", "message": messages.CONTACTS_CHANGED}

@@ -66,8 +66,10 @@ class Provider:
         grant: ClientGrant | None = self.store.find(grant_id)
         consent = bool(request.get("consent_given"))
         first_party = bool(request.get("first_party"))
-        asked = request.get("prompt_consent") or grant is None or not grant.covers(scopes)
-        if not first_party and not consent and asked:
+        # prompt=consent asks every client, first party included (OIDC Core §3.1.2.1); without
+        # it, a first-party client never asks, any other asks what its grant does not cover
+        needed = grant is None or not grant.covers(scopes)
+        if not consent and (request.get("prompt_consent") or (needed and not first_party)):
             missing = scopes if grant is None else sorted(set(scopes) - set(grant.scopes))
             return Decided({"outcome": "consent_required", "scopes": missing or scopes})
         if grant is None:
@@ -151,7 +153,9 @@ class Provider:
     def userinfo(self, client_id: str, subject: str, scopes: list[str]) -> dict[str, Any]:
         """The claims of ``scopes`` (``profile``: names and birth date; ``nir``: the NIR) for
         the person behind ``subject`` at ``client_id``; ``{"outcome": "unknown"}`` when no grant
-        of that client has that subject (or the account has been erased)."""
+        of that client has that subject (or the account has been erased). With ``household``
+        allowed, the answer also names the ``account_id``: the household role is delegation's,
+        which the gateway asks (``household_role``); the id never reaches the client."""
         grant: ClientGrant | None = self.store.find(ClientGrant.id_for(client_id, subject))
         account: Account | None = self.store.find(grant.account_id) if grant else None
         if grant is None or account is None or account.identifier.erased:
@@ -167,7 +171,10 @@ class Provider:
         identifier = account.identifier.value
         if "nir" in allowed and account.identifier_kind == "nir" and isinstance(identifier, str):
             claims["nir"] = identifier
-        return {"outcome": "ok", "claims": claims}
+        answer: dict[str, Any] = {"outcome": "ok", "claims": claims}
+        if "household" in allowed:  # the gateway asks delegation the role (household_role)
+            answer["account_id"] = str(account.id)
+        return answer
 
 
 def _session_record(claims: SessionClaims) -> dict[str, Any]:

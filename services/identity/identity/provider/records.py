@@ -58,8 +58,27 @@ class ClientGrant(Aggregate):
     def covers(self, scopes: list[str]) -> bool:
         return set(scopes) <= set(self.scopes)
 
-    @event("Widened")
     def widen(self, scopes: list[str], consented: bool, at: datetime) -> None:
+        """More scopes allowed, or a consent given (on the consent page) to a client allowed
+        without one so far (a first-party client asked with ``prompt=consent``)."""
+        self._widened(
+            scopes=scopes, consented=consented, at=at, account_id=str(self.account_id),
+            client_id=self.client_id, allowed=sorted(set(self.scopes) | set(scopes)),
+            added=sorted(set(scopes) - set(self.scopes)),
+        )  # fmt: skip
+
+    @event("Widened")
+    def _widened(
+        self,
+        scopes: list[str],
+        consented: bool,
+        at: datetime,
+        # recorded since it is published (ApplicationAuthorizationWidened); older events lack them
+        account_id: str | None = None,
+        client_id: str | None = None,
+        allowed: list[str] | None = None,
+        added: list[str] | None = None,
+    ) -> None:
         self.scopes = sorted(set(self.scopes) | set(scopes))
         self.consented = self.consented or consented
 

@@ -74,3 +74,16 @@ class TokenRef(Schema):
         load_default=None, allow_none=True, validate=validate.Length(1, 200)
     )
     client_id = fields.String(load_default=None, allow_none=True, validate=CLIENT_ID)
+
+
+# -- back-channel logout (issue #34, backchannel.py) ----------------------------------------------
+
+
+class LogoutRef(Schema):
+    logout_id = fields.UUID(required=True)
+
+
+class LogoutDelivered(Schema):
+    logout_id = fields.UUID(required=True)
+    jti = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9_-]{16,64}$", error="jti invalide."))  # fmt: skip

@@ -50,14 +50,12 @@ portal-deps: venv ## what the portal needs beyond Python: espeak-ng, chromium, n
 run: venv infra portal-deps ## the services, the portal on http://localhost:8080 and the dev mailbox
 	@bash scripts/run-dev.sh $(SERVICES)
 
-# The whole suite but the faults layer, spread over TEST_WORKERS processes (pytest-xdist; what
-# stays on one process and what is handed out first: shared/testing/parallel.py); TEST_WORKERS=0
-# runs it in this one process. The slowest tests are listed at the end (CI: under 20 minutes).
-TEST_WORKERS ?= 4
+# The whole suite but the faults layer: the browser layer in one process beside the rest spread
+# over TEST_WORKERS processes (pytest-xdist; scripts/test-all.sh, shared/testing/parallel.py);
+# the slowest tests are listed at the end (CI: well under 20 minutes).
+TEST_WORKERS ?= 3
 test: venv infra portal-deps ## the whole test suite against the local PostgreSQL and RabbitMQ
-	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --durations=10; \
-	status=$$?; \
-	if [ $$status -eq 5 ]; then echo "no tests were collected: failing" >&2; exit 1; fi; exit $$status
+	PY=$(PY) TEST_WORKERS=$(TEST_WORKERS) bash scripts/test-all.sh
 
 # One layer of the suite (markers given at collection by shared/testing/layers.py).
 PYTEST_LAYER = $(PY) -m pytest -q -p no:cacheprovider -m

@@ -10,6 +10,11 @@ something costly to start, which stay together on one process (an ``xdist_group`
 
 Those groups are the longest units of work: they are handed out first, before the tests marked
 ``slow``, then the rest in collection order, so no process is left with a long group at the end.
+``make test`` runs the browser layer in a process of its own beside the others
+(scripts/test-all.sh): in a pytest-xdist worker, six of the portal's journeys failed, every time,
+though they pass alone (cause not found yet); the browser groups stay for ``-n`` runs that ask
+for browser tests.
+
 Each process is a session of its own: its own PostgreSQL database (``pg_database``), and a vhost
 per test as in a single process. Without ``-n`` (``make test-unit`` and the other layers, the
 stored events' harvest) nothing changes.

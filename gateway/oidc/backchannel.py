@@ -41,15 +41,12 @@ import dataclasses
 import logging
 import os
 import secrets
-import signal
 import sys
 import time
 from typing import Any
 
-import eventlet
 import requests
 from nameko.extensions import DependencyProvider
-from nameko.runners import ServiceRunner
 from prometheus_client import Counter
 
 from shared.events import Envelope
@@ -61,6 +58,7 @@ from shared.runtime.metrics import REGISTRY
 from shared.runtime.observability import Observability
 from shared.runtime.rpc import TimedRpcProxy
 from shared.runtime.settings import SettingsError
+from shared.runtime.until_signalled import run_until_signalled
 
 from ..api_clients import Client
 from ..settings import GatewaySettings
@@ -214,21 +212,7 @@ def main() -> None:
     configure_logging(settings.log_level)
     config.setdefault("AMQP_URI", settings.amqp_uri)
     broker_tls.configure(config, settings.amqp_uri, settings.amqp_ca_file)
-    runner = ServiceRunner(config)
-    runner.add_service(BackchannelLogoutSender)
-    stopping: list[bool] = []
-
-    def shutdown(signum: int, frame: Any) -> None:
-        if not stopping:
-            stopping.append(True)
-            log.info("stopping (signal %s)", signum)
-            eventlet.spawn_n(runner.stop)
-
-    signal.signal(signal.SIGTERM, shutdown)
-    signal.signal(signal.SIGINT, shutdown)
-    runner.start()
-    log.info("back-channel logout sender running")
-    runner.wait()
+    run_until_signalled(config, [BackchannelLogoutSender], "back-channel logout sender running")
 
 
 if __name__ == "__main__":

@@ -18,12 +18,8 @@ import shared.runtime.bootstrap
 import argparse
 import logging
 import os
-import signal
 import sys
 from typing import Any
-
-import eventlet
-from nameko.runners import ServiceRunner
 
 from shared import service_registry
 
@@ -36,6 +32,7 @@ from .observability import http_port
 from .retention_role import grant_retention_role
 from .settings import ServiceSettings, SettingsError
 from .startup_checks import check_broker, check_http_port, check_store, plain_text_paths
+from .until_signalled import run_until_signalled
 
 log = logging.getLogger("runner")
 
@@ -120,23 +117,7 @@ def main(argv: list[str] | None = None) -> None:
             migrate(cls, config)
         return
 
-    runner = ServiceRunner(config)
-    for cls in service_classes:
-        runner.add_service(cls)
-
-    stopping: list[bool] = []
-
-    def shutdown(signum: int, frame: Any) -> None:
-        if not stopping:  # a second signal must not stop the containers twice
-            stopping.append(True)
-            log.info("stopping (signal %s)", signum)
-            eventlet.spawn_n(runner.stop)
-
-    signal.signal(signal.SIGTERM, shutdown)
-    signal.signal(signal.SIGINT, shutdown)
-    runner.start()
-    log.info("running %s", ", ".join(args.services))
-    runner.wait()
+    run_until_signalled(config, service_classes, f"running {', '.join(args.services)}")
 
 
 if __name__ == "__main__":

@@ -13,10 +13,10 @@ no domain rule. Each runs in a process of its own, so the CPU of each is counted
   gate *service* still settles from the login event. SPEC §2 forbids this today (no service
   writes another's store); it is measured to price the option.
 - ``login_no_gate``: no lockout at all, one event recorded and published
-  (``BenchSkeletonLoggedInUngated``, consumed by no one): the least any login here pays.
+  (``BenchSkeletonRecorded``, consumed by no one): the least any login here pays.
 - ``refusal``: a login refused before hashing (the rejection floor): a call to the gate that
-  records nothing, then one event recorded here, without a reservation (the gate consumes it
-  and settles nothing, as lockout does a refusal's ``LoginFailed``).
+  records nothing, then one event recorded here and published (``BenchSkeletonRecorded``: the
+  rejection floor models no consumer).
 
 :data:`HANDED_TO_GATE` and :data:`SETTLED_BY_GATE` count, in each process, the login events
 the gate must consume and those it has: the floor waits for the second to reach the first
@@ -55,8 +55,8 @@ SETTLED_BY_GATE = [0]
 
 
 class BenchSkeletonLoggedInPayloadV1(BenchTickedPayloadV1):
-    #: the gate's reservation this login settles; absent from a refusal (nothing reserved)
-    reservation_id = fields.String(load_default=None, allow_none=True)
+    #: the gate's reservation this login settles
+    reservation_id = fields.String(required=True)
 
 
 @events.register
@@ -68,10 +68,10 @@ class BenchSkeletonLoggedInV1(IntegrationEvent):
 
 
 @events.register
-class BenchSkeletonLoggedInUngatedV1(IntegrationEvent):
-    """A login with no gate: published, and no queue is bound to it."""
+class BenchSkeletonRecordedV1(IntegrationEvent):
+    """A login with no gate, or a refusal: published, and no queue is bound to it."""
 
-    event_type_name = "BenchSkeletonLoggedInUngated"
+    event_type_name = "BenchSkeletonRecorded"
     version = 1
     producer_name = "bench_skeleton"
     payload = fields.Nested(BenchTickedPayloadV1, required=True)
@@ -102,9 +102,8 @@ class GateApplication(ServiceApplication):
         return str(reservation.id)
 
     def settle_from_login(self, envelope: events.Envelope) -> list[Settlement]:
-        """The settlement a login event asks for; none for a refusal (nothing reserved)."""
-        reservation_id = envelope.payload.get("reservation_id")
-        return [Settlement(reservation_id=reservation_id)] if reservation_id else []
+        """The settlement of the reservation a login event carries."""
+        return [Settlement(reservation_id=envelope.payload["reservation_id"])]
 
 
 class SkeletonApplication(TickApplication):
@@ -122,11 +121,11 @@ class SkeletonApplication(TickApplication):
         if isinstance(domain_event, SkeletonLogin.LoggedIn):  # type: ignore[attr-defined]
             payload = {"tick_id": str(domain_event.originator_id), "amount": 1}
             if not domain_event.gated:
-                return "BenchSkeletonLoggedInUngated", payload
+                return "BenchSkeletonRecorded", payload
             reservation = {"reservation_id": domain_event.reservation_id}
             return "BenchSkeletonLoggedIn", {**payload, **reservation}
         translated = super().integration_event(domain_event)  # a refusal's tick
-        return ("BenchSkeletonLoggedIn", translated[1]) if translated else None
+        return ("BenchSkeletonRecorded", translated[1]) if translated else None
 
 
 class GateLibrary(DependencyProvider):
@@ -172,7 +171,7 @@ class GateService:
 
     @rpc
     def settled(self) -> int:
-        """``settled()`` -> how many login events this process has settled (or found empty)."""
+        """``settled()`` -> how many login events this process has settled."""
         return SETTLED_BY_GATE[0]
 
     # As lockout settles a check (issue #28): settling twice is refused by the tracking
@@ -212,7 +211,6 @@ class SkeletonService:
         """``refusal()`` -> event id: one call to ``bench_gate`` that records nothing, then one
         event recorded here, as a login refused before hashing does."""
         self.gate.refuse()
-        HANDED_TO_GATE[0] += 1
         return self.app.tick(1)
 
     @rpc

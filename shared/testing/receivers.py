@@ -17,6 +17,7 @@ import threading
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -109,17 +110,59 @@ class SmtpReceiver:
         return str(part.get_content())
 
 
-class SmsReceiver:
+class HttpReceiver:
+    """A real HTTP server on a free port of 127.0.0.1, recording each POST in ``requests``;
+    :meth:`received_post` (each receiver's own) reads it and says what to answer."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.requests: list[dict[str, Any]] = []
+        self._server: ThreadingHTTPServer | None = None
+
+    def received_post(
+        self, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Records one POST; returns the status, headers and body to answer."""
+        raise NotImplementedError
+
+    def start(self) -> None:
+        receiver = self
+
+        class Endpoint(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                status, headers, body = receiver.received_post(
+                    self.path, dict(self.headers), self.rfile.read(length)
+                )
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:  # keep test output quiet
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Endpoint)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+
+class SmsReceiver(HttpReceiver):
     """An HTTP server standing for the SMS gateway: records each request (``requests``: path,
     headers, JSON body) and answers ``status`` with ``answer`` (by default accepted, with a
     message id of its own)."""
 
     def __init__(self) -> None:
-        self.port = free_port()
-        self.requests: list[dict[str, Any]] = []
+        super().__init__()
         self.status = 202
         self.answer: dict[str, Any] | None = None
-        self._server: ThreadingHTTPServer | None = None
 
     @property
     def url(self) -> str:
@@ -130,41 +173,12 @@ class SmsReceiver:
         """The messages posted so far (``{"to": "+336…", "text": "…", …}``)."""
         return [request["json"] for request in self.requests]
 
-    def start(self) -> None:
-        receiver = self
-
-        class Gateway(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                receiver.requests.append(
-                    {
-                        "path": self.path,
-                        "headers": dict(self.headers),
-                        "json": json.loads(self.rfile.read(length)),
-                    }
-                )
-                answer = receiver.answer or {
-                    "message_id": f"gw-{len(receiver.requests)}",
-                    "status": "accepted",
-                }
-                body = json.dumps(answer).encode()
-                self.send_response(receiver.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:  # keep test output quiet
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Gateway)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+    def received_post(
+        self, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        self.requests.append({"path": path, "headers": headers, "json": json.loads(body)})
+        answer = self.answer or {"message_id": f"gw-{len(self.requests)}", "status": "accepted"}
+        return self.status, {"Content-Type": "application/json"}, json.dumps(answer).encode()
 
     def to(self, phone: str, containing: str) -> list[str]:
         """Texts received so far for ``phone`` (E.164, "+336…") that contain ``containing``."""
@@ -180,17 +194,15 @@ class SmsReceiver:
         return wait_for(enough)
 
 
-class FormReceiver:
+class FormReceiver(HttpReceiver):
     """An HTTP server standing for an application's endpoint that takes forms (Caf connect's
     back-channel logout, ``logout_token=…``): records each POST (path, headers, form) and
     answers the next of ``statuses`` (200 once they run out)."""
 
     def __init__(self, path: str = "/deconnexion-canal-arriere") -> None:
-        self.port = free_port()
+        super().__init__()
         self.path = path
-        self.requests: list[dict[str, Any]] = []
         self.statuses: list[int] = []
-        self._server: ThreadingHTTPServer | None = None
 
     @property
     def url(self) -> str:
@@ -199,36 +211,14 @@ class FormReceiver:
     def forms(self) -> list[dict[str, str]]:
         return [request["form"] for request in self.requests]
 
-    def start(self) -> None:
-        from urllib.parse import parse_qs
-
-        receiver = self
-
-        class Endpoint(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(length).decode()
-                form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
-                receiver.requests.append(
-                    {"path": self.path, "headers": dict(self.headers), "form": form}
-                )
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                self.send_response(status)
-                self.send_header("Cache-Control", "no-store")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:  # keep test output quiet
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Endpoint)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+    def received_post(
+        self, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        fields = parse_qs(body.decode(), keep_blank_values=True)
+        form = {name: values[0] for name, values in fields.items()}
+        self.requests.append({"path": path, "headers": headers, "form": form})
+        status = self.statuses.pop(0) if self.statuses else 200
+        return status, {"Cache-Control": "no-store"}, b""
 
     def wait(self, count: int = 1) -> list[dict[str, str]]:
         """The forms received, once at least ``count`` arrived."""

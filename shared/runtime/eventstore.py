@@ -42,7 +42,7 @@ from .clock import Clock
 from .personal_data import KeyVault, PersonalDataAsCiphertext
 from .pg_pool import set_role_timeout, size_pool
 from .pseudonyms import Pseudonymizer
-from .reads_together import find_together
+from .reads_together import cached, find_together
 from .request_outcomes import (
     MARKER_KWARG,
     MARKERS_TABLE,
@@ -362,6 +362,12 @@ class ServiceApplication(Application[uuid.UUID]):
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
+
+    def held(self, aggregate_id: uuid.UUID) -> Any | None:
+        """The aggregate as this process last read it (its cache), not brought up to date:
+        a hint of what to read with it (the account an index names), never a state to decide
+        on; None if not held."""
+        return cached(self.repository, aggregate_id)
 
     def find_together(self, *aggregate_ids: uuid.UUID, copies: bool = True) -> list[Any | None]:
         """The aggregates (None for an id never saved), each as :meth:`find` returns it, read

@@ -22,8 +22,16 @@ CONNECTION_OUTCOMES = {
     "source_throttled": "Connexion refusée (trop de tentatives depuis cette adresse)",
     "frozen": "Connexion refusée (compte gelé)",
     "password_reset_required": "Connexion refusée (mot de passe à réinitialiser)",
+    "contacts_changed": "Coordonnées de contact modifiées",
+    "application": "Connexion à une application",
 }
-METHODS = {"password": "mot de passe", "franceconnect": "FranceConnect"}
+METHODS = {
+    "password": "mot de passe",
+    "franceconnect": "FranceConnect",
+    "self": "par la personne",
+    "agent": "par un agent",
+    "caf_connect": "Caf connect",
+}
 ACTION_LABELS = {
     "agent_find_account": "consultation du compte",
     "lift_freeze": "levée du gel",
@@ -51,6 +59,8 @@ def history_label(entry: dict[str, Any]) -> str:
         outcome = str(entry.get("outcome"))
         label = CONNECTION_OUTCOMES.get(outcome, f"Connexion ({outcome})")
         method = METHODS.get(str(entry.get("method")), entry.get("method"))
+        if entry.get("application"):  # a Caf connect client: its id (the registry is the gateway's)
+            method = f"{method}, application « {entry['application']} »"
         return label + (f" — {method}" if method else "")
     label = HISTORY_KINDS.get(str(kind), str(kind))
     action = ACTION_LABELS.get(str(entry.get("action")), entry.get("action"))

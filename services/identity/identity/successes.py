@@ -18,8 +18,10 @@ forgotten after ``max_age_s`` (past lockout's reservation timeout a check is set
 
 >>> successes = Successes(max_entries=10_000, max_age_s=60)
 >>> successes.add("ab" * 32, "2d9e6a4c-0000-4000-8000-000000000000." + "5f" * 16)
->>> len(successes.take("ab" * 32)), successes.take("ab" * 32)
-(1, [])
+>>> [success.reservation_id[:8] for success in successes.take("ab" * 32)]
+['2d9e6a4c']
+>>> successes.take("ab" * 32)
+[]
 """
 
 from __future__ import annotations
@@ -27,9 +29,17 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import NamedTuple
 
 #: at most this many successes carried for one identifier (lockout accepts 16)
 PER_IDENTIFIER = 4
+
+
+class Success(NamedTuple):
+    """A right password's check, and when (``monotonic``) its login was recorded."""
+
+    at: float
+    reservation_id: str
 
 
 class Successes:
@@ -42,27 +52,28 @@ class Successes:
         self.max_entries = max_entries
         self.max_age_s = max_age_s
         self.monotonic = monotonic
-        self._checks: OrderedDict[str, list[tuple[float, str]]] = OrderedDict()
+        self._checks: OrderedDict[str, list[Success]] = OrderedDict()
 
     def add(self, identifier_key: str, reservation_id: str) -> None:
         """A check of ``identifier_key`` whose password was right, its login recorded."""
-        kept = self._checks.pop(identifier_key, [])
-        kept.append((self.monotonic(), reservation_id))
-        self._checks[identifier_key] = kept[-PER_IDENTIFIER:]
-        while len(self._checks) > self.max_entries:
-            self._checks.popitem(last=False)
+        self._keep(identifier_key, [Success(self.monotonic(), reservation_id)])
 
-    def take(self, identifier_key: str) -> list[str]:
+    def take(self, identifier_key: str) -> list[Success]:
         """The successes to carry with the identifier's next reservation (then forgotten here:
         lockout settles them in that reservation's save, or their events do)."""
         kept = self._checks.pop(identifier_key, None)
         if not kept:
             return []
         oldest = self.monotonic() - self.max_age_s
-        return [reservation for at, reservation in kept if at > oldest]
+        return [success for success in kept if success.at > oldest]
 
-    def give_back(self, identifier_key: str, reservation_ids: list[str]) -> None:
-        """Successes taken for a reservation that was never asked (the freeze cache refused
-        first) or whose answer never came: carried by the next one."""
-        for reservation_id in reservation_ids:
-            self.add(identifier_key, reservation_id)
+    def give_back(self, identifier_key: str, taken: list[Success]) -> None:
+        """Successes taken for a reservation whose answer never came: carried by the next one,
+        still dated from their logins (so forgotten when they would have been)."""
+        self._keep(identifier_key, taken)
+
+    def _keep(self, identifier_key: str, successes: list[Success]) -> None:
+        kept = sorted([*self._checks.pop(identifier_key, []), *successes])
+        self._checks[identifier_key] = kept[-PER_IDENTIFIER:]
+        while len(self._checks) > self.max_entries:
+            self._checks.popitem(last=False)

@@ -143,6 +143,7 @@ class Login:
         if reservation is None:
             asked_at = self.freezes.asked_at()
             successes = self.successes.take(identifier_key)
+            carried = [success.reservation_id for success in successes]
             try:
                 reservation = lockout.reserve_attempt(
                     identifier_key,
@@ -151,7 +152,7 @@ class Login:
                     captcha_id=(captcha or {}).get("captcha_id"),
                     captcha_answer=(captcha or {}).get("answer"),
                     request_id=request.id if request else None,
-                    **({"successes": successes} if successes else {}),
+                    **({"successes": carried} if carried else {}),
                 )
             except Exception:
                 self.successes.give_back(identifier_key, successes)

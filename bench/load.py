@@ -15,19 +15,26 @@ from .cpu import CpuMeter
 
 
 def throughput(
-    calls: Sequence[Callable[[], Any]], seconds: float, meter: CpuMeter | None = None
+    calls: Sequence[Callable[[], Any]],
+    seconds: float,
+    meter: CpuMeter | None = None,
+    settle: Callable[[], Any] | None = None,
 ) -> float:
     """Completed calls per second: one green thread per call, each calling it in a loop.
 
     Each thread calls once before the clock starts (connections, caches), then starts calls
     until ``seconds`` have passed; every call started counts, and the rate is divided by the
     time until the last one completed (slow calls, longer than the window, still count).
-    ``meter``, if given, measures the CPU spent from the clock's start to the last call.
+    ``meter``, if given, measures the CPU spent from the clock's start to the last call, or
+    until ``settle`` returns if given: it waits for the work the calls left to other processes
+    (events consumed after the answer), so that its CPU counts in the window that caused it.
     """
     pool = eventlet.GreenPool(len(calls))
     for call in calls:
         pool.spawn(call)
     pool.waitall()
+    if settle is not None:
+        settle()  # the first calls' work is not the window's
     if meter is not None:
         meter.start()
     start = time.perf_counter()
@@ -43,6 +50,8 @@ def throughput(
         pool.spawn(loop, index, call)
     pool.waitall()
     rate = sum(counts) / (time.perf_counter() - start)
+    if settle is not None:
+        settle()
     if meter is not None:
         meter.stop(sum(counts))
     return rate

@@ -87,8 +87,7 @@ def cpu_breakdown(figures: list[Figure]) -> str:
         cpu = figure.details.get("cpu_ms_per_login")
         if not cpu:
             continue
-        parts = ", ".join(f"{name} {ms:.1f}" for name, ms in cpu.items() if name != "total")
-        lines.append(f"{figure.title}: CPU per login {cpu['total']:.1f} ms ({parts})")
+        lines.append(f"{figure.title}: CPU per login {cpu['total']:.1f} ms ({_parts(cpu)})")
         if "argon2_cpu_ms_per_verify" in figure.details:
             lines.append(
                 f"  argon2id verify {figure.details['argon2_cpu_ms_per_verify']:.1f} ms of it:"
@@ -96,4 +95,26 @@ def cpu_breakdown(figures: list[Figure]) -> str:
                 f" {figure.details['ratio_ceiling_from_cpu']:.2f}"
                 f" ({figure.details.get('ceiling_basis', 'every core busy')})"
             )
+        lines.extend(_variants(figure.details))
     return "\n".join(lines)
+
+
+def _parts(cpu: dict[str, float]) -> str:
+    return ", ".join(f"{name} {ms:.1f}" for name, ms in cpu.items() if name != "total")
+
+
+def _variants(details: dict[str, Any]) -> list[str]:
+    """The login floor's variants other than the login as built, one line each."""
+    by_variant = details.get("cpu_ms_per_login_by_variant", {})
+    service = details.get("service_ceiling_by_variant", {})
+    lines = []
+    for name, title in details.get("variants", {}).items():
+        if name == "login":
+            continue
+        cpu = by_variant.get(name) or {"total": details["cpu_ms_by_variant"][name]}
+        alone = f", service alone {service[name]:.2f}" if name in service else ""
+        lines.append(
+            f"  variant {name} ({title}): CPU per login {cpu['total']:.1f} ms ({_parts(cpu)}):"
+            f" ratio ceiling {details['ceiling_by_variant'][name]:.2f}{alone}"
+        )
+    return lines

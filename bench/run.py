@@ -27,7 +27,8 @@ from .peer import against_peer, measure_peer
 from .propagation import measure_propagation
 from .rejections import measure_rejections
 from .replay import measure_replay
-from .tick_services import GATE_SERVICE, SKELETON_SERVICE, TICK_SERVICE
+from .skeleton_services import GATE_SERVICE, SKELETON_SERVICE
+from .tick_services import TICK_SERVICE
 
 DEFAULT_OUTPUT = environment.ROOT / "bench" / "results" / "latest.json"
 

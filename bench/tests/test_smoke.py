@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,3 +58,30 @@ def test_smoke_run_writes_every_figure_with_its_baseline(tmp_path: Path) -> None
         assert math.isfinite(figure["ratio"]) and figure["ratio"] >= 0, key
         assert figure["target"] and isinstance(figure["met"], bool), key
     assert "frozen login over RPC" in done.stdout  # the table is printed
+    _assert_floor_variants(results["figures"]["login_floor"], done.stdout)
+
+
+FLOOR_VARIANTS = {"login", "gate_in_process", "no_gate"}
+
+
+def _assert_floor_variants(floor: dict[str, Any], printed: str) -> None:
+    """The login floor prices its variants in the same repeats: each one's ceiling, CPU per
+    login in total and by process, its runs, and a line under the table."""
+    details = floor["details"]
+    assert floor["title"] == "login floor: 2 RPCs + 3 commits, no hash"
+    assert set(details["variants"]) == FLOOR_VARIANTS
+    for key in ("ceiling_by_variant", "cpu_ms_by_variant"):
+        assert set(details[key]) == FLOOR_VARIANTS, key
+        # finite only: a server process ending within a tiny window can make its share negative
+        assert all(math.isfinite(v) for v in details[key].values()), key
+    for key in ("floor_ms_runs_by_variant", "logins_per_s_runs_by_variant"):
+        assert {name: len(runs) for name, runs in details[key].items()} == {
+            name: len(details["argon2_ms_runs"]) for name in FLOOR_VARIANTS
+        }, key
+    by_process = details["cpu_ms_per_login_by_variant"]
+    assert set(by_process) == FLOOR_VARIANTS
+    for name, cpu in by_process.items():
+        assert {"bench client", "postgres", "rabbitmq", "total"} <= set(cpu), name
+    assert details["ratio_ceiling_from_cpu"] == details["ceiling_by_variant"]["login"]
+    for name in FLOOR_VARIANTS - {"login"}:
+        assert f"variant {name} (" in printed, name

@@ -56,7 +56,7 @@ from shared.runtime.dependencies import CorrelationContext
 from shared.runtime.logging_setup import configure_logging
 from shared.runtime.metrics import REGISTRY
 from shared.runtime.observability import Observability
-from shared.runtime.rpc import TimedRpcProxy
+from shared.runtime.rpc import ConsumerRpcProxy
 from shared.runtime.settings import SettingsError
 from shared.runtime.until_signalled import run_until_signalled
 
@@ -182,7 +182,7 @@ class BackchannelLogoutSender:
 
     name = "backchannel"
     correlation = CorrelationContext()
-    identity = TimedRpcProxy("identity")
+    identity = ConsumerRpcProxy("identity")
     sender: Sender = SenderDependency()
     observability = Observability()
 

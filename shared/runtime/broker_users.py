@@ -109,9 +109,9 @@ BACK_OFFICE_READS: Mapping[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Caller:
-    """A RabbitMQ user's role: the RPC methods it calls, the events it consumes, and whether it
-    is a nameko service (then it also owns ``rpc-<name>``, ``<name>.events`` and its event
-    queues)."""
+    """A RabbitMQ user's role: the RPC methods it calls, the events it consumes (then it owns
+    its event queues and ``<name>.redeliveries``), and whether it is a nameko service (then it
+    also owns ``rpc-<name>`` and publishes to ``<name>.events``)."""
 
     name: str
     calls: Mapping[str, tuple[str, ...]]
@@ -176,13 +176,12 @@ CALLERS: tuple[Caller, ...] = (
         serves=True,
     ),
     Caller("delegation", {}, consumes={"identity": ("AccountCreated", "NirAssigned")}, serves=True),
-    # Caf connect's back-channel logout sender (gateway/oidc/backchannel.py, issue #34): a nameko
-    # service with no RPC of its own, whose consumer owns its queues like a service's
+    # Caf connect's back-channel logout sender (gateway/oidc/backchannel.py, issue #34): a
+    # consumer with no RPC nor events of its own, owning only its event queues and redeliveries
     Caller(
         "backchannel",
         {"identity": SERVICE_METHODS["identity"]},
         consumes={"identity": ("BackchannelLogoutDue",)},
-        serves=True,
     ),
 )
 
@@ -209,11 +208,16 @@ def permissions_for(row: Caller) -> Permissions:
     ``set_topic_permissions`` take them."""
     me = _lit(row.name)
     queues = [rf"rpc\.reply-{me}-.*"]
-    exchanges: list[str] = []
-    sources = [_lit(f"{source}.events") for source in sorted(row.consumes)]
+    published: list[str] = []  # the exchange of its own events
     if row.serves:
-        queues += [_lit(f"rpc-{row.name}"), rf"evt-.*--{me}\..*"]
-        exchanges += [_lit(f"{row.name}.events"), _lit(f"{row.name}.redeliveries")]
+        queues.append(_lit(f"rpc-{row.name}"))
+        published.append(_lit(f"{row.name}.events"))
+    redeliveries: list[str] = []
+    if row.serves or row.consumes:  # its event handlers' queues, their retries and dead letters
+        queues.append(rf"evt-.*--{me}\..*")
+        redeliveries.append(_lit(f"{row.name}.redeliveries"))
+    exchanges = [*published, *redeliveries]
+    sources = [_lit(f"{source}.events") for source in sorted(row.consumes)]
     rpc = _lit(RPC_EXCHANGE)
     # A service's RPC entrypoint (nameko's RpcConsumer) still declares nameko-rpc actively, and
     # nameko's event handler the source's events exchange: they need configure on them.
@@ -232,6 +236,6 @@ def permissions_for(row: Caller) -> Permissions:
     return Permissions(
         configure=_any(*configure),
         write=_any(*([rpc] if topic_write else []), *queues, *exchanges),
-        read=_any(rpc, *queues, *exchanges[1:], *sources),
+        read=_any(rpc, *queues, *redeliveries, *sources),
         topics=topics,
     )

@@ -24,6 +24,7 @@ from nameko.exceptions import deserialize_to_instance
 from nameko.rpc import (
     RPC_REPLY_QUEUE_TEMPLATE,
     RPC_REPLY_QUEUE_TTL,
+    ReplyListener,
     RpcProxy,
     ServiceProxy,
     get_rpc_exchange,
@@ -175,3 +176,17 @@ class TimedRpcProxy(RpcProxy):
         options = {**self.options, "expiration": timeout}
         proxy = ServiceProxy(worker_ctx, self.target_service, self.rpc_reply_listener, **options)
         return _TimedService(proxy, timeout)
+
+
+class PassiveReplyListener(_PassiveReplyQueue, ReplyListener):
+    """The reply listener of :class:`ConsumerRpcProxy` (one per container, as nameko's)."""
+
+
+class ConsumerRpcProxy(TimedRpcProxy):
+    """:class:`TimedRpcProxy` for a nameko process that serves no RPC of its own (the
+    back-channel logout sender): ``nameko-rpc`` is declared passively, as a gateway does, since no
+    consumer of its own declares it and its broker user has no *configure* on it (which would
+    let it delete the exchange). Until the broker's topology has created it, the container
+    retries. ``identity = ConsumerRpcProxy("identity")``."""
+
+    rpc_reply_listener = PassiveReplyListener()

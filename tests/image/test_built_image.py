@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from shared import service_registry
+from shared.testing.broker_users import BrokerUsers
 
 from .cluster import ROOT, EntryPoint, Podman, entry_points, environment
 
@@ -204,15 +205,21 @@ def test_each_service_stops_within_5_s_of_sigterm(
 def test_the_back_channel_logout_sender_runs_and_stops_within_5_s_of_sigterm(
     podman: Podman, cluster_secrets: dict[str, str], amqp_vhost: object, container_name: str
 ) -> None:
+    """As on the cluster: its own broker user (a consumer's rights, no configure on
+    ``nameko-rpc``) and the topology that creates the RPC exchange."""
     sender = ENTRY_POINTS["backchannel/backchannel"]
     env = environment(sender, cluster_secrets)
-    env["AMQP_URI"] = amqp_vhost.uri  # type: ignore[attr-defined]
-    env["BACKCHANNEL_HTTP_PORT"] = str(free_port())
-    started = podman.run(sender, env, detach=True, name=container_name, network="host")
-    assert started.returncode == 0, started.stderr
-    wait_for_log(container_name, "back-channel logout sender running")
-
-    elapsed, status, logs = stop_as_kubernetes_does(container_name)
+    users = BrokerUsers(amqp_vhost)  # type: ignore[arg-type]
+    users.create()
+    try:
+        env["AMQP_URI"] = users.uri("backchannel")
+        env["BACKCHANNEL_HTTP_PORT"] = str(free_port())
+        started = podman.run(sender, env, detach=True, name=container_name, network="host")
+        assert started.returncode == 0, started.stderr
+        wait_for_log(container_name, "back-channel logout sender running")
+        elapsed, status, logs = stop_as_kubernetes_does(container_name)
+    finally:
+        users.delete()
     assert status == 0, logs[-3000:]
     assert elapsed < STOP_DEADLINE, elapsed
     assert "stopping (signal 15)" in logs

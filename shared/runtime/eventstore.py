@@ -42,6 +42,7 @@ from .clock import Clock
 from .personal_data import KeyVault, PersonalDataAsCiphertext
 from .pg_pool import set_role_timeout, size_pool
 from .pseudonyms import Pseudonymizer
+from .reads_together import cached, find_together
 from .request_outcomes import (
     MARKER_KWARG,
     MARKERS_TABLE,
@@ -361,6 +362,21 @@ class ServiceApplication(Application[uuid.UUID]):
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
+
+    def held(self, aggregate_id: uuid.UUID) -> Any | None:
+        """The aggregate as this process last read it (its cache), not brought up to date:
+        a hint of what to read with it (the account an index names), never a state to decide
+        on; None if not held."""
+        return cached(self.repository, aggregate_id)
+
+    def find_together(self, *aggregate_ids: uuid.UUID, copies: bool = True) -> list[Any | None]:
+        """The aggregates (None for an id never saved), each as :meth:`find` returns it, read
+        with one statement however many (reads_together.py). ``copies=False``: the cached
+        aggregates themselves, to read and never change.
+
+        >>> index, account = app.find_together(index_id, account_id)   # doctest: +SKIP
+        """
+        return find_together(self.repository, self.recorder, aggregate_ids, copies=copies)
 
     @overload
     def save_with_retry(self, command: Callable[[], Decided[T]], attempts: int = 20) -> T: ...

@@ -14,6 +14,9 @@ makes the same transaction one statement, a call to a function created beside th
 - the request's idempotency marker (``request_markers``, :mod:`.request_outcomes`) in the same
   transaction: a marker already there raises ``IntegrityError`` too (a twin delivery won).
 
+It reads several aggregates' newer events, and the snapshots of those not held, in one
+statement too (:meth:`OneTripProcessRecorder.select_newer_events`, :mod:`.reads_together`).
+
 eventsourcing's own ``POSTGRES_ENABLE_DB_FUNCTIONS`` is not that: its function takes no table
 lock and ignores tracking, so it is not used.
 """
@@ -21,6 +24,7 @@ lock and ignores tracking, so it is not used.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,11 +44,40 @@ from eventsourcing.postgres import (
 )
 from eventsourcing.utils import retry
 from psycopg.errors import DuplicateObject, DuplicateTable
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
+from psycopg.types.numeric import Int8
 
+from .reads_together import Held, Newer
 from .request_outcomes import MARKER_KWARG, MARKERS_TABLE, MarkerRow
 
 FUNCTION = "caf_record_events"
+
+#: the events after the version held (or after the latest snapshot, for an aggregate not held)
+#: of several aggregates: ``held`` lists their ids and versions (NULL: not held)
+SELECT_NEWER = (
+    "WITH held AS ("
+    " SELECT * FROM unnest(%s::uuid[], %s::bigint[]) AS held (originator_id, version)),"
+    " snapshot AS ("
+    "  SELECT latest.* FROM held CROSS JOIN LATERAL ("
+    "   SELECT s.originator_id, s.originator_version, s.topic, s.state FROM {schema}.{snapshots} s"
+    "   WHERE s.originator_id = held.originator_id AND held.version IS NULL"
+    "   ORDER BY s.originator_version DESC LIMIT 1) latest)"
+    " SELECT true AS is_snapshot, * FROM snapshot"
+    " UNION ALL"
+    " SELECT false, e.originator_id, e.originator_version, e.topic, e.state"
+    " FROM held LEFT JOIN snapshot USING (originator_id)"
+    " JOIN {schema}.{events} e ON e.originator_id = held.originator_id"
+    " AND e.originator_version > coalesce(held.version, snapshot.originator_version, 0)"
+    " ORDER BY is_snapshot DESC, originator_version"
+)
+#: the same without a snapshots table (snapshotting off)
+SELECT_NEWER_NO_SNAPSHOTS = (
+    "SELECT false AS is_snapshot, e.originator_id, e.originator_version, e.topic, e.state"
+    " FROM unnest(%s::uuid[], %s::bigint[]) AS held (originator_id, version)"
+    " JOIN {schema}.{events} e ON e.originator_id = held.originator_id"
+    " AND e.originator_version > coalesce(held.version, 0)"
+    " ORDER BY originator_version"
+)
 
 #: the markers table, the same on SQLite (sqlite_recorder.py)
 CREATE_MARKERS = (
@@ -111,6 +144,7 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 " $BODY$"
             ).format(lock_timeout=datastore.lock_timeout, **names)
         )
+        self._select_newer: dict[str | None, Composed] = {}
         self.record_statement = SQL(
             "SELECT * FROM {schema}.{function}(%s, %s, %s, %s::text, %s::text, %s::text, %s::text)"
         ).format(**names)
@@ -143,6 +177,52 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 prepare=True,
             )
             return [row[FUNCTION] for row in curs.fetchall()]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_newer_events(
+        self, held: Sequence[Held], snapshots: Any | None
+    ) -> dict[uuid.UUID, Newer]:
+        """What the store has beyond what the reader holds of each aggregate, in one statement
+        (one state of the store for all: :mod:`.reads_together`)."""
+        found: dict[uuid.UUID, Newer] = {}
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            # int8 whatever the values (else int2 or int4: one prepared statement per type)
+            versions = [None if h.version is None else Int8(h.version) for h in held]
+            curs.execute(
+                self.select_newer_statement(snapshots),
+                ([h.aggregate_id for h in held], versions),
+                prepare=True,
+            )
+            for row in curs.fetchall():
+                aggregate_id: uuid.UUID = row["originator_id"]
+                stored = StoredEvent(
+                    originator_id=aggregate_id,
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                news = found.setdefault(aggregate_id, Newer(None, []))
+                if row["is_snapshot"]:  # first, by the statement's order
+                    found[aggregate_id] = news._replace(snapshot=stored)
+                else:
+                    news.events.append(stored)
+        return found
+
+    def select_newer_statement(self, snapshots: Any | None) -> Composed:
+        """The statement for this store and its snapshots table (composed once)."""
+        table = None if snapshots is None else snapshots.events_table_name
+        statement = self._select_newer.get(table)
+        if statement is None:
+            names = {
+                "schema": Identifier(self.datastore.schema),
+                "events": Identifier(self.events_table_name),
+            }
+            if table is None:
+                statement = SQL(SELECT_NEWER_NO_SNAPSHOTS).format(**names)
+            else:
+                statement = SQL(SELECT_NEWER).format(snapshots=Identifier(table), **names)
+            self._select_newer[table] = statement
+        return statement
 
 
 def marker_params(marker: MarkerRow | None) -> tuple[str | None, ...]:

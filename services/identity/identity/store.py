@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import MutableOrImmutableAggregate
 
 from shared.identifiers import Identifier
@@ -119,13 +120,52 @@ class IdentityStore:
         """The account that logs in with ``identifier`` now (not a retired provisional one).
         ``read_only``: the cached aggregate itself, not a copy (never change nor save it): a
         copy costs with the account's size, which must not show in a login's time."""
-        index = cast(IdentifierIndex | None, self.find(self.identifier_index_id(identifier)))
-        if index is None or index.active_account_id is None:
-            return None
-        account: Account = self._application.repository.get(
-            index.active_account_id, deepcopy_from_cache=not read_only
-        )
+        account, _ = self._account_read_together(identifier, copies=not read_only)
         return account
+
+    def account_and_generation_for(self, identifier: Identifier) -> tuple[Account | None, int]:
+        """What a login reads: the account, read-only (as ``account_for(identifier,
+        read_only=True)``), and the generation its new sessions are issued with (as
+        :meth:`session_generation`), in one statement when this replica holds the index.
+
+        Read before the password is checked, the generation can only be older than one read
+        after it: a session issued with it is then ended by the revocation saved meanwhile,
+        never kept alive by it."""
+        return self._account_read_together(identifier, copies=False, generation=True)
+
+    def _account_read_together(
+        self, identifier: Identifier, copies: bool, generation: bool = False
+    ) -> tuple[Account | None, int]:
+        """The index, its account (and the account's revocations) in one read, the account
+        named by the index as this replica last read it; read again if the index, brought up
+        to date, names another (or was not held: two reads, the first login here)."""
+        index_id = self.identifier_index_id(identifier)
+        held = cast(IdentifierIndex | None, self._application.held(index_id))
+        expected = held.active_account_id if held is not None else None
+        index, *found = self._application.find_together(
+            index_id, *self._account_ids(expected, generation), copies=copies
+        )
+        account_id = cast(IdentifierIndex, index).active_account_id if index else None
+        if account_id is None:
+            return None, 0
+        if account_id != expected:
+            found = self._application.find_together(
+                *self._account_ids(account_id, generation), copies=copies
+            )
+        account = found[0]
+        if account is None:  # as repository.get would (an index names a saved account)
+            raise AggregateNotFoundError(account_id)
+        revocations = found[1] if generation else None
+        return cast(Account, account), revocations.generation if revocations is not None else 0
+
+    @staticmethod
+    def _account_ids(account_id: uuid.UUID | None, generation: bool) -> list[uuid.UUID]:
+        """The account's id, and its revocations' if the generation is wanted."""
+        if account_id is None:
+            return []
+        return (
+            [account_id, SessionRevocations.create_id(account_id)] if generation else [account_id]
+        )
 
     # -- sessions end when the credential changes (domain/session_revocation.py) -------------
 

@@ -58,6 +58,8 @@ class Attempt:
     later: Callable[[Callable[[], Any]], None]
     lockout: LockoutPort
     identifier_kind: str  # what was typed (a NIR or a provisional identifier): the wording
+    #: the generation a session is issued with, read with the account (before the check)
+    session_generation: int = 0
 
     @property
     def reservation_id(self) -> str | None:
@@ -156,10 +158,10 @@ class Login:
                 self.successes.give_back(identifier_key, successes)
                 raise
             self.freezes.from_answer(identifier_key, reservation, asked_at)
-        account = self.store.account_for(identifier, read_only=True)
+        account, generation = self.store.account_and_generation_for(identifier)
         return Attempt(
             identifier_key, source, source_key, account, reservation, later, lockout,
-            identifier.kind,
+            identifier.kind, generation,
         )  # fmt: skip
 
     def _refused(self, attempt: Attempt) -> dict[str, Any]:
@@ -235,7 +237,7 @@ class Login:
             identifier_kind=account.identifier_kind,
             auth_method="password",
             now=now,
-            generation=self.store.session_generation(account.id),
+            generation=attempt.session_generation,
         )
         stored_hash = str(account.password_hash.value)
         new_hash = self.hasher.hash(password) if self.hasher.needs_rehash(stored_hash) else None

@@ -94,6 +94,25 @@ def test_a_login_delivered_again_answers_its_outcome_and_a_fresh_session(identit
     assert stored_topics(app).count("LoginSucceeded") == 1  # recorded once
 
 
+def test_a_login_delivered_again_gets_a_live_session_after_the_sessions_were_once_ended(identity):
+    """Given an account whose sessions a password change ended once (generation 1), when a
+    successful login is delivered again, then its fresh session is of the current generation:
+    valid, not ended at once by that old revocation."""
+    identity.register_with_nir()
+    app, lockout = identity.app, identity.rpc.lockout
+    nir = parse_identifier(NIR)
+    account = app.store.account_for(nir)
+    app.store.save(app.store.revoke_sessions(account.id, "password_change"))
+    request = Request(id=uuid.uuid4().hex, redelivered=False)
+    first = login_as_a_worker(app, lockout, nir, PASSWORD, request)
+
+    again = login_as_a_worker(app, lockout, nir, "not even the password", redelivered(request))
+
+    assert first["outcome"] == again["outcome"] == "ok"
+    for session in (first["session"], again["session"]):
+        assert identity.rpc.identity.verify_session(session["token"])["valid"] is True
+
+
 def redelivered(request: Request) -> Request:
     return Request(id=request.id, redelivered=True)
 

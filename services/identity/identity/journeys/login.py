@@ -300,6 +300,7 @@ class Login:
             identifier_kind=account.identifier_kind,
             auth_method="password",
             now=self.clock.now(),
+            generation=self.store.session_generation(account.id),  # else ended at once
         )
         return {**result, "session": session_answer(session)}
 

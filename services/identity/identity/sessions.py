@@ -103,6 +103,9 @@ class SessionTokens:
             "identifier_kind": identifier_kind,
             "auth_method": auth_method,
             "auth_time": int(auth_time.timestamp()),
+            # to the millisecond: « tous les appareils » ends the sessions opened up to its
+            # instant, and a login the same second after it must live (auth_time is seconds)
+            "auth_time_ms": int(auth_time.timestamp() * 1000),
             "sgen": generation,
         }
         header = {"alg": ALGORITHM, "kid": self.kid}
@@ -125,14 +128,14 @@ class SessionTokens:
             )
             registry.validate(decoded.claims)
             claims = decoded.claims
-            opened = int(claims.get("auth_time") or claims["iat"])  # older tokens: their iat
+            opened = opened_at(claims)
             return SessionClaims(
                 account_id=uuid.UUID(claims["account_id"]),
                 identifier_kind=str(claims["identifier_kind"]),
                 auth_method=str(claims["auth_method"]),
                 session_id=str(claims["jti"]),
                 expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
-                auth_time=datetime.fromtimestamp(opened, UTC),
+                auth_time=opened,
                 generation=int(claims.get("sgen", 0)),
             )
         except (JoseError, ValueError, KeyError, TypeError):
@@ -152,6 +155,14 @@ class SessionTokens:
             auth_time=claims.auth_time,
             generation=claims.generation,  # a refresh never outlives a revocation
         )
+
+
+def opened_at(claims: dict[str, Any]) -> datetime:
+    """When the session's login took place: to the millisecond (``auth_time_ms``); older
+    tokens to the second (``auth_time``), or their ``iat`` before that."""
+    if "auth_time_ms" in claims:
+        return datetime.fromtimestamp(int(claims["auth_time_ms"]) / 1000, UTC)
+    return datetime.fromtimestamp(int(claims.get("auth_time") or claims["iat"]), UTC)
 
 
 class NoSigningKey(SessionTokens):

@@ -64,3 +64,20 @@ def test_logging_out_everywhere_ends_every_session_of_the_account_and_only_those
     assert rpc.verify_session(phone)["reason"] == "revoked"
     assert rpc.verify_session(computer)["reason"] == "revoked"
     assert rpc.verify_session(later)["valid"] is True
+
+
+def test_a_login_in_the_same_second_as_logging_out_everywhere_ends_only_what_came_before(identity):
+    """Given a session opened a tenth of a second before « tous les appareils », when the person
+    logs in again a tenth of a second after it (the same second), then the earlier session is
+    ended and the new one lives: the session's opening time is kept to the millisecond."""
+    identity.register_with_nir()
+    rpc = identity.rpc.identity
+    before = identity.session()
+    identity.clock.advance(seconds=0.1)
+    assert rpc.logout_everywhere(before) == {"outcome": "logged_out"}
+    identity.clock.advance(seconds=0.1)
+
+    after = identity.session(NIR, PASSWORD)
+
+    assert rpc.verify_session(before)["reason"] == "revoked"
+    assert rpc.verify_session(after)["valid"] is True

@@ -1,6 +1,7 @@
 """« Se déconnecter de tous les appareils »: a per-account cut-off, so that every session opened
-(``auth_time``) at or before it is refused by ``verify_session``, on every replica, since the
-cut-off is an event in the store."""
+(``auth_time``, to the millisecond in the token's ``auth_time_ms``) at or before it is refused
+by ``verify_session``, on every replica, since the cut-off is an event in the store; a login the
+same second after it lives."""
 
 from __future__ import annotations
 

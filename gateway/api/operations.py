@@ -164,7 +164,7 @@ def load_body(schema: Body | None) -> dict[str, Any]:
 def schema_instance(schema: type[Schema]) -> Schema:
     """One instance per schema class, reused by every request: marshmallow's ``load`` and
     ``validate`` keep no state on the instance, and building one (its fields, their options)
-    was 7 % of the gateway's py-spy samples in the bench's API logins)."""
+    was 7 % of the gateway's py-spy samples in the bench's API logins."""
     return schema()
 
 

@@ -100,7 +100,7 @@ class LockoutApplication(ServiceApplication):
 
         def decide() -> list[Any]:
             now = self.clock.now()
-            known = self._ladder(identifier_key)
+            known, activity = self._ladder_and_source(identifier_key, source_key)
             if known is not None and known.knows(token):
                 view = known.view(now, self.ladder_policy)
                 again = str(ReservationId(known.id, token))
@@ -120,6 +120,8 @@ class LockoutApplication(ServiceApplication):
                 return []
             ladder = known or FailedLoginLadder(identifier_key=identifier_key)
             sources = SourceBook(self.repository, self.source_policy)
+            if source_key is not None:
+                sources.read_with_the_ladder(source_key, activity)
             if known is not None:
                 for carried in successes:
                     if carried.ladder_id == known.id:
@@ -449,6 +451,21 @@ class LockoutApplication(ServiceApplication):
             return None, False
         digest = self.captchas.digest(captcha_id, answer or "")
         return challenge, challenge.consume(digest, self.clock.now())
+
+    def _ladder_and_source(
+        self, identifier_key: str, source_key: str | None
+    ) -> tuple[FailedLoginLadder | None, SourceActivity | None]:
+        """The identifier's ladder and the source's activity, read together (one statement on
+        PostgreSQL, issue #28): what a reservation decides on."""
+        ids = [FailedLoginLadder.create_id(identifier_key)]
+        if source_key is not None:
+            ids.append(SourceActivity.create_id(source_key))
+        ladder, *source = self.find_together(*ids)
+        found = source[0] if source else None
+        return (
+            ladder if isinstance(ladder, FailedLoginLadder) else None,
+            found if isinstance(found, SourceActivity) else None,
+        )
 
     def _ladder(self, identifier_key: str) -> FailedLoginLadder | None:
         return self.ladder_by_id(FailedLoginLadder.create_id(identifier_key))

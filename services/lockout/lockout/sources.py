@@ -28,6 +28,10 @@ class SourceBook:
             self._loaded[source_key] = source
         return self._loaded[source_key]
 
+    def read_with_the_ladder(self, source_key: str, source: SourceActivity | None) -> None:
+        """The source as read together with the ladder (None: never stored): not read again."""
+        self._loaded[source_key] = source
+
     def is_throttled(self, source_key: str | None, now: datetime) -> bool:
         source = self.get(source_key) if source_key else None
         return source is not None and source.is_throttled(now)

@@ -2,8 +2,8 @@
 loopback): every reservation holds a check on that one ``SourceActivity``, so concurrent
 reservations conflict on it and retry. They must all be decided, none given up on ("too many
 concurrent conflicts": an error page for a person). Found in issue #28's fourth round: reading the
-source outside the repository's fast-forward lock (to read it with the ladder in one statement)
-made the contenders collide again and again; the reads went back to ``repository.get``."""
+source with the ladder in one statement outside the repository's fast-forward lock made the
+contenders collide again and again; ``find_together`` now holds those locks as ``get`` does."""
 
 from __future__ import annotations
 
